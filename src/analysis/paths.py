@@ -1,0 +1,75 @@
+"""Where the project lives.
+
+One module knows the project's folders, so nothing depends on the current
+directory. Every location can be overridden with an environment variable,
+which is how the command line's ``--data-dir``/``--reports-dir`` options and
+the tests point the package (and the notebooks it runs) somewhere else.
+
+=========================  ===============================  =========================
+function                   environment variable             default
+=========================  ===============================  =========================
+``project_root()``         ``ANALYSIS_PROJECT_ROOT``        the checkout holding ``pyproject.toml``
+``data_dir()``             ``ANALYSIS_DATA_DIR``            ``<root>/data``
+``raw_dir()``              (follows data_dir)               ``<data>/raw``
+``processed_dir()``        ``ANALYSIS_PROCESSED_DIR``       ``<data>/processed``
+``reports_dir()``          ``ANALYSIS_REPORTS_DIR``         ``<root>/reports``
+``ssb_dir()``              ``ANALYSIS_SSB_DIR``             ``<data>/raw/ssb``
+``catalogue_path()``       ``ANALYSIS_CATALOGUE``           ``<root>/catalogue.yaml``
+``notebooks_dir()``        (follows project_root)           ``<root>/notebooks``
+=========================  ===============================  =========================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def project_root() -> Path:
+    """The project checkout: ``ANALYSIS_PROJECT_ROOT`` or the folder above ``src/``.
+
+    Falls back to the current directory when the package is installed without
+    a checkout (a wheel) and no variable is set.
+    """
+    env = _env_path("ANALYSIS_PROJECT_ROOT")
+    if env is not None:
+        return env
+    for parent in PACKAGE_DIR.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysis").is_dir():
+            return parent
+    return Path.cwd().resolve()
+
+
+def data_dir() -> Path:
+    return _env_path("ANALYSIS_DATA_DIR") or project_root() / "data"
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def processed_dir() -> Path:
+    return _env_path("ANALYSIS_PROCESSED_DIR") or data_dir() / "processed"
+
+
+def reports_dir() -> Path:
+    return _env_path("ANALYSIS_REPORTS_DIR") or project_root() / "reports"
+
+
+def ssb_dir() -> Path:
+    return _env_path("ANALYSIS_SSB_DIR") or raw_dir() / "ssb"
+
+
+def catalogue_path() -> Path:
+    return _env_path("ANALYSIS_CATALOGUE") or project_root() / "catalogue.yaml"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"

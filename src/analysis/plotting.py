@@ -1,0 +1,121 @@
+"""One plotting style for every report.
+
+Charts are made with matplotlib's object API (``new_figure``), never through
+``pyplot``, so a notebook shows a chart only when it calls
+``analysis.reporting.figure`` with alt text. Colours come from the Okabe–Ito
+palette, which survives the common forms of colour-blindness; charts also
+differ by hatch/marker or lightness so they survive greyscale printing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+# Okabe & Ito (2008), colour-blind safe.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "skyblue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#8C8C8C",
+}
+PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "skyblue", "yellow", "black")]
+# Semantic colours used across reports.
+DRIVING = OKABE_ITO["blue"]  # kraft: pushes towards the goal
+RESTRAINING = OKABE_ITO["vermillion"]  # motkraft: holds back
+FEMALE = OKABE_ITO["vermillion"]
+MALE = OKABE_ITO["blue"]
+NEUTRAL = OKABE_ITO["grey"]
+HIGHLIGHT = OKABE_ITO["orange"]
+
+DPI = 100
+_STYLE_APPLIED = False
+
+
+def apply_style() -> None:
+    """Set the project's matplotlib defaults (idempotent)."""
+    global _STYLE_APPLIED
+    if _STYLE_APPLIED:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from cycler import cycler
+
+    matplotlib.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",  # ships with matplotlib; has æ, ø, å
+            "font.size": 11,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 11,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.color": "#DDDDDD",
+            "grid.linewidth": 0.8,
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.autolayout": False,
+            "legend.frameon": False,
+            "axes.formatter.use_locale": False,
+            "svg.hashsalt": "analysis",
+            "image.cmap": "cividis",
+        }
+    )
+    _STYLE_APPLIED = True
+
+
+def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple["Figure", object]:
+    """Return ``(fig, axes)`` made without pyplot, styled, with constrained layout."""
+    apply_style()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(**subplots_kw)
+    return fig, axes
+
+
+def norwegian_axis(axis, decimals: int = 0, percent: bool = False) -> None:
+    """Format an axis' tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis.numfmt import fmt_num
+
+    if percent:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{fmt_num(v * 100, decimals)} %"))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_num(v, decimals)))
+
+
+def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
+    """Wrap a long label for a chart axis; truncate with an ellipsis beyond ``max_lines``.
+
+    >>> wrap_label("Mangel på utleieboliger for unge voksne som vil flytte hjem", 25)
+    'Mangel på utleieboliger\\nfor unge voksne som vil\\nflytte hjem'
+    """
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, width - 1)].rstrip() + "…"
+    return "\n".join(lines)
+
+
+def figure_png(fig: "Figure") -> bytes:
+    """Render a figure to PNG bytes, deterministically (no timestamp or software metadata)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()

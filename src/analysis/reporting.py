@@ -1,0 +1,193 @@
+"""Building blocks notebooks use to show things to report readers.
+
+Every helper returns an ``IPython.display.HTML`` object (display it by making
+it the last expression of a cell, or with ``display(...)``). All text that can
+come from data — statements, survey answers, group names — is HTML-escaped
+here, so a ``<script>`` typed into a workshop note stays inert text. Only
+``markdown()`` renders trusted text written by the notebook author.
+
+Readers see Norwegian; numbers are formatted by :mod:`analysis.numfmt`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from analysis.numfmt import MISSING, fmt_num
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from IPython.display import HTML
+    from matplotlib.figure import Figure
+
+ILLUSTRATIVE_TEXT = (
+    "Merk: {what} i denne rapporten er illustrative eksempeldata, laget for å vise hvordan "
+    "analysen fungerer. De er ikke kommunens egne notater eller svar."
+)
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value (``None`` becomes an empty string).
+
+    >>> esc('<script>alert("x")</script> & Drevsjø')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Drevsjø'
+    """
+    if text is None:
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+def _html(markup: str) -> "HTML":
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def paragraph(text: str, *, css_class: str | None = None) -> "HTML":
+    """A paragraph of escaped text."""
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return _html(f"<p{cls}>{esc(text)}</p>")
+
+
+def heading(text: str, level: int = 2) -> "HTML":
+    """A real HTML heading (``<h2>`` by default) with escaped text."""
+    if not 1 <= level <= 6:
+        raise ValueError("heading level must be 1-6")
+    return _html(f"<h{level}>{esc(text)}</h{level}>")
+
+
+def markdown(text: str) -> Any:
+    """Render trusted Markdown written by the notebook author (never data)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def callout(text: str, *, kind: str = "info", title: str | None = None) -> "HTML":
+    """A highlighted box: ``kind`` is ``info``, ``caution`` or ``error``.
+
+    Cautions tell the reader about thin data ("Få utsagn: tolk med varsomhet").
+    """
+    kind = kind if kind in {"info", "caution", "error"} else "info"
+    head = f"<strong>{esc(title)}</strong> " if title else ""
+    return _html(f'<div class="callout callout-{kind}" role="note">{head}{esc(text)}</div>')
+
+
+def caution(text: str, title: str = "Tolk med varsomhet:") -> "HTML":
+    """A visible caution, e.g. for a group with few statements."""
+    return callout(text, kind="caution", title=title)
+
+
+def no_data(text: str) -> "HTML":
+    """A plain message where there is nothing to show (instead of an empty chart)."""
+    return callout(text, kind="info", title="Ingen data:")
+
+
+def illustrative_notice(what: str = "Dataene") -> "HTML":
+    """The banner every report built from illustrative (made-up) data must show."""
+    return callout(ILLUSTRATIVE_TEXT.format(what=what), kind="caution", title="Illustrative data.")
+
+
+def bullet_list(items: Iterable[Any]) -> "HTML":
+    """An unordered list of escaped items (e.g. statements as the group wrote them)."""
+    lis = "".join(f"<li>{esc(item)}</li>" for item in items)
+    return _html(f"<ul>{lis}</ul>")
+
+
+def key_figures(figures: Mapping[str, str]) -> "HTML":
+    """A row of key figures: ``{"Innbyggere 1.1.2026": "1 287", ...}`` (labels and values escaped)."""
+    cells = "".join(
+        f'<div class="key-figure"><div class="key-value">{esc(v)}</div>'
+        f'<div class="key-label">{esc(k)}</div></div>'
+        for k, v in figures.items()
+    )
+    return _html(f'<div class="key-figures">{cells}</div>')
+
+
+def _format_cell(value: Any, decimals: int) -> str:
+    import numbers
+
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, numbers.Integral):
+        return fmt_num(value, 0)
+    if isinstance(value, numbers.Real):
+        return fmt_num(value, decimals)
+    if value is None:
+        return MISSING
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return MISSING
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def table(
+    df: "pd.DataFrame",
+    caption: str | None = None,
+    *,
+    decimals: int | Mapping[str, int] = 1,
+    index: bool = False,
+    max_rows: int | None = None,
+) -> "HTML":
+    """Show a data frame as an accessible HTML table.
+
+    Numbers are formatted the Norwegian way (``decimals`` per column or for
+    all), missing values shown as an en dash, every cell and header escaped,
+    and ``caption`` becomes the table's ``<caption>``. Does not mutate ``df``.
+    """
+    frame = df.reset_index() if index else df
+    if max_rows is not None:
+        frame = frame.head(max_rows)
+    cols = list(frame.columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
+    body_rows = []
+    for row in frame.itertuples(index=False, name=None):
+        cells = []
+        for col, value in zip(cols, row):
+            d = decimals.get(col, 1) if isinstance(decimals, Mapping) else decimals
+            text = _format_cell(value, d)
+            numeric = text != MISSING and isinstance(value, (int, float)) and not isinstance(value, bool)
+            cls = ' class="num"' if numeric else ""
+            cells.append(f"<td{cls}>{esc(text)}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return _html(
+        f'<div class="table-wrap"><table class="report-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body_rows)}</tbody></table></div>"
+    )
+
+
+def figure(fig: "Figure", alt: str, *, caption: str | None = None, guide: str | None = None) -> "HTML":
+    """Show a matplotlib figure as an embedded PNG with alt text, caption and reading guide.
+
+    ``alt`` is required and must describe what the chart shows (for screen
+    readers); ``guide`` is the two-sentence "how to read this" text shown
+    under the chart. The figure is rendered deterministically and released.
+    """
+    from analysis.plotting import figure_png
+
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs alt text")
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    width, height = (int(round(v * fig.dpi)) for v in fig.get_size_inches())
+    fig.clear()
+    parts = [
+        '<figure class="report-figure">',
+        f'<img src="data:image/png;base64,{png}" alt="{esc(alt)}" width="{width}" height="{height}">',
+    ]
+    if caption or guide:
+        parts.append("<figcaption>")
+        if caption:
+            parts.append(f'<span class="fig-caption">{esc(caption)}</span>')
+        if guide:
+            parts.append(f'<span class="fig-guide">{esc(guide)}</span>')
+        parts.append("</figcaption>")
+    parts.append("</figure>")
+    return _html("".join(parts))

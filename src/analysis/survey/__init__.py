@@ -1,0 +1,1 @@
+"""Survey of residents and out-movers (issue 6)."""

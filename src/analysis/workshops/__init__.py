@@ -1,0 +1,1 @@
+"""Workshop and village-meeting data (issue 3): readers, cleaning, template, validation."""
