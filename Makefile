@@ -1,0 +1,52 @@
+# Front door. `make reports` builds every report; `make test` runs the whole test suite.
+# Both create the virtual environment .venv/ first if it is missing or out of date.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all reports test venv lab clean build benchmarks share clobber
+
+all: reports
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Clean the raw workshop and survey data, then build every report in catalogue.yaml into reports/.
+## A file that cannot be read makes the command fail at the end, after the reports are built.
+reports: $(STAMP)
+	@$(BIN)/analysis clean; clean_status=$$?; \
+	$(BIN)/analysis build $(BUILD_ARGS) || exit $$?; \
+	exit $$clean_status
+
+## The whole test suite (unit, integration, notebook builds, browser tests).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+clean: $(STAMP)
+	$(BIN)/analysis clean
+
+build: $(STAMP)
+	$(BIN)/analysis build $(BUILD_ARGS)
+
+share: $(STAMP)
+	$(BIN)/analysis build --share $(BUILD_ARGS)
+
+## JupyterLab with the project's own kernel.
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (kommune-analyse)"
+	$(BIN)/jupyter lab notebooks/
+
+benchmarks: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## Remove everything derived (data/processed/, reports/); data/raw/ is never touched.
+clobber:
+	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,114 @@
+"""Commands: ``build``, ``clean``, ``list-reports`` and ``share``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+_DIR_OPTIONS = (
+    ("--data-dir", "ANALYSIS_DATA_DIR", "data folder with raw/ and processed/ (default: data/ in the project)"),
+    ("--processed-dir", "ANALYSIS_PROCESSED_DIR", "folder for cleaned tables (default: <data>/processed)"),
+    ("--reports-dir", "ANALYSIS_REPORTS_DIR", "folder for reports (default: reports/ in the project)"),
+    ("--ssb-dir", "ANALYSIS_SSB_DIR", "SSB snapshot folder (default: <data>/raw/ssb)"),
+)
+
+
+def add_dir_options(parser: argparse.ArgumentParser, which: tuple[str, ...] = ("--data-dir", "--processed-dir", "--reports-dir", "--ssb-dir")) -> None:
+    """Add the folder options; each also has an environment variable (the option wins)."""
+    for flag, env, help_text in _DIR_OPTIONS:
+        if flag in which:
+            parser.add_argument(flag, type=Path, default=None, metavar="DIR", help=f"{help_text}; env {env}")
+
+
+def apply_dir_options(args: argparse.Namespace) -> None:
+    """Export folder options as environment variables, so library code and notebook kernels see them."""
+    for flag, env, _ in _DIR_OPTIONS:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if value is not None:
+            os.environ[env] = str(Path(value).expanduser().resolve())
+
+
+def register_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="build the reports in the catalogue", description="Execute the report notebooks and publish HTML in reports/.")
+    p.add_argument("--only", metavar="PATTERN", help="build only reports whose id matches (shell pattern, comma-separated)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--catalogue", type=Path, default=None, metavar="FILE", help="catalogue file (default: catalogue.yaml; env ANALYSIS_CATALOGUE)")
+    p.add_argument("--timeout", type=int, default=900, metavar="SECONDS", help="time limit per notebook cell (default 900)")
+    p.add_argument("--share", nargs="?", const="", default=None, metavar="ZIP", help="afterwards, collect the shareable reports into reports/deling/ and a zip (optionally at ZIP)")
+    add_dir_options(p)
+    p.set_defaults(func=_build)
+
+    p = sub.add_parser("clean", help="clean workshop and survey data into data/processed/")
+    p.add_argument("--only", choices=("workshops", "survey"), default=None, help="clean only one kind of data")
+    add_dir_options(p, ("--data-dir", "--processed-dir"))
+    p.set_defaults(func=_clean)
+
+    p = sub.add_parser("list-reports", help="list the reports in the catalogue and their status")
+    p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
+    add_dir_options(p, ("--reports-dir",))
+    p.set_defaults(func=_list)
+
+
+def _build(args: argparse.Namespace) -> int:
+    apply_dir_options(args)
+    from analysis.pipeline import BuildOptions, build
+
+    if args.jobs is not None and args.jobs < 1:
+        from analysis.errors import AnalysisError
+
+        raise AnalysisError("--jobs must be at least 1")
+    summary = build(
+        BuildOptions(only=args.only, jobs=args.jobs, force=args.force, catalogue=args.catalogue, timeout=args.timeout)
+    )
+    from analysis import paths
+
+    n_built, n_skipped, n_failed = len(summary.built), len(summary.skipped), len(summary.failed)
+    print(f"{n_built} built, {n_skipped} up to date, {n_failed} failed in {summary.seconds:.2f} s → {paths.reports_dir() / 'index.html'}")
+    if summary.failed:
+        print("Failed reports:", file=sys.stderr)
+        for r in summary.failed:
+            print(f"  - {r.id}: {r.error}  (see {paths.reports_dir() / (r.html or '')})", file=sys.stderr)
+        print(f"Details in {paths.reports_dir() / 'build.log'}", file=sys.stderr)
+    if args.share is not None:
+        from analysis.share import make_share_bundle
+
+        bundle = make_share_bundle(zip_path=Path(args.share) if args.share else None, catalogue=args.catalogue)
+        print(f"Shareable bundle: {bundle}")
+    return summary.exit_code
+
+
+def _clean(args: argparse.Namespace) -> int:
+    apply_dir_options(args)
+    from analysis import paths
+
+    ok = True
+    data_dir, processed_dir = paths.data_dir(), paths.processed_dir()
+    if args.only in (None, "workshops"):
+        from analysis.workshops import run_clean as clean_workshops
+
+        ok &= bool(clean_workshops(data_dir, processed_dir, print))
+    if args.only in (None, "survey"):
+        from analysis.survey import run_clean as clean_survey
+
+        ok &= bool(clean_survey(data_dir, processed_dir, print))
+    if not ok:
+        print("Some files could not be read at all (see the messages above); the others were processed.", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    apply_dir_options(args)
+    from analysis import paths
+    from analysis.catalogue import load_catalogue
+    from analysis.pipeline import read_manifest
+
+    cat = load_catalogue(args.catalogue)
+    manifest = read_manifest(paths.reports_dir())
+    for e in cat.reports:
+        rec = manifest["reports"].get(e.id, {})
+        share = "shareable" if e.shareable else "internal"
+        print(f"{e.id:40s} {rec.get('status', 'not built'):10s} {share:10s} {e.title}")
+    return 0

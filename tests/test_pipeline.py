@@ -1,0 +1,247 @@
+"""The report pipeline: rebuild decision, atomic writes, lock, and real builds of fixture notebooks."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import cli, paths
+from analysis.catalogue import load_catalogue
+from analysis.errors import AnalysisError
+from analysis.fileio import atomic_path, atomic_write_text
+from analysis.pipeline import BuildLock, code_hash, is_up_to_date, read_manifest, report_key
+
+CATALOGUE = """
+reports:
+  - id: hello
+    title: "Testrapport – Sømådalen og Drevsjø"
+    notebook: hello.ipynb
+    output: hello
+    parameters: {greeting: "Hei fra Elgå <b>ikke fet</b>", repeat: 2}
+    shareable: true
+    inputs: ["{raw}/input.csv"]
+    sources: ["Oppdiktede testdata"]
+"""
+FAILING = """
+  - id: failing
+    title: "Feilende rapport"
+    notebook: failing.ipynb
+    output: failing
+"""
+
+
+def _write_catalogue(root: Path, text: str) -> Path:
+    path = root / "catalogue.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- rebuild decision (no kernels)
+
+
+def test_report_key_changes_with_notebook_parameters_inputs_and_code(pipeline_project: Path) -> None:
+    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n1,2\n")
+    entry = load_catalogue(_write_catalogue(pipeline_project, CATALOGUE)).reports[0]
+    key, inputs = report_key(entry, "code-1", lambda p: __import__("analysis.fileio").fileio.file_hash(p))
+    assert list(inputs) == ["{raw}/input.csv"]
+    same, _ = report_key(entry, "code-1", lambda p: __import__("analysis.fileio").fileio.file_hash(p))
+    assert key == same
+    # package code
+    assert report_key(entry, "code-2", lambda p: "x")[0] != report_key(entry, "code-1", lambda p: "x")[0]
+    from analysis.fileio import file_hash
+
+    # input content
+    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n1,3\n")
+    assert report_key(entry, "code-1", file_hash)[0] != key
+    # parameters
+    entry2 = load_catalogue(_write_catalogue(pipeline_project, CATALOGUE.replace("repeat: 2", "repeat: 3"))).reports[0]
+    assert report_key(entry2, "code-1", file_hash)[0] != report_key(entry, "code-1", file_hash)[0]
+    # notebook content
+    before = report_key(entry, "code-1", file_hash)[0]
+    nb = pipeline_project / "notebooks" / "hello.ipynb"
+    nb.write_text(nb.read_text().replace("Hei fra Elgå", "Hei fra Heggeriset"))
+    assert report_key(entry, "code-1", file_hash)[0] != before
+
+
+def test_code_hash_is_stable_and_covers_templates() -> None:
+    assert code_hash() == code_hash()
+    assert len(code_hash()) == 32
+
+
+def test_is_up_to_date_needs_same_key_ok_status_and_files(tmp_path: Path, pipeline_project: Path) -> None:
+    entry = load_catalogue(_write_catalogue(pipeline_project, CATALOGUE)).reports[0]
+    manifest = {"reports": {"hello": {"key": "k", "status": "ok"}}}
+    assert not is_up_to_date(entry, "k", manifest, tmp_path)  # files missing
+    (tmp_path / "hello.html").write_text("x")
+    (tmp_path / "hello.ipynb").write_text("x")
+    assert is_up_to_date(entry, "k", manifest, tmp_path)
+    assert not is_up_to_date(entry, "other", manifest, tmp_path)
+    manifest["reports"]["hello"]["status"] = "failed"
+    assert not is_up_to_date(entry, "k", manifest, tmp_path)
+
+
+# ---------------------------------------------------------------- atomic writes and the lock
+
+
+def test_atomic_write_leaves_old_file_on_crash(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    atomic_write_text(target, "gammel")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("halv")
+            raise RuntimeError("krasj midt i skrivingen")
+    assert target.read_text() == "gammel"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left
+
+
+def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "a.txt"
+    atomic_write_text(target, "første")
+    atomic_write_text(target, "andre – æøå")
+    assert target.read_text(encoding="utf-8") == "andre – æøå"
+
+
+def test_lock_stops_a_second_build_with_a_clear_message(tmp_path: Path, pipeline_project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path / "reports"))
+    _write_catalogue(pipeline_project, CATALOGUE)
+    with BuildLock(tmp_path / "reports"):
+        with pytest.raises(AnalysisError, match="another build is already writing"):
+            with BuildLock(tmp_path / "reports"):
+                pass
+        rc = cli.main(["build", "--only", "hello"])
+        assert rc == 2  # the CLI reports the lock as a user error
+    with BuildLock(tmp_path / "reports"):  # released afterwards
+        pass
+
+
+def test_lock_is_held_across_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    reports = tmp_path / "reports"
+    with BuildLock(reports):
+        code = (
+            "import sys; from pathlib import Path; from analysis.pipeline import BuildLock; "
+            "from analysis.errors import AnalysisError\n"
+            f"try:\n    BuildLock(Path({str(reports)!r})).__enter__()\nexcept AnalysisError as e:\n    print(e); sys.exit(3)"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    assert "another build is already writing" in proc.stdout
+
+
+# ---------------------------------------------------------------- real builds (kernels)
+
+
+@pytest.fixture
+def built_fixture(pipeline_project: Path, tmp_path: Path, monkeypatch) -> Path:
+    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n1,2\n")
+    _write_catalogue(pipeline_project, CATALOGUE + FAILING)
+    reports = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1785312000")
+    rc = cli.main(["build", "--reports-dir", str(reports), "--jobs", "2"])
+    assert rc == 1  # one report fails on purpose
+    return reports
+
+
+@pytest.mark.slow
+def test_build_writes_readable_selfcontained_html(built_fixture: Path) -> None:
+    html = (built_fixture / "hello.html").read_text(encoding="utf-8")
+    assert html.count("<html") == 1 and '<html lang="nb">' in html
+    assert "<h1>Testrapport – Sømådalen og Drevsjø</h1>" in html  # catalogue title, æøå intact
+    assert "prøver hele løypa: æ, ø og å" in html
+    assert "Hei fra Elgå &lt;b&gt;ikke fet&lt;/b&gt;" in html  # parameter text escaped in the list
+    # no code, no prompts (the stylesheet mentions them; the content must not)
+    content = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    assert "jp-InputArea-editor" not in content and "highlight" not in content
+    assert "In&nbsp;[" not in content and "Out[" not in content
+    assert "new_figure" not in content and "import" not in content
+    # nothing loaded from elsewhere
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "cdn" not in html.lower() or "cdnjs" not in html.lower()
+    assert re.search(r'<img alt="Stolpediagram[^"]*"[^>]*src="data:image/png;base64,', html)
+    # header and footer
+    assert "Parametere" in html and "repeat = 2" in html
+    assert "Oppdiktede testdata" in html and "Kan deles utenfor kommunen" in html
+    assert "Bygget" in html and "29.07.2026" in html  # SOURCE_DATE_EPOCH
+    assert re.search(r"Laget med kommune-analyse versjon \d", html)
+    assert html.count("<h1") == 1  # the notebook's own "# Testrapport" line is replaced by the header
+
+
+@pytest.mark.slow
+def test_failure_is_isolated_and_visible(built_fixture: Path) -> None:
+    assert (built_fixture / "hello.html").is_file()  # the other report was built
+    failing = (built_fixture / "failing.html").read_text(encoding="utf-8")
+    assert "Rapporten feilet under bygging" in failing
+    assert "ZeroDivisionError" in failing
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<style.*?</style>", "", failing, flags=re.S)))
+    assert "result = 1 / divisor  # feiler her" in text  # the failing cell's source is shown
+    assert "never reached" not in text  # later cells did not run and their code stays hidden
+    assert "divisor = 0" not in text.replace("result = 1 / divisor", "")  # other cells stay hidden
+    index = (built_fixture / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="nb">' in index
+    assert 'href="hello.html"' in index and 'href="failing.html"' in index
+    assert "Feilet" in index and "1 rapport(er) feilet" in index
+    manifest = json.loads((built_fixture / "build-manifest.json").read_text())
+    assert manifest["reports"]["failing"]["status"] == "failed"
+    assert manifest["reports"]["hello"]["status"] == "ok"
+    assert "ZeroDivisionError" in (built_fixture / "build.log").read_text()
+    nb = json.loads((built_fixture / "hello.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["start_time"] is None  # timing normalised
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.slow
+def test_incremental_rebuild(built_fixture: Path, pipeline_project: Path, capsys) -> None:
+    reports = str(built_fixture)
+    # only the failed report is retried; hello is up to date
+    capsys.readouterr()
+    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "0 built, 1 up to date" in out
+    before = (built_fixture / "hello.html").stat().st_mtime_ns
+    # an input file changes -> rebuilt
+    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n9,9\n")
+    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "1 built, 0 up to date" in out
+    assert (built_fixture / "hello.html").stat().st_mtime_ns != before
+    # --force rebuilds although nothing changed
+    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello", "--force"])
+    assert "1 built" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_parameter_errors_stop_the_build_before_any_kernel(pipeline_project: Path, tmp_path: Path, capsys) -> None:
+    _write_catalogue(
+        pipeline_project,
+        CATALOGUE.replace("repeat: 2", "repat: 2")
+        + "  - {id: needs, title: Trenger, notebook: required.ipynb, output: needs}\n",
+    )
+    rc = cli.main(["build", "--reports-dir", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "parameter 'repat' is not declared" in err
+    assert "'kommunenummer' without a default" in err
+    assert not (tmp_path / "r" / "hello.html").exists()
+
+
+def test_unknown_only_pattern_is_an_error(pipeline_project: Path, tmp_path: Path, capsys) -> None:
+    _write_catalogue(pipeline_project, CATALOGUE)
+    assert cli.main(["build", "--reports-dir", str(tmp_path / "r"), "--only", "nope*"]) == 2
+    assert "no report id matches" in capsys.readouterr().err
+
+
+def test_dir_options_set_environment(tmp_path: Path, pipeline_project: Path, monkeypatch) -> None:
+    _write_catalogue(pipeline_project, "reports:\n")
+    rc = cli.main(["build", "--reports-dir", str(tmp_path / "elsewhere"), "--data-dir", str(tmp_path / "d")])
+    assert rc == 0
+    assert paths.reports_dir() == (tmp_path / "elsewhere").resolve()
+    assert paths.data_dir() == (tmp_path / "d").resolve()
+    assert (tmp_path / "elsewhere" / "index.html").is_file()
