@@ -245,3 +245,19 @@ def test_dir_options_set_environment(tmp_path: Path, pipeline_project: Path, mon
     assert paths.reports_dir() == (tmp_path / "elsewhere").resolve()
     assert paths.data_dir() == (tmp_path / "d").resolve()
     assert (tmp_path / "elsewhere" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_share_bundle_has_only_shareable_html(built_fixture: Path, capsys) -> None:
+    import zipfile
+
+    rc = cli.main(["share", "--reports-dir", str(built_fixture)])
+    assert rc == 0
+    bundle = built_fixture / "deling.zip"
+    names = sorted(zipfile.ZipFile(bundle).namelist())
+    assert names == ["deling/hello.html", "deling/index.html"]  # failing is internal; no .ipynb
+    index = (built_fixture / "deling" / "index.html").read_text(encoding="utf-8")
+    assert "hello.html" in index and "Feilende rapport" not in index
+    first = bundle.read_bytes()
+    cli.main(["share", "--reports-dir", str(built_fixture)])
+    assert bundle.read_bytes() == first  # deterministic zip

@@ -46,6 +46,12 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     add_dir_options(p, ("--data-dir", "--processed-dir"))
     p.set_defaults(func=_clean)
 
+    p = sub.add_parser("share", help="collect the shareable reports into reports/deling/ and reports/deling.zip")
+    p.add_argument("--zip", type=Path, default=None, metavar="FILE", help="where to write the zip (default reports/deling.zip)")
+    p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
+    add_dir_options(p, ("--reports-dir",))
+    p.set_defaults(func=_share)
+
     p = sub.add_parser("list-reports", help="list the reports in the catalogue and their status")
     p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
     add_dir_options(p, ("--reports-dir",))
@@ -111,4 +117,12 @@ def _list(args: argparse.Namespace) -> int:
         rec = manifest["reports"].get(e.id, {})
         share = "shareable" if e.shareable else "internal"
         print(f"{e.id:40s} {rec.get('status', 'not built'):10s} {share:10s} {e.title}")
+    return 0
+
+
+def _share(args: argparse.Namespace) -> int:
+    apply_dir_options(args)
+    from analysis.share import make_share_bundle
+
+    print(f"Shareable bundle: {make_share_bundle(zip_path=args.zip, catalogue=args.catalogue)}")
     return 0
