@@ -1,0 +1,87 @@
+"""Benchmark: reading the SSB snapshot and projecting every municipality.
+
+* read:     ``analysis.ssb.read_population`` of the full snapshot (1.7 M rows), cache cleared before
+            each run, against ``pandas.read_csv`` (C engine) asked for the same types (region as text,
+            sex as a category; without our checks and code clean-up);
+* project:  cohort-component projection of all 357 municipalities × 2 sexes × 106 ages × 25 years in
+            one vectorised call, against the same model run municipality by municipality;
+* setup:    building the array (357, 2, 106) from the long table.
+
+Needs ANALYSIS_SSB_DIR (e.g. ../shared/data/ssb). Prints medians over ``--repeat`` runs and ratios.
+
+    ANALYSIS_SSB_DIR=/work/shared/data/ssb python benchmarks/bench_population.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--years", type=int, default=25)
+    args = parser.parse_args(argv)
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis import paths, projection, ssb
+
+    folder = paths.ssb_dir()
+    if ssb.missing_files(folder):
+        print(f"no SSB snapshot in {folder}; set ANALYSIS_SSB_DIR", file=sys.stderr)
+        return 1
+
+    def read_ours():
+        ssb.clear_cache()
+        return ssb.read_population(folder)
+
+    def read_naive():
+        return pd.read_csv(folder / ssb.POPULATION_FILE, dtype={"region": str, "sex": "category"})
+
+    read_ours()  # warm imports and the OS file cache
+    t_read = timed(read_ours, args.repeat)
+    t_naive = timed(read_naive, args.repeat)
+    t_cached = timed(lambda: ssb.read_population(folder), args.repeat)
+    pop = ssb.read_population(folder)
+    print(f"read full snapshot ({len(pop):,} rows): ours {t_read:.3f} s, pandas.read_csv {t_naive:.3f} s "
+          f"(x{t_naive / t_read:.1f}); cached re-read {t_cached:.3f} s")
+
+    regions = ssb.read_regions(folder)
+    munis = regions.loc[regions["type"] == "kommune", "region"].tolist()
+    base_year = int(pop["year"].max())
+    t_arr = timed(lambda: projection.population_array(pop, munis, [base_year]), args.repeat)
+    P0 = projection.population_array(pop, munis, [base_year])[0]
+    mort, fert = ssb.read_mortality(folder), ssb.read_fertility(folder)
+    rates = projection.rates_for_years(mort, fert, range(base_year, base_year + args.years), hold_from=base_year)
+    rng = np.random.default_rng(0)
+    mig = rng.normal(0, 0.5, size=P0.shape)
+    scale = np.ones(len(munis))
+    t_proj = timed(lambda: projection.project(P0, rates, args.years, mig, scale), args.repeat)
+    slow_repeat = max(1, args.repeat // 2)
+    t_loop = timed(lambda: [projection.project(P0[i], rates, args.years, mig[i], 1.0) for i in range(len(munis))],
+                   slow_repeat)
+    out = projection.project(P0, rates, args.years, mig, scale)
+    print(f"population array ({len(munis)} municipalities): {t_arr:.3f} s")
+    print(f"project {len(munis)} municipalities x 2 sexes x 106 ages x {args.years} years: vectorised {t_proj:.4f} s, "
+          f"one municipality at a time {t_loop:.3f} s (x{t_loop / t_proj:.0f}); result {out.shape}")
+    ok = t_read < 2.0 and t_proj < 1.0
+    print("targets (read < 2 s, projection < 1 s):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,920 @@
+"""SSB population data: read a snapshot folder, map old municipality codes, fetch a new snapshot.
+
+A *snapshot* is a folder of plain files (the format of ``../shared/data/ssb/``):
+
+=================================  ==============================================================
+file                               columns
+=================================  ==============================================================
+``population_by_age.csv.gz``       region, year, sex, age, population (1 January; age 105 = 105+)
+``regions.csv``                    region, name, type (kommune/fylke/land), county
+``region_changes.csv``             old_region, region, weight, first_year, last_year
+``norway_fertility_by_age.csv``    year, age, births_per_woman
+``norway_mortality_by_age.csv``    year, sex, age, deaths, exposure_population, death_rate
+``projections.csv``                region, name, vintage, alternative, year, population, source
+``metadata.json``                  (fetched snapshots) table ids, queries, retrieval time
+=================================  ==============================================================
+
+Readers use explicit dtypes: ``region`` is a string code that keeps leading
+zeros (``"0301"``, Norway is ``"0"``), ``year``/``age`` are integers and
+``sex`` is a categorical with the categories ``female``, ``male``. The large
+population file is read with pyarrow and cached in memory per (path, size,
+mtime); callers get a copy, so mutating a result never touches the cache.
+
+Every reader raises :class:`~analysis.errors.AnalysisError` naming the folder
+and file when the snapshot is missing, with what to do about it.
+
+The fetcher (:func:`fetch_snapshot`, command ``analysis fetch-ssb``) uses
+SSB's PxWebApi v2 through ``pxwebpy`` and writes the folder atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import AnalysisError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+POPULATION_FILE = "population_by_age.csv.gz"
+REGIONS_FILE = "regions.csv"
+REGION_CHANGES_FILE = "region_changes.csv"
+FERTILITY_FILE = "norway_fertility_by_age.csv"
+MORTALITY_FILE = "norway_mortality_by_age.csv"
+PROJECTIONS_FILE = "projections.csv"
+METADATA_FILE = "metadata.json"
+
+SEXES = ("female", "male")
+MAX_AGE = 105  # the last age group is 105 and older
+NORWAY = "0"
+
+_CACHE: dict[tuple, "pd.DataFrame"] = {}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def snapshot_dir(ssb_dir: str | Path | None = None) -> Path:
+    """The snapshot folder: ``ssb_dir`` or :func:`analysis.paths.ssb_dir` (``ANALYSIS_SSB_DIR``)."""
+    if ssb_dir is None:
+        from analysis import paths
+
+        return paths.ssb_dir()
+    return Path(ssb_dir).expanduser().resolve()
+
+
+def missing_files(
+    ssb_dir: str | Path | None = None,
+    files: Sequence[str] = (POPULATION_FILE, REGIONS_FILE),
+) -> list[str]:
+    """Names of ``files`` that are not in the snapshot folder (all of them when it is missing).
+
+    Notebooks use this to say "no SSB data" plainly instead of failing.
+    """
+    folder = snapshot_dir(ssb_dir)
+    return [name for name in files if not (folder / name).is_file()]
+
+
+def _file(ssb_dir: str | Path | None, name: str) -> Path:
+    folder = snapshot_dir(ssb_dir)
+    path = folder / name
+    if not folder.is_dir():
+        raise AnalysisError(
+            f"the SSB snapshot folder {folder} does not exist: run `analysis fetch-ssb` "
+            "or set ANALYSIS_SSB_DIR to a snapshot folder",
+        )
+    if not path.is_file():
+        raise AnalysisError(
+            f"the SSB snapshot folder {folder} has no {name}: run `analysis fetch-ssb` "
+            "or set ANALYSIS_SSB_DIR to a complete snapshot folder",
+            file=path,
+        )
+    return path
+
+
+def _cached(path: Path, reader: Callable[[Path], "pd.DataFrame"]) -> "pd.DataFrame":
+    st = path.stat()
+    key = (str(path), reader.__name__, st.st_size, st.st_mtime_ns)
+    frame = _CACHE.get(key)
+    if frame is None:
+        for old in [k for k in _CACHE if k[0] == key[0] and k[1] == key[1]]:
+            del _CACHE[old]
+        frame = reader(path)
+        _CACHE[key] = frame
+    return frame.copy()
+
+
+def clear_cache() -> None:
+    """Forget every cached snapshot table."""
+    _CACHE.clear()
+
+
+def _sex_dtype():
+    import pandas as pd
+
+    return pd.CategoricalDtype(list(SEXES))
+
+
+def _normalise_region(values: "pd.Series") -> "pd.Series":
+    """Region codes as strings; numeric codes that lost their leading zero get it back."""
+    s = values.astype("string").str.strip()
+    # Municipalities have 4 digits, counties 2; Norway is "0". A CSV saved by a
+    # spreadsheet turns "0301" into "301" and "03" into "3".
+    lengths = s.str.len()
+    s = s.mask(lengths == 3, "0" + s)
+    s = s.mask((lengths == 1) & (s != NORWAY), "0" + s)
+    return s.astype(str)
+
+
+def _read_population_file(path: Path) -> "pd.DataFrame":
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    expected = ["region", "year", "sex", "age", "population"]
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    types = {"region": dictionary, "year": pa.int64(), "sex": dictionary, "age": pa.int64(),
+             "population": pa.float64()}
+    try:
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+    except (pa.ArrowInvalid, OSError, EOFError) as exc:  # broken gzip, wrong columns, text in numbers
+        raise AnalysisError(f"could not read the population file: {exc}", file=path) from exc
+    missing = [c for c in expected if c not in table.column_names]
+    if missing:
+        raise AnalysisError(
+            f"the population file lacks the column(s) {', '.join(missing)}; expected {', '.join(expected)}",
+            file=path,
+        )
+
+    def decoded(name: str) -> tuple[np.ndarray, np.ndarray]:
+        # dictionary-encoded column -> (codes, distinct values); the few distinct values are
+        # cleaned instead of 1.7 million strings.
+        arr = table.column(name).combine_chunks()  # one DictionaryArray, dictionaries unified
+        if arr.null_count:
+            raise AnalysisError(f"empty value(s) in column {name}", file=path, column=name)
+        values = np.asarray(arr.dictionary.to_pylist(), dtype=object)
+        codes = arr.indices.to_numpy(zero_copy_only=False)
+        return codes, values
+
+    region = table.column("region").combine_chunks()
+    if region.null_count:
+        raise AnalysisError("empty value(s) in column region", file=path, column="region")
+    fixed = _normalise_region(pd.Series(region.dictionary.to_pylist(), dtype="string")).tolist()
+    region = pa.DictionaryArray.from_arrays(region.indices, pa.array(fixed, pa.string())).cast(pa.string())
+    sex_codes, sex_values = decoded("sex")
+    bad_sex = set(sex_values) - set(SEXES)
+    if bad_sex:
+        raise AnalysisError(
+            f"unknown sex value(s) {sorted(bad_sex)}; expected 'female' or 'male'", file=path, column="sex"
+        )
+    remap = np.array([SEXES.index(v) for v in sex_values], dtype=np.int8)
+    sex = pa.DictionaryArray.from_arrays(pa.array(remap[sex_codes], pa.int8()), pa.array(list(SEXES)))
+    population = np.rint(np.nan_to_num(table.column("population").to_numpy())).astype(np.int64)
+    arrow = pa.table({"region": region, "year": table.column("year"), "sex": sex, "age": table.column("age"),
+                      "population": pa.array(population)})
+    frame = arrow.to_pandas()
+    frame["sex"] = frame["sex"].cat.set_categories(list(SEXES))
+    return frame
+
+
+def read_population(ssb_dir: str | Path | None = None, regions: Iterable[str] | None = None) -> "pd.DataFrame":
+    """Population on 1 January by region, year, sex and single-year age.
+
+    Returns a new frame with columns ``region`` (str), ``year`` (int64), ``sex``
+    (category female/male), ``age`` (int64, 105 = 105+) and ``population``
+    (int64). ``regions`` selects region codes. The file is read once per
+    process (cached by size and modification time); the result is a copy.
+    """
+    path = _file(ssb_dir, POPULATION_FILE)
+    frame = _cached(path, _read_population_file)
+    if regions is not None:
+        wanted = [str(r) for r in regions]
+        frame = frame[frame["region"].isin(wanted)].reset_index(drop=True)
+    return frame
+
+
+def _read_regions_file(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
+    for col in ("region", "name", "type"):
+        if col not in frame.columns:
+            raise AnalysisError(f"the regions file lacks the column {col}", file=path)
+    if "county" not in frame.columns:
+        frame["county"] = ""
+    frame["region"] = _normalise_region(frame["region"])
+    frame["county"] = frame["county"].astype(str)
+    frame["name"] = frame["name"].astype(str)
+    frame["type"] = frame["type"].astype(str)
+    return frame[["region", "name", "type", "county"]]
+
+
+def read_regions(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+    """Regions of the snapshot: ``region`` (code), ``name``, ``type`` (kommune/fylke/land), ``county``."""
+    return _cached(_file(ssb_dir, REGIONS_FILE), _read_regions_file)
+
+
+def region_name(region: str, regions: "pd.DataFrame | None" = None, *, short: bool = True) -> str:
+    """The name of a region code; ``short`` drops the Sami/Kven parallel name (``Oslo-Oslove`` → ``Oslo``).
+
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"region": ["0", "3425"], "name": ["Norge-Noreg-Norway", "Engerdal"]})
+    >>> region_name("0", r), region_name("3425", r), region_name("9999", r)
+    ('Norge', 'Engerdal', '9999')
+    """
+    if regions is None:
+        regions = read_regions()
+    hit = regions.loc[regions["region"] == str(region), "name"]
+    if hit.empty:
+        return str(region)
+    name = str(hit.iloc[0])
+    if short and "-" in name:
+        # "Norge-Noreg-Norway", "Oslo-Oslove", "Innlandet-Sisdajven": keep the first name,
+        # unless the hyphen belongs to a Norwegian name (Stor-Elvdal, Sør-Aurdal, Aurskog-Høland).
+        first = name.split("-", 1)[0]
+        if first.lower() not in _COMPOUND_PREFIXES:
+            name = first
+    return name
+
+
+_COMPOUND_PREFIXES = ("nord", "sør", "stor", "midt", "aurskog")
+
+
+def _read_region_changes_file(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"old_region": "string", "region": "string"})
+    frame["old_region"] = _normalise_region(frame["old_region"])
+    frame["region"] = _normalise_region(frame["region"])
+    frame["weight"] = frame["weight"].astype("float64")
+    frame["first_year"] = frame["first_year"].astype("int64")
+    frame["last_year"] = frame["last_year"].astype("int64")
+    return frame[["old_region", "region", "weight", "first_year", "last_year"]]
+
+
+def read_region_changes(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+    """Old code → current code: ``old_region, region, weight, first_year, last_year``."""
+    return _cached(_file(ssb_dir, REGION_CHANGES_FILE), _read_region_changes_file)
+
+
+def _read_fertility_file(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"year": "int64", "age": "int64", "births_per_woman": "float64"})
+    return frame[["year", "age", "births_per_woman"]]
+
+
+def read_fertility(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+    """National age-specific fertility: ``year, age, births_per_woman`` (births per woman-year)."""
+    return _cached(_file(ssb_dir, FERTILITY_FILE), _read_fertility_file)
+
+
+def _read_mortality_file(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"year": "int64", "sex": "string", "age": "int64"})
+    # HMD tables also carry "total" rows (both sexes).
+    frame["sex"] = frame["sex"].astype(pd.CategoricalDtype([*SEXES, "total"]))
+    for col in ("deaths", "exposure_population", "death_rate"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def read_mortality(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+    """National death rates: ``year, sex, age, deaths, exposure_population, death_rate`` (m(x))."""
+    return _cached(_file(ssb_dir, MORTALITY_FILE), _read_mortality_file)
+
+
+def _read_projections_file(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"region": "string", "year": "int64", "population": "float64"},
+                        keep_default_na=False)
+    frame["region"] = _normalise_region(frame["region"])
+    return frame
+
+
+def read_projections(ssb_dir: str | Path | None = None, *, map_codes: bool = True) -> "pd.DataFrame":
+    """SSB's published projections in the snapshot (``region, name, vintage, alternative, year, population``).
+
+    With ``map_codes`` old municipality codes (e.g. ``0434`` in the 2016
+    projection) are mapped to current codes using ``region_changes.csv``.
+    Returns an empty frame with those columns when the file is missing.
+    """
+    import pandas as pd
+
+    folder = snapshot_dir(ssb_dir)
+    if not (folder / PROJECTIONS_FILE).is_file():
+        return pd.DataFrame(columns=["region", "name", "vintage", "alternative", "year", "population", "source"])
+    frame = _cached(folder / PROJECTIONS_FILE, _read_projections_file)
+    if map_codes and (folder / REGION_CHANGES_FILE).is_file():
+        changes = read_region_changes(folder)
+        # A projection is made in one vintage: map with the code valid in its base year.
+        lookup = changes.sort_values("last_year").drop_duplicates("old_region", keep="last")
+        lookup = lookup[lookup["weight"] >= 0.999].set_index("old_region")["region"]
+        current = set(read_regions(folder)["region"]) if (folder / REGIONS_FILE).is_file() else set()
+        mapped = frame["region"].map(lookup)
+        keep = frame["region"].isin(current) | mapped.isna()
+        frame["region"] = frame["region"].where(keep, mapped)
+    return frame
+
+
+# --------------------------------------------------------------------------- code mapping
+
+
+def map_regions(
+    frame: "pd.DataFrame",
+    changes: "pd.DataFrame",
+    *,
+    value_columns: Sequence[str] = ("population",),
+    year_column: str = "year",
+) -> "pd.DataFrame":
+    """Map old municipality/county codes to current ones so every series is continuous.
+
+    Each row whose ``region`` is an ``old_region`` in ``changes`` for its year
+    (``first_year <= year <= last_year``) is split into the current region(s)
+    with the given weights (1.0 for a plain renumbering such as Engerdal
+    0434 → 3425 in 2020; a share for a split municipality), then rows are
+    summed per key. Codes that are not old codes stay as they are. Weighted
+    counts are rounded to whole persons. Returns a new frame; ``frame`` is not
+    mutated.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"region": ["0434", "3425"], "year": [2019, 2020], "population": [1286, 1268]})
+    >>> c = pd.DataFrame({"old_region": ["0434"], "region": ["3425"], "weight": [1.0],
+    ...                   "first_year": [1940], "last_year": [2019]})
+    >>> map_regions(f, c).to_dict("list")
+    {'region': ['3425', '3425'], 'year': [2019, 2020], 'population': [1286, 1268]}
+    """
+    import numpy as np
+    import pandas as pd
+
+    if frame.empty:
+        return frame.copy()
+    value_columns = [c for c in value_columns if c in frame.columns]
+    keys = [c for c in frame.columns if c not in value_columns and c != "region"]
+    work = frame.reset_index(drop=True).copy()
+    work["_row"] = np.arange(len(work))
+    ch = changes[["old_region", "region", "weight", "first_year", "last_year"]].rename(
+        columns={"region": "_new"}
+    )
+    merged = work[["_row", "region", year_column]].merge(ch, left_on="region", right_on="old_region", how="inner")
+    merged = merged[(merged[year_column] >= merged["first_year"]) & (merged[year_column] <= merged["last_year"])]
+    if merged.empty:
+        return frame.copy()
+    hit_rows = merged["_row"].to_numpy()
+    untouched = work[~work["_row"].isin(hit_rows)]
+    moved = work.loc[hit_rows].reset_index(drop=True)
+    moved["region"] = merged["_new"].to_numpy()
+    weights = merged["weight"].to_numpy()
+    for col in value_columns:
+        moved[col] = moved[col].astype("float64") * weights
+    out = pd.concat([untouched, moved], ignore_index=True).drop(columns="_row")
+    observed = isinstance(out.get("sex"), pd.Series) and isinstance(out["sex"].dtype, pd.CategoricalDtype)
+    out = out.groupby(["region", *keys], as_index=False, sort=True, observed=observed)[value_columns].sum()
+    for col in value_columns:
+        if pd.api.types.is_integer_dtype(frame[col]):
+            out[col] = out[col].round().astype(frame[col].dtype)
+    return out[list(frame.columns)]
+
+
+# --------------------------------------------------------------------------- report helpers
+
+
+def availability_message(region: str, ssb_dir: str | Path | None = None) -> str | None:
+    """A plain Norwegian message when the snapshot or the region is missing, else ``None``.
+
+    Reports show it with :func:`analysis.reporting.no_data` instead of failing.
+    """
+    folder = snapshot_dir(ssb_dir)
+    missing = missing_files(folder)
+    if missing:
+        if not folder.is_dir():
+            return (f"Fant ingen mappe med SSB-data ({folder}). Rapporten kan ikke vise befolkningstall før "
+                    "dataene er hentet med kommandoen «analysis fetch-ssb», eller ANALYSIS_SSB_DIR peker på "
+                    "en mappe med SSB-data.")
+        return (f"SSB-mappen {folder} mangler {', '.join(missing)}. Rapporten kan ikke vise befolkningstall "
+                "før dataene er hentet på nytt med «analysis fetch-ssb».")
+    try:
+        regions = read_regions(folder)
+    except AnalysisError as exc:
+        return f"SSB-dataene kunne ikke leses: {exc}"
+    if str(region) not in set(regions["region"]):
+        return (f"Kommunenummer {region} finnes ikke i SSB-dataene (kommuneinndeling per 2024). "
+                "Sjekk kommunenummeret, for eksempel 3425 for Engerdal.")
+    return None
+
+
+def region_code(value: object) -> str:
+    """A region code as SSB writes it, also when a parameter arrived as a number.
+
+    >>> region_code(3425), region_code("301"), region_code(34), region_code("0"), region_code(" 3449 ")
+    ('3425', '0301', '34', '0', '3449')
+    """
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit():
+        raise AnalysisError(f"{value!r} is not a region code (kommunenummer has 4 digits, e.g. 3425)")
+    if len(text) == 3:
+        return "0" + text
+    if len(text) == 1 and text != NORWAY:
+        return "0" + text
+    return text
+
+
+# --------------------------------------------------------------------------- fetcher (PxWebApi v2)
+
+SSB_API_URL = "https://data.ssb.no/api/pxwebapi/v2"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One SSB table the fetcher reads: its id and the variables (codes) it must have."""
+
+    key: str
+    table_id: str
+    description: str
+    required: tuple[str, ...]
+
+
+#: The tables ``analysis fetch-ssb`` reads. Ids can be overridden (``--table key=id``) when SSB
+#: replaces a table; the variables checked are the PxWebApi variable codes.
+TABLES: dict[str, TableSpec] = {
+    "population": TableSpec("population", "07459", "Befolkning 1. januar etter region, kjønn og alder",
+                            ("Region", "Kjonn", "Alder", "ContentsCode", "Tid")),
+    "changes": TableSpec("changes", "06913", "Befolkning og endringer (fødte, døde, flytting) etter region",
+                         ("Region", "ContentsCode", "Tid")),
+    "projections": TableSpec("projections", "14288", "Regionale befolkningsframskrivinger 2024, alternativer",
+                             ("Region", "ContentsCode", "Tid")),
+    "fertility": TableSpec("fertility", "04232", "Fruktbarhetsrater etter mors alder, hele landet",
+                           ("Alder", "ContentsCode", "Tid")),
+    "mortality": TableSpec("mortality", "07902", "Dødelighetstabeller etter kjønn og alder, hele landet",
+                           ("Kjonn", "Alder", "ContentsCode", "Tid")),
+}
+
+_SEX_CODES = {"1": "male", "2": "female"}
+
+
+class _Retry(Exception):
+    pass
+
+
+def _http_status(exc: BaseException) -> int | None:
+    import re
+
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status_code", None):
+        return int(response.status_code)
+    found = re.search(r"Error (\d{3})", str(exc))
+    return int(found.group(1)) if found else None
+
+
+def _explain(exc: BaseException, what: str) -> AnalysisError:
+    """Turn a network/HTTP error from pxwebpy/requests into a message an analyst can act on."""
+    import requests
+
+    status = _http_status(exc)
+    detail = " ".join(str(exc).split())[:300]
+    if isinstance(exc, (requests.ConnectionError, requests.Timeout)) and status is None:
+        return AnalysisError(f"could not reach SSB ({SSB_API_URL}) while {what}: is the network up? ({detail})")
+    if status == 429:
+        return AnalysisError(f"SSB's rate limit was hit repeatedly while {what}; wait a minute and try again")
+    if status == 404:
+        return AnalysisError(f"SSB does not know the table or address asked for while {what} (HTTP 404): "
+                             "the table may have been replaced; check the id on ssb.no/statbank and pass it "
+                             "with --table KEY=ID")
+    if status == 400:
+        return AnalysisError(f"SSB rejected the query while {what} (HTTP 400): a variable or code may have "
+                             f"changed. SSB said: {detail}")
+    if status is not None and status >= 500:
+        return AnalysisError(f"SSB had a server error (HTTP {status}) while {what}; try again later")
+    return AnalysisError(f"SSB request failed while {what}: {detail}")
+
+
+def _call(fn: Callable[[], Any], what: str, *, attempts: int = 4, sleep: Callable[[float], None] = time.sleep,
+          base_delay: float = 2.0) -> Any:
+    """Call ``fn`` with retries and exponential backoff on rate limits, server errors and dropped connections."""
+    import requests
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except requests.RequestException as exc:
+            status = _http_status(exc)
+            transient = status in (429, 502, 503, 504) or (
+                status is None and isinstance(exc, (requests.ConnectionError, requests.Timeout)))
+            if transient and attempt < attempts - 1:
+                sleep(base_delay * 2**attempt)
+                continue
+            raise _explain(exc, what) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def connect(url: str = SSB_API_URL, language: str = "no", timeout: int = 60,
+            sleep: Callable[[float], None] = time.sleep) -> Any:
+    """A :class:`pxweb.PxApi` client for SSB (caches responses, splits big queries, respects rate limits)."""
+    from pxweb import PxApi
+
+    return _call(lambda: PxApi(url, language=language, timeout=timeout), "connecting", sleep=sleep)
+
+
+def _variables(api: Any, spec: TableSpec, table_id: str, sleep) -> dict[str, Any]:
+    meta = _call(lambda: api.get_table_variables(table_id), f"reading the variables of table {table_id}",
+                 sleep=sleep)
+    missing = [v for v in spec.required if v not in meta]
+    if missing:
+        raise AnalysisError(
+            f"SSB table {table_id} ({spec.description}) has changed: it lacks the variable(s) "
+            f"{', '.join(missing)}; it has {', '.join(meta)}. Update analysis.ssb.TABLES or pass another "
+            f"table with --table {spec.key}=ID")
+    return meta
+
+
+def _years(meta: Mapping[str, Any], from_year: int | None, to_year: int | None) -> list[str]:
+    codes = list(meta["Tid"]["category"]["label"])
+    out = []
+    for c in codes:
+        try:
+            y = int(str(c)[:4])
+        except ValueError:
+            continue
+        if (from_year is None or y >= from_year) and (to_year is None or y <= to_year):
+            out.append(c)
+    if not out:
+        raise AnalysisError(f"SSB has no years from {from_year} in this table (it has {codes[0]}–{codes[-1]})")
+    return out
+
+
+def _fetch_frame(api: Any, table_id: str, meta: Mapping[str, Any], value_codes: dict[str, list[str]],
+                 sleep) -> "pd.DataFrame":
+    """Rows from pxwebpy (keyed by variable labels) → frame keyed by variable codes, values as floats."""
+    import pandas as pd
+
+    rows = _call(lambda: api.get_table_data(table_id, value_codes=value_codes, show="code"),
+                 f"fetching table {table_id}", sleep=sleep)
+    label_to_code = {v.get("label", k): k for k, v in meta.items()}
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        raise AnalysisError(f"SSB returned no data for table {table_id} with the query {value_codes}")
+    frame = frame.rename(columns={lab: code for lab, code in label_to_code.items() if lab in frame.columns})
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    return frame
+
+
+def _age(code: str) -> int:
+    digits = "".join(ch for ch in str(code) if ch.isdigit())
+    return min(int(digits), MAX_AGE) if digits else -1
+
+
+def _pick_content(meta: Mapping[str, Any], keywords: Sequence[str], table_id: str) -> tuple[str, str]:
+    labels = meta["ContentsCode"]["category"]["label"]
+    for code, label in labels.items():
+        if any(k in str(label).lower() for k in keywords):
+            return code, str(label)
+    if len(labels) == 1:
+        code = next(iter(labels))
+        return code, str(labels[code])
+    raise AnalysisError(f"SSB table {table_id} has no content matching {list(keywords)}; it has {list(labels.values())}")
+
+
+def fetch_population(api: Any, regions: Sequence[str] | None, from_year: int | None, *,
+                     table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict[str, str], dict]:
+    """Table 07459 → ``(frame region, year, sex, age, population; region labels; query)`` (codes as SSB has them)."""
+    spec = TABLES["population"]
+    table_id = table_id or spec.table_id
+    meta = _variables(api, spec, table_id, sleep)
+    content, _ = _pick_content(meta, ("personer", "persons", "folkemengde", "population"), table_id)
+    region_codes = list(meta["Region"]["category"]["label"]) if not regions else [str(r) for r in regions]
+    query = {"Region": region_codes, "Kjonn": ["1", "2"], "Alder": list(meta["Alder"]["category"]["label"]),
+             "ContentsCode": [content], "Tid": _years(meta, from_year, None)}
+    frame = _fetch_frame(api, table_id, meta, query, sleep)
+    frame = frame.dropna(subset=["value"])
+    out = frame.assign(
+        region=frame["Region"].astype(str),
+        year=frame["Tid"].astype(str).str[:4].astype("int64"),
+        sex=frame["Kjonn"].astype(str).map(_SEX_CODES),
+        age=frame["Alder"].map(_age).astype("int64"),
+        population=frame["value"],
+    )[["region", "year", "sex", "age", "population"]]
+    out = out[(out["age"] >= 0) & out["sex"].notna()]
+    out = out.groupby(["region", "year", "sex", "age"], as_index=False)["population"].sum()
+    labels = {str(k): str(v) for k, v in meta["Region"]["category"]["label"].items()}
+    return out, labels, {"table": table_id, "query": query}
+
+
+def fetch_changes(api: Any, regions: Sequence[str] | None, from_year: int | None, *, table_id: str | None = None,
+                  sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+    """Table 06913 → ``region, year, measure, label, value`` (births, deaths, moves ... as SSB names them)."""
+    spec = TABLES["changes"]
+    table_id = table_id or spec.table_id
+    meta = _variables(api, spec, table_id, sleep)
+    query = {"Region": list(meta["Region"]["category"]["label"]) if not regions else [str(r) for r in regions],
+             "ContentsCode": list(meta["ContentsCode"]["category"]["label"]),
+             "Tid": _years(meta, from_year, None)}
+    frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
+    labels = meta["ContentsCode"]["category"]["label"]
+    out = frame.assign(region=frame["Region"].astype(str), year=frame["Tid"].astype(str).str[:4].astype("int64"),
+                       measure=frame["ContentsCode"].astype(str),
+                       label=frame["ContentsCode"].map(lambda c: str(labels.get(c, c))))
+    return out[["region", "year", "measure", "label", "value"]], {"table": table_id, "query": query}
+
+
+def fetch_projections(api: Any, regions: Sequence[str] | None, *, table_id: str | None = None,
+                      sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+    """Table 14288 → ``region, name, vintage, alternative, year, population, source`` (sexes and ages summed)."""
+    spec = TABLES["projections"]
+    table_id = table_id or spec.table_id
+    meta = _variables(api, spec, table_id, sleep)
+    query: dict[str, list[str]] = {}
+    for var, info in meta.items():
+        codes = list(info["category"]["label"])
+        if var == "Region":
+            query[var] = codes if not regions else [str(r) for r in regions]
+        elif var in ("ContentsCode", "Tid"):
+            query[var] = codes
+        elif not info.get("elimination", False):
+            query[var] = codes  # cannot be left out: take all and sum
+    frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
+    alt_var = next((v for v in meta if v not in ("Region", "Tid", "Kjonn", "Alder", "ContentsCode")), "ContentsCode")
+    alt_labels = meta[alt_var]["category"]["label"]
+    region_labels = meta["Region"]["category"]["label"]
+    frame = frame.assign(region=frame["Region"].astype(str), year=frame["Tid"].astype(str).str[:4].astype("int64"),
+                         alternative=frame[alt_var].map(lambda c: str(alt_labels.get(c, c))))
+    out = frame.groupby(["region", "alternative", "year"], as_index=False)["value"].sum()
+    out = out.rename(columns={"value": "population"})
+    out["name"] = out["region"].map(lambda r: str(region_labels.get(r, r)))
+    out["vintage"] = f"SSB regional projections (StatBank {table_id})"
+    out["source"] = f"SSB PxWebApi v2, table {table_id}"
+    return out[["region", "name", "vintage", "alternative", "year", "population", "source"]], \
+        {"table": table_id, "query": query}
+
+
+def fetch_fertility(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+    """National age-specific fertility → ``year, age, births_per_woman`` (rates per 1 000 divided by 1 000)."""
+    spec = TABLES["fertility"]
+    table_id = table_id or spec.table_id
+    meta = _variables(api, spec, table_id, sleep)
+    content, label = _pick_content(meta, ("fruktbarhet", "fertility"), table_id)
+    query = {"Alder": list(meta["Alder"]["category"]["label"]), "ContentsCode": [content],
+             "Tid": list(meta["Tid"]["category"]["label"])}
+    if "Region" in meta:
+        query["Region"] = ["0"]
+    frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
+    per = 1000.0 if ("1000" in label.replace(" ", "") or "1 000" in label) else 1.0
+    out = frame.assign(year=frame["Tid"].astype(str).str[:4].astype("int64"), age=frame["Alder"].map(_age),
+                       births_per_woman=frame["value"] / per)
+    out = out[out["age"] >= 0].groupby(["year", "age"], as_index=False)["births_per_woman"].sum()
+    return out, {"table": table_id, "query": query, "content": label}
+
+
+def fetch_mortality(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+    """National life table → ``year, sex, age, deaths, exposure_population, death_rate``.
+
+    SSB's life table gives the probability of dying q(x) (per 1 000); it is
+    converted to a central rate with ``m = q / (1 − q/2)`` (deaths in mid-year),
+    the inverse of the conversion the projection uses.
+    """
+    import numpy as np
+
+    spec = TABLES["mortality"]
+    table_id = table_id or spec.table_id
+    meta = _variables(api, spec, table_id, sleep)
+    content, label = _pick_content(meta, ("dødssannsynlighet", "sannsynlighet", "probability"), table_id)
+    query = {"Kjonn": ["1", "2"], "Alder": list(meta["Alder"]["category"]["label"]), "ContentsCode": [content],
+             "Tid": list(meta["Tid"]["category"]["label"])}
+    frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
+    per = 1000.0 if ("1000" in label.replace(" ", "") or "1 000" in label or frame["value"].max() > 1.5) else 1.0
+    q = np.clip(frame["value"].to_numpy(dtype=float) / per, 0, 0.999999)
+    out = frame.assign(year=frame["Tid"].astype(str).str[:4].astype("int64"),
+                       sex=frame["Kjonn"].astype(str).map(_SEX_CODES), age=frame["Alder"].map(_age),
+                       deaths=np.nan, exposure_population=np.nan, death_rate=q / (1 - q / 2))
+    out = out[(out["age"] >= 0) & out["sex"].notna()]
+    out = out[["year", "sex", "age", "deaths", "exposure_population", "death_rate"]]
+    return out.sort_values(["year", "sex", "age"]).reset_index(drop=True), {"table": table_id, "query": query,
+                                                                            "content": label}
+
+
+def regions_from_labels(labels: Mapping[str, str], codes: Iterable[str]) -> "pd.DataFrame":
+    """``regions.csv`` rows for ``codes`` from SSB's region labels (type from the code's length)."""
+    import pandas as pd
+
+    rows = []
+    for code in sorted(set(codes), key=lambda c: (len(c), c)):
+        kind = "land" if code == NORWAY else "fylke" if len(code) == 2 else "kommune" if len(code) == 4 else "annet"
+        name = str(labels.get(code, code))
+        if name.startswith(code + " "):
+            name = name[len(code) + 1:]
+        rows.append({"region": code, "name": name, "type": kind, "county": code[:2] if kind == "kommune" else ""})
+    return pd.DataFrame(rows, columns=["region", "name", "type", "county"])
+
+
+def fetch_snapshot(
+    out: str | Path | None = None,
+    *,
+    regions: Sequence[str] | None = None,
+    from_year: int | None = 2005,
+    tables: Sequence[str] = tuple(TABLES),
+    table_ids: Mapping[str, str] | None = None,
+    region_changes: str | Path | None = None,
+    api: Any = None,
+    log: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], _dt.datetime] | None = None,
+) -> Path:
+    """Fetch SSB tables and write a snapshot folder atomically; returns the folder.
+
+    The snapshot is built in a temporary folder beside ``out`` and renamed into
+    place only when every table has been fetched and written, so a failure
+    (network, SSB error, changed table) never leaves a half-written snapshot
+    and an existing one stays as it was. Old municipality codes are mapped to
+    current ones with ``region_changes`` (default: the ``region_changes.csv``
+    of the existing snapshot at ``out``), so series are continuous.
+    ``metadata.json`` records table ids, queries and the retrieval time.
+    """
+    import pandas as pd
+
+    out = snapshot_dir(out)
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown:
+        raise AnalysisError(f"unknown table key(s) {unknown}; choose from {sorted(TABLES)}")
+    ids = {k: (table_ids or {}).get(k, TABLES[k].table_id) for k in tables}
+    changes_path = Path(region_changes) if region_changes else out / REGION_CHANGES_FILE
+    changes = _read_region_changes_file(changes_path) if changes_path.is_file() else None
+    if api is None:
+        log(f"connecting to {SSB_API_URL} …")
+        api = connect(sleep=sleep)
+    stamp = (now or (lambda: _dt.datetime.now(_dt.timezone.utc)))()
+    meta: dict[str, Any] = {"api": SSB_API_URL, "retrieved": stamp.isoformat(timespec="seconds"),
+                            "from_year": from_year, "regions": list(regions) if regions else "all",
+                            "tables": {}, "region_changes": str(changes_path) if changes is not None else None}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise AnalysisError(f"cannot write a snapshot next to {out} ({exc.strerror}); choose another folder "
+                            "with --out") from exc
+    try:
+        if "population" in tables:
+            log(f"table {ids['population']}: population by region, sex and age …")
+            pop, labels, q = fetch_population(api, regions, from_year, table_id=ids["population"], sleep=sleep)
+            if changes is not None:
+                pop = map_regions(pop, changes)
+            else:
+                log("  no region_changes.csv: old municipality codes are kept as they are")
+            pop["population"] = pop["population"].round().astype("int64")
+            pop = pop.sort_values(["region", "year", "sex", "age"]).reset_index(drop=True)
+            pop.to_csv(tmp / POPULATION_FILE, index=False, compression={"method": "gzip", "mtime": 0})
+            current = set(pop.loc[pop["year"] == pop["year"].max(), "region"])
+            regions_from_labels(labels, current).to_csv(tmp / REGIONS_FILE, index=False)
+            meta["tables"]["population"] = {**q, "rows": int(len(pop)), "files": [POPULATION_FILE, REGIONS_FILE]}
+        if "changes" in tables:
+            log(f"table {ids['changes']}: population changes …")
+            ch, q = fetch_changes(api, regions, from_year, table_id=ids["changes"], sleep=sleep)
+            if changes is not None:
+                ch = map_regions(ch, changes, value_columns=("value",))
+            ch.to_csv(tmp / "population_changes.csv", index=False)
+            meta["tables"]["changes"] = {**q, "rows": int(len(ch)), "files": ["population_changes.csv"]}
+        if "projections" in tables:
+            log(f"table {ids['projections']}: regional projections …")
+            pr, q = fetch_projections(api, regions, table_id=ids["projections"], sleep=sleep)
+            pr.to_csv(tmp / PROJECTIONS_FILE, index=False)
+            meta["tables"]["projections"] = {**q, "rows": int(len(pr)), "files": [PROJECTIONS_FILE]}
+        if "fertility" in tables:
+            log(f"table {ids['fertility']}: fertility by age, Norway …")
+            fe, q = fetch_fertility(api, table_id=ids["fertility"], sleep=sleep)
+            fe.to_csv(tmp / FERTILITY_FILE, index=False)
+            meta["tables"]["fertility"] = {**q, "rows": int(len(fe)), "files": [FERTILITY_FILE]}
+        if "mortality" in tables:
+            log(f"table {ids['mortality']}: life table, Norway …")
+            mo, q = fetch_mortality(api, table_id=ids["mortality"], sleep=sleep)
+            mo.to_csv(tmp / MORTALITY_FILE, index=False)
+            meta["tables"]["mortality"] = {**q, "rows": int(len(mo)), "files": [MORTALITY_FILE]}
+        if changes is not None:
+            shutil.copyfile(changes_path, tmp / REGION_CHANGES_FILE)
+        (tmp / METADATA_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+        try:
+            _replace_dir(tmp, out)
+        except OSError as exc:
+            raise AnalysisError(f"could not put the new snapshot in place at {out} ({exc.strerror}); "
+                                "the previous snapshot is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    clear_cache()
+    log(f"wrote the SSB snapshot to {out}")
+    return out
+
+
+def _replace_dir(tmp: Path, out: Path) -> None:
+    """Move the finished folder ``tmp`` to ``out``; an existing ``out`` is swapped out, then removed."""
+    os.chmod(tmp, 0o755)
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}-{int(time.time())}"
+        os.replace(out, old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            os.replace(old, out)  # put the previous snapshot back
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+COMPONENTS_FILE = "components_facts.csv"
+
+
+def read_components(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+    """Published yearly components of change, where the snapshot has them (full calendar years only).
+
+    Returns ``region`` (current code), ``year`` (the year of the events), ``births``, ``deaths``,
+    ``net_migration``, ``pop_start``, ``pop_end``; an empty frame when the file is missing. Used to
+    check the residual migration estimate against SSB's own figures.
+    """
+    import pandas as pd
+
+    cols = ["region", "year", "births", "deaths", "net_migration", "pop_start", "pop_end"]
+    folder = snapshot_dir(ssb_dir)
+    path = folder / COMPONENTS_FILE
+    fetched = _components_from_changes(folder / "population_changes.csv", cols)
+    if not path.is_file():
+        return fetched
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    start = pd.to_datetime(raw["pop_start_date"].str[:10], errors="coerce")
+    end = pd.to_datetime(raw["pop_end_date"].str[:10], errors="coerce")
+    full = (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 1) & (end.dt.day == 1) & (
+        end.dt.year == start.dt.year + 1)
+    raw = raw[full.fillna(False)].copy()
+    if raw.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({
+        "region": _normalise_region(raw["unit"].str.split().str[0]),
+        "year": start[full.fillna(False)].dt.year.astype("int64").to_numpy(),
+    })
+    for col in ("births", "deaths", "net_migration", "pop_start", "pop_end"):
+        # SSB writes "-" for zero
+        out[col] = pd.to_numeric(raw[col].str.strip().replace({"-": "0", "": None}), errors="coerce").to_numpy()
+    if (folder / REGION_CHANGES_FILE).is_file():
+        changes = read_region_changes(folder)
+        merged = out.reset_index().merge(changes, left_on="region", right_on="old_region", how="left")
+        valid = merged["first_year"].le(merged["year"]) & merged["last_year"].ge(merged["year"]) & (
+            merged["weight"] >= 0.999)
+        # only a plain renumbering (one old code -> one new code) keeps a published figure valid;
+        # a merger (Hedmark 04 + Oppland 05 -> Innlandet 34) does not
+        in_year = changes.merge(out[["year"]].drop_duplicates(), how="cross")
+        in_year = in_year[(in_year["first_year"] <= in_year["year"]) & (in_year["last_year"] >= in_year["year"])]
+        sources = in_year.groupby(["region", "year"])["old_region"].nunique()
+        merged_n = [sources.get((r, y), 0) for r, y in zip(merged["region_y"], merged["year"])]
+        valid &= pd.Series(merged_n, index=merged.index).eq(1)
+        new = merged[valid].set_index("index")["region_y"]
+        out.loc[new.index, "region"] = new
+        old_codes = set(changes["old_region"])
+        out = out[~out["region"].isin(old_codes) | out.index.isin(new.index)]
+    if len(fetched):
+        out = pd.concat([fetched, out[cols]]).drop_duplicates(["region", "year"], keep="first")
+    return out[cols].reset_index(drop=True)
+
+
+_COMPONENT_WORDS = {
+    "births": ("levendefødte", "fødte", "births"),
+    "deaths": ("døde", "deaths"),
+    "net_migration": ("nettoinnflytting", "netto innflytting", "net migration"),
+}
+
+
+def _components_from_changes(path: Path, cols: list[str]) -> "pd.DataFrame":
+    """Births, deaths and net migration per region and year from a fetched ``population_changes.csv`` (06913)."""
+    import pandas as pd
+
+    if not path.is_file():
+        return pd.DataFrame(columns=cols)
+    frame = pd.read_csv(path, dtype={"region": str, "measure": str, "label": str})
+    frame["region"] = _normalise_region(frame["region"])
+    out = None
+    for col, words in _COMPONENT_WORDS.items():
+        hit = frame[frame["label"].str.lower().str.contains("|".join(words), regex=True, na=False)]
+        if col == "births":  # "levendefødte", not "dødfødte"
+            hit = hit[~hit["label"].str.lower().str.contains("dødfødte", na=False)]
+        part = hit.groupby(["region", "year"])["value"].first().rename(col)
+        out = part.to_frame() if out is None else out.join(part, how="outer")
+    if out is None or out.empty:
+        return pd.DataFrame(columns=cols)
+    out = out.reset_index()
+    out["year"] = out["year"].astype("int64")
+    for col in cols:
+        if col not in out.columns:
+            out[col] = float("nan")
+    return out[cols]

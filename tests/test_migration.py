@@ -1,0 +1,101 @@
+"""Tests for analysis.migration: the residual method recovers a planted migration profile."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import migration as mg
+from analysis import projection as pj
+from analysis.errors import AnalysisError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "ssb"))
+from _ssb_helpers import synthetic_pop  # noqa: E402
+
+N = pj.N_AGES
+
+
+def planted_profile() -> np.ndarray:
+    """Young women leave, young families and pensioners arrive; no migration at age 0."""
+    M = np.zeros((2, N))
+    ages = np.arange(N)
+    M[0] = -3 * np.exp(-((ages - 21) / 3) ** 2) + 1.5 * np.exp(-((ages - 35) / 6) ** 2)
+    M[1] = -2 * np.exp(-((ages - 23) / 3) ** 2) + 1.0 * np.exp(-((ages - 62) / 4) ** 2)
+    M[:, 0] = 0
+    return M
+
+
+def test_residual_method_recovers_a_planted_profile_and_fertility_factor():
+    M = planted_profile()
+    pop, mort, fert, _ = synthetic_pop(migration=M, scale=0.8)
+    mig = mg.residual_migration(pop, "9999", mort, fert)
+    assert list(mig.columns) == ["year", "sex", "age", "net"]
+    assert sorted(mig["year"].unique()) == list(range(2011, 2021))
+    for year, grp in mig.groupby("year"):
+        got = grp.pivot_table(index="sex", columns="age", values="net", observed=True).to_numpy()
+        np.testing.assert_allclose(got, M, atol=1e-8)
+    P = pj.population_array(pop, ["9999"], range(2010, 2021))[:, 0]
+    res = mg.residual_arrays(P, list(range(2010, 2021)), mort, fert)
+    assert mg.fertility_factor(res) == pytest.approx(0.8, rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), level=st.floats(-0.5, 3.0))
+def test_residual_then_projection_roundtrips(seed, level):
+    rng = np.random.default_rng(seed)
+    M = rng.normal(level, 0.3, size=(2, N))
+    M[:, 0] = 0
+    pop, mort, fert, arr = synthetic_pop(years=range(2010, 2014), seed=seed, migration=M)
+    if (arr < 1e-12).any():  # clipping at zero makes the model world non-linear; skip those draws
+        return
+    res = mg.residual_arrays(arr, list(range(2010, 2014)), mort, fert)
+    np.testing.assert_allclose(res.net, np.broadcast_to(M, res.net.shape), atol=1e-7)
+
+
+def test_net_by_period_sums_bands_over_five_year_periods():
+    M = planted_profile()
+    pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), migration=M)
+    mig = mg.residual_migration(pop, "9999", mort, fert)
+    table = mg.net_by_period(mig)
+    assert list(table["period"].unique()) == ["2010–2014", "2015–2019"]
+    women_20_29 = table[(table["sex"] == "female") & (table["band"] == "20–29 år")]
+    np.testing.assert_allclose(women_20_29["net"], 5 * M[0, 20:30].sum(), atol=1e-6)
+    assert np.isclose(table["net"].sum(), 10 * M.sum())
+    yearly = mg.yearly_net(mig)
+    np.testing.assert_allclose(yearly["total"], M.sum(), atol=1e-6)
+
+
+def test_needs_two_consecutive_years():
+    pop, mort, fert, _ = synthetic_pop(years=range(2010, 2011))
+    with pytest.raises(AnalysisError):
+        mg.residual_migration(pop, "9999", mort, fert)
+    with pytest.raises(AnalysisError):
+        mg.residual_arrays(np.zeros((2, 2, N)), [2010, 2015], mort, fert)
+
+
+@pytest.mark.skipif(not os.environ.get("ANALYSIS_SSB_DIR"), reason="ANALYSIS_SSB_DIR is not set (CI sets it)")
+def test_engerdal_residuals_add_up_to_the_population_change():
+    from analysis import ssb
+
+    pop = ssb.read_population(regions=["3425"])
+    mig = mg.residual_migration(pop, "3425", ssb.read_mortality(), ssb.read_fertility())
+    yearly = mg.yearly_net(mig).set_index("year")["total"]
+    totals = pop.groupby("year")["population"].sum()
+    # Net migration = change minus natural change; natural change in Engerdal is small and negative.
+    natural = totals.diff().dropna() - yearly
+    assert (natural.abs() < 40).all()
+    assert natural.mean() < 5
+
+
+def test_summary_and_headline_state_the_biggest_loss():
+    M = planted_profile()
+    pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), migration=M)
+    table = mg.net_by_period(mg.residual_migration(pop, "9999", mort, fert))
+    assert mg.headline(table, "Testby") == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
+    assert "Størst netto tap: kvinner 20–29 år" in mg.summary_sentence(table)
