@@ -1,0 +1,517 @@
+"""Privacy rules every report follows (DESIGN §6): small cells and free text.
+
+Engerdal has about 1 300 inhabitants; a table cell with three women aged 18–24
+in one village points at people. This module holds the two rules that keep
+reports safe to share:
+
+Small cells
+    ``suppress_small`` hides counts below ``MIN_CELL`` (5) in a count table and
+    then hides *complementary* cells so that a hidden cell cannot be worked
+    out from the row and column totals. ``suppress_groups`` does the same for
+    shares and means computed per group (a mean of fewer than 5 answers is
+    not shown). ``n_label`` writes "færre enn 5" where a count is hidden.
+
+Free text
+    ``scrub_text``/``scrub_series`` replace personal names, Norwegian phone
+    numbers, e-mail addresses and national identity numbers (fødselsnummer,
+    11 digits passing the modulus-11 check) with placeholders such as
+    ``[navn]``. Escaping for HTML happens in :mod:`analysis.reporting`
+    (``safe_html`` here does both for other contexts). ``can_show_quotes``
+    decides whether quotes may be shown at all in a report.
+
+Nothing here mutates its input.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+MIN_CELL = 5
+"""Smallest group for which a count, share or mean is shown."""
+
+SUPPRESSED_LABEL = "færre enn 5"
+HIDDEN_LABEL = "skjult"
+
+PLACEHOLDER_NAME = "[navn]"
+PLACEHOLDER_PHONE = "[telefon]"
+PLACEHOLDER_EMAIL = "[e-post]"
+PLACEHOLDER_FNR = "[fødselsnummer]"
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def can_show_quotes(shareable: bool, allow_quotes: bool) -> bool:
+    """Whether a report may show free-text quotes at all.
+
+    Quotes (always scrubbed and escaped) are shown in internal reports; a
+    report marked for sharing outside the municipality shows them only when
+    its catalogue entry sets ``allow_quotes``.
+
+    >>> can_show_quotes(shareable=False, allow_quotes=False)
+    True
+    >>> can_show_quotes(shareable=True, allow_quotes=False)
+    False
+    >>> can_show_quotes(shareable=True, allow_quotes=True)
+    True
+    """
+    return (not bool(shareable)) or bool(allow_quotes)
+
+
+def quotes_for_report(
+    texts: Iterable[object], *, shareable: bool, allow_quotes: bool, limit: int | None = None
+) -> list[str]:
+    """Scrubbed, non-empty quotes to show, or ``[]`` when quotes are not allowed.
+
+    The texts are scrubbed (not escaped: :mod:`analysis.reporting` escapes
+    everything it shows). Duplicates are dropped, order is kept.
+    """
+    if not can_show_quotes(shareable, allow_quotes):
+        return []
+    out: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        if text is None or (isinstance(text, float) and text != text):
+            continue
+        cleaned = scrub_text(str(text)).strip()
+        if cleaned and cleaned not in seen:
+            seen.add(cleaned)
+            out.append(cleaned)
+            if limit is not None and len(out) >= limit:
+                break
+    return out
+
+
+def safe_html(text: object) -> str:
+    """Scrub and HTML-escape a free-text answer for any HTML context.
+
+    >>> safe_html("<b>Ring Kari på 912 34 567</b>")
+    '&lt;b&gt;Ring [navn] på [telefon]&lt;/b&gt;'
+    """
+    if text is None:
+        return ""
+    return html.escape(scrub_text(str(text)), quote=True)
+
+
+# --------------------------------------------------------------------------- PII scrubbing
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_SEP = r"[ \u00a0.\-]"
+_FNR_RE = re.compile(r"(?<![\d])(\d{6})[ \u00a0]?(\d{5})(?![\d])")
+_PHONE_RE = re.compile(
+    r"(?<![\d\w+])"
+    r"(?:"
+    # with country code: any grouping of eight digits
+    rf"(?:\+|00){_SEP}?47{_SEP}?(?:\d{_SEP}?){{7}}\d"
+    r"|"
+    # Norwegian subscriber numbers start with 2-9: 8 digits, 3-2-3 or 2-2-2-2
+    rf"[2-9]\d{{7}}"
+    rf"|[2-9]\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{3}}"
+    rf"|[2-9]\d{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}"
+    r")"
+    r"(?![\d])"
+)
+_WORD_RE = re.compile(r"\b[A-ZÆØÅÉÜÖÄ][a-zæøåéèüöäó]+(?:-[A-ZÆØÅÉÜÖÄ][a-zæøåéèüöäó]+)*\b")
+
+# Names that are also ordinary Norwegian/English words: scrubbed only when they
+# are not the first word of a sentence, or when a surname follows.
+_AMBIGUOUS = frozenset(
+    """Liv Live Dag Sol Bo Tor Per Odd Else Lykke Storm Vår Tom Max Stein Gard Bror Even
+    Frank Line Saga August Birk Frøya Unn Eli Kim June Signe Ask Mai Siv Mille Leah Iben
+    Finn Gro Stig Tone Rune Lene Brede Vera Ella Inge Mette Sander""".split()
+)
+
+# Places in and around Engerdal, and other capitalised words never taken for a surname.
+PLACE_NAMES = frozenset(
+    """Engerdal Drevsjø Elgå Sømådalen Heggeriset Elvdalen Trysil Femund Femunden Femundsmarka
+    Femundsenden Isteren Gutulia Rendalen Røros Tolga Os Hamar Elverum Lillehammer Gjøvik Kongsvinger
+    Oslo Trondheim Bergen Stavanger Tromsø Innlandet Hedmark Trøndelag Norge Sverige Idre Särna Sälen
+    Valdres Østerdalen Rogen Engerdalen Sølen Sølenstua Galthåen Langen Søvollen Synnervika
+    Grøvelsjøen Kvikne Joten Trysilelva Glomma Fjellet Coop Kiwi Rema Joker Extra Spar Facebook
+    Nettskjema NAV Nav SSB Distriktssenteret Kommune Kommunen Fylkeskommune Fylkeskommunen
+    Statsforvalteren Helse Sykehuset Norsk Norske Svensk Svenske Sametinget Samisk Sør Nord Øst Vest
+    Jul Påske Pinse Sankthans Jeg Vi Han Hun De Det Den Dette Men Og Eller Så Da Når Hvis Om""".split()
+)
+
+_SENTENCE_PUNCT = frozenset(".!?:;\n\r•-–—\"«(")
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The shipped list of common Norwegian first names (``data/first_names.txt``)."""
+    text = resources.files("analysis").joinpath("data/first_names.txt").read_text(encoding="utf-8")
+    names = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
+    return frozenset(names - {"Mai"})
+
+
+def _fnr_valid(digits: str) -> bool:
+    """Modulus-11 check of a Norwegian national identity number (11 digits).
+
+    >>> _fnr_valid("01010150074") and not _fnr_valid("01010150075")
+    True
+    """
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    d = [int(c) for c in digits]
+    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    k1 = 11 - sum(a * b for a, b in zip(w1, d[:9])) % 11
+    k1 = 0 if k1 == 11 else k1
+    if k1 == 10 or k1 != d[9]:
+        return False
+    k2 = 11 - sum(a * b for a, b in zip(w2, d[:10])) % 11
+    k2 = 0 if k2 == 11 else k2
+    return k2 != 10 and k2 == d[10]
+
+
+def _is_name_token(token: str, names: frozenset[str]) -> bool:
+    parts = token.split("-")
+    if all(p in names for p in parts):
+        return True
+    # genitive: "Karis", "Olas"
+    return len(token) > 3 and token.endswith("s") and "-" not in token and token[:-1] in names
+
+
+def _is_surname_candidate(token: str) -> bool:
+    return token not in PLACE_NAMES and not any(p in PLACE_NAMES for p in token.split("-"))
+
+
+def _scrub_names(text: str) -> str:
+    names = first_names()
+    tokens = list(_WORD_RE.finditer(text))
+    if not tokens:
+        return text
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        word = tok.group(0)
+        before = text[max(0, tok.start() - 40) : tok.start()].rstrip(" \t\u00a0")
+        sentence_start = not before or before[-1] in _SENTENCE_PUNCT
+        start, end, j = tok.start(), tok.end(), i
+        is_first = _is_name_token(word, names)
+        # extend over following capitalised words separated by a single space (surnames)
+        while j + 1 < len(tokens):
+            nxt = tokens[j + 1]
+            gap = text[tokens[j].end() : nxt.start()]
+            if gap not in (" ", "\u00a0") or not _is_surname_candidate(nxt.group(0)):
+                break
+            j += 1
+        has_surname = j > i
+        if is_first:
+            base = word[:-1] if word not in names and word.endswith("s") else word
+            ambiguous = any(p in _AMBIGUOUS for p in base.split("-"))
+            if not ambiguous or not sentence_start or has_surname:
+                end = tokens[j].end()
+                spans.append((start, end))
+                i = j + 1
+                continue
+        elif (
+            not sentence_start
+            and len(word) >= 5
+            and re.search(r"s?sen$", word)
+            and _is_surname_candidate(word)
+        ):
+            # standalone patronymic surname mid-sentence: "lege Hansen", "hos Nilsen"
+            spans.append((start, tok.end()))
+        i += 1
+    if not spans:
+        return text
+    out, last = [], 0
+    for s, e in spans:
+        out.append(text[last:s])
+        out.append(PLACEHOLDER_NAME)
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
+def scrub_text(text: str) -> str:
+    """Replace personal identifiers in free text with Norwegian placeholders.
+
+    In this order: e-mail addresses → ``[e-post]``; 11-digit national
+    identity numbers that pass the modulus-11 check (also written ``DDMMYY
+    NNNNN``) → ``[fødselsnummer]``; Norwegian phone numbers (8 digits, as
+    ``91234567``, ``912 34 567``, ``91 23 45 67``, with or without ``+47``/
+    ``0047``) → ``[telefon]``; personal names (a first name from the shipped
+    list plus following capitalised words, and mid-sentence ``-sen`` surnames)
+    → ``[navn]``. Place names (Engerdal, Drevsjø, Elgå, Trysil, Femund, ...)
+    and ordinary numbers ("1300 innbyggere", "i 2030") are left alone.
+    Returns a new string; ``None``/NaN become ``""``.
+
+    >>> scrub_text("Kontakt Kari Nordmann på kari@example.no eller +47 912 34 567.")
+    'Kontakt [navn] på [e-post] eller [telefon].'
+    >>> scrub_text("Engerdal bør ha 1300 innbyggere i 2030, også på Drevsjø.")
+    'Engerdal bør ha 1300 innbyggere i 2030, også på Drevsjø.'
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if not text:
+        return text
+    text = _EMAIL_RE.sub(PLACEHOLDER_EMAIL, text)
+    text = _FNR_RE.sub(
+        lambda m: PLACEHOLDER_FNR if _fnr_valid(m.group(1) + m.group(2)) else m.group(0), text
+    )
+    text = _PHONE_RE.sub(PLACEHOLDER_PHONE, text)
+    return _scrub_names(text)
+
+
+def scrub_series(s: "pd.Series") -> "pd.Series":
+    """``scrub_text`` over a Series (each distinct text scrubbed once); missing stays missing.
+
+    Returns a new string Series with the same index.
+    """
+    import pandas as pd
+
+    values = s.astype("string")
+    uniques = values.dropna().unique()
+    mapping = {u: scrub_text(u) for u in uniques}
+    return values.map(mapping, na_action="ignore").astype("string")
+
+
+# --------------------------------------------------------------------------- small cells
+
+
+def n_label(n: object, threshold: int = MIN_CELL) -> str:
+    """A count as readers see it: ``"færre enn 5"`` below the threshold.
+
+    >>> n_label(3), n_label(1287)
+    ('færre enn 5', '1 287')
+    """
+    from analysis.numfmt import fmt_int
+
+    if n is None or (isinstance(n, float) and n != n):
+        return f"færre enn {threshold}"
+    try:
+        import pandas as pd
+
+        if pd.isna(n):
+            return f"færre enn {threshold}"
+    except (TypeError, ValueError):
+        pass
+    return f"færre enn {threshold}" if float(n) < threshold else fmt_int(n)
+
+
+def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
+    """Additive relations in a table augmented with a total row and column.
+
+    Each line is a row (its cells and the row total, last) or a column (its
+    cells and the column total, last) of the augmented ``(rows+1) x (cols+1)``
+    array.
+    """
+    lines = [[(i, j) for j in range(cols + 1)] for i in range(rows + 1)]
+    lines += [[(i, j) for i in range(rows + 1)] for j in range(cols + 1)]
+    return lines
+
+
+def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":  # noqa: F821
+    """Hidden cells whose value follows exactly from the visible cells and the totals.
+
+    The hidden cells are unknowns ``x``; each row and column of the augmented
+    table gives one linear equation. A hidden cell is recoverable exactly when
+    its unit vector lies in the row space of the equation matrix, i.e. when the
+    null space of the matrix has no component on it.
+    """
+    import numpy as np
+
+    idx = np.argwhere(hidden)
+    if len(idx) == 0:
+        return np.zeros_like(hidden)
+    pos = {(int(i), int(j)): k for k, (i, j) in enumerate(idx)}
+    r, c = values.shape[0] - 1, values.shape[1] - 1
+    eqs = []
+    for line in _lines(r, c):
+        row = np.zeros(len(idx))
+        for n, cell in enumerate(line):
+            if cell in pos:
+                row[pos[cell]] = -1.0 if n == len(line) - 1 else 1.0
+        if row.any():
+            eqs.append(row)
+    out = np.zeros_like(hidden)
+    if not eqs:
+        return out
+    a = np.asarray(eqs)
+    _, sing, vt = np.linalg.svd(a)
+    rank = int((sing > 1e-9 * max(1.0, sing.max())).sum())
+    null = vt[rank:]
+    free = np.abs(null).sum(axis=0) > 1e-9 if len(null) else np.zeros(len(idx), dtype=bool)
+    for k, (i, j) in enumerate(idx):
+        out[i, j] = not free[k]
+    return out
+
+
+def suppression_mask(
+    table: "pd.DataFrame", threshold: int = MIN_CELL, *, hide_zeros: bool = True
+) -> "pd.DataFrame":
+    """Which cells of a count table (with a ``Totalt`` row and column added) must be hidden.
+
+    Algorithm (documented in ``docs/survey.md``):
+
+    1. Add row totals, column totals and the grand total; they count as
+       published figures.
+    2. Primary suppression: every cell (totals included) below ``threshold``
+       is hidden (zeros too, unless ``hide_zeros=False``).
+    3. Complementary suppression, repeated until nothing changes: in every
+       row and column (with its total) that has exactly one hidden cell — or
+       whose hidden cells must all be 0 — hide the smallest other visible
+       cell, preferring inner cells to totals (ties: the first).
+    4. Audit: solve the row/column equations for the hidden cells; any hidden
+       cell whose value is still fixed exactly (e.g. a cell joining two
+       suppressed blocks) gets a further complement in its row, and steps 3–4
+       repeat.
+
+    Returns a boolean frame shaped like the augmented table (index and
+    columns end with ``"Totalt"``). Does not mutate ``table``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    inner = table.to_numpy(dtype=float)
+    if np.isnan(inner).any():
+        raise ValueError("suppression_mask needs a complete count table (no missing cells)")
+    r, c = inner.shape
+    values = np.zeros((r + 1, c + 1))
+    values[:r, :c] = inner
+    values[:r, c] = inner.sum(axis=1)
+    values[r, :c] = inner.sum(axis=0)
+    values[r, c] = inner.sum()
+    hidden = values < threshold if hide_zeros else (values > 0) & (values < threshold)
+    lines = _lines(r, c)
+
+    def hide_one(line: list[tuple[int, int]]) -> bool:
+        visible = [cell for cell in line if not hidden[cell]]
+        if not visible:
+            return False
+        inner_cells = [cell for cell in visible if cell[0] < r and cell[1] < c]
+        pool = inner_cells or visible
+        nonzero = [cell for cell in pool if values[cell] > 0]
+        pool = nonzero or pool
+        best = min(pool, key=lambda cell: (values[cell], cell))
+        hidden[best] = True
+        return True
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                h = [cell for cell in line if hidden[cell]]
+                if not h:
+                    continue
+                total_cell = line[-1]
+                zero_sum = (
+                    not hidden[total_cell] and sum(values[cell] for cell in h) == 0
+                )
+                if len(h) == 1 or zero_sum:
+                    changed |= hide_one(line)
+        det = _determined(values, hidden)
+        if not det.any():
+            break
+        i, j = (int(v) for v in np.argwhere(det)[0])
+        if not hide_one(lines[i]) and not hide_one(lines[r + 1 + j]):
+            break  # pragma: no cover (everything already hidden)
+    index = list(table.index) + ["Totalt"]
+    columns = list(table.columns) + ["Totalt"]
+    return pd.DataFrame(hidden, index=index, columns=columns)
+
+
+def suppress_small(
+    table: "pd.DataFrame",
+    threshold: int = MIN_CELL,
+    *,
+    margins: bool = True,
+    hide_zeros: bool = True,
+) -> "pd.DataFrame":
+    """A count table safe to publish: small cells and their complements hidden (``<NA>``).
+
+    ``table`` holds counts (rows × columns, no totals). The result is a new
+    nullable-integer frame; with ``margins=True`` (default) it has a
+    ``Totalt`` row and column. Totals are always taken into account, because
+    readers can usually find them elsewhere in the report. See
+    :func:`suppression_mask` for the algorithm. Show hidden cells with
+    :func:`label_suppressed`.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"kvinne": [3, 40], "mann": [20, 50]}, index=["18-29", "30-40"])
+    >>> s = suppress_small(t)
+    >>> int(s.isna().sum().sum()), int(s.loc["Totalt", "Totalt"])
+    (4, 113)
+    """
+    import pandas as pd
+
+    mask = suppression_mask(table, threshold, hide_zeros=hide_zeros)
+    full = table.copy()
+    full["Totalt"] = full.sum(axis=1)
+    full.loc["Totalt"] = full.sum(axis=0)
+    full = full.astype("Int64").mask(mask.to_numpy())
+    if not margins:
+        full = full.iloc[:-1, :-1]
+    return full
+
+
+def label_suppressed(table: "pd.DataFrame", label: str = HIDDEN_LABEL) -> "pd.DataFrame":
+    """Text version of a suppressed table: numbers formatted, hidden cells as ``label``.
+
+    All hidden cells get the same label (primary and complementary alike), so
+    the label does not tell which cells were the small ones.
+    """
+    from analysis.numfmt import fmt_int
+
+    import pandas as pd
+
+    return table.astype(object).map(lambda v: label if v is None or pd.isna(v) else fmt_int(v))
+
+
+def suppress_groups(
+    df: "pd.DataFrame",
+    n_col: str = "n",
+    value_cols: Sequence[str] | None = None,
+    threshold: int = MIN_CELL,
+    *,
+    complementary: bool = True,
+) -> "pd.DataFrame":
+    """Hide shares/means (and their CIs) of groups with fewer than ``threshold`` respondents.
+
+    ``df`` has one row per group (women/men, age bands, ...) that together
+    make up a published total, with the group size in ``n_col``. Values in
+    ``value_cols`` (default: every numeric column except ``n_col``) become
+    missing where ``n < threshold``, and so does ``n``. With
+    ``complementary=True``, when exactly one group is hidden the next
+    smallest group is hidden as well, so the hidden group's count and
+    estimate cannot be worked out from the total. Adds a boolean column
+    ``suppressed``. Returns a new frame.
+
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"gruppe": ["a", "b", "c"], "n": [3, 10, 40], "andel": [0.1, 0.5, 0.6]})
+    >>> suppress_groups(d)["suppressed"].tolist()
+    [True, True, False]
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = df.copy()
+    n = pd.to_numeric(out[n_col], errors="coerce").astype(float)
+    hide = (n < threshold) | n.isna()
+    if complementary and int(hide.sum()) == 1 and len(out) > 1:
+        candidates = n[~hide]
+        if len(candidates):
+            hide.loc[candidates.sort_values(kind="stable").index[0]] = True
+    if value_cols is None:
+        value_cols = [
+            col for col in out.columns if col != n_col and pd.api.types.is_numeric_dtype(out[col])
+            and not pd.api.types.is_bool_dtype(out[col])
+        ]
+    for col in value_cols:
+        out[col] = out[col].astype(float).where(~hide.to_numpy(), np.nan)
+    out[n_col] = pd.array(np.where(hide, np.nan, n), dtype="Float64").round().astype("Int64")
+    out["suppressed"] = hide.to_numpy()
+    return out

@@ -1,0 +1,479 @@
+"""What the "Bolyst og flytting" report shows: weighted estimates with 95 % CIs, small groups hidden.
+
+All functions take the ``responses`` table (one row per respondent, from
+:func:`analysis.survey.load_survey`) and return new frames; nothing is
+mutated. Residents are weighted (raked to SSB by age band and sex, column
+``weight``); out-movers are unweighted. Only respondents ``in_scope``
+(18–40, status known) are used. Every estimate for a group of fewer than
+``threshold`` respondents is hidden (:func:`analysis.privacy.suppress_groups`).
+Per-group tables deliberately carry no respondent counts (the report shows
+counts only in suppressed count tables), so a small group left out of a
+comparison (e.g. "annet" gender) cannot be counted by subtraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from analysis.privacy import MIN_CELL, suppress_groups, suppress_small
+from analysis.survey.codebook import Codebook, load_codebook
+from analysis.weighting import weighted_mean, weighted_share
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+GENDER_LABELS = {"female": "Kvinner", "male": "Menn", "other": "Annet / ikke oppgitt"}
+STATUS_LABELS = {"resident": "Bor i Engerdal", "out_mover": "Utflyttet"}
+MOVE_LABELS = {"yes": "Ja", "maybe": "Kanskje", "no": "Nei"}
+SATISFIED = (4, 5)
+
+
+def residents(responses: "pd.DataFrame") -> "pd.DataFrame":
+    """In-scope residents with a weight (the weighted part of the survey)."""
+    r = responses
+    mask = r["in_scope"].astype(bool) & r["status"].eq("resident").fillna(False) & r["weight"].notna()
+    return r.loc[mask.to_numpy(dtype=bool)]
+
+
+def out_movers(responses: "pd.DataFrame") -> "pd.DataFrame":
+    """In-scope out-movers (unweighted: weight 1)."""
+    r = responses
+    mask = r["in_scope"].astype(bool) & r["status"].eq("out_mover").fillna(False)
+    return r.loc[mask.to_numpy(dtype=bool)]
+
+
+def _weights(frame: "pd.DataFrame", weighted: bool) -> "pd.Series":
+    import pandas as pd
+
+    if weighted and "weight" in frame:
+        return frame["weight"].astype(float)
+    return pd.Series(1.0, index=frame.index)
+
+
+def _groups(frame: "pd.DataFrame", by: str | None, order: Sequence[str] | None):
+    if by is None:
+        yield "Alle", frame
+        return
+    keys = list(order) if order is not None else sorted(frame[by].dropna().astype(str).unique())
+    for key in keys:
+        yield key, frame.loc[frame[by].astype(str).eq(key).fillna(False).to_numpy(dtype=bool)]
+
+
+def satisfaction_by_item(
+    responses: "pd.DataFrame",
+    by: str | None = None,
+    *,
+    order: Sequence[str] | None = None,
+    threshold: int = MIN_CELL,
+    codebook: Codebook | None = None,
+    include_overall: bool = True,
+) -> "pd.DataFrame":
+    """Weighted mean satisfaction (1–5) and share satisfied (4–5) per item, residents only.
+
+    Columns: ``item, label, group, mean, mean_lower, mean_upper, satisfied,
+    satisfied_lower, satisfied_upper, n, suppressed``. With ``by`` (e.g.
+    ``"gender"`` with ``order=["female", "male"]`` or ``"age_band"``) one row
+    per item and group; groups with fewer than ``threshold`` answers are hidden,
+    with a complementary group when only one would be hidden.
+    """
+    import numpy as np
+    import pandas as pd
+
+    cb = codebook or load_codebook()
+    res = residents(responses)
+    items = ([cb["sat_overall"]] if include_overall else []) + cb.satisfaction_items()
+    rows = []
+    for q in items:
+        block = []
+        for key, g in _groups(res, by, order):
+            y = g[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            w = _weights(g, True).to_numpy()
+            m = weighted_mean(y, w, bounds=(1, 5))
+            ok = np.isfinite(y)
+            s = weighted_share(np.where(ok, np.isin(y, SATISFIED), np.nan), w)
+            block.append({"item": q.id, "label": q.short, "group": key, "mean": m["estimate"],
+                          "mean_lower": m["lower"], "mean_upper": m["upper"], "satisfied": s["estimate"],
+                          "satisfied_lower": s["lower"], "satisfied_upper": s["upper"], "n": m["n"]})
+        rows.append(suppress_groups(pd.DataFrame(block), "n", threshold=threshold))
+    return pd.concat(rows, ignore_index=True)
+
+
+def satisfaction_table(table: "pd.DataFrame", group_labels: dict[str, str] | None = None) -> "pd.DataFrame":
+    """Reader's table of :func:`satisfaction_by_item`: item × group, "3,4 (3,1–3,7)", hidden as "færre enn 5"."""
+    import pandas as pd
+
+    from analysis.numfmt import fmt_num
+    from analysis.privacy import SUPPRESSED_LABEL
+
+    def cell(r) -> str:
+        if r["suppressed"]:
+            return SUPPRESSED_LABEL
+        if pd.isna(r["mean"]):
+            return "–"
+        return f"{fmt_num(r['mean'], 1)} ({fmt_num(r['mean_lower'], 1)}–{fmt_num(r['mean_upper'], 1)})"
+
+    t = table.assign(cell=table.apply(cell, axis=1))
+    wide = t.pivot(index="label", columns="group", values="cell")
+    wide = wide.reindex(index=list(dict.fromkeys(table["label"])), columns=list(dict.fromkeys(table["group"])))
+    wide.columns = [(group_labels or {}).get(c, c) for c in wide.columns]
+    wide.columns.name = None
+    return wide.reset_index().rename(columns={"label": "Tema"})
+
+
+def _weighted_corr(x, y, w) -> float:
+    import numpy as np
+
+    ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(w)
+    x, y, w = x[ok], y[ok], w[ok]
+    if len(x) < 3:
+        return float("nan")
+    mx, my = np.average(x, weights=w), np.average(y, weights=w)
+    cov = np.average((x - mx) * (y - my), weights=w)
+    vx, vy = np.average((x - mx) ** 2, weights=w), np.average((y - my) ** 2, weights=w)
+    return float(cov / np.sqrt(vx * vy)) if vx > 0 and vy > 0 else float("nan")
+
+
+def stay_indicator(responses: "pd.DataFrame") -> "pd.Series":
+    """1 when a resident does not plan to move within five years, 0 for "ja"/"kanskje", missing otherwise."""
+    import numpy as np
+    import pandas as pd
+
+    mp = responses["move_plans"]
+    out = np.where(mp.eq("no").fillna(False), 1.0, np.where(mp.isin(["yes", "maybe"]).fillna(False), 0.0, np.nan))
+    return pd.Series(out, index=responses.index, name="stay")
+
+
+def drivers(
+    responses: "pd.DataFrame", *, threshold: int = MIN_CELL, codebook: Codebook | None = None
+) -> "pd.DataFrame":
+    """Importance × satisfaction per item (residents, weighted).
+
+    Importance is *derived*: the weighted Pearson correlation between the
+    item and overall satisfaction (``importance_overall``) and between the
+    item and the wish to stay, i.e. not planning to move within five years
+    (``importance_stay``). ``satisfaction`` is the weighted mean (1–5).
+    Items answered by fewer than ``threshold`` are hidden. Sorted by
+    importance for overall satisfaction, largest first.
+    """
+    import numpy as np
+    import pandas as pd
+
+    cb = codebook or load_codebook()
+    res = residents(responses)
+    w = res["weight"].to_numpy(dtype=float)
+    overall = res["sat_overall"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    stay = stay_indicator(res).to_numpy()
+    rows = []
+    for q in cb.satisfaction_items():
+        x = res[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        m = weighted_mean(x, w)
+        rows.append({"item": q.id, "label": q.short, "satisfaction": m["estimate"],
+                     "importance_overall": _weighted_corr(x, overall, w),
+                     "importance_stay": _weighted_corr(x, stay, w), "n": m["n"]})
+    out = suppress_groups(pd.DataFrame(rows), "n", threshold=threshold, complementary=False)
+    return out.sort_values("importance_overall", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def move_intentions(
+    responses: "pd.DataFrame",
+    by: str | None = None,
+    *,
+    order: Sequence[str] | None = None,
+    threshold: int = MIN_CELL,
+) -> "pd.DataFrame":
+    """Residents' plans to move within five years: weighted shares ja/kanskje/nei with 95 % CIs.
+
+    Columns ``group, answer, share, lower, upper, n, suppressed`` ("Vet ikke"
+    left out of the denominator).
+    """
+    import numpy as np
+    import pandas as pd
+
+    res = residents(responses)
+    res = res.loc[res["move_plans"].notna().to_numpy(dtype=bool)]
+    blocks = []
+    for key, g in _groups(res, by, order):
+        w = g["weight"].to_numpy(dtype=float)
+        for code in MOVE_LABELS:
+            s = weighted_share(g["move_plans"].eq(code).to_numpy(dtype=float), w) if len(g) else {
+                "estimate": np.nan, "lower": np.nan, "upper": np.nan, "n": 0}
+            blocks.append({"group": key, "answer": code, "share": s["estimate"], "lower": s["lower"],
+                           "upper": s["upper"], "n": s["n"]})
+    df = pd.DataFrame(blocks)
+    # suppress per group (all answers of a group share its n), complementary across groups
+    per_group = df.drop_duplicates("group")[["group", "n"]].reset_index(drop=True)
+    hidden = suppress_groups(per_group, "n", threshold=threshold)
+    hide = df["group"].map(dict(zip(hidden["group"], hidden["suppressed"]))).astype(bool)
+    for col in ("share", "lower", "upper"):
+        df[col] = df[col].where(~hide)
+    df["n"] = pd.array(np.where(hide, np.nan, df["n"]), dtype="Float64").round().astype("Int64")
+    df["suppressed"] = hide.to_numpy()
+    return df
+
+
+def option_shares(
+    responses: "pd.DataFrame",
+    question: str,
+    *,
+    threshold: int = MIN_CELL,
+    codebook: Codebook | None = None,
+) -> "pd.DataFrame":
+    """Share of out-movers choosing each option of a multiple-choice question (unweighted, Wilson 95 % CI).
+
+    The denominator is out-movers who answered the question. Columns
+    ``code, label, share, lower, upper, n, suppressed``; everything is
+    hidden when fewer than ``threshold`` answered. Sorted by share.
+    """
+    import numpy as np
+    import pandas as pd
+
+    cb = codebook or load_codebook()
+    q = cb[question]
+    om = out_movers(responses)
+    answered = om[question].dropna().astype(str).str.split(";")
+    n = len(answered)
+    rows = []
+    for code, label in q.options:
+        chosen = answered.map(lambda codes, c=code: c in codes).to_numpy(dtype=float) if n else np.array([])
+        s = weighted_share(chosen) if n else {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
+        rows.append({"code": code, "label": label, "share": s["estimate"], "lower": s["lower"],
+                     "upper": s["upper"], "n": n})
+    df = pd.DataFrame(rows)
+    hide = n < threshold
+    if hide:
+        df[["share", "lower", "upper"]] = np.nan
+    df["suppressed"] = hide
+    return df.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def single_shares(
+    frame: "pd.DataFrame", question: str, *, weighted: bool, threshold: int = MIN_CELL,
+    codebook: Codebook | None = None,
+) -> "pd.DataFrame":
+    """Shares of each answer to a single-choice question in ``frame`` (CI: Wilson on effective n)."""
+    import numpy as np
+    import pandas as pd
+
+    cb = codebook or load_codebook()
+    q = cb[question]
+    f = frame.loc[frame[question].notna().to_numpy(dtype=bool)]
+    w = _weights(f, weighted).to_numpy()
+    rows = []
+    for code, label in q.options:
+        s = weighted_share(f[question].eq(code).to_numpy(dtype=float), w) if len(f) else {
+            "estimate": np.nan, "lower": np.nan, "upper": np.nan}
+        rows.append({"code": code, "label": label, "share": s["estimate"], "lower": s["lower"],
+                     "upper": s["upper"], "n": len(f)})
+    df = pd.DataFrame(rows)
+    hide = len(f) < threshold
+    if hide:
+        df[["share", "lower", "upper"]] = np.nan
+    df["suppressed"] = hide
+    return df
+
+
+def recommendation(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> dict[str, object]:
+    """Residents' answer to "would you recommend a friend to move here" (0–10), weighted.
+
+    Returns the mean with CI and the shares of promoters (9–10) and
+    detractors (0–6) with CIs, or ``{"suppressed": True}`` under the threshold.
+    """
+    import numpy as np
+
+    res = residents(responses)
+    y = res["recommend"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    w = res["weight"].to_numpy(dtype=float)
+    m = weighted_mean(y, w, bounds=(0, 10))
+    if m["n"] < threshold:
+        return {"suppressed": True, "n": m["n"]}
+    ok = np.isfinite(y)
+    promoters = weighted_share(np.where(ok, y >= 9, np.nan), w)
+    detractors = weighted_share(np.where(ok, y <= 6, np.nan), w)
+    return {"suppressed": False, "mean": m, "promoters": promoters, "detractors": detractors, "n": m["n"],
+            "nps": promoters["estimate"] - detractors["estimate"]}
+
+
+def profile_table(
+    responses: "pd.DataFrame", rows: str = "age_band", *, threshold: int = MIN_CELL,
+    row_labels: dict[str, str] | None = None, codebook: Codebook | None = None,
+) -> "pd.DataFrame":
+    """Who answered: a count table (``rows`` × residents/out-movers) with small cells suppressed.
+
+    In-scope respondents only. Returns a nullable-integer frame with totals,
+    hidden cells as ``<NA>`` (see :func:`analysis.privacy.suppress_small`).
+    """
+    import pandas as pd
+
+    cb = codebook or load_codebook()
+    r = responses.loc[responses["in_scope"].astype(bool).to_numpy()]
+    if rows == "age_band":
+        index = cb.band_labels()
+    else:
+        index = [c for c in cb[rows].codes] if rows in cb else sorted(r[rows].dropna().unique())
+    counts = pd.crosstab(r[rows].astype(str), r["status"].astype(str)).reindex(
+        index=index, columns=list(STATUS_LABELS), fill_value=0)
+    table = suppress_small(counts, threshold)
+    if row_labels is None:
+        row_labels = cb[rows].labels() if rows in cb and cb[rows].type == "single" else {}
+    table.index = [row_labels.get(i, i) for i in table.index]
+    table.columns = [STATUS_LABELS.get(c, c) for c in table.columns]
+    return table
+
+
+def text_themes(responses: "pd.DataFrame", columns: Sequence[str] = ("text_best", "text_improve")) -> "pd.DataFrame":
+    """Theme coding of the survey's free text with the workshops' codebook (:mod:`analysis.themes`).
+
+    One row per theme: ``theme, label, respondents`` (in-scope respondents
+    whose answers mention it), ``share`` (of respondents who wrote anything).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.themes import code_themes, theme_labels
+
+    r = responses.loc[responses["in_scope"].astype(bool).to_numpy()]
+    text = pd.Series("", index=r.index, dtype=object)
+    for c in columns:
+        text = text + " " + r[c].fillna("").astype(str)
+    text = text.str.strip()
+    wrote = text.ne("").to_numpy()
+    coded = code_themes(text[wrote].tolist())
+    labels = theme_labels()
+    counts = {t: 0 for t in labels}
+    for themes in coded:
+        for t in themes:
+            counts[t] = counts.get(t, 0) + 1
+    n = int(wrote.sum())
+    return pd.DataFrame({
+        "theme": list(counts), "label": [labels.get(t, t) for t in counts],
+        "respondents": list(counts.values()),
+        "share": [c / n if n else np.nan for c in counts.values()],
+    }).assign(n=n)
+
+
+def workshop_themes(processed_dir=None) -> tuple["pd.DataFrame | None", str | None]:
+    """Share of workshop statements per theme, or ``(None, reason)`` when the workshop data is unavailable."""
+    import pandas as pd
+
+    from analysis.errors import AnalysisError
+
+    try:
+        from analysis.workshops import load_statements  # type: ignore[attr-defined]
+
+        st = load_statements(processed_dir)
+    except (ImportError, AttributeError):
+        return None, "Verkstedsdataene er ikke tilgjengelige i denne versjonen av pakken."
+    except AnalysisError as exc:
+        return None, f"Verkstedsdataene er ikke renset ennå ({exc.message})."
+    from analysis.themes import theme_labels
+
+    labels = theme_labels()
+    n = len(st)
+    counts = {t: 0 for t in labels}
+    for themes in st["themes"]:
+        for t in (themes if themes is not None else ()):
+            counts[t] = counts.get(t, 0) + 1
+    return pd.DataFrame({"theme": list(counts), "label": [labels.get(t, t) for t in counts],
+                         "statements": list(counts.values()),
+                         "share": [c / n if n else float("nan") for c in counts.values()]}).assign(n=n), None
+
+
+def theme_comparison(survey: "pd.DataFrame", workshops: "pd.DataFrame | None", *, threshold: int = MIN_CELL,
+                     top: int = 3) -> "pd.DataFrame":
+    """Survey themes beside workshop themes: ``theme, label, survey_share, workshop_share, both_top``.
+
+    ``both_top`` marks themes among the ``top`` most frequent in both sources
+    (where the survey and the workshops agree). Survey themes mentioned by
+    fewer than ``threshold`` respondents have their share hidden.
+    """
+    import numpy as np
+
+    out = survey[["theme", "label", "respondents", "share"]].rename(columns={"share": "survey_share"})
+    out["survey_share"] = out["survey_share"].where(out["respondents"] >= threshold)
+    if workshops is not None:
+        out = out.merge(workshops[["theme", "share"]].rename(columns={"share": "workshop_share"}), on="theme",
+                        how="left")
+    else:
+        out["workshop_share"] = np.nan
+    s_top = set(out.nlargest(top, "survey_share")["theme"])
+    w_top = set(out.nlargest(top, "workshop_share")["theme"]) if workshops is not None else set()
+    out["both_top"] = out["theme"].isin(s_top & w_top)
+    return out.drop(columns=["respondents"]).sort_values("survey_share", ascending=False,
+                                                         na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- findings as sentences
+
+
+def finding_satisfaction(table: "pd.DataFrame") -> str:
+    """One sentence: the items residents are most and least satisfied with (from ``satisfaction_by_item``)."""
+    from analysis.numfmt import fmt_num
+
+    t = table[(table["item"] != "sat_overall") & ~table["suppressed"]].dropna(subset=["mean"])
+    if t.empty:
+        return "For få svar til å vise tilfredshet per tema."
+    hi = t.nlargest(2, "mean")
+    lo = t.nsmallest(2, "mean")
+    return (f"Innbyggerne er mest fornøyd med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
+            f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyd med "
+            f"{lo.iloc[0]['label'].lower()} ({fmt_num(lo.iloc[0]['mean'], 1)}) og "
+            f"{lo.iloc[1]['label'].lower()} ({fmt_num(lo.iloc[1]['mean'], 1)}), på en skala fra 1 til 5.")
+
+
+def finding_gender_gaps(table: "pd.DataFrame", min_gap: float = 0.3) -> str:
+    """Sentence naming the items where women and men differ most (CIs not overlapping = clear difference)."""
+    from analysis.numfmt import fmt_num
+
+    t = table[~table["suppressed"]].pivot(index="label", columns="group", values=["mean", "mean_lower", "mean_upper"])
+    if ("mean", "female") not in t.columns or ("mean", "male") not in t.columns:
+        return "For få svar til å sammenligne kvinner og menn."
+    gap = (t[("mean", "female")] - t[("mean", "male")]).dropna()
+    big = gap[gap.abs() >= min_gap].sort_values()
+    if big.empty:
+        return "Kvinner og menn svarer omtrent likt på alle temaene (forskjeller under 0,3 poeng)."
+    parts = []
+    for label, g in big.items():
+        clear = (t.loc[label, ("mean_upper", "female")] < t.loc[label, ("mean_lower", "male")]) or (
+            t.loc[label, ("mean_upper", "male")] < t.loc[label, ("mean_lower", "female")])
+        who = "kvinner" if g < 0 else "menn"
+        parts.append(f"{label.lower()} ({who} er {fmt_num(abs(g), 1)} poeng mindre fornøyd"
+                     + ("" if clear else ", men usikkerheten er stor") + ")")
+    return "Størst forskjell mellom kvinner og menn: " + "; ".join(parts) + "."
+
+
+def finding_drivers(table: "pd.DataFrame") -> str:
+    """Sentence: which items go most with overall satisfaction, and which of those score low."""
+    t = table.dropna(subset=["importance_overall"])
+    if t.empty:
+        return "For få svar til å si hva som henger sammen med tilfredshet."
+    top = t.nlargest(3, "importance_overall")
+    low = top[top["satisfaction"] < 3]
+    s = "Tilfredsheten med å bo i Engerdal henger sterkest sammen med " + ", ".join(
+        top["label"].str.lower().tolist()[:-1]) + f" og {top['label'].iloc[-1].lower()}."
+    if not low.empty:
+        s += " Av disse får " + " og ".join(low["label"].str.lower()) + " lav score: her er det mest å hente."
+    return s
+
+
+def finding_move(table: "pd.DataFrame") -> str:
+    """Sentence on residents' plans to move (from ``move_intentions`` without ``by``)."""
+    from analysis.numfmt import fmt_pct
+
+    t = table[(table["group"] == "Alle") & ~table["suppressed"]].set_index("answer")
+    if t.empty or t["share"].isna().all():
+        return "For få svar til å vise flytteplaner."
+    return (f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne 18–40 år planlegger å flytte innen fem år, "
+            f"og {fmt_pct(t.loc['maybe', 'share'])} er usikre (vektede tall).")
+
+
+def finding_options(table: "pd.DataFrame", what: str) -> str:
+    """Sentence naming the three most common options of a multiple-choice question."""
+    from analysis.numfmt import fmt_pct
+
+    t = table[~table["suppressed"]].dropna(subset=["share"])
+    if t.empty:
+        return f"For få utflyttere har svart til å vise {what}."
+    top = t.head(3)
+    names = [f"{r.label.lower()} ({fmt_pct(r.share)})" for r in top.itertuples()]
+    return f"Vanligst blant utflytterne ({what}): " + ", ".join(names[:-1]) + f" og {names[-1]}."

@@ -1,0 +1,67 @@
+"""Pandera schema of the cleaned survey (``survey_responses``), built from the codebook.
+
+``validate_responses(df)`` raises ``AnalysisError`` (naming the column and the
+first bad values) when the cleaning produced something the codebook does not
+allow — a bug guard, since the cleaning already maps every answer through the
+codebook.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.errors import AnalysisError
+from analysis.survey.codebook import Codebook, load_codebook
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pandera.pandas as pa
+
+
+def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
+    """The schema: one column per question with its allowed codes or range, plus the derived columns."""
+    import pandera.pandas as pa
+
+    cb = codebook or load_codebook()
+    cols: dict[str, pa.Column] = {
+        "respondent_id": pa.Column(str, pa.Check.str_matches(r"^r[0-9a-f]{12}$"), unique=True),
+        "source_file": pa.Column(str),
+        "source_row": pa.Column(int, pa.Check.ge(1)),
+        "age_band": pa.Column(str, pa.Check.isin(cb.band_labels()), nullable=True),
+        "flags": pa.Column(str),
+        "straight_lining": pa.Column(bool),
+        "in_scope": pa.Column(bool),
+        "weight": pa.Column(float, pa.Check.gt(0), nullable=True, required=False),
+    }
+    for q in cb.questions:
+        if q.type in ("likert", "scale"):
+            cols[q.id] = pa.Column("Int64", pa.Check.in_range(q.min, q.max), nullable=True)
+        elif q.type == "number":
+            cols[q.id] = pa.Column("Int64", nullable=True)
+        elif q.type == "single":
+            cols[q.id] = pa.Column(str, pa.Check.isin(q.codes), nullable=True)
+        elif q.type == "multiple":
+            allowed = set(q.codes)
+            cols[q.id] = pa.Column(
+                str,
+                pa.Check(lambda s, a=allowed: s.str.split(";").map(lambda parts: set(parts) <= a),
+                         element_wise=False, name="codes in codebook"),
+                nullable=True,
+            )
+        else:
+            cols[q.id] = pa.Column(str, nullable=True)
+    return pa.DataFrameSchema(cols, strict=False, coerce=False)
+
+
+def validate_responses(df: "pd.DataFrame", codebook: Codebook | None = None) -> "pd.DataFrame":
+    """Validate ``df`` against :func:`responses_schema`; returns it unchanged or raises ``AnalysisError``."""
+    import pandera.errors
+
+    if len(df) == 0:
+        return df
+    try:
+        return responses_schema(codebook).validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(5)
+        detail = "; ".join(f"{r.column}: {r.check} ({r.failure_case!r})" for r in cases.itertuples())
+        raise AnalysisError(f"the cleaned survey does not match the codebook (a bug; report it): {detail}") from exc

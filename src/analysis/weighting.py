@@ -1,0 +1,241 @@
+"""Survey weighting: raking (iterative proportional fitting) and weighted estimates with 95 % CIs.
+
+Raking adjusts respondents' weights until the weighted sample matches known
+population totals on each variable separately (here: age band and sex from
+SSB). The implementation is vectorised numpy (``np.bincount`` per margin per
+iteration), tested against known margins and a hand-computed example; it
+needs no extra dependency and rakes 100 000 rows in milliseconds.
+
+Estimates
+    * ``weighted_mean`` — ratio estimator ``Σwy / Σw`` with a Taylor-linearised
+      standard error, ``se² = n/(n−1) · Σ w²(y−ȳ)² / (Σw)²``, and a normal 95 %
+      interval (``± 1.96·se``), clipped to the scale when one is given.
+    * ``weighted_share`` — the weighted share with a Wilson 95 % interval
+      computed with Kish's effective sample size (``n_eff = (Σw)²/Σw²``),
+      which keeps the interval inside 0–1 for small groups.
+
+Both treat the weights as fixed and respondents as independent draws within
+the weighting cells; they ignore finite-population correction (conservative
+where a large share of the population answered) and cannot correct for
+self-selection beyond age and sex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.errors import AnalysisError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class RakeResult:
+    """Weights and diagnostics from :func:`rake_weights`."""
+
+    weights: "pd.Series"
+    iterations: int
+    converged: bool
+    max_error: float
+
+    @property
+    def effective_n(self) -> float:
+        return effective_sample_size(self.weights)
+
+    @property
+    def design_effect(self) -> float:
+        return design_effect(self.weights)
+
+
+def rake_weights(
+    sample: "pd.DataFrame",
+    margins: Mapping[str, Mapping[object, float]],
+    *,
+    base_weights: "pd.Series | np.ndarray | None" = None,
+    max_iter: int = 200,
+    tol: float = 1e-10,
+) -> RakeResult:
+    """Rake ``sample`` so its weighted totals match ``margins`` on every variable.
+
+    ``margins`` maps a column of ``sample`` to ``{category: population total}``.
+    Every respondent must have a category listed in each margin, and every
+    listed category with a positive total must have respondents (collapse
+    categories first otherwise). All margins should sum to the same
+    population total. Starts from ``base_weights`` (default 1) and scales
+    weights margin by margin until the largest relative deviation from a
+    target is below ``tol``. Returns a :class:`RakeResult` whose ``weights``
+    Series has ``sample``'s index. Does not mutate ``sample``.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"sex": ["f", "f", "m"], "band": ["a", "b", "a"]})
+    >>> r = rake_weights(s, {"sex": {"f": 60, "m": 40}, "band": {"a": 50, "b": 50}})
+    >>> [round(w, 6) for w in r.weights]
+    [10.0, 50.0, 40.0]
+    """
+    import numpy as np
+
+    n = len(sample)
+    if n == 0:
+        raise AnalysisError("cannot weight an empty sample")
+    w = np.ones(n) if base_weights is None else np.asarray(base_weights, dtype=float).copy()
+    if w.shape != (n,) or not np.isfinite(w).all() or (w <= 0).any():
+        raise AnalysisError("base weights must be positive numbers, one per respondent")
+    coded = []
+    totals = []
+    for var, targets in margins.items():
+        if var not in sample.columns:
+            raise AnalysisError(f"cannot weight on '{var}': the sample has no such column")
+        cats = list(targets.keys())
+        target = np.asarray([float(targets[c]) for c in cats])
+        if (target < 0).any() or not np.isfinite(target).all():
+            raise AnalysisError(f"population totals for '{var}' must be non-negative numbers")
+        lookup = {c: i for i, c in enumerate(cats)}
+        col = sample[var]
+        codes = np.fromiter((lookup.get(v, -1) for v in col.to_numpy(dtype=object)), dtype=np.int64, count=n)
+        if (codes < 0).any():
+            bad = sorted({str(v) for v in col[codes < 0].unique()})
+            raise AnalysisError(
+                f"cannot weight on '{var}': respondents in categories without population figures: {', '.join(bad)}"
+            )
+        present = np.bincount(codes, minlength=len(cats))
+        empty = [str(c) for c, k, t in zip(cats, present, target) if k == 0 and t > 0]
+        if empty:
+            raise AnalysisError(
+                f"cannot weight on '{var}': no respondents in {', '.join(empty)} (merge it with a neighbouring group)"
+            )
+        coded.append(codes)
+        totals.append(target)
+    grand = [t.sum() for t in totals]
+    if max(grand) - min(grand) > 1e-6 * max(grand):
+        raise AnalysisError("the population totals of the weighting variables do not add up to the same total")
+
+    converged, err, it = False, np.inf, 0
+    for it in range(1, max_iter + 1):
+        for codes, target in zip(coded, totals):
+            current = np.bincount(codes, weights=w, minlength=len(target))
+            factor = np.divide(target, current, out=np.zeros_like(target), where=current > 0)
+            w *= factor[codes]
+        err = max(
+            float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t) / np.maximum(t, 1e-12)))
+            for c, t in zip(coded, totals)
+        )
+        if err < tol:
+            converged = True
+            break
+    import pandas as pd
+
+    return RakeResult(pd.Series(w, index=sample.index, name="weight"), it, converged, err)
+
+
+def effective_sample_size(weights: "pd.Series | np.ndarray") -> float:
+    """Kish's effective sample size ``(Σw)² / Σw²`` (missing weights ignored).
+
+    >>> effective_sample_size([1, 1, 1, 1])
+    4.0
+    """
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    w = w[np.isfinite(w)]
+    if len(w) == 0 or (w**2).sum() == 0:
+        return 0.0
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+def design_effect(weights: "pd.Series | np.ndarray") -> float:
+    """Kish's design effect of unequal weights, ``n / n_eff = 1 + CV²``.
+
+    >>> design_effect([1, 1, 3, 3])
+    1.25
+    """
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    w = w[np.isfinite(w)]
+    ess = effective_sample_size(w)
+    return float(len(w) / ess) if ess else float("nan")
+
+
+def _clean_pair(values, weights) -> tuple["np.ndarray", "np.ndarray"]:
+    import numpy as np
+
+    y = np.asarray(values, dtype=float)
+    w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
+    ok = np.isfinite(y) & np.isfinite(w) & (w > 0)
+    return y[ok], w[ok]
+
+
+def weighted_mean(
+    values: "pd.Series | np.ndarray",
+    weights: "pd.Series | np.ndarray | None" = None,
+    *,
+    bounds: tuple[float, float] | None = None,
+) -> dict[str, float]:
+    """Weighted mean with a linearised 95 % CI; missing values and weights are left out.
+
+    Returns ``{"estimate", "se", "lower", "upper", "n", "n_eff"}`` (``n`` =
+    respondents with an answer). With fewer than 2 answers the SE and CI are
+    NaN. ``bounds`` clips the CI to a scale, e.g. ``(1, 5)``.
+
+    >>> r = weighted_mean([1, 2, 3, 4], [1, 1, 1, 1])
+    >>> r["estimate"], round(r["se"], 4)
+    (2.5, 0.6455)
+    """
+    import numpy as np
+
+    y, w = _clean_pair(values, weights)
+    n = len(y)
+    out = {"estimate": np.nan, "se": np.nan, "lower": np.nan, "upper": np.nan, "n": n, "n_eff": 0.0}
+    if n == 0:
+        return out
+    wsum = w.sum()
+    est = float((w * y).sum() / wsum)
+    out.update(estimate=est, n_eff=effective_sample_size(w))
+    if n >= 2:
+        se = float(np.sqrt(n / (n - 1) * (w**2 * (y - est) ** 2).sum() / wsum**2))
+        lo, hi = est - Z95 * se, est + Z95 * se
+        if bounds is not None:
+            lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+        out.update(se=se, lower=lo, upper=hi)
+    return out
+
+
+def wilson_interval(p: float, n_eff: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a share ``p`` with (effective) sample size ``n_eff``.
+
+    >>> [round(x, 4) for x in wilson_interval(0.5, 100)]
+    [0.4038, 0.5962]
+    """
+    import math
+
+    if not n_eff or n_eff <= 0 or p != p:
+        return (float("nan"), float("nan"))
+    denom = 1 + z**2 / n_eff
+    centre = (p + z**2 / (2 * n_eff)) / denom
+    half = z * math.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / denom
+    # the bounds always contain p (guards against rounding at p = 0 or 1)
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+
+
+def weighted_share(
+    indicator: "pd.Series | np.ndarray",
+    weights: "pd.Series | np.ndarray | None" = None,
+) -> dict[str, float]:
+    """Weighted share of ``True``/1 among non-missing answers, with a Wilson 95 % CI on n_eff.
+
+    Returns ``{"estimate", "lower", "upper", "n", "n_eff", "se"}`` where ``se``
+    is the linearised standard error (for reference).
+
+    >>> r = weighted_share([1, 0, 1, 1], [1, 1, 1, 1])
+    >>> r["estimate"], r["n"]
+    (0.75, 4)
+    """
+    r = weighted_mean(indicator, weights)
+    lo, hi = wilson_interval(r["estimate"], r["n_eff"])
+    return {"estimate": r["estimate"], "lower": lo, "upper": hi, "n": r["n"], "n_eff": r["n_eff"], "se": r["se"]}
