@@ -1,5 +1,43 @@
-"""Commands for workshop data (placeholder until the workshop layer lands)."""
+"""Commands for workshop data: ``analysis template workshop --out FILE.xlsx``.
+
+(``analysis clean`` lives in the build commands and calls
+:func:`analysis.workshops.run_clean`.)
+"""
+
+from __future__ import annotations
 
 
-def register_commands(subparsers) -> None:  # noqa: D103
-    return None
+def register_commands(subparsers) -> None:
+    """Declare the ``template`` command (arguments only; the handler imports openpyxl)."""
+    p = subparsers.add_parser(
+        "template",
+        help="write a blank input template (workshop notes) to fill in",
+        description="Write a blank Excel template with instructions in Norwegian and drop-down lists.",
+    )
+    p.add_argument("kind", choices=["workshop"], help="which template: 'workshop' (workshop and village-meeting notes)")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to write the workbook (.xlsx)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE.xlsx if it exists")
+    p.set_defaults(func=_template)
+
+
+def _template(args) -> int:
+    from pathlib import Path
+
+    from analysis.errors import AnalysisError
+    from analysis.workshops.template import write_template
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise AnalysisError("the template is an Excel workbook: give a file name ending in .xlsx", file=out)
+    if out.exists() and not args.force:
+        raise AnalysisError("the file already exists; choose another name or add --force", file=out)
+    try:
+        from analysis import paths
+
+        if out.resolve().is_relative_to(paths.raw_dir().resolve()) and out.exists():
+            raise AnalysisError("data/raw is never overwritten; write the template somewhere else", file=out)
+    except ValueError:  # pragma: no cover
+        pass
+    write_template(out)
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,1369 @@
+"""Force-field metrics (issue 4): what pushes each goal forward and what holds it back.
+
+Every number the force-field reports show is computed here, from the
+``statements`` table (DESIGN §4). All functions take that table (or any frame
+with the columns they need), never mutate it, and return new, deterministically
+sorted data frames. They are vectorised (``groupby``/``pivot``/``explode``), so
+50 000 statements across 50 groups take well under a second
+(``benchmarks/bench_forcefield.py``).
+
+Rules used throughout (documented for readers in ``docs/forcefield.md``):
+
+* A *force* is a statement of kind ``kraft`` (driving, direction +1) or
+  ``motkraft`` (restraining, direction −1).
+* Missing strengths are **unscored**, never zero: they are counted (``n_unscored``)
+  but left out of sums and means. A net force with no scored items is missing.
+* Net force = Σ strength × direction over scored forces; normalised net force =
+  net force / Σ strength, between −1 (only restraining) and +1 (only driving).
+* Themes are the coded theme ids in ``themes`` (a tuple per statement); a
+  statement with several themes counts once for each theme, a statement with
+  none is left out of theme metrics.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({
+...     "group": ["a", "a", "a"], "goal": ["bolyst"] * 3,
+...     "kind": ["kraft", "motkraft", "motkraft"],
+...     "strength": pd.array([4, 2, None], dtype="Int64"),
+... })
+>>> row = force_summary(df, goals=["bolyst"]).iloc[0]
+>>> int(row.net_force), float(row.net_normalised), int(row.n_unscored)
+(2, 0.3333333333333333, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.labels import GOALS, goal_label, group_label, group_sort_key
+from analysis.numfmt import fmt_num
+
+FORCE_KINDS: tuple[str, ...] = ("kraft", "motkraft")
+DIRECTION: dict[str, int] = {"kraft": 1, "motkraft": -1}
+KIND_ORDER: tuple[str, ...] = ("onsket_resultat", "delmal", "tiltak", "kraft", "motkraft")
+
+#: A group with fewer statements than this gets a visible caution in the reports.
+THIN_THRESHOLD = 10
+#: A theme is a consensus theme when at least this many groups name it.
+CONSENSUS_MIN_GROUPS = 3
+#: The 1–5 scales used for strength (importance) and påvirkbar.
+SCALE_MIN, SCALE_MAX = 1, 5
+#: Value used in the priority score when no statement of a theme has a score.
+SCALE_MIDPOINT = 3.0
+
+NET_FORMULA = (
+    "Nettokraft = summen av styrke for drivkreftene minus summen av styrke for motkreftene "
+    "(Σ styrke × retning, der drivkraft = +1 og motkraft = −1). Normalisert nettokraft = "
+    "nettokraft delt på summen av all styrke, fra −1 (bare motkrefter) til +1 (bare drivkrefter). "
+    "Krefter uten vurdert styrke telles, men regnes ikke som null."
+)
+SIMILARITY_FORMULA = (
+    "Likhet måles med cosinuslikhet mellom gruppenes temaprofiler: for hver gruppe telles "
+    "hvor mange drivkrefter og motkrefter som gjelder hvert tema (drivkraft og motkraft "
+    "telles hver for seg). 1 betyr samme fordeling av temaer, 0 betyr ingen felles temaer."
+)
+COVERAGE_RULE = (
+    "En motkraft regnes som dekket når minst ett av temaene den er kodet med også er tema for "
+    "minst ett foreslått tiltak (fra hvilken som helst gruppe). Motkrefter uten tema kan ikke "
+    "vurderes og vises som «uten tema»."
+)
+PRIORITY_FORMULA = (
+    "Prioritet = antall grupper som nevner motkraften × (gjennomsnittlig styrke / 5) × "
+    "(gjennomsnittlig påvirkbarhet / 5). Motkreftene samles per tema. Styrken er gruppenes vurdering "
+    "av motkreftene. Påvirkbarheten er motkreftenes egen vurdering der den finnes, ellers "
+    "gjennomsnittet for de foreslåtte tiltakene med samme tema (hvor mye kommunen selv kan gjøre med "
+    "det). Gjennomsnittene regnes bare av det som er vurdert; mangler vurdering helt, brukes "
+    "midtverdien 3, og det står i tabellen. Høyeste mulige verdi er antall grupper."
+)
+
+_REQUIRED = ("group", "kind")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_columns(statements: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in statements.columns]
+    if missing:
+        raise AnalysisError(
+            "the statements table lacks the column(s) "
+            + ", ".join(missing)
+            + "; run `analysis clean` to rebuild it from the workshop files"
+        )
+
+
+def _numeric(series: pd.Series | None, n: int) -> np.ndarray:
+    """A nullable integer/float column as float64 with NaN for missing values."""
+    if series is None:
+        return np.full(n, np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+_PREPARED = "forcefield_prepared"
+_PREPARED_COLUMNS = {"statement_id", "group", "goal", "kind", "text", "strength", "pavirkbar", "votes", "themes"}
+_FAST_THEME_TYPES = {tuple}
+
+
+def _theme_tuple(value: Any) -> tuple[str, ...]:
+    """One statement's themes as a tuple of ids (accepts tuple, list, array, a single id, None)."""
+    if type(value) is tuple:
+        return value
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if _is_missing(value):
+        return ()
+    try:
+        items = list(value)
+    except TypeError:
+        return (str(value),)
+    return tuple(str(v) for v in items if not _is_missing(v) and str(v) != "")
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _theme_column(values: Any, n: int) -> np.ndarray:
+    """The ``themes`` column normalised to an object array of tuples (fast when already tuples)."""
+    out = np.empty(n, dtype=object)
+    if values is None:
+        out[:] = [()] * n
+        return out
+    vals = list(values)
+    if not set(map(type, vals)) <= _FAST_THEME_TYPES:
+        vals = [_theme_tuple(v) for v in vals]
+    out[:] = vals
+    return out
+
+
+def prepare(statements: pd.DataFrame) -> pd.DataFrame:
+    """A validated working copy of the statements table for the metrics in this module.
+
+    Ids become ``str`` columns, ``strength``/``pavirkbar`` floats with NaN for
+    unscored, ``themes`` tuples of ids. Every metric accepts either the raw
+    table or this frame; preparing once and passing the result to several
+    metrics saves repeating the conversion (what the reports and the benchmark
+    do). Row filters of a prepared frame stay prepared. Does not mutate the input.
+    """
+    _check_columns(statements, _REQUIRED)
+    df = statements
+    n = len(df)
+
+    def text_col(name: str, default: Any) -> pd.Series:
+        # Plain object arrays: row selections and explodes copy pointers, much faster than arrow strings.
+        if name in df.columns:
+            col = df[name]
+            present = col.notna().to_numpy()
+            values = col.to_numpy(dtype=object)
+            if not pd.api.types.is_string_dtype(col.dtype) or (
+                col.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in {"string", "empty"}
+            ):
+                values = col.astype(str).to_numpy(dtype=object)
+            values = np.where(present, values, None)
+        else:
+            values = np.full(n, default, dtype=object)
+        return pd.Series(values, dtype=object)
+
+    out = pd.DataFrame(
+        {
+            "statement_id": (
+                text_col("statement_id", "")
+                if "statement_id" in df.columns
+                else pd.Series([f"r{i}" for i in range(n)], dtype=object)
+            ),
+            "group": text_col("group", ""),
+            "goal": text_col("goal", None),
+            "kind": text_col("kind", ""),
+            "text": text_col("text", ""),
+            "strength": _numeric(df.get("strength"), n),
+            "pavirkbar": _numeric(df.get("pavirkbar"), n),
+            "votes": _numeric(df.get("votes"), n),
+            "themes": _theme_column(df["themes"] if "themes" in df.columns else None, n),
+        }
+    )
+    out.attrs[_PREPARED] = True
+    return out
+
+
+def _base(statements: pd.DataFrame, kinds: Sequence[str] | None = None) -> pd.DataFrame:
+    """The prepared frame (prepared here unless it already is), optionally only ``kinds``."""
+    prepared = (
+        statements.attrs.get(_PREPARED)
+        and _PREPARED_COLUMNS <= set(statements.columns)
+        and statements["strength"].dtype == np.float64
+    )
+    df = statements if prepared else prepare(statements)
+    if kinds is not None:
+        df = df.loc[df["kind"].isin(list(kinds)).to_numpy()]
+    return df
+
+
+def _explode_themes(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per statement × theme (a ``theme`` column instead of ``themes``).
+
+    Statements without a theme are dropped. ``df`` must be prepared (tuples).
+    """
+    rest = df.drop(columns=["themes"])
+    if df.empty:
+        return rest.assign(theme=pd.Series(dtype=object)).reset_index(drop=True)
+    vals = df["themes"].tolist()
+    lengths = np.fromiter(map(len, vals), dtype=np.int64, count=len(vals))
+    flat = np.fromiter(chain.from_iterable(vals), dtype=object, count=int(lengths.sum()))
+    take = np.repeat(np.arange(len(df)), lengths)
+    out = rest.iloc[take].reset_index(drop=True)
+    out["theme"] = pd.Series(flat, dtype=object)
+    return out
+
+
+def _matrix(rows: pd.Series, cols: pd.Series, weights: np.ndarray | None = None,
+            row_order: Sequence[Any] | None = None) -> tuple[np.ndarray, list, list]:
+    """Sum ``weights`` (default 1) into a rows × cols matrix with factorize + bincount (no pivot)."""
+    r_codes, r_uniques = pd.factorize(rows.to_numpy(dtype=object))
+    c_codes, c_uniques = pd.factorize(cols.to_numpy(dtype=object))
+    n_r, n_c = len(r_uniques), len(c_uniques)
+    flat = np.bincount(r_codes * n_c + c_codes, weights=weights, minlength=n_r * n_c).astype(float)
+    mat = flat.reshape(n_r, n_c)
+    r_list, c_list = list(r_uniques), list(c_uniques)
+    if row_order is not None:
+        where = {r: i for i, r in enumerate(r_list)}
+        full = np.zeros((len(row_order), n_c))
+        for i, r in enumerate(row_order):
+            if r in where:
+                full[i] = mat[where[r]]
+        mat, r_list = full, list(row_order)
+    return mat, r_list, c_list
+
+
+def _group_rank(groups: pd.Series) -> np.ndarray:
+    """Display-order rank of each row's group (computed once per distinct group)."""
+    order = {g: i for i, g in enumerate(sort_groups(pd.unique(groups.dropna())))}
+    return groups.map(order).fillna(len(order)).to_numpy(dtype=np.int64)
+
+
+def _goal_order(goals: pd.Series) -> pd.Series:
+    order = {g: i for i, g in enumerate(GOALS)}
+    return goals.map(order).fillna(len(GOALS)).astype(int)
+
+
+def _kind_order(kinds: pd.Series) -> pd.Series:
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    return kinds.map(order).fillna(len(KIND_ORDER)).astype(int)
+
+
+def sort_groups(groups: Iterable[str]) -> list[str]:
+    """Groups in display order: workshop groups in catalogue order, then village meetings.
+
+    >>> sort_groups(["grendemote:elga", "ungdomsradet", "arbeidsgruppe"])
+    ['arbeidsgruppe', 'ungdomsradet', 'grendemote:elga']
+    """
+    return sorted({str(g) for g in groups}, key=group_sort_key)
+
+
+def _group_tuple(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sort_groups(values.unique()))
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def for_display(statements: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose ``text`` is safe to show in any report (DESIGN §6).
+
+    Names of persons, phone numbers, e-mail addresses and national identity
+    numbers are replaced with placeholders by :func:`analysis.privacy.scrub_text`
+    (each distinct text scrubbed once). Workshop statements are the groups'
+    collective notes, not personal quotes, so they are shown in every report —
+    always scrubbed. HTML escaping happens later, in :mod:`analysis.reporting`.
+    Does not mutate ``statements``.
+    """
+    out = statements.copy()
+    if "text" not in out.columns or out.empty:
+        return out
+    from analysis.privacy import scrub_text
+
+    texts = out["text"].astype(object)
+    present = texts.notna().to_numpy()
+    mapping = {t: scrub_text(str(t)) for t in pd.unique(texts[present])}
+    out["text"] = texts.map(mapping).where(present, None)
+    return out
+
+
+def select_group(statements: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The rows of one group (a copy; empty frame with the same columns if none)."""
+    _check_columns(statements, _REQUIRED)
+    return statements.loc[statements["group"].astype(object) == group].copy()
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def statement_counts(statements: pd.DataFrame, groups: Iterable[str] | None = None) -> pd.DataFrame:
+    """Statements per group and kind, plus a ``thin`` flag (fewer than ``THIN_THRESHOLD``).
+
+    Returns one row per group (``groups`` if given — groups without data get
+    zeros — else every group in the data), columns ``group, n_statements,
+    n_onsket_resultat, n_delmal, n_tiltak, n_kraft, n_motkraft, n_scored, thin``.
+    """
+    df = _base(statements)
+    wanted = sort_groups(groups) if groups is not None else sort_groups(df["group"].unique())
+    df = df.assign(scored=(df["kind"].isin(FORCE_KINDS) & ~np.isnan(df["strength"])).astype(int))
+    by_kind, _, kinds = _matrix(df["group"], df["kind"], row_order=wanted)
+    scored, _, _ = _matrix(df["group"], pd.Series(np.zeros(len(df), dtype=object)), df["scored"].to_numpy(float),
+                           row_order=wanted)
+    out = pd.DataFrame({"group": wanted})
+    out["n_statements"] = by_kind.sum(axis=1).astype(int)
+    for kind in KIND_ORDER:
+        out[f"n_{kind}"] = by_kind[:, kinds.index(kind)].astype(int) if kind in kinds else 0
+    out["n_scored"] = scored.sum(axis=1).astype(int)
+    out["thin"] = out["n_statements"] < THIN_THRESHOLD
+    return out
+
+
+def goals_discussed(statements: pd.DataFrame, group: str) -> dict[str, bool]:
+    """For each of the four goals: did the group say anything (any kind) about it?"""
+    df = select_group(statements, group)
+    present = set(df["goal"].dropna().astype(str)) if "goal" in df.columns else set()
+    return {g: g in present for g in GOALS}
+
+
+def desired_results(statements: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The group's desired results (ønsket resultat) and sub-goals (delmål) as written.
+
+    Columns ``goal, kind, delmal, text``, ordered by goal (council order),
+    desired results before sub-goals, then the order in the source file.
+    """
+    df = select_group(statements, group)
+    df = df.loc[df["kind"].isin(["onsket_resultat", "delmal"])]
+    cols = ["goal", "kind", "delmal", "text"]
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.DataFrame({c: (df[c].astype(object) if c in df.columns else None) for c in cols})
+    out["_g"] = _goal_order(out["goal"]).to_numpy()
+    out["_k"] = _kind_order(out["kind"]).to_numpy()
+    out["_r"] = pd.to_numeric(df["source_row"], errors="coerce").to_numpy() if "source_row" in df.columns else 0
+    out = out.sort_values(["_g", "_k", "_r", "text"], kind="stable", na_position="last")
+    return out.drop(columns=["_g", "_k", "_r"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- forces
+
+
+def forces(statements: pd.DataFrame, group: str | None = None, goal: str | None = None) -> pd.DataFrame:
+    """The driving and restraining forces, one row each, sorted for a force-field diagram.
+
+    Columns ``statement_id, group, goal, kind, direction, text, strength,
+    pavirkbar, scored, themes``; ``strength``/``pavirkbar`` are floats with NaN
+    for unscored. Sorted by group, goal, kind (driving first), strength
+    (strongest first, unscored last), text. Filters by ``group``/``goal`` if given.
+    """
+    df = _base(statements, FORCE_KINDS)
+    if group is not None:
+        df = df.loc[df["group"] == group]
+    if goal is not None:
+        df = df.loc[df["goal"] == goal]
+    df = df.assign(
+        direction=df["kind"].map(DIRECTION).astype(int),
+        scored=~np.isnan(df["strength"].to_numpy(dtype=float)),
+        _g=_goal_order(df["goal"]),
+        _k=_kind_order(df["kind"]),
+        _s=-df["strength"],
+        _gs=_group_rank(df["group"]),
+    )
+    df = df.sort_values(["_gs", "group", "_g", "_k", "_s", "text"], kind="stable", na_position="last")
+    cols = ["statement_id", "group", "goal", "kind", "direction", "text", "strength", "pavirkbar", "scored", "themes"]
+    return df[cols].reset_index(drop=True)
+
+
+def force_summary(
+    statements: pd.DataFrame,
+    *,
+    groups: Iterable[str] | None = None,
+    goals: Sequence[str] = GOALS,
+) -> pd.DataFrame:
+    """Per group and goal: forces, counter-forces, sums, means and the net force.
+
+    Returns one row for every group × goal (all groups in the data, or
+    ``groups``; the four goals, or ``goals``), so a goal a group did not
+    discuss appears with ``n_statements == 0`` and ``discussed == False``.
+    Columns: ``group, goal, n_statements, discussed, n_kraft, n_motkraft,
+    n_scored_kraft, n_scored_motkraft, n_unscored, sum_kraft, sum_motkraft,
+    mean_kraft, mean_motkraft, net_force, total_strength, net_normalised``.
+
+    * sums are over scored forces (0 when none are scored); means are NaN when
+      none are scored;
+    * ``net_force = sum_kraft − sum_motkraft`` (Σ strength × direction), NaN when
+      no force of that group and goal is scored;
+    * ``net_normalised = net_force / (sum_kraft + sum_motkraft)`` in [−1, 1].
+    """
+    df = _base(statements)
+    wanted_groups = sort_groups(groups) if groups is not None else sort_groups(df["group"].unique())
+    goals = list(goals)
+    grid = pd.MultiIndex.from_product([wanted_groups, goals], names=["group", "goal"])
+
+    all_counts = df.groupby(["group", "goal"], dropna=True).size().reindex(grid, fill_value=0)
+
+    f = df.loc[df["kind"].isin(FORCE_KINDS)]
+    s = f["strength"].to_numpy(dtype=float)
+    is_k = (f["kind"] == "kraft").to_numpy()
+    scored = ~np.isnan(s)
+    s0 = np.where(scored, s, 0.0)
+    work = pd.DataFrame(
+        {
+            "group": f["group"].to_numpy(),
+            "goal": f["goal"].to_numpy(),
+            "n_kraft": is_k.astype(int),
+            "n_motkraft": (~is_k).astype(int),
+            "n_scored_kraft": (is_k & scored).astype(int),
+            "n_scored_motkraft": (~is_k & scored).astype(int),
+            "n_unscored": (~scored).astype(int),
+            "sum_kraft": np.where(is_k, s0, 0.0),
+            "sum_motkraft": np.where(~is_k, s0, 0.0),
+        }
+    )
+    agg = work.groupby(["group", "goal"], dropna=True).sum().reindex(grid, fill_value=0)
+    out = agg.reset_index()
+    out.insert(2, "n_statements", all_counts.to_numpy().astype(int))
+    out.insert(3, "discussed", out["n_statements"] > 0)
+    for col in ["n_kraft", "n_motkraft", "n_scored_kraft", "n_scored_motkraft", "n_unscored"]:
+        out[col] = out[col].astype(int)
+    for col in ["sum_kraft", "sum_motkraft"]:
+        out[col] = out[col].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean_kraft"] = np.where(out["n_scored_kraft"] > 0, out["sum_kraft"] / out["n_scored_kraft"], np.nan)
+        out["mean_motkraft"] = np.where(
+            out["n_scored_motkraft"] > 0, out["sum_motkraft"] / out["n_scored_motkraft"], np.nan
+        )
+        any_scored = (out["n_scored_kraft"] + out["n_scored_motkraft"]) > 0
+        out["net_force"] = np.where(any_scored, out["sum_kraft"] - out["sum_motkraft"], np.nan)
+        out["total_strength"] = out["sum_kraft"] + out["sum_motkraft"]
+        out["net_normalised"] = np.where(
+            out["total_strength"] > 0, out["net_force"] / out["total_strength"], np.nan
+        )
+    return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``1 drivkraft`` / ``3 drivkrefter`` (Norwegian number words are not needed in charts)."""
+    return f"{fmt_num(n)} {one if n == 1 else many}"
+
+
+def balance_title(row: pd.Series | dict) -> str:
+    """A chart title that states the finding for one group × goal row of :func:`force_summary`.
+
+    >>> balance_title({"goal": "unge", "net_force": -4.0, "n_kraft": 2, "n_motkraft": 3})
+    'Flere yngre innbyggere: motkreftene veier tyngst (netto −4)'
+    """
+    goal = goal_label(row["goal"])
+    n_forces = int(row["n_kraft"]) + int(row["n_motkraft"])
+    net = row["net_force"]
+    if n_forces == 0:
+        return f"{goal}: ingen krefter eller motkrefter nevnt"
+    if net is None or pd.isna(net):
+        return f"{goal}: {_count(n_forces, 'kraft', 'krefter')} nevnt, ingen er vurdert"
+    if net > 0:
+        verdict = "drivkreftene veier tyngst"
+    elif net < 0:
+        verdict = "motkreftene veier tyngst"
+    else:
+        verdict = "kreftene er i balanse"
+    unscored = int(row.get("n_unscored", 0) or 0) if hasattr(row, "get") else 0
+    extra = f"; {unscored} ikke vurdert" if unscored else ""
+    return f"{goal}: {verdict} (netto {fmt_num(net, 0, signed=True)}{extra})"
+
+
+def balance_alt(forces_one_goal: pd.DataFrame, goal: str) -> str:
+    """Alt text for a force-field diagram: counts, sums and the strongest item on each side."""
+    parts = [f"Kraftfeltdiagram for målet «{goal_label(goal)}»."]
+    for kind, one, many in (("kraft", "drivkraft", "drivkrefter"), ("motkraft", "motkraft", "motkrefter")):
+        side = forces_one_goal.loc[forces_one_goal["kind"] == kind]
+        sc = side.loc[side["scored"]]
+        txt = _count(len(side), one, many)
+        if len(sc):
+            top = sc.sort_values("strength", ascending=False, kind="stable").iloc[0]
+            txt += (
+                f", samlet styrke {fmt_num(sc['strength'].sum(), 0)}; "
+                f"sterkest: «{top['text']}» ({fmt_num(top['strength'])})"
+            )
+        n_un = int((~side["scored"]).sum())
+        if n_un:
+            txt += f"; {n_un} ikke vurdert"
+        parts.append(txt + ".")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- themes
+
+
+def theme_long(statements: pd.DataFrame, kinds: Sequence[str] = FORCE_KINDS) -> pd.DataFrame:
+    """One row per statement × theme for statements of ``kinds`` (no-theme statements dropped).
+
+    Columns ``statement_id, group, goal, kind, text, strength, pavirkbar, theme``.
+    """
+    return _explode_themes(_base(statements, kinds))
+
+
+def theme_profile(
+    statements: pd.DataFrame,
+    *,
+    kinds: Sequence[str] = FORCE_KINDS,
+    weight: str = "count",
+    groups: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Theme profile per group: a group × theme matrix.
+
+    ``weight="count"`` counts statements naming the theme; ``weight="strength"``
+    sums their scored strength (unscored statements add nothing). Rows are
+    groups in display order (``groups`` if given, zero rows for groups without
+    themes), columns are theme ids sorted by column total (largest first) then id.
+    """
+    if weight not in {"count", "strength"}:
+        raise ValueError("weight must be 'count' or 'strength'")
+    long = theme_long(statements, kinds)
+    wanted = sort_groups(groups) if groups is not None else sort_groups(long["group"].unique())
+    if long.empty:
+        return pd.DataFrame(index=pd.Index(wanted, name="group"), dtype=float)
+    values = None if weight == "count" else np.nan_to_num(long["strength"].to_numpy(dtype=float))
+    x, rows, cols = _matrix(long["group"], long["theme"], values, row_order=wanted)
+    totals = x.sum(axis=0)
+    order = sorted(range(len(cols)), key=lambda j: (-totals[j], cols[j]))
+    mat = pd.DataFrame(x[:, order], index=pd.Index(rows), columns=pd.Index([cols[j] for j in order]))
+    mat.index.name = "group"
+    mat.columns.name = "theme"
+    return mat
+
+
+def top_themes(statements: pd.DataFrame, group: str, n: int = 5) -> pd.DataFrame:
+    """The group's most-named themes among its forces and counter-forces.
+
+    Columns ``theme, n_kraft, n_motkraft, n_total, sum_strength``; sorted by
+    ``n_total`` then ``sum_strength`` (both descending) then theme id; at most ``n`` rows.
+    """
+    long = theme_long(select_group(statements, group))
+    cols = ["theme", "n_kraft", "n_motkraft", "n_total", "sum_strength"]
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "theme" else float) for c in cols})
+    long = long.assign(
+        n_kraft=(long["kind"] == "kraft").astype(int),
+        n_motkraft=(long["kind"] == "motkraft").astype(int),
+        sum_strength=np.nan_to_num(long["strength"].to_numpy(dtype=float)),
+    )
+    out = long.groupby("theme")[["n_kraft", "n_motkraft", "sum_strength"]].sum().reset_index()
+    out["n_total"] = out["n_kraft"] + out["n_motkraft"]
+    out = out.sort_values(["n_total", "sum_strength", "theme"], ascending=[False, False, True], kind="stable")
+    return out[cols].head(n).reset_index(drop=True)
+
+
+def _theme_groups(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys`` (e.g. kind, theme): groups, statement counts and mean scored strength."""
+    g = long.groupby(keys, sort=True)
+    out = pd.DataFrame(
+        {
+            "n_groups": g["group"].nunique(),
+            "groups": g["group"].agg(_group_tuple),
+            "n_statements": g["statement_id"].nunique(),
+            "mean_strength": g["strength"].mean(),
+            "n_scored": g["strength"].count(),
+            "mean_pavirkbar": g["pavirkbar"].mean(),
+            "n_scored_pavirkbar": g["pavirkbar"].count(),
+        }
+    )
+    return out.reset_index()
+
+
+def consensus(statements: pd.DataFrame, *, min_groups: int = CONSENSUS_MIN_GROUPS) -> pd.DataFrame:
+    """Themes named by at least ``min_groups`` groups, as driving forces and as counter-forces.
+
+    Columns ``kind, theme, n_groups, groups, n_statements, mean_strength``;
+    driving forces first, then by number of groups and mean strength
+    (descending, unscored last) and theme id.
+    """
+    long = theme_long(statements, FORCE_KINDS)
+    cols = ["kind", "theme", "n_groups", "groups", "n_statements", "mean_strength"]
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = _theme_groups(long, ["kind", "theme"])
+    out = out.loc[out["n_groups"] >= min_groups].copy()
+    out["_k"] = _kind_order(out["kind"])
+    out = out.sort_values(
+        ["_k", "n_groups", "mean_strength", "theme"],
+        ascending=[True, False, False, True],
+        kind="stable",
+        na_position="last",
+    )
+    return out[cols].reset_index(drop=True)
+
+
+def unique_perspectives(
+    statements: pd.DataFrame, *, kinds: Sequence[str] = ("kraft", "motkraft", "tiltak")
+) -> pd.DataFrame:
+    """What only one group named: (kind, theme) pairs that exactly one group used.
+
+    "Only Ungdomsrådet sees *kultur og fritid* as a counter-force" is a
+    perspective even when other groups name the same theme as a driving force,
+    so uniqueness is judged per kind (driving force, counter-force, measure)
+    and theme. Columns ``group, kind, theme, n_statements, example`` (the text
+    of the group's strongest statement on it). Sorted by group (display
+    order), kind, theme.
+    """
+    long = theme_long(statements, kinds)
+    cols = ["group", "kind", "theme", "n_statements", "example"]
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    n_groups = long.groupby(["kind", "theme"])["group"].transform("nunique")
+    only = long.loc[(n_groups == 1).to_numpy()]
+    if only.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    only = only.assign(_s=-only["strength"]).sort_values(["kind", "theme", "_s", "text"], kind="stable",
+                                                         na_position="last")
+    g = only.groupby(["group", "kind", "theme"], sort=False)
+    out = pd.DataFrame({"n_statements": g["statement_id"].nunique(), "example": g["text"].first()}).reset_index()
+    out = out.assign(_gs=_group_rank(out["group"]), _k=_kind_order(out["kind"]))
+    out = out.sort_values(["_gs", "_k", "theme"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def theme_similarity(statements: pd.DataFrame, *, measure: str = "cosine") -> pd.DataFrame:
+    """Similarity between groups' theme profiles: a symmetric group × group matrix.
+
+    Profiles count forces per (kind, theme) — a theme seen as a driving force
+    and the same theme seen as a counter-force are different dimensions.
+
+    * ``measure="cosine"`` (default): cosine similarity of the count vectors, 0–1;
+    * ``measure="jaccard"``: shared (kind, theme) pairs / all pairs either named.
+
+    A group without coded forces has NaN similarity (also on the diagonal). The
+    measure is described in ``result.attrs["measure"]``.
+    """
+    long = theme_long(statements, FORCE_KINDS)
+    groups = sort_groups(_base(statements, FORCE_KINDS)["group"].unique())
+    if measure not in {"cosine", "jaccard"}:
+        raise ValueError("measure must be 'cosine' or 'jaccard'")
+    if long.empty:
+        mat = pd.DataFrame(np.nan, index=groups, columns=groups)
+    else:
+        # One dimension per (kind, theme): codes combined arithmetically instead of joining strings.
+        t_codes, t_uniques = pd.factorize(long["theme"].to_numpy(dtype=object))
+        is_counter = (long["kind"] == "motkraft").to_numpy().astype(np.int64)
+        dims = pd.Series(is_counter * len(t_uniques) + t_codes)
+        x, _, _ = _matrix(long["group"], dims, row_order=groups)
+        if measure == "jaccard":
+            x = (x > 0).astype(float)
+            inter = x @ x.T
+            size = x.sum(axis=1)
+            union = size[:, None] + size[None, :] - inter
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = np.where(union > 0, inter / union, np.nan)
+        else:
+            norm = np.sqrt((x * x).sum(axis=1))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = (x @ x.T) / np.outer(norm, norm)
+            sim[~np.isfinite(sim)] = np.nan
+            sim = np.clip(sim, 0.0, 1.0)
+        mat = pd.DataFrame(sim, index=groups, columns=groups)
+    mat.index.name = "group"
+    mat.columns.name = "group"
+    mat.attrs["measure"] = SIMILARITY_FORMULA if measure == "cosine" else (
+        "Jaccard-likhet: andel felles (type, tema)-par av alle par som en av gruppene nevner."
+    )
+    return mat
+
+
+# --------------------------------------------------------------------------- measures and coverage
+
+
+def _measure_pairs(base: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+    """Measures, ranked counter-forces and the unique (measure, counter-force) pairs sharing group and theme.
+
+    Counter-forces are ranked strongest first (unscored last), then by text;
+    the pairs come back sorted by measure position, then counter-force rank.
+    """
+    measures = base.loc[(base["kind"] == "tiltak").to_numpy()].reset_index(drop=True)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
+    counters = (
+        counters.assign(_s=-counters["strength"])
+        .sort_values(["_s", "text"], na_position="last", kind="stable")
+        .reset_index(drop=True)
+    )
+    m_long = _explode_themes(measures[["group", "themes"]].assign(_m=np.arange(len(measures))))
+    c_long = _explode_themes(counters[["group", "themes"]].assign(_c=np.arange(len(counters))))
+    pairs = m_long[["_m", "group", "theme"]].merge(c_long[["_c", "group", "theme"]], on=["group", "theme"])
+    n_c = max(len(counters), 1)
+    keys = np.sort(pairs["_m"].to_numpy(dtype=np.int64) * n_c + pairs["_c"].to_numpy(dtype=np.int64))
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # sorted unique, cheaper than np.unique
+    return measures, counters, keys // n_c, keys % n_c
+
+
+def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """The measures (tiltak) proposed and which of the same group's counter-forces they answer.
+
+    A measure answers a counter-force when they share at least one theme (any
+    goal: measures often serve several goals). Columns ``statement_id, group,
+    goal, text, themes, pavirkbar, votes, n_answered, answers, answered_strength``
+    (``answers``: tuple of the counter-forces' texts, strongest first;
+    ``answered_strength``: mean scored strength of those counter-forces, NaN if
+    none). Sorted by group, goal, text.
+    """
+    base = _base(statements)
+    if group is not None:
+        base = base.loc[(base["group"] == group).to_numpy()]
+    cols = [
+        "statement_id", "group", "goal", "text", "themes", "pavirkbar", "votes",
+        "n_answered", "answers", "answered_strength",
+    ]
+    measures, counters, m_idx, c_idx = _measure_pairs(base)
+    if measures.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    texts = counters["text"].to_numpy(dtype=object)[c_idx]
+    # Split the sorted answer texts at measure boundaries (no per-group Python aggregation).
+    counts = np.bincount(m_idx, minlength=len(measures))
+    chunks = np.split(texts, np.cumsum(counts)[:-1])
+    answers = np.empty(len(measures), dtype=object)
+    answers[:] = [tuple(c) for c in chunks]
+    strength = counters["strength"].to_numpy(dtype=float)[c_idx]
+    scored = ~np.isnan(strength)
+    n_scored = np.bincount(m_idx[scored], minlength=len(measures))
+    total = np.bincount(m_idx[scored], weights=strength[scored], minlength=len(measures))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        answered_strength = np.where(n_scored > 0, total / np.maximum(n_scored, 1), np.nan)
+    out = measures.assign(answers=answers, n_answered=counts.astype(int), answered_strength=answered_strength)
+    out = out.assign(_gs=_group_rank(out["group"]), _g=_goal_order(out["goal"]))
+    out = out.sort_values(["_gs", "_g", "text"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def coverage(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
+    """Every counter-force with its coverage status.
+
+    ``status`` is ``"dekket"`` when at least one of its themes is also a theme
+    of a proposed measure (``scope="all"``: any group's; ``scope="group"``:
+    the same group's), ``"ikke dekket"`` when none is, ``"uten tema"`` when the
+    counter-force has no coded theme. Columns ``statement_id, group, goal,
+    text, themes, strength, pavirkbar, status``.
+    """
+    counters = _coverage_status(statements, scope)
+    cols = ["statement_id", "group", "goal", "text", "themes", "strength", "pavirkbar", "status"]
+    if counters.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = counters.assign(_gs=_group_rank(counters["group"]), _g=_goal_order(counters["goal"]), _s=-counters["strength"])
+    out = out.sort_values(["_gs", "_g", "_s", "text"], kind="stable", na_position="last")
+    return out[cols].reset_index(drop=True)
+
+
+def _coverage_status(statements: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Counter-forces (prepared columns) with a ``status`` column, unsorted."""
+    if scope not in {"all", "group"}:
+        raise ValueError("scope must be 'all' or 'group'")
+    base = _base(statements)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()].reset_index(drop=True)
+    if counters.empty:
+        return counters.assign(status=pd.Series(dtype=object))
+    m_long = _explode_themes(base.loc[(base["kind"] == "tiltak").to_numpy(), ["group", "themes"]])
+    c_long = _explode_themes(counters[["group", "themes"]].assign(_c=np.arange(len(counters))))
+    if scope == "all":
+        hit = c_long["theme"].isin(set(m_long["theme"])).to_numpy()
+    else:
+        m_keys = set(zip(m_long["group"].tolist(), m_long["theme"].tolist()))
+        c_keys = zip(c_long["group"].tolist(), c_long["theme"].tolist())
+        hit = np.fromiter((k in m_keys for k in c_keys), dtype=bool, count=len(c_long))
+    pos = c_long["_c"].to_numpy(dtype=np.int64)
+    has_theme = np.bincount(pos, minlength=len(counters)) > 0
+    is_cov = np.bincount(pos, weights=hit.astype(float), minlength=len(counters)) > 0
+    status = np.where(~has_theme, "uten tema", np.where(is_cov, "dekket", "ikke dekket"))
+    return counters.assign(status=pd.Series(status, dtype=object))
+
+
+def coverage_gaps(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
+    """Counter-force themes that no proposed measure addresses (see :func:`coverage`).
+
+    One row per uncovered theme: ``theme, n_groups, groups, n_statements,
+    mean_strength``; most groups first, then mean strength (unscored last), theme id.
+    """
+    cov = _coverage_status(statements, scope)
+    cols = ["theme", "n_groups", "groups", "n_statements", "mean_strength"]
+    gaps = cov.loc[cov["status"] == "ikke dekket"] if not cov.empty else cov
+    if gaps.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    # A counter-force that is not covered has no theme with a measure, so all its themes are gaps.
+    long = _explode_themes(gaps[["statement_id", "group", "strength", "pavirkbar", "themes"]])
+    out = _theme_groups(long, ["theme"])
+    out = out.sort_values(
+        ["n_groups", "mean_strength", "theme"], ascending=[False, False, True], kind="stable", na_position="last"
+    )
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+def priorities(statements: pd.DataFrame) -> pd.DataFrame:
+    """Candidate priorities: counter-force themes ranked by ``PRIORITY_FORMULA``.
+
+    For every theme of a counter-force: ``n_groups`` naming it;
+    ``mean_strength`` over its scored counter-forces; ``mean_pavirkbar`` over
+    its scored counter-forces or — when none has a påvirkbar score, as in
+    workshops that score påvirkbar on measures — over the measures (any group)
+    with the same theme (``pavirkbar_source``: ``motkraft``, ``tiltak`` or
+    ``midtverdi``). A missing mean is replaced by the scale midpoint 3 and
+    flagged in ``strength_imputed``/``pavirkbar_imputed``. Then
+
+        ``score = n_groups × (strength / 5) × (pavirkbar / 5)``
+
+    ``covered`` tells whether any proposed measure shares the theme. Sorted by
+    score, then number of statements (descending), then theme id; ``rank``
+    gives tied scores the same (lowest) rank.
+    """
+    long = theme_long(statements, ("motkraft",))
+    cols = [
+        "rank", "theme", "score", "n_groups", "groups", "n_statements",
+        "mean_strength", "strength_imputed", "mean_pavirkbar", "pavirkbar_source", "pavirkbar_imputed", "covered",
+    ]
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = _theme_groups(long, ["theme"])
+    base = _base(statements)
+    m_long = _explode_themes(base.loc[(base["kind"] == "tiltak").to_numpy(), ["group", "pavirkbar", "themes"]])
+    m_pav = m_long.groupby("theme")["pavirkbar"].mean() if not m_long.empty else pd.Series(dtype=float)
+    out["covered"] = out["theme"].isin(set(m_long["theme"]))
+    out["strength_imputed"] = out["mean_strength"].isna()
+    from_measures = out["theme"].map(m_pav).astype(float)
+    own = out["mean_pavirkbar"].notna()
+    out["pavirkbar_source"] = np.where(own, "motkraft", np.where(from_measures.notna(), "tiltak", "midtverdi"))
+    out["mean_pavirkbar"] = out["mean_pavirkbar"].where(own, from_measures)
+    out["pavirkbar_imputed"] = out["mean_pavirkbar"].isna()
+    s_used = out["mean_strength"].fillna(SCALE_MIDPOINT)
+    p_used = out["mean_pavirkbar"].fillna(SCALE_MIDPOINT)
+    out["score"] = out["n_groups"] * (s_used / SCALE_MAX) * (p_used / SCALE_MAX)
+    out = out.sort_values(["score", "n_statements", "theme"], ascending=[False, False, True], kind="stable")
+    out["rank"] = out["score"].round(9).rank(method="min", ascending=False).astype(int)
+    return out[cols].reset_index(drop=True)
+
+
+def importance_influence(statements: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """Points for the importance × påvirkbar chart (Distriktssenteret's 1–5 prioritisation grid).
+
+    * forces (``kraft``/``motkraft``) scored on both strength and påvirkbar;
+    * measures (``tiltak``) scored on påvirkbar, with importance = their own
+      strength when scored, otherwise the mean strength of the same group's
+      counter-forces they answer (shared theme) — how serious the problem is
+      that the measure takes on. Measures with neither are left out.
+
+    Columns ``kind, strength, pavirkbar, n`` (one row per distinct point;
+    ``strength`` is the importance, rounded to whole scale steps for measures).
+    """
+    base = _base(statements)
+    if group is not None:
+        base = base.loc[(base["group"] == group).to_numpy()]
+    cols = ["kind", "strength", "pavirkbar", "n"]
+    f = base.loc[(base["kind"].isin(FORCE_KINDS) & base["strength"].notna() & base["pavirkbar"].notna()).to_numpy()]
+    parts = [f[["kind", "strength", "pavirkbar"]]]
+    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
+    if measures["pavirkbar"].notna().any():
+        links = measure_links(base)
+        importance = links["answered_strength"].astype(float)
+        if "strength" in measures.columns:
+            own = links["statement_id"].map(measures.set_index("statement_id")["strength"]).astype(float)
+            importance = own.where(own.notna(), importance)
+        m = pd.DataFrame({"kind": "tiltak", "strength": np.round(importance.to_numpy(dtype=float)),
+                          "pavirkbar": links["pavirkbar"].astype(float)})
+        parts.append(m.loc[m["strength"].notna() & m["pavirkbar"].notna()])
+    points = pd.concat(parts, ignore_index=True)
+    if points.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "kind" else float) for c in cols})
+    out = points.groupby(["kind", "strength", "pavirkbar"]).size().rename("n").reset_index()
+    out["_k"] = _kind_order(out["kind"])
+    return out.sort_values(["_k", "strength", "pavirkbar"], kind="stable")[cols].reset_index(drop=True)
+
+
+def label_groups(groups: Iterable[str]) -> list[str]:
+    """Display names for a sequence of group ids (convenience for tables and charts)."""
+    return [group_label(g) for g in groups]
+
+
+# --------------------------------------------------------------------------- reader-facing tables and text
+
+
+def theme_labels() -> dict[str, str]:
+    """Norwegian theme labels from :func:`analysis.themes.theme_labels` (empty if unavailable)."""
+    try:
+        from analysis.themes import theme_labels as _labels
+    except ImportError:  # pragma: no cover - depends on the workshop layer
+        return {}
+    try:
+        return dict(_labels())
+    except Exception:  # noqa: BLE001 - a broken theme file must not hide the report
+        return {}
+
+
+def theme_label(theme: str, labels: dict[str, str] | None = None) -> str:
+    """Display label of a theme id; falls back to a readable form of the id.
+
+    >>> theme_label("kultur_fritid", {})
+    'Kultur fritid'
+    """
+    labels = labels or {}
+    if theme in labels:
+        return labels[theme]
+    return str(theme).replace("_", " ").replace("-", " ").capitalize()
+
+
+def _groups_text(groups: Iterable[str]) -> str:
+    return ", ".join(group_label(g) for g in groups)
+
+
+def _mean_text(value: float, imputed: bool = False) -> str:
+    if imputed or value is None or pd.isna(value):
+        return "ikke vurdert"
+    return fmt_num(value, 1)
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Reader table of :func:`force_summary` rows (one group): Norwegian columns, one row per goal."""
+    rows = pd.DataFrame(
+        {
+            "Mål": summary["goal"].map(goal_label),
+            "Drivkrefter": summary["n_kraft"].astype(int),
+            "Motkrefter": summary["n_motkraft"].astype(int),
+            "Ikke vurdert": summary["n_unscored"].astype(int),
+            "Sum styrke drivkrefter": summary["sum_kraft"].astype(float),
+            "Sum styrke motkrefter": summary["sum_motkraft"].astype(float),
+            "Nettokraft": summary["net_force"].astype(float),
+            "Normalisert (−1 til +1)": summary["net_normalised"].astype(float),
+        }
+    )
+    not_discussed = ~summary["discussed"].to_numpy(dtype=bool)
+    rows["Merknad"] = np.where(not_discussed, "ikke drøftet", "")
+    return rows.reset_index(drop=True)
+
+
+def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """Reader table of :func:`statement_counts`."""
+    return pd.DataFrame(
+        {
+            "Gruppe": counts["group"].map(group_label),
+            "Utsagn i alt": counts["n_statements"].astype(int),
+            "Drivkrefter": counts["n_kraft"].astype(int),
+            "Motkrefter": counts["n_motkraft"].astype(int),
+            "Tiltak": counts["n_tiltak"].astype(int),
+            "Merknad": np.where(counts["thin"], f"få utsagn (under {THIN_THRESHOLD})", ""),
+        }
+    )
+
+
+def themes_table(top: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of :func:`top_themes`."""
+    return pd.DataFrame(
+        {
+            "Tema": top["theme"].map(lambda t: theme_label(t, labels)),
+            "Som drivkraft": top["n_kraft"].astype(int),
+            "Som motkraft": top["n_motkraft"].astype(int),
+            "Sum styrke": top["sum_strength"].astype(float),
+        }
+    )
+
+
+def consensus_table(cons: pd.DataFrame, kind: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of :func:`consensus` for one kind (``kraft`` or ``motkraft``)."""
+    c = cons.loc[cons["kind"] == kind] if not cons.empty else cons
+    return pd.DataFrame(
+        {
+            "Tema": c["theme"].map(lambda t: theme_label(t, labels)),
+            "Antall grupper": c["n_groups"].astype(int),
+            "Grupper": c["groups"].map(_groups_text),
+            "Utsagn": c["n_statements"].astype(int),
+            "Gj.snitt styrke": c["mean_strength"].map(_mean_text),
+        }
+    ).reset_index(drop=True)
+
+
+def unique_table(uniq: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of :func:`unique_perspectives`."""
+    from analysis.labels import kind_label
+
+    return pd.DataFrame(
+        {
+            "Gruppe": uniq["group"].map(group_label),
+            "Tema": uniq["theme"].map(lambda t: theme_label(t, labels)),
+            "Nevnt som": uniq["kind"].map(lambda k: kind_label(k).lower()),
+            "Eksempel": uniq["example"].astype(object),
+        }
+    ).reset_index(drop=True)
+
+
+def gaps_table(gaps: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of :func:`coverage_gaps`."""
+    return pd.DataFrame(
+        {
+            "Tema uten tiltak": gaps["theme"].map(lambda t: theme_label(t, labels)),
+            "Antall grupper": gaps["n_groups"].astype(int),
+            "Grupper": gaps["groups"].map(_groups_text),
+            "Motkrefter": gaps["n_statements"].astype(int),
+            "Gj.snitt styrke": gaps["mean_strength"].map(_mean_text),
+        }
+    ).reset_index(drop=True)
+
+
+def priorities_table(prio: pd.DataFrame, labels: dict[str, str] | None = None, n: int | None = 10) -> pd.DataFrame:
+    """Reader table of :func:`priorities` (top ``n``); imputed means are marked."""
+    p = prio.head(n) if n is not None else prio
+
+    def used(mean: pd.Series, imputed: pd.Series) -> pd.Series:
+        return pd.Series(
+            np.where(imputed, "3 (ikke vurdert, midtverdi brukt)", mean.map(lambda v: fmt_num(v, 1))),
+            index=mean.index,
+        )
+
+    return pd.DataFrame(
+        {
+            "Rang": p["rank"].astype(int),
+            "Motkraft (tema)": p["theme"].map(lambda t: theme_label(t, labels)),
+            "Prioritet": p["score"].astype(float),
+            "Antall grupper": p["n_groups"].astype(int),
+            "Gj.snitt styrke": used(p["mean_strength"], p["strength_imputed"]),
+            "Gj.snitt påvirkbar": used(p["mean_pavirkbar"], p["pavirkbar_imputed"]),
+            "Påvirkbar vurdert for": p["pavirkbar_source"].map(
+                {"motkraft": "motkreftene", "tiltak": "tiltakene", "midtverdi": "–"}
+            ),
+            "Tiltak foreslått": p["covered"].map(lambda b: "ja" if b else "nei"),
+        }
+    ).reset_index(drop=True)
+
+
+def measures_table(links: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of :func:`measure_links` for one group (påvirkbar and votes when recorded)."""
+    table = pd.DataFrame(
+        {
+            "Mål": links["goal"].map(goal_label),
+            "Tiltak": links["text"].astype(object),
+            "Temaer": links["themes"].map(lambda ts: ", ".join(theme_label(t, labels) for t in ts) or "uten tema"),
+            "Svarer på motkrefter": links["answers"].map(
+                lambda a: " • ".join(str(x) for x in a) if a else "ingen av gruppens motkrefter"
+            ),
+        }
+    )
+    if "pavirkbar" in links.columns and links["pavirkbar"].notna().any():
+        table["Påvirkbar (1–5)"] = links["pavirkbar"].map(_mean_text).str.replace(",0", "", regex=False)
+    if "votes" in links.columns and links["votes"].notna().any():
+        table["Stemmer"] = links["votes"].map(lambda v: "–" if pd.isna(v) else fmt_num(v, 0))
+    return table.reset_index(drop=True)
+
+
+def desired_results_items(desired: pd.DataFrame, goal: str | None) -> list[str]:
+    """The texts under one goal, desired results first, prefixed with their kind (for a bullet list)."""
+    if desired.empty:
+        return []
+    sel = desired.loc[desired["goal"].isna()] if goal is None else desired.loc[desired["goal"] == goal]
+    prefix = sel["kind"].map({"onsket_resultat": "Ønsket resultat: ", "delmal": "Delmål: "}).fillna("")
+    return (prefix + sel["text"].astype(str)).tolist()
+
+
+def headline_bullets(statements: pd.DataFrame, labels: dict[str, str] | None = None, n: int = 3) -> list[str]:
+    """Plain-language findings for the top of the across-groups report."""
+    bullets: list[str] = []
+    counts = statement_counts(statements)
+    n_groups = len(counts)
+    bullets.append(
+        f"{_count(n_groups, 'gruppe', 'grupper')} har levert {fmt_num(int(counts['n_statements'].sum()))} utsagn, "
+        f"herav {_count(int(counts['n_kraft'].sum()), 'drivkraft', 'drivkrefter')} og "
+        f"{_count(int(counts['n_motkraft'].sum()), 'motkraft', 'motkrefter')}."
+    )
+    prio = priorities(statements)
+    if not prio.empty:
+        top = ", ".join(f"«{theme_label(t, labels)}»" for t in prio["theme"].head(n))
+        bullets.append(f"Motkreftene som rangeres høyest for prioritering: {top}.")
+    cons = consensus(statements)
+    n_bar = int((cons["kind"] == "motkraft").sum()) if not cons.empty else 0
+    n_drv = int((cons["kind"] == "kraft").sum()) if not cons.empty else 0
+    bullets.append(
+        f"Minst {CONSENSUS_MIN_GROUPS} grupper er enige om {n_drv} drivkraft-temaer og {n_bar} motkraft-temaer."
+    )
+    gaps = coverage_gaps(statements)
+    if gaps.empty:
+        bullets.append("Alle motkraft-temaer har minst ett foreslått tiltak.")
+    else:
+        names = ", ".join(f"«{theme_label(t, labels)}»" for t in gaps["theme"].head(n))
+        bullets.append(f"{len(gaps)} motkraft-temaer har ingen foreslåtte tiltak, blant dem {names}.")
+    thin = counts.loc[counts["thin"], "group"]
+    if len(thin):
+        bullets.append(
+            f"Få utsagn (under {THIN_THRESHOLD}) fra: {_groups_text(thin)}. Tolk tallene for disse med varsomhet."
+        )
+    return bullets
+
+
+def balance_headline(summary_one_group: pd.DataFrame) -> str:
+    """One sentence on the balance across the four goals for one group (a chart title).
+
+    >>> s = pd.DataFrame({"goal": list(GOALS), "net_force": [2.0, -1.0, -3.0, float("nan")]})
+    >>> balance_headline(s)
+    'Motkreftene veier tyngst for 2 av 4 mål, drivkreftene for 1'
+    """
+    net = summary_one_group["net_force"].astype(float)
+    neg, pos = int((net < 0).sum()), int((net > 0).sum())
+    total = len(GOALS)
+    if neg == 0 and pos == 0:
+        return "Ingen vurderte krefter å veie mot hverandre"
+    if neg >= pos:
+        return f"Motkreftene veier tyngst for {neg} av {total} mål, drivkreftene for {pos}"
+    return f"Drivkreftene veier tyngst for {pos} av {total} mål, motkreftene for {neg}"
+
+
+def measures_sentence(statements: pd.DataFrame, group: str) -> str:
+    """How many of the group's measures answer its counter-forces, and how many counter-forces lack one."""
+    links = measure_links(statements, group)
+    cov = coverage(select_group(statements, group), scope="group")
+    n_m = len(links)
+    if n_m == 0:
+        return "Gruppen foreslo ingen tiltak."
+    answering = int((links["n_answered"] > 0).sum())
+    n_c = len(cov)
+    uncovered = int((cov["status"] == "ikke dekket").sum()) if n_c else 0
+    text = f"{answering} av {n_m} tiltak svarer på minst én av gruppens motkrefter (felles tema)."
+    if n_c:
+        text += f" {uncovered} av gruppens {n_c} motkrefter har ikke noe tiltak fra gruppen med samme tema."
+    return text
+
+
+def uncovered_table(statements: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The group's counter-forces that none of its own measures addresses (reader table)."""
+    cov = coverage(select_group(statements, group), scope="group")
+    c = cov.loc[cov["status"] != "dekket"] if not cov.empty else cov
+    return pd.DataFrame(
+        {
+            "Mål": c["goal"].map(goal_label) if not c.empty else pd.Series(dtype=object),
+            "Motkraft": c["text"].astype(object) if not c.empty else pd.Series(dtype=object),
+            "Styrke": c["strength"].map(lambda v: "ikke vurdert" if pd.isna(v) else fmt_num(v, 0))
+            if not c.empty
+            else pd.Series(dtype=object),
+            "Status": c["status"].map({"ikke dekket": "ingen tiltak", "uten tema": "uten tema – kan ikke kobles"})
+            if not c.empty
+            else pd.Series(dtype=object),
+        }
+    ).reset_index(drop=True)
+
+
+def heatmap_title(profile: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """Title for the theme × group heatmap: the theme most groups name."""
+    if profile.empty or profile.shape[1] == 0:
+        return "Ingen krefter er kodet med tema"
+    n_groups = (profile > 0).sum(axis=0)
+    best = sorted(profile.columns, key=lambda t: (-n_groups[t], -profile[t].sum(), t))[0]
+    return (
+        f"«{theme_label(best, labels)}» er temaet flest grupper tar opp "
+        f"({int(n_groups[best])} av {profile.shape[0]} grupper)"
+    )
+
+
+def heatmap_alt(profile: pd.DataFrame, labels: dict[str, str] | None = None, what: str = "antall utsagn") -> str:
+    """Alt text for a theme × group heatmap: size and the largest cell."""
+    if profile.empty or profile.shape[1] == 0:
+        return "Ingen data."
+    values = profile.to_numpy(dtype=float)
+    i, j = np.unravel_index(int(np.nanargmax(values)), values.shape)
+    return (
+        f"Varmekart med {profile.shape[1]} temaer som rader og {profile.shape[0]} grupper som kolonner; "
+        f"fargen og tallet i hver rute viser {what}. Høyeste verdi er {fmt_num(values[i, j], 0)} for "
+        f"«{theme_label(profile.columns[j], labels)}» hos {group_label(profile.index[i])}."
+    )
+
+
+def similarity_title(similarity: pd.DataFrame) -> str:
+    """Title for the similarity matrix: the most similar pair of groups."""
+    values = similarity.to_numpy(dtype=float).copy()
+    if values.size == 0 or values.shape[0] < 2:
+        return "For få grupper til å sammenligne temaprofiler"
+    np.fill_diagonal(values, np.nan)
+    if not np.isfinite(values).any():
+        return "Ingen grupper har kodede temaer å sammenligne"
+    i, j = np.unravel_index(int(np.nanargmax(values)), values.shape)
+    return (
+        f"{group_label(similarity.index[i])} og {group_label(similarity.columns[j])} har de mest like "
+        f"temaprofilene (likhet {fmt_num(values[i, j], 2)})"
+    )
+
+
+def similarity_alt(similarity: pd.DataFrame) -> str:
+    """Alt text for the similarity matrix."""
+    values = similarity.to_numpy(dtype=float).copy()
+    if values.size == 0:
+        return "Ingen data."
+    np.fill_diagonal(values, np.nan)
+    finite = values[np.isfinite(values)]
+    span = (
+        f" Likheten mellom to ulike grupper varierer fra {fmt_num(finite.min(), 2)} til {fmt_num(finite.max(), 2)}."
+        if finite.size
+        else ""
+    )
+    return (
+        f"Matrise med {len(similarity)} grupper både som rader og kolonner; hver rute viser hvor like to gruppers "
+        f"temaprofiler er, fra 0 (ingen felles temaer) til 1 (lik fordeling).{span} {similarity_title(similarity)}."
+    )
+
+
+def priority_title(prio: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """Title for the priority chart: the top-ranked counter-force theme."""
+    if prio.empty:
+        return "Ingen motkrefter kan rangeres"
+    top = prio.iloc[0]
+    n = _count(int(top["n_groups"]), "gruppe", "grupper")
+    return f"«{theme_label(top['theme'], labels)}» rangeres høyest blant motkreftene ({n})"
+
+
+def priority_alt(prio: pd.DataFrame, labels: dict[str, str] | None = None, n: int = 10) -> str:
+    """Alt text for the priority chart: the ranked themes with scores."""
+    if prio.empty:
+        return "Ingen data."
+    items = "; ".join(
+        f"{int(r['rank'])}. {theme_label(r['theme'], labels)} {fmt_num(r['score'], 2)}"
+        for _, r in prio.head(n).iterrows()
+    )
+    return (
+        f"Liggende søylediagram over prioritetspoeng for de {min(n, len(prio))} høyest rangerte "
+        f"motkraft-temaene: {items}."
+    )
+
+
+def balance_alt_all(summary_one_group: pd.DataFrame) -> str:
+    """Alt text for the net-balance chart: one finding per goal."""
+    parts = ["Liggende søylediagram med normalisert nettokraft for hvert av de fire målene."]
+    parts += [balance_title(r) + "." for r in summary_one_group.to_dict("records")]
+    return " ".join(parts)
+
+
+def top_themes_alt(top: pd.DataFrame, group: str, labels: dict[str, str] | None = None) -> str:
+    """Alt text for the group's theme bars."""
+    items = "; ".join(
+        f"{theme_label(t, labels)}: {int(k)} som drivkraft og {int(m)} som motkraft"
+        for t, k, m in zip(top["theme"], top["n_kraft"], top["n_motkraft"])
+    )
+    return (
+        f"Liggende søylediagram over de {len(top)} temaene {group_label(group)} nevner oftest "
+        f"som drivkraft eller motkraft. {items}."
+    )
+
+
+def top_themes_title(top: pd.DataFrame, group: str, labels: dict[str, str] | None = None) -> str:
+    """Title for the group's theme bars: its most-named theme."""
+    if top.empty:
+        return f"{group_label(group)}: ingen kodede temaer"
+    return f"{group_label(group)} nevner «{theme_label(top['theme'].iloc[0], labels)}» oftest"
+
+
+def importance_influence_texts(points: pd.DataFrame, group: str) -> tuple[str, str]:
+    """(title, alt text) for the importance × påvirkbar chart of one group."""
+    n = int(points["n"].sum()) if not points.empty else 0
+    high = points.loc[(points["strength"] >= 4) & (points["pavirkbar"] >= 4)] if n else points
+    n_measures = int(high.loc[high["kind"] == "tiltak", "n"].sum()) if n else 0
+    n_counters = int(high.loc[high["kind"] == "motkraft", "n"].sum()) if n else 0
+    if not n:
+        title = "Ingen krefter eller tiltak er vurdert på begge skalaene"
+    elif (points["kind"] == "tiltak").any():
+        title = (
+            f"{_count(n_measures, 'tiltak', 'tiltak')} tar tak i viktige problemer (4–5) "
+            "og er godt innenfor kommunens påvirkning (4–5)"
+        )
+    else:
+        title = (
+            f"{_count(n_counters, 'motkraft', 'motkrefter')} er både "
+            + ("viktig (4–5) og påvirkbar (4–5)" if n_counters == 1 else "viktige (4–5) og påvirkbare (4–5)")
+        )
+    kinds = ", ".join(
+        _count(int(points.loc[points["kind"] == k, "n"].sum()), one, many)
+        for k, one, many in (("tiltak", "tiltak", "tiltak"), ("motkraft", "motkraft", "motkrefter"),
+                             ("kraft", "drivkraft", "drivkrefter"))
+        if n and (points["kind"] == k).any()
+    )
+    alt = (
+        f"Punktdiagram for {group_label(group)}: viktighet (1–5) loddrett og påvirkbarhet (1–5) vannrett"
+        + (f", {kinds} vurdert på begge skalaene" if n else "")
+        + f"; {title[0].lower() + title[1:]}."
+    )
+    return title, alt
+
+
+def data_is_illustrative(processed_dir: Any = None) -> bool:
+    """Whether the last workshop clean run read illustrative notes (from its manifest).
+
+    When the manifest is missing or unreadable the answer is ``True``: better
+    to label real data as possibly illustrative than the reverse.
+    """
+    try:
+        from analysis.workshops import load_manifest
+
+        return bool(load_manifest(processed_dir).get("illustrative", True))
+    except Exception:  # noqa: BLE001 - a missing manifest must not stop a report
+        return True
+
+
+def measures_to_prioritise(statements: pd.DataFrame, group: str, *, threshold: float = 4) -> pd.DataFrame:
+    """Reader table: the group's measures in the upper-right of the importance × påvirkbar grid.
+
+    Importance as in :func:`importance_influence` (own strength, else the mean
+    strength of the counter-forces the measure answers); both ≥ ``threshold``.
+    Sorted by importance × påvirkbar (descending), then votes, then text.
+    """
+    links = measure_links(statements, group)
+    cols = ["Tiltak", "Viktighet", "Påvirkbar", "Svarer på"]
+    if links.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    base = _base(statements)
+    own = links["statement_id"].map(base.drop_duplicates("statement_id").set_index("statement_id")["strength"])
+    importance = own.astype(float).where(own.notna(), links["answered_strength"].astype(float))
+    pav = links["pavirkbar"].astype(float)
+    keep = (importance >= threshold) & (pav >= threshold)
+    sel = links.assign(_i=importance, _p=pav, _x=-(importance * pav), _v=-links["votes"].astype(float)).loc[keep]
+    sel = sel.sort_values(["_x", "_v", "text"], na_position="last", kind="stable")
+    return pd.DataFrame(
+        {
+            "Tiltak": sel["text"].astype(object),
+            "Viktighet": sel["_i"].map(lambda v: fmt_num(v, 1)),
+            "Påvirkbar": sel["_p"].map(lambda v: fmt_num(v, 0)),
+            "Svarer på": sel["answers"].map(lambda a: " • ".join(str(x) for x in a)),
+        }
+    ).reset_index(drop=True)
+
+
+def coverage_sentence(statements: pd.DataFrame, *, scope: str = "all") -> str:
+    """How many counter-forces are covered, not covered, or without a theme (one sentence)."""
+    cov = _coverage_status(statements, scope)
+    if cov.empty:
+        return "Ingen motkrefter er registrert."
+    counts = cov["status"].value_counts()
+    who = "minst ett tiltak" if scope == "all" else "et tiltak fra samme gruppe"
+    return (
+        f"Av {fmt_num(len(cov))} motkrefter har {fmt_num(int(counts.get('dekket', 0)))} {who} med samme tema, "
+        f"{fmt_num(int(counts.get('ikke dekket', 0)))} har ingen, og {fmt_num(int(counts.get('uten tema', 0)))} "
+        "er ikke kodet med tema og kan derfor ikke kobles til tiltak."
+    )
+
+
+def overview_figures(counts: pd.DataFrame) -> dict[str, str]:
+    """Key figures for the across-groups report from :func:`statement_counts` (labels → formatted numbers)."""
+    return {
+        "Grupper": fmt_num(len(counts)),
+        "Utsagn": fmt_num(int(counts["n_statements"].sum())),
+        "Drivkrefter": fmt_num(int(counts["n_kraft"].sum())),
+        "Motkrefter": fmt_num(int(counts["n_motkraft"].sum())),
+        "Tiltak": fmt_num(int(counts["n_tiltak"].sum())),
+    }
+
+
+def thin_groups_caution(counts: pd.DataFrame) -> str | None:
+    """A caution naming the groups with fewer than ``THIN_THRESHOLD`` statements, or ``None``."""
+    thin = counts.loc[counts["thin"].to_numpy(dtype=bool), "group"]
+    if not len(thin):
+        return None
+    return (
+        f"{_count(len(thin), 'gruppe', 'grupper')} har færre enn {THIN_THRESHOLD} utsagn: {_groups_text(thin)}. "
+        "Det de sa er med i oversiktene, men veier lite, og tallene for dem er usikre."
+    )

@@ -1,0 +1,70 @@
+"""pandera schemas for the processed workshop tables."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from analysis.workshops import vocab
+from analysis.workshops.cleaning import REJECT_COLUMNS
+
+_ID = r"^w[0-9a-f]{16}$"
+
+
+def _ids_ok(values) -> bool:
+    import re
+
+    return all(isinstance(t, tuple) and all(re.fullmatch(_ID, i) for i in t) for t in values)
+
+
+def statements_schema() -> pa.DataFrameSchema:
+    """The ``statements`` table as :func:`analysis.workshops.load_statements` returns it."""
+    from analysis.themes import theme_labels
+
+    themes = set(theme_labels())
+    scale = [pa.Check.in_range(1, 5)]
+    return pa.DataFrameSchema(
+        {
+            "statement_id": pa.Column("string", pa.Check.str_matches(_ID), unique=True),
+            "source": pa.Column("string", pa.Check.isin(vocab.SOURCES)),
+            "group": pa.Column("string", pa.Check.isin(vocab.GROUPS)),
+            "date": pa.Column("datetime64[ms]", nullable=True),
+            "goal": pa.Column("string", pa.Check.isin(vocab.GOALS), nullable=True),
+            "delmal": pa.Column("string", nullable=True),
+            "kind": pa.Column("string", pa.Check.isin(vocab.KINDS)),
+            "text": pa.Column("string", pa.Check.str_length(min_value=1)),
+            "text_raw": pa.Column("string"),
+            "strength": pa.Column("Int64", scale, nullable=True),
+            "pavirkbar": pa.Column("Int64", scale, nullable=True),
+            "votes": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "themes": pa.Column(object, pa.Check(lambda s: s.map(lambda t: isinstance(t, tuple) and set(t) <= themes
+                                                                  and list(t) == sorted(t)),
+                                                 element_wise=False, name="themes are sorted codebook ids")),
+            "merged_ids": pa.Column(object, pa.Check(lambda s: _ids_ok(s), name="merged ids")),
+            "n_sources": pa.Column("int64", pa.Check.ge(1)),
+            "source_file": pa.Column("string"),
+            "source_sheet": pa.Column("string"),
+            "source_row": pa.Column("int64", pa.Check.ge(1)),
+        },
+        strict=True,
+        ordered=True,
+        checks=[pa.Check(lambda df: ~df["text"].str.lstrip().str.startswith("="), name="no formulas")],
+    )
+
+
+def rejects_schema() -> pa.DataFrameSchema:
+    """The rejects table: one row per rejected input row."""
+    return pa.DataFrameSchema(
+        {
+            "file": pa.Column(str),
+            "sheet": pa.Column(str),
+            "row": pa.Column("int64", pa.Check.ge(1)),
+            "column": pa.Column(str),
+            "value": pa.Column(str),
+            "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
+        },
+        strict=True,
+        ordered=True,
+    )
+
+
+assert list(rejects_schema().columns) == REJECT_COLUMNS

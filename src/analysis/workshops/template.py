@@ -1,0 +1,176 @@
+"""The workshop input workbook: ``analysis template workshop --out FILE.xlsx``.
+
+Sheet ``Veiledning`` explains in Norwegian how to fill it in; sheet ``Innspill``
+has one row per statement with drop-down lists (group, goal, kind), whole
+numbers 1–5 for strength and påvirkbar, votes ≥ 0 and real date cells. The
+lists live on a hidden sheet ``Lister``. A filled template read back with
+:func:`read_template` gives the same statements (round trip).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.fileio import atomic_path
+from analysis.workshops import vocab
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+INPUT_SHEET = "Innspill"
+HEADERS = ["Gruppe", "Dato", "Mål", "Delmål", "Type", "Tekst", "Styrke (1–5)", "Påvirkbar (1–5)", "Stemmer"]
+WIDTHS = [34, 12, 28, 30, 17, 70, 13, 16, 10]
+MAX_ROWS = 2000
+
+INSTRUCTIONS = [
+    ("Mal for innspill fra workshop og grendemøte", "title"),
+    ("Kommunen som samfunnsutvikler – Engerdal kommune", "sub"),
+    ("", None),
+    ("Slik fyller du ut", "head"),
+    ("Skriv ett innspill per rad i arket «Innspill». Ikke slå sammen celler, og ikke skriv formler.", None),
+    ("Velg fra listene der cellen har en nedtrekksliste. Skriv dato som dd.mm.åååå.", None),
+    ("", None),
+    ("Kolonnene", "head"),
+    ("Gruppe – hvem innspillet kommer fra: arbeidsgruppen, kommunestyret, ungdomsrådet, eldrerådet, "
+     "rådet for personer med funksjonsnedsettelse eller et grendemøte.", None),
+    ("Dato – dagen workshopen eller grendemøtet ble holdt.", None),
+    ("Mål – ett av de fire hovedmålene (Økt bolyst, Økt innbyggertall, Flere kvinnelige innbyggere, "
+     "Flere yngre innbyggere). La feltet stå tomt hvis innspillet ikke gjelder ett bestemt mål.", None),
+    ("Delmål – delmålet innspillet hører til, hvis det finnes (fritekst).", None),
+    ("Type – Ønsket resultat (skrevet som om det er nådd, f.eks. «Engerdal har 1 300 innbyggere i 2030»), "
+     "Delmål, Tiltak, Kraft (noe som driver mot målet) eller Motkraft (noe som holder igjen).", None),
+    ("Tekst – innspillet slik gruppen formulerte det.", None),
+    ("Styrke (1–5) – hvor sterk kraften eller motkraften er: 1 = svært svak, 5 = svært sterk.", None),
+    ("Påvirkbar (1–5) – Distriktssenterets prioriteringsskala: hvor mye kommunen selv kan påvirke dette. "
+     "1 = nesten ikke, 5 = helt og fullt.", None),
+    ("Stemmer – antall stemmer/prikker innspillet fikk i prioriteringen (tomt hvis dere ikke stemte).", None),
+    ("", None),
+    ("Når arket er fylt ut", "head"),
+    ("Lagre filen i mappen data/raw/workshops/ og kjør «analysis clean». Rader som ikke kan leses, "
+     "står i statements_rejects.csv med fil, rad, kolonne og årsak.", None),
+]
+
+
+def _lists() -> dict[str, list[str]]:
+    return {
+        "Gruppe": list(vocab.GROUP_LABELS.values()),
+        "Mål": list(vocab.GOAL_LABELS.values()),
+        "Type": list(vocab.KIND_LABELS.values()),
+    }
+
+
+def write_template(path: str | Path, statements: "pd.DataFrame | None" = None) -> Path:
+    """Write the input workbook to ``path`` (atomically); pre-fill it with ``statements`` if given.
+
+    ``statements`` uses the canonical ids of the statements table; they are
+    written as the Norwegian labels the drop-downs offer. Returns the path.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = Path(path)
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "Veiledning"
+    guide.column_dimensions["A"].width = 120
+    for i, (text, style) in enumerate(INSTRUCTIONS, start=1):
+        cell = guide.cell(row=i, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if style == "title":
+            cell.font = Font(bold=True, size=16)
+        elif style == "head":
+            cell.font = Font(bold=True, size=12)
+        elif style == "sub":
+            cell.font = Font(italic=True)
+
+    ws = wb.create_sheet(INPUT_SHEET)
+    lists = wb.create_sheet("Lister")
+    lists.sheet_state = "hidden"
+    for c, (name, values) in enumerate(_lists().items(), start=1):
+        lists.cell(row=1, column=c, value=name)
+        for r, v in enumerate(values, start=2):
+            lists.cell(row=r, column=c, value=v)
+
+    fill = PatternFill("solid", fgColor="DDE8F0")
+    for c, (h, w) in enumerate(zip(HEADERS, WIDTHS), start=1):
+        cell = ws.cell(row=1, column=c, value=h)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = "A2"
+    last = MAX_ROWS + 1
+
+    def add(dv: DataValidation, col: str) -> None:
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+
+    for col, list_col, title in (("A", "A", "Gruppe"), ("C", "B", "Mål"), ("E", "C", "Type")):
+        n = len(_lists()[title])
+        dv = DataValidation(type="list", formula1=f"=Lister!${list_col}$2:${list_col}${n + 1}", allow_blank=True,
+                            showErrorMessage=True, errorTitle=title, error=f"Velg {title.lower()} fra listen.")
+        add(dv, col)
+    add(DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
+                       showErrorMessage=True, error="Skriv en dato (dd.mm.åååå)."), "B")
+    for col, label in (("G", "Styrke"), ("H", "Påvirkbar")):
+        add(DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True,
+                           showErrorMessage=True, error=f"{label} er et helt tall fra 1 til 5."), col)
+    add(DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                       showErrorMessage=True, error="Stemmer er et helt tall (0 eller mer)."), "I")
+    for r in range(2, last + 1):
+        ws.cell(row=r, column=2).number_format = "DD.MM.YYYY"
+        ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
+
+    if statements is not None:
+        for r, row in enumerate(statements.itertuples(index=False), start=2):
+            rec = row._asdict()
+            date = rec.get("date")
+            values = [
+                vocab.GROUP_LABELS.get(rec["group"], rec["group"]),
+                date.date() if hasattr(date, "date") and not _isna(date) else None,
+                vocab.GOAL_LABELS.get(rec["goal"]) if not _isna(rec["goal"]) else None,
+                None if _isna(rec.get("delmal")) else rec["delmal"],
+                vocab.KIND_LABELS[rec["kind"]],
+                rec["text"],
+                *(None if _isna(rec.get(k)) else int(rec[k]) for k in ("strength", "pavirkbar", "votes")),
+            ]
+            for c, v in enumerate(values, start=1):
+                if isinstance(v, str):
+                    ws.cell(row=r, column=c).data_type = "s"
+                ws.cell(row=r, column=c, value=v)
+    wb.properties.creator = "analysis template workshop"
+    wb.properties.created = dt.datetime(2020, 1, 1)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _isna(v) -> bool:
+    import pandas as pd
+
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def read_template(path: str | Path) -> "pd.DataFrame":
+    """Read a filled template (or any readable workshop file) into a cleaned statements table.
+
+    Raises AnalysisError when the file cannot be read; rows that cannot be
+    cleaned are left out (use ``analysis clean`` to see them in the rejects file).
+    """
+    from analysis.errors import AnalysisError
+    from analysis.workshops.cleaning import clean_records
+    from analysis.workshops.mappings import load_mappings
+    from analysis.workshops.readers import read_file, tables_frame
+
+    path = Path(path)
+    m = load_mappings()
+    fr = read_file(path, path.name, m)
+    if fr.error:
+        raise AnalysisError(fr.error)
+    return clean_records(tables_frame(fr.tables), m).statements

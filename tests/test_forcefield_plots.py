@@ -1,0 +1,195 @@
+"""Force-field charts build for ordinary, thin and empty data (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import forcefield as ff
+from analysis import forcefield_plots as fp
+from analysis.plotting import DRIVING, RESTRAINING, figure_png
+
+LONG = (
+    "Det mangler utleieboliger av god kvalitet for unge voksne og tilflyttere som vil prøve å bo i "
+    "Engerdal før de kjøper eget hus, og private utleiere tør ikke bygge fordi markedet er lite"
+)
+
+
+def make(rows):
+    df = pd.DataFrame(rows, columns=["group", "goal", "kind", "strength", "pavirkbar", "themes", "text"])
+    df.insert(0, "statement_id", [f"s{i}" for i in range(len(df))])
+    df["strength"] = pd.array(df["strength"].tolist(), dtype="Int64")
+    df["pavirkbar"] = pd.array(df["pavirkbar"].tolist(), dtype="Int64")
+    return df
+
+
+DATA = make(
+    [
+        ("a", "bolyst", "kraft", 4, 5, ("natur",), "Flott natur"),
+        ("a", "bolyst", "kraft", None, None, ("natur",), "Stille og trygt"),
+        ("a", "bolyst", "motkraft", 3, 4, ("bolig",), LONG),
+        ("a", "bolyst", "motkraft", None, 2, ("bolig",), "Få utleieboliger"),
+        ("a", "unge", "motkraft", 5, 4, ("arbeid",), "Få jobber"),
+        ("a", None, "tiltak", None, None, ("bolig",), "Bygg utleieboliger"),
+        ("b", "unge", "kraft", 2, 2, ("kultur",), "Festival"),
+        ("c", "unge", "motkraft", 2, 3, ("bolig",), "Dyrt"),
+    ]
+)
+
+
+def _all_text(fig: Figure) -> str:
+    parts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+    return "\n".join(parts)
+
+
+def _bars(ax):
+    from matplotlib.patches import Rectangle
+
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def test_lewin_unscored_drawn_distinctly_not_as_zero():
+    f = ff.forces(DATA, group="a", goal="bolyst")
+    fig = fp.lewin_diagram(f, "Økt bolyst: drivkreftene og motkreftene veier likt")
+    ax_l, ax_r = fig.axes
+    widths_l = sorted(round(b.get_width(), 2) for b in _bars(ax_l))
+    widths_r = sorted(round(b.get_width(), 2) for b in _bars(ax_r))
+    assert widths_l == [fp.UNSCORED_LENGTH, 4.0] and widths_r == [fp.UNSCORED_LENGTH, 3.0]
+    assert 0.0 not in widths_l + widths_r
+    unscored = [b for b in _bars(ax_r) if round(b.get_width(), 2) == fp.UNSCORED_LENGTH]
+    assert unscored[0].get_hatch() and unscored[0].get_facecolor()[3] == 0  # outline only
+    assert _all_text(fig).count(fp.UNSCORED_TEXT) == 2
+    # driving on one side (blue), restraining on the other (vermillion)
+    scored_l = [b for b in _bars(ax_l) if b.get_facecolor()[3] > 0]
+    assert np.allclose(scored_l[0].get_facecolor()[:3], tuple(int(DRIVING[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    scored_r = [b for b in _bars(ax_r) if b.get_facecolor()[3] > 0]
+    assert np.allclose(scored_r[0].get_facecolor()[:3], tuple(int(RESTRAINING[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    # long statements are wrapped, not left as one line
+    labels = [t.get_text() for t in ax_r.get_yticklabels()]
+    assert any("\n" in lab for lab in labels) and all(len(line) <= fp.LABEL_WIDTH for lab in labels for line in lab.split("\n"))
+    assert figure_png(fig)[:4] == b"\x89PNG"
+
+
+def test_lewin_sorted_strongest_first():
+    rows = [("a", "bolyst", "kraft", s, None, (), f"K{s}") for s in (2, 5, 3)]
+    fig = fp.lewin_diagram(ff.forces(make(rows), goal="bolyst"), "t")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["K5", "K3", "K2"]
+
+
+def test_lewin_goal_with_only_counter_forces_and_empty_goal():
+    fig = fp.lewin_diagram(ff.forces(DATA, group="a", goal="unge"), "Flere yngre: bare motkrefter")
+    assert "Ingen drivkrefter nevnt" in _all_text(fig)
+    empty = fp.lewin_diagram(ff.forces(DATA, group="a", goal="kvinner"), "Ingen")
+    assert "Ingen krefter" in _all_text(empty)
+    assert figure_png(empty)[:4] == b"\x89PNG"
+
+
+def test_net_balance_marks_goals_not_discussed_and_unscored():
+    s = ff.force_summary(DATA, groups=["a"])
+    text = _all_text(fp.net_balance_chart(s, "Motkreftene veier tyngst for unge"))
+    assert "ikke drøftet" in text and "netto +1" in text and "netto −5" in text
+    unscored = make([("x", "bolyst", "kraft", None, None, (), "u")])
+    assert "ingen vurderte krefter" in _all_text(fp.net_balance_chart(ff.force_summary(unscored), "t"))
+
+
+@pytest.mark.parametrize("group", ["a", "b", "nobody"])
+def test_group_charts_build_for_thin_and_missing_groups(group):
+    for fig in (
+        fp.theme_bars(ff.top_themes(DATA, group), "Temaer", {"natur": "Natur"}),
+        fp.importance_influence_chart(ff.importance_influence(DATA, group), "Viktighet og påvirkbarhet"),
+        fp.net_balance_chart(ff.force_summary(DATA, groups=[group]), "Balanse"),
+    ):
+        assert isinstance(fig, Figure) and figure_png(fig)[:4] == b"\x89PNG"
+    assert "Ingen av gruppens" in _all_text(fp.theme_bars(ff.top_themes(DATA, "nobody"), "t"))
+
+
+def test_across_group_charts():
+    prof = ff.theme_profile(DATA)
+    fig = fp.theme_heatmap(prof, "Bolig nevnes av flest grupper", {"bolig": "Boliger"})
+    assert "Boliger" in _all_text(fig)
+    sim = ff.theme_similarity(DATA)
+    sim.loc["b", :] = np.nan
+    assert "–" in _all_text(fp.similarity_heatmap(sim, "Likhet"))  # NaN shown as a dash
+    prio_fig = fp.priority_chart(ff.priorities(DATA), "Boliger rangeres høyest")
+    assert "grupper" in _all_text(prio_fig)
+    for fig in (fig, prio_fig):
+        assert figure_png(fig)[:4] == b"\x89PNG"
+
+
+def test_empty_inputs_give_a_message_not_an_empty_chart():
+    empty = DATA.iloc[0:0]
+    for fig in (
+        fp.theme_heatmap(ff.theme_profile(empty), "t"),
+        fp.similarity_heatmap(ff.theme_similarity(empty), "t"),
+        fp.priority_chart(ff.priorities(empty), "t"),
+        fp.importance_influence_chart(ff.importance_influence(empty), "t"),
+    ):
+        assert len(fig.axes) == 1 and not fig.axes[0].axison
+        assert figure_png(fig)[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- notebooks on thin data
+
+
+@pytest.fixture(scope="module")
+def thin_processed(tmp_path_factory):
+    """A processed folder cleaned (through the public workshop interface) from one tiny workshop file."""
+    from analysis import workshops
+
+    root = tmp_path_factory.mktemp("thin")
+    raw = root / "data" / "raw" / "workshops"
+    raw.mkdir(parents=True)
+    (raw / "ungdomsraadet_workshop_test.csv").write_text(
+        "Group,Date,GOAL,Kind,Statement,Strength,Influence\n"
+        "Ungdomsrådet,2021-04-20,Flere yngre innbyggere,motkraft,Lang reisevei til videregående skole,4,\n"
+        "Ungdomsrådet,2021-04-20,Flere yngre innbyggere,motkraft,Ungdom flytter ut for å ta utdanning,,\n"
+        "Ungdomsrådet,2021-04-20,Flere yngre innbyggere,tiltak,Gratis skolebuss til videregående skole,,4\n",
+        encoding="utf-8",
+    )
+    processed = root / "processed"
+    workshops.run_clean(root / "data", processed, lambda _msg: None)
+    assert (processed / "statements.parquet").is_file()
+    return processed
+
+
+def _run_notebook(name: str, out, processed, monkeypatch, **params) -> str:
+    import json
+
+    import papermill as pm
+
+    from analysis import paths
+
+    monkeypatch.setenv("ANALYSIS_PROCESSED_DIR", str(processed))
+    pm.execute_notebook(str(paths.notebooks_dir() / name), str(out), parameters=params, progress_bar=False,
+                        log_output=False, cwd=str(out.parent))
+    cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+    parts = []
+    for cell in cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            parts.append("".join(data.get("text/html", "")) + "".join(o.get("text", "")))
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_group_report_with_thin_data_and_without_data(thin_processed, tmp_path, monkeypatch):
+    thin = _run_notebook("kraftfelt_gruppe.ipynb", tmp_path / "thin.ipynb", thin_processed, monkeypatch,
+                         group="ungdomsradet")
+    assert "Tolk med varsomhet" in thin and "færre enn 10" in thin
+    assert thin.count("Gruppen drøftet ikke dette målet.") == 3  # only «Flere yngre innbyggere» was discussed
+    assert "ikke vurdert" in thin and "<img" in thin
+    empty = _run_notebook("kraftfelt_gruppe.ipynb", tmp_path / "empty.ipynb", thin_processed, monkeypatch,
+                          group="grendemote:elga")
+    assert "Ingen data:" in empty and "Grendemøte Elgå" in empty
+    assert "<img" not in empty and "Traceback" not in empty
+
+
+@pytest.mark.slow
+def test_across_groups_report_with_a_single_thin_group(thin_processed, tmp_path, monkeypatch):
+    html = _run_notebook("kraftfelt_samlet.ipynb", tmp_path / "samlet.ipynb", thin_processed, monkeypatch)
+    assert "1 gruppe har levert 3 utsagn, herav 0 drivkrefter og 2 motkrefter." in html
+    assert "Det trengs minst to grupper" in html
+    assert "Ungdomsrådet" in html and "Traceback" not in html

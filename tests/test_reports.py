@@ -1,0 +1,96 @@
+"""The real catalogue, built once per session from the repo's data (see conftest.built_catalogue).
+
+Checks what a reader receives: every report built, self-contained Norwegian HTML without code,
+each under 3 MB, illustrative data labelled, and byte-identical output when built twice from the
+same inputs (the build date is fixed with SOURCE_DATE_EPOCH; papermill timing is normalised).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import cli
+from analysis.catalogue import load_catalogue
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+MAX_BYTES = 3 * 1024 * 1024
+
+
+def _content(html: str) -> str:
+    return re.sub(r"<style.*?</style>", "", html, flags=re.S)
+
+
+def _text(html: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", _content(html)))
+
+
+def test_every_report_built(built_catalogue) -> None:
+    assert built_catalogue["clean_rc"] == 0, "analysis clean reported unreadable files in data/raw"
+    manifest = json.loads((Path(built_catalogue["reports"]) / "build-manifest.json").read_text())
+    cat = load_catalogue(REPO / "catalogue.yaml")
+    failed = {k: v["error"] for k, v in manifest["reports"].items() if v["status"] != "ok"}
+    assert not failed, failed
+    assert set(manifest["reports"]) == {e.id for e in cat.reports}
+    assert built_catalogue["build_rc"] == 0
+
+
+def test_reports_are_selfcontained_norwegian_and_codefree(built_catalogue) -> None:
+    reports = Path(built_catalogue["reports"])
+    cat = load_catalogue(REPO / "catalogue.yaml")
+    for entry in cat.reports:
+        html = (reports / f"{entry.output}.html").read_text(encoding="utf-8")
+        content = _content(html)
+        assert '<html lang="nb">' in html, entry.id
+        assert not re.search(r"<script[^>]+src=", html), entry.id
+        assert not re.search(r"<link[^>]+href=", html), entry.id
+        assert not re.search(r"""(src|href)=["']https?://""", content), entry.id
+        assert "jp-InputArea-editor" not in content and "In&nbsp;[" not in content, f"{entry.id}: code shown"
+        assert "Traceback" not in content, f"{entry.id}: an error is shown"
+        assert html_lib.escape(entry.title, quote=False) in html, entry.id
+        assert re.search("[æøå]", _text(html)), entry.id
+        for img in re.findall(r"<img[^>]*>", content):
+            assert re.search(r'alt="[^"]+', img), f"{entry.id}: image without alt text"
+            assert 'src="data:image/' in img, f"{entry.id}: image not embedded"
+        if entry.illustrative:
+            assert "illustrative" in _text(html).lower(), f"{entry.id}: illustrative data not labelled"
+
+
+def test_each_report_is_under_3_mb(built_catalogue) -> None:
+    sizes = {p.name: p.stat().st_size for p in Path(built_catalogue["reports"]).glob("*.html")}
+    too_big = {k: v for k, v in sizes.items() if v >= MAX_BYTES}
+    assert not too_big, too_big
+
+
+def test_index_lists_every_report(built_catalogue) -> None:
+    index = (Path(built_catalogue["reports"]) / "index.html").read_text(encoding="utf-8")
+    for entry in load_catalogue(REPO / "catalogue.yaml").reports:
+        assert f'href="{entry.output}.html"' in index, entry.id
+    assert "Feilet" not in index
+
+
+def test_building_twice_gives_identical_files(built_catalogue, tmp_path: Path) -> None:
+    """A second build of the whole catalogue from the same inputs is byte-identical."""
+    first = Path(built_catalogue["reports"])
+    second = tmp_path / "again"
+    env = {
+        "ANALYSIS_PROCESSED_DIR": built_catalogue["processed"],
+        "ANALYSIS_REPORTS_DIR": str(second),
+        "SOURCE_DATE_EPOCH": "1785312000",
+    }
+    if built_catalogue["ssb"]:
+        env["ANALYSIS_SSB_DIR"] = built_catalogue["ssb"]
+    os.environ.update(env)
+    assert cli.main(["build", "--jobs", "2"]) == 0
+    differing = []
+    for path in sorted(first.glob("*.html")) + sorted(first.glob("*.ipynb")):
+        if path.read_bytes() != (second / path.name).read_bytes():
+            differing.append(path.name)
+    assert not differing, f"not reproducible: {differing}"
