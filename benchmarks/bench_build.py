@@ -75,8 +75,14 @@ def main() -> None:
         out = tmp / f"naive-{i}"
         out.mkdir()
         naive.append(naive_build(entries, env, out))
+        made = len(list(out.glob("*.html")))
+        if made != len(entries):
+            sys.exit(f"the naive build made {made} of {len(entries)} HTML files: the comparison would be unfair")
         reports = tmp / f"ours-{i}"
         ours.append(run([str(BIN / "analysis"), "build", "--force", "--jobs", str(args.jobs), "--reports-dir", str(reports), *only], env))
+        made = len(list(reports.glob("*.html"))) - 1  # minus index.html
+        if made != len(entries):
+            sys.exit(f"analysis build made {made} of {len(entries)} report HTML files")
         noop.append(run([str(BIN / "analysis"), "build", "--reports-dir", str(reports), *only], env))
         print(f"run {i + 1}: naive {naive[-1]:.1f} s, analysis build {ours[-1]:.1f} s, no-op rebuild {noop[-1]:.3f} s", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -59,8 +59,22 @@ def test_reports_are_selfcontained_norwegian_and_codefree(built_catalogue) -> No
         for img in re.findall(r"<img[^>]*>", content):
             assert re.search(r'alt="[^"]+', img), f"{entry.id}: image without alt text"
             assert 'src="data:image/' in img, f"{entry.id}: image not embedded"
-        if entry.illustrative:
-            assert "illustrative" in _text(html).lower(), f"{entry.id}: illustrative data not labelled"
+
+
+def test_illustrative_data_is_labelled_and_real_data_is_not(built_catalogue) -> None:
+    """The repo's workshop and survey data are illustrative; SSB figures are real.
+
+    A report that reads workshop or survey data shows the notice (once, from the notebook), its header
+    says so, and the index marks it; a population-only report is not marked.
+    """
+    reports = Path(built_catalogue["reports"])
+    manifest = json.loads((reports / "build-manifest.json").read_text(encoding="utf-8"))
+    for entry in load_catalogue(REPO / "catalogue.yaml").reports:
+        html = (reports / f"{entry.output}.html").read_text(encoding="utf-8")
+        uses_made_up = any("statements" in i or "survey" in i for i in entry.inputs)
+        assert manifest["reports"][entry.id]["illustrative"] is uses_made_up, entry.id
+        assert html.count('class="callout callout-caution illustrative-notice"') == (1 if uses_made_up else 0), entry.id
+        assert ("Illustrative eksempeldata" in html) is uses_made_up, entry.id
 
 
 def test_each_report_is_under_3_mb(built_catalogue) -> None:

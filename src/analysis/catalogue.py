@@ -41,7 +41,6 @@ class ReportEntry(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     shareable: bool = False
     allow_quotes: bool = False
-    illustrative: bool = False
     inputs: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
 

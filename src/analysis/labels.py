@@ -13,43 +13,14 @@ the same way. Ids are the ones in the ``statements`` table (DESIGN §4).
 
 from __future__ import annotations
 
-#: The four main goals adopted by the municipal council, in the council's order.
-GOALS: tuple[str, ...] = ("bolyst", "innbyggertall", "kvinner", "unge")
-
-GOAL_LABELS: dict[str, str] = {
-    "bolyst": "Økt bolyst",
-    "innbyggertall": "Økt innbyggertall",
-    "kvinner": "Flere kvinnelige innbyggere",
-    "unge": "Flere yngre innbyggere",
-}
+# The canonical ids and their labels live in one place, the workshop vocabulary (the same words
+# the template's drop-downs offer); this module re-exports them for reports.
+from analysis.workshops.vocab import GOAL_LABELS, GOALS, GROUP_LABELS, VILLAGE_PREFIX, VILLAGES
 
 #: Workshop groups, in the order the workshops were held.
-WORKSHOP_GROUPS: dict[str, str] = {
-    "arbeidsgruppe": "Arbeidsgruppen",
-    "kommunestyret": "Kommunestyret",
-    "ungdomsradet": "Ungdomsrådet",
-    "eldreradet": "Eldrerådet",
-    "funksjonshemmede": "Rådet for personer med funksjonsnedsettelse",
-}
+WORKSHOP_GROUPS: dict[str, str] = {k: v for k, v in GROUP_LABELS.items() if not k.startswith(VILLAGE_PREFIX)}
 
-#: Villages with a village meeting (grendemøte); the group id is ``grendemote:<id>``.
-VILLAGES: dict[str, str] = {
-    "engerdal_sentrum": "Engerdal sentrum",
-    "drevsjo": "Drevsjø",
-    "elga": "Elgå",
-    "somadalen": "Sømådalen",
-    "heggeriset": "Heggeriset",
-    "elvdalen": "Elvdalen",
-}
-
-VILLAGE_PREFIX = "grendemote:"
-
-#: Every group the catalogue builds a report for, in display order.
-GROUP_LABELS: dict[str, str] = {
-    **WORKSHOP_GROUPS,
-    **{f"{VILLAGE_PREFIX}{key}": f"Grendemøte {name}" for key, name in VILLAGES.items()},
-}
-
+#: Display names of statement kinds; a report says "Drivkraft" where the template says "Kraft".
 KIND_LABELS: dict[str, str] = {
     "onsket_resultat": "Ønsket resultat",
     "delmal": "Delmål",

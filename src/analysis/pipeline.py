@@ -293,6 +293,24 @@ def _css() -> str:
     return (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
 
 
+def shows_illustrative_notice(nb: Any) -> bool:
+    """True when an output of the executed notebook is :func:`analysis.reporting.illustrative_notice`.
+
+    The notebook knows whether its data are illustrative (the cleaned data's manifest says so); the
+    build takes it from there, so a report built from real data is never labelled illustrative.
+    """
+    from analysis.reporting import ILLUSTRATIVE_CLASS
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            html = out.get("data", {}).get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            if ILLUSTRATIVE_CLASS in html:
+                return True
+    return False
+
+
 def render_html(nb: Any, meta: dict[str, Any]) -> str:
     """Export an executed notebook to self-contained reader HTML with nbconvert's Python API."""
     import copy
@@ -371,7 +389,8 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         else:
             nb = _error_notebook(error or "unknown error")
     _normalise_notebook(nb, task["notebook_name"], task["output"])
-    meta = dict(task["meta"], failed=status != "ok", error=error or "")
+    illustrative = shows_illustrative_notice(nb)
+    meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
     with atomic_path(nb_path) as tmp_nb:
         nbformat.write(nb, str(tmp_nb))
@@ -381,6 +400,7 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "error": error,
         "seconds": round(time.perf_counter() - start, 2),
+        "illustrative": illustrative,
         "html": html_path.name,
         "notebook": nb_path.name,
     }
@@ -413,7 +433,7 @@ def render_index(catalogue: Catalogue, manifest: dict[str, Any], *, only_shareab
         rows.append(
             f"<tr><td>{link}{error}</td><td class=\"{css}\">{esc(_status_label(status))}</td>"
             f"<td>{'Ja' if entry.shareable else 'Nei (intern)'}</td>"
-            f"<td>{'Ja' if entry.illustrative else 'Nei'}</td>"
+            f"<td>{'Ja' if rec.get('illustrative') else ('–' if status is None else 'Nei')}</td>"
             f"<td>{esc(rec.get('built', '–'))}</td></tr>"
         )
     failed = sum(1 for e in catalogue.reports if manifest.get("reports", {}).get(e.id, {}).get("status") == "failed")
@@ -553,7 +573,6 @@ def _build_locked(
                     "sharing": "Kan deles utenfor kommunen"
                     if entry.shareable
                     else "Kun til intern bruk i kommunen (skal ikke deles)",
-                    "illustrative": entry.illustrative,
                 },
             }
         )
@@ -574,6 +593,7 @@ def _build_locked(
             "notebook": res.get("notebook"),
             "built": now,
             "seconds": res.get("seconds"),
+            "illustrative": bool(res.get("illustrative")),
             "inputs": task["inputs"],
         }
         summary.results.append(

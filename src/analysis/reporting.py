@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
     from matplotlib.figure import Figure
 
+ILLUSTRATIVE_CLASS = "illustrative-notice"
 ILLUSTRATIVE_TEXT = (
     "Merk: {what} i denne rapporten er illustrative eksempeldata, laget for å vise hvordan "
     "analysen fungerer. De er ikke kommunens egne notater eller svar."
@@ -87,8 +88,15 @@ def no_data(text: str) -> "HTML":
 
 
 def illustrative_notice(what: str = "Dataene") -> "HTML":
-    """The banner every report built from illustrative (made-up) data must show."""
-    return callout(ILLUSTRATIVE_TEXT.format(what=what), kind="caution", title="Illustrative data.")
+    """The banner every report built from illustrative (made-up) data must show.
+
+    It carries the class ``illustrative-notice``: the build looks for it in the executed notebook
+    to mark the report as illustrative in its header and in ``reports/index.html``.
+    """
+    return _html(
+        f'<div class="callout callout-caution {ILLUSTRATIVE_CLASS}" role="note">'
+        f"<strong>Illustrative data.</strong> {esc(ILLUSTRATIVE_TEXT.format(what=what))}</div>"
+    )
 
 
 def bullet_list(items: Iterable[Any]) -> "HTML":
