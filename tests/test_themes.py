@@ -82,6 +82,33 @@ def test_gold_sample_precision_recall():
     assert recall >= 0.90, recall
 
 
+
+def test_exclude_words_do_not_count_for_the_theme(tmp_path) -> None:
+    book = tmp_path / "themes.yaml"
+    book.write_text(
+        "themes:\n"
+        "  kultur:\n"
+        "    label: Kultur\n"
+        "    keywords: ['*kultur*']\n"
+        "    exclude: ['*heltidskultur*']\n"
+        "  helse:\n"
+        "    label: Helse\n"
+        "    keywords: ['*omsorg*']\n",
+        encoding="utf-8",
+    )
+    coded = code_themes(
+        ["Heltidskultur i omsorgen", "Kulturhuset og heltidskultur", "Mer kultur"], path=str(book)
+    )
+    assert coded == [("helse",), ("kultur",), ("kultur",)]
+
+
+def test_shipped_codebook_excludes_work_words_from_culture_and_nature() -> None:
+    assert code_themes(["Heltidskultur i pleie og omsorg", "Godt arbeidsmiljø på sykehjemmet"]) == [
+        ("arbeid_naering", "helse_omsorg"),
+        ("arbeid_naering", "helse_omsorg"),
+    ]
+
+
 if __name__ == "__main__":  # pragma: no cover
     p, r, n = precision_recall()
     print(f"n={n} precision={p:.3f} recall={r:.3f}")

@@ -51,7 +51,11 @@ def _keyword_tokens(keyword: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def load_codebook(path: str | None = None) -> dict[str, dict]:
-    """``{theme id: {"label", "keywords", "word" (regex for one-word keywords), "phrase" (regex or None)}}``."""
+    """``{theme id: {"label", "keywords", "word", "exclude", "phrase", "trigger"}}`` (compiled regexes or None).
+
+    ``exclude`` (optional in the YAML) lists words that must not count for the theme even though a
+    keyword matches them, e.g. *heltidskultur* is not culture and *arbeidsmiljø* is not nature.
+    """
     import yaml
 
     p = Path(path) if path else CODEBOOK_PATH
@@ -69,10 +73,12 @@ def load_codebook(path: str | None = None) -> dict[str, dict]:
             raise AnalysisError(f"theme '{tid}' needs an id of a-z/_ , a label and keywords", file=p)
         words = [_keyword_tokens(k)[0] for k in keywords if len(_keyword_tokens(k)) == 1]
         phrases = [k for k in keywords if len(_keyword_tokens(k)) > 1]
+        excludes = [t for k in (spec.get("exclude") or []) for t in _keyword_tokens(str(k))[:1]]
         out[str(tid)] = {
             "label": str(spec["label"]),
             "keywords": keywords,
             "word": re.compile("(?:" + "|".join(_token_regex(w) for w in words) + ")") if words else None,
+            "exclude": re.compile("(?:" + "|".join(_token_regex(w) for w in excludes) + ")") if excludes else None,
             "phrase": re.compile("|".join(keyword_pattern(k) for k in phrases)) if phrases else None,
             # a phrase is only searched for in texts with a word matching its longest word
             "trigger": re.compile("(?:" + "|".join(
@@ -115,7 +121,8 @@ def code_themes(texts: Iterable[str | None], path: str | None = None) -> list[tu
             if info is None:
                 wmask, wtrig = 0, 0
                 for i, spec in enumerate(specs if not word.isdigit() else ()):
-                    if spec["word"] is not None and spec["word"].fullmatch(word):
+                    if (spec["word"] is not None and spec["word"].fullmatch(word)
+                            and not (spec["exclude"] is not None and spec["exclude"].fullmatch(word))):
                         wmask |= 1 << i
                     if spec["trigger"] is not None and spec["trigger"].fullmatch(word):
                         wtrig |= 1 << i
