@@ -231,8 +231,10 @@ def _kernel_dir() -> Path:
     base = Path(tempfile.mkdtemp(prefix="analysis-kernel-"))
     spec_dir = base / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True)
+    # CRITICAL: the kernel's own log only ever said "KeyboardInterrupt caught in kernel." when the
+    # client shut an idle kernel down; errors in a notebook reach the build through papermill.
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=CRITICAL", "-f", "{connection_file}"],
         "display_name": "Python (kommune-analyse)",
         "language": "python",
         "metadata": {"debugger": False},
