@@ -14,12 +14,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Test helpers (``_ssb_helpers``, ``_fake_pxweb``) and the repository's own tools (``tools.illustrative``)
+# are imported by test modules; conftest runs first, so they need no sys.path lines of their own.
+for _extra in (FIXTURES / "ssb", REPO):
+    if str(_extra) not in sys.path:
+        sys.path.insert(0, str(_extra))
 _FOLDER_VARS = (
     "ANALYSIS_PROJECT_ROOT",
     "ANALYSIS_DATA_DIR",

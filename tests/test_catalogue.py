@@ -4,12 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.catalogue import (
-    build_parameters,
-    check_parameters,
-    load_catalogue,
-    notebook_parameters,
-)
+from analysis.build.catalogue import load_catalogue
+from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
 from analysis.errors import AnalysisError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline" / "notebooks"

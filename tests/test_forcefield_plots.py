@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import forcefield as ff
-from analysis import forcefield_plots as fp
-from analysis.plotting import DRIVING, RESTRAINING, figure_png
+from analysis.forcefield import metrics as ffm
+from analysis.forcefield import plots as fp
+from analysis.report.style import DRIVING, RESTRAINING, figure_png
 
 LONG = (
     "Det mangler utleieboliger av god kvalitet for unge voksne og tilflyttere som vil prøve å bo i "
@@ -51,7 +51,7 @@ def _bars(ax):
 
 
 def test_lewin_unscored_drawn_distinctly_not_as_zero():
-    f = ff.forces(DATA, group="a", goal="bolyst")
+    f = ffm.forces(DATA, group="a", goal="bolyst")
     fig = fp.lewin_diagram(f, "Økt bolyst: drivkreftene og motkreftene veier likt")
     ax_l, ax_r = fig.axes
     widths_l = sorted(round(b.get_width(), 2) for b in _bars(ax_l))
@@ -74,46 +74,46 @@ def test_lewin_unscored_drawn_distinctly_not_as_zero():
 
 def test_lewin_sorted_strongest_first():
     rows = [("a", "bolyst", "kraft", s, None, (), f"K{s}") for s in (2, 5, 3)]
-    fig = fp.lewin_diagram(ff.forces(make(rows), goal="bolyst"), "t")
+    fig = fp.lewin_diagram(ffm.forces(make(rows), goal="bolyst"), "t")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["K5", "K3", "K2"]
 
 
 def test_lewin_goal_with_only_counter_forces_and_empty_goal():
-    fig = fp.lewin_diagram(ff.forces(DATA, group="a", goal="unge"), "Flere yngre: bare motkrefter")
+    fig = fp.lewin_diagram(ffm.forces(DATA, group="a", goal="unge"), "Flere yngre: bare motkrefter")
     assert "Ingen drivkrefter nevnt" in _all_text(fig)
-    empty = fp.lewin_diagram(ff.forces(DATA, group="a", goal="kvinner"), "Ingen")
+    empty = fp.lewin_diagram(ffm.forces(DATA, group="a", goal="kvinner"), "Ingen")
     assert "Ingen krefter" in _all_text(empty)
     assert figure_png(empty)[:4] == b"\x89PNG"
 
 
 def test_net_balance_marks_goals_not_discussed_and_unscored():
-    s = ff.force_summary(DATA, groups=["a"])
+    s = ffm.force_summary(DATA, groups=["a"])
     text = _all_text(fp.net_balance_chart(s, "Motkreftene veier tyngst for unge"))
     assert "ikke drøftet" in text and "netto +1" in text and "netto −5" in text
     unscored = make([("x", "bolyst", "kraft", None, None, (), "u")])
-    assert "ingen vurderte krefter" in _all_text(fp.net_balance_chart(ff.force_summary(unscored), "t"))
+    assert "ingen vurderte krefter" in _all_text(fp.net_balance_chart(ffm.force_summary(unscored), "t"))
 
 
 @pytest.mark.parametrize("group", ["a", "b", "nobody"])
 def test_group_charts_build_for_thin_and_missing_groups(group):
     for fig in (
-        fp.theme_bars(ff.top_themes(DATA, group), "Temaer", {"natur": "Natur"}),
-        fp.importance_influence_chart(ff.importance_influence(DATA, group), "Viktighet og påvirkbarhet"),
-        fp.net_balance_chart(ff.force_summary(DATA, groups=[group]), "Balanse"),
+        fp.theme_bars(ffm.top_themes(DATA, group), "Temaer", {"natur": "Natur"}),
+        fp.importance_influence_chart(ffm.importance_influence(DATA, group), "Viktighet og påvirkbarhet"),
+        fp.net_balance_chart(ffm.force_summary(DATA, groups=[group]), "Balanse"),
     ):
         assert isinstance(fig, Figure) and figure_png(fig)[:4] == b"\x89PNG"
-    assert "Ingen av gruppens" in _all_text(fp.theme_bars(ff.top_themes(DATA, "nobody"), "t"))
+    assert "Ingen av gruppens" in _all_text(fp.theme_bars(ffm.top_themes(DATA, "nobody"), "t"))
 
 
 def test_across_group_charts():
-    prof = ff.theme_profile(DATA)
+    prof = ffm.theme_profile(DATA)
     fig = fp.theme_heatmap(prof, "Bolig nevnes av flest grupper", {"bolig": "Boliger"})
     assert "Boliger" in _all_text(fig)
-    sim = ff.theme_similarity(DATA)
+    sim = ffm.theme_similarity(DATA)
     sim.loc["b", :] = np.nan
     assert "–" in _all_text(fp.similarity_heatmap(sim, "Likhet"))  # NaN shown as a dash
-    prio_fig = fp.priority_chart(ff.priorities(DATA), "Boliger rangeres høyest")
+    prio_fig = fp.priority_chart(ffm.priorities(DATA), "Boliger rangeres høyest")
     assert "grupper" in _all_text(prio_fig)
     for fig in (fig, prio_fig):
         assert figure_png(fig)[:4] == b"\x89PNG"
@@ -122,10 +122,10 @@ def test_across_group_charts():
 def test_empty_inputs_give_a_message_not_an_empty_chart():
     empty = DATA.iloc[0:0]
     for fig in (
-        fp.theme_heatmap(ff.theme_profile(empty), "t"),
-        fp.similarity_heatmap(ff.theme_similarity(empty), "t"),
-        fp.priority_chart(ff.priorities(empty), "t"),
-        fp.importance_influence_chart(ff.importance_influence(empty), "t"),
+        fp.theme_heatmap(ffm.theme_profile(empty), "t"),
+        fp.similarity_heatmap(ffm.theme_similarity(empty), "t"),
+        fp.priority_chart(ffm.priorities(empty), "t"),
+        fp.importance_influence_chart(ffm.importance_influence(empty), "t"),
     ):
         assert len(fig.axes) == 1 and not fig.axes[0].axison
         assert figure_png(fig)[:4] == b"\x89PNG"
@@ -137,7 +137,7 @@ def test_empty_inputs_give_a_message_not_an_empty_chart():
 @pytest.fixture(scope="module")
 def thin_processed(tmp_path_factory):
     """A processed folder cleaned (through the public workshop interface) from one tiny workshop file."""
-    from analysis import workshops
+    from analysis.workshops.pipeline import run_clean
 
     root = tmp_path_factory.mktemp("thin")
     raw = root / "data" / "raw" / "workshops"
@@ -150,7 +150,7 @@ def thin_processed(tmp_path_factory):
         encoding="utf-8",
     )
     processed = root / "processed"
-    workshops.run_clean(root / "data", processed, lambda _msg: None)
+    run_clean(root / "data", processed, lambda _msg: None)
     assert (processed / "statements.parquet").is_file()
     return processed
 

@@ -1,26 +1,27 @@
-"""Tests for analysis.goals: card numbers from small hand-built tables, Norwegian text, missing layers, escaping."""
+"""Tests for analysis.goals (status, cards, text): card numbers from small hand-built tables, Norwegian text, missing layers, escaping."""
 
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _ssb_helpers import synthetic_pop
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import goals, projection
-from analysis.catalogue import Catalogue
-from analysis.labels import GOALS
+from analysis.build import links as build_links
+from analysis.build.catalogue import Catalogue
+from analysis.goals import cards as gcards
+from analysis.goals import plots as gplots
+from analysis.goals import status as gstatus
+from analysis.goals import text as gtext
 from analysis.numfmt import fmt_int
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "ssb"))
-from _ssb_helpers import synthetic_pop  # noqa: E402
-
-from conftest import ssb_snapshot_dir  # noqa: E402
+from analysis.population import projection
+from analysis.population import text as ptext
+from analysis.vocab import GOALS
+from conftest import ssb_snapshot_dir
 
 MINUS = "\u2212"
 
@@ -52,7 +53,7 @@ def totals_pop(totals: dict[int, int] = TOTALS, region: str = "3425") -> pd.Data
 
 
 def test_population_status_latest_change_and_gap():
-    s = goals.population_status(totals_pop(), "3425", target=1300, target_year=2030)
+    s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
     assert (s.latest_year, s.latest) == (2026, 1287)
     assert s.change == {5: (37, 1250), 10: (-18, 1305)}
     assert s.gap == 13
@@ -60,8 +61,8 @@ def test_population_status_latest_change_and_gap():
 
 
 def test_population_card_prints_numbers_the_norwegian_way():
-    s = goals.population_status(totals_pop(), "3425", target=1300, target_year=2030)
-    card = goals.population_card(s)
+    s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
+    card = gcards.population_card(s)
     assert card.headline == "1 287 innbyggere 1.1.2026; mål: minst 1 300 i 2030."
     assert card.figures["Innbyggere 1.1.2026"] == "1 287"
     assert card.figures["Mål 1.1.2030"] == "minst 1 300"
@@ -69,13 +70,13 @@ def test_population_card_prints_numbers_the_norwegian_way():
     assert facts["Utvikling"] == (f"Endring +37 siste 5 år (fra 1 250 i 2021); {MINUS}18 siste 10 år "
                                   "(fra 1 305 i 2016).")
     assert facts["Avstand til målet"].startswith("13 innbyggere under målet i dag.")
-    assert goals.MISSING_PROJECTION in facts["Avstand til målet"]
+    assert gtext.MISSING_PROJECTION in facts["Avstand til målet"]
 
 
 def test_population_above_target_and_past_target_year():
-    s = goals.population_status(totals_pop({2025: 1400, 2026: 1401}), "3425", target=1300, target_year=2026)
+    s = gstatus.population_status(totals_pop({2025: 1400, 2026: 1401}), "3425", target=1300, target_year=2026)
     assert s.gap == -101
-    facts = dict(goals.population_card(s).facts)
+    facts = dict(gcards.population_card(s).facts)
     assert facts["Avstand til målet"].startswith("101 innbyggere over målet i dag.")
     assert "Målåret 2026 er passert." in facts["Avstand til målet"]
 
@@ -84,7 +85,7 @@ def test_required_net_migration_comes_from_the_projection():
     pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), region="9999")
     latest = float(pop.loc[pop["year"] == 2020, "population"].sum())
     target = int(latest) + 60
-    s = goals.population_status(pop, "9999", target=target, target_year=2026, mortality=mort, fertility=fert)
+    s = gstatus.population_status(pop, "9999", target=target, target_year=2026, mortality=mort, fertility=fert)
     setup = projection.setup(pop, "9999", mort, fert, horizon=2026)
     expected = projection.required_net_migration(setup, target=target, target_year=2026, profile="last5")
     assert s.requirement is not None
@@ -96,11 +97,11 @@ def test_required_net_migration_comes_from_the_projection():
     assert s.path["required"].iloc[-1] == pytest.approx(target, abs=1e-3)
     scen = projection.scenarios(setup, 2026)
     assert s.scenario_total == pytest.approx(float(scen.query("scenario == 'last5' and year == 2026")["total"].iloc[0]))
-    card = goals.population_card(s)
+    card = gcards.population_card(s)
     assert card.headline.endswith(
         f"det krever netto innflytting på om lag {fmt_int(expected.persons_per_year)} per år.")
     assert card.figures["Nødvendig netto innflytting per år"] == fmt_int(expected.persons_per_year)
-    assert expected.sentence() in dict(card.facts)["Avstand til målet"]
+    assert ptext.requirement_sentence(expected) in dict(card.facts)["Avstand til målet"]
 
 
 # --------------------------------------------------------------------------- kvinner
@@ -118,7 +119,7 @@ def women_pop() -> pd.DataFrame:
 
 
 def test_women_status_ratio_trend_comparison_and_gap():
-    s = goals.women_status(women_pop(), "3425")
+    s = gstatus.women_status(women_pop(), "3425")
     assert (s.latest_year, s.women, s.men) == (2026, 90, 120)
     assert s.ratio == pytest.approx(75.0)
     assert s.ratio_then == pytest.approx(88.0) and s.year_then == 2016
@@ -129,7 +130,7 @@ def test_women_status_ratio_trend_comparison_and_gap():
 
 
 def test_women_card_text():
-    card = goals.women_card(goals.women_status(women_pop(), "3425"))
+    card = gcards.women_card(gstatus.women_status(women_pop(), "3425"))
     assert card.headline == "75 kvinner per 100 menn i alderen 20–39 år 1.1.2026 (Norge: 95)."
     facts = dict(card.facts)
     assert facts["Utvikling"].startswith("Tallet har gått ned fra 88 i 2016 til 75 i 2026.")
@@ -139,7 +140,7 @@ def test_women_card_text():
 
 @given(women=st.integers(0, 5000), men=st.integers(1, 5000), ref=st.floats(50, 150))
 def test_women_for_balance_is_the_smallest_number_reaching_the_reference(women, men, ref):
-    s = goals.WomenStatus("1", (20, 39), 2026, 100 * women / men, 0.0, women, men,
+    s = gstatus.WomenStatus("1", (20, 39), 2026, 100 * women / men, 0.0, women, men,
                           comparisons={"Norge": ref}, reference="Norge")
     need = s.women_for_balance
     assert need >= 0
@@ -155,13 +156,13 @@ def test_young_status_and_card():
     rows = []
     for year, (kids, young, old) in {2016: (265, 220, 820), 2026: (204, 249, 834)}.items():
         rows += _rows("3425", year, {("female", 5): kids, ("male", 30): young, ("female", 70): old})
-    s = goals.young_status(_frame(rows), "3425")
+    s = gstatus.young_status(_frame(rows), "3425")
     assert (s.latest_year, s.year_then, s.total) == (2026, 2016, 1287)
     kids, young = s.bands
     assert (kids.label, kids.latest, kids.then, kids.change) == ("0–19 år", 204, 265, -61)
     assert (young.label, young.latest, young.change) == ("20–39 år", 249, 29)
     assert kids.share == pytest.approx(204 / 1287)
-    card = goals.young_card(s)
+    card = gcards.young_card(s)
     assert card.headline == "204 i alderen 0–19 år og 249 i alderen 20–39 år 1.1.2026."
     facts = dict(card.facts)
     assert f"0–19 år: 265 i 2016 og 204 i 2026 ({MINUS}61); andel av befolkningen 20,3 % → 15,9 %." in facts["Utvikling"]
@@ -187,36 +188,36 @@ def responses(sat: list[float | None], rec: list[float | None] | None = None, we
 def test_bolyst_status_weighted_share_with_ci():
     r = responses([5, 4, 4, 3, 2, 5, 1, 4, None, 3], rec=[10, 8, 7, 5, 3, 9, 0, 6, 7, None],
                   weights=[2.0, 1, 1, 1, 1, 1, 1, 1, 1, 1])
-    s = goals.bolyst_status(r)
+    s = gstatus.bolyst_status(r)
     assert not s.suppressed and s.n == 9
     assert s.satisfied == pytest.approx((2 + 1 + 1 + 1 + 1) / 10)  # weights of 4–5 answers / all answered
     assert s.satisfied_lower < s.satisfied < s.satisfied_upper
     assert s.recommend == pytest.approx((20 + 8 + 7 + 5 + 3 + 9 + 0 + 6 + 7) / 10)
-    card = goals.bolyst_card(s)
+    card = gcards.bolyst_card(s)
     assert card.headline.startswith("60 % av innbyggerne 18–40 år er fornøyde med å bo i kommunen (95 %")
     assert card.figures["Fornøyde med å bo her"] == "60 %"
     assert card.figures["Vil anbefale en venn å flytte hit (0–10)"] == "6,5"
     facts = dict(card.facts)
     assert "første måling (nullpunkt)" in facts["Utvikling"]
     assert "illustrative" in facts["Merk"]
-    html = goals.card_html(card)
+    html = gcards.card_html(card)
     assert "Ola" not in html and "912" not in html  # free text never reaches the card
 
 
 def test_bolyst_suppressed_below_five_answers():
-    s = goals.bolyst_status(responses([5, 5, 4, 1, None, None]))
+    s = gstatus.bolyst_status(responses([5, 5, 4, 1, None, None]))
     assert s.suppressed and s.n is None and s.satisfied is None
-    card = goals.bolyst_card(s)
+    card = gcards.bolyst_card(s)
     assert card.figures == {}
     assert card.headline == "Færre enn 5 innbyggere har svart, så resultatet vises ikke (personvern)."
-    assert "%" not in goals.card_html(card)
+    assert "%" not in gcards.card_html(card)
 
 
 def test_bolyst_unweighted_survey_says_so():
-    s = goals.bolyst_status(responses([5] * 8, weights=[float("nan")] * 8))
+    s = gstatus.bolyst_status(responses([5] * 8, weights=[float("nan")] * 8))
     assert not s.weighted
-    card = goals.bolyst_card(s)
-    assert card.messages == [goals.UNWEIGHTED_SURVEY] and card.figures == {}
+    card = gcards.bolyst_card(s)
+    assert card.messages == [gtext.UNWEIGHTED_SURVEY] and card.figures == {}
 
 
 # --------------------------------------------------------------------------- workshops
@@ -239,7 +240,7 @@ def statements() -> pd.DataFrame:
 
 
 def test_workshop_status_counts_and_strongest_counter_themes():
-    w = goals.workshop_status(statements(), theme_labels={"bolig": "Bolig", "skole": "Skole og barnehage"})
+    w = gstatus.workshop_status(statements(), theme_labels={"bolig": "Bolig", "skole": "Skole og barnehage"})
     assert set(w) == set(GOALS)
     unge = w["unge"]
     assert (unge.n_groups, unge.n_groups_total, unge.n_kraft, unge.n_motkraft) == (2, 3, 1, 3)
@@ -247,87 +248,100 @@ def test_workshop_status_counts_and_strongest_counter_themes():
     assert unge.counter_themes == ("Skole og barnehage", "Bolig")
     assert (w["innbyggertall"].n_groups, w["innbyggertall"].n_kraft) == (1, 0)
     assert w["kvinner"].n_groups == 0
-    assert goals.workshop_sentence(unge) == ("2 av 3 grupper drøftet målet: 1 drivkraft og 3 motkrefter. "
+    assert gcards.workshop_sentence(unge) == ("2 av 3 grupper drøftet målet: 1 drivkraft og 3 motkrefter. "
                                              "Tyngste motkrefter: «Skole og barnehage» og «Bolig».")
-    assert goals.workshop_sentence(w["kvinner"]) == "Ingen av de 3 gruppene drøftet dette målet."
-    assert goals.workshop_sentence(w["bolyst"]).endswith("Motkreftene er ikke kodet med tema.")
+    assert gcards.workshop_sentence(w["kvinner"]) == "Ingen av de 3 gruppene drøftet dette målet."
+    assert gcards.workshop_sentence(w["bolyst"]).endswith("Motkreftene er ikke kodet med tema.")
 
 
 # --------------------------------------------------------------------------- links
 
 
-def catalogue() -> Catalogue:
-    def entry(id_, notebook, params=None, shareable=True):
+def catalogue(*, survey_shareable: bool = True) -> Catalogue:
+    def entry(id_, notebook, params=None, shareable=True, links=None):
         return {"id": id_, "title": f"Tittel {id_}", "notebook": notebook, "output": id_,
-                "parameters": params or {}, "shareable": shareable}
+                "parameters": params or {}, "shareable": shareable, "links": links or {}}
 
     return Catalogue.model_validate({"reports": [
+        entry("oversikt-engerdal", "oversikt.ipynb", {"kommunenummer": "3425"}, shareable=survey_shareable,
+              links={"population": "befolkning-engerdal", "forcefield": "kraftfelt-samlet",
+                     "survey": "bolyst-engerdal"}),
         entry("befolkning-trysil", "befolkningsutvikling.ipynb", {"kommunenummer": "3421"}),
         entry("befolkning-engerdal", "befolkningsutvikling.ipynb", {"kommunenummer": "3425"}),
         entry("kraftfelt-arbeidsgruppe", "kraftfelt_gruppe.ipynb", {"group": "arbeidsgruppe"}),
         entry("kraftfelt-samlet", "kraftfelt_samlet.ipynb"),
-        entry("bolyst-engerdal", "bolyst.ipynb", {"kommunenummer": "3425"}, shareable=False),
+        entry("bolyst-engerdal", "bolyst.ipynb", {"kommunenummer": "3425"}, shareable=survey_shareable),
     ]})
 
 
-def test_report_links_from_the_catalogue():
-    links = goals.report_links("3425", catalogue=catalogue(), shareable=False)
-    assert links["population"] == goals.ReportLink("Tittel befolkning-engerdal", "befolkning-engerdal.html")
-    assert links["forcefield"].href == "kraftfelt-samlet.html"
-    assert links["survey"].href == "bolyst-engerdal.html"
-    # a shareable overview does not link to a report that stays in the municipality
-    assert "survey" not in goals.report_links("3425", catalogue=catalogue(), shareable=True)
-    assert "population" not in goals.report_links("3430", catalogue=catalogue())
+def test_report_links_are_resolved_by_the_build():
+    cat = catalogue()
+    links = build_links.resolve(cat.get("oversikt-engerdal"), cat)
+    assert links["population"] == {"title": "Tittel befolkning-engerdal", "href": "befolkning-engerdal.html"}
+    assert gcards.report_links_from(links)["population"] == gcards.ReportLink(
+        "Tittel befolkning-engerdal", "befolkning-engerdal.html")
+    assert links["forcefield"]["href"] == "kraftfelt-samlet.html"
+    assert links["survey"]["href"] == "bolyst-engerdal.html"
+    assert gcards.report_links_from(None) == {}
 
 
-def test_report_links_without_a_catalogue_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_CATALOGUE", str(tmp_path / "finnes-ikke.yaml"))
-    assert goals.report_links("3425") == {}
+def test_a_shareable_report_may_not_link_to_an_internal_one():
+    with pytest.raises(ValueError, match="internal report 'bolyst'"):
+        Catalogue.model_validate({"reports": [
+            {"id": "oversikt", "title": "O", "notebook": "oversikt.ipynb", "output": "oversikt", "shareable": True,
+             "links": {"survey": "bolyst"}},
+            {"id": "bolyst", "title": "B", "notebook": "bolyst.ipynb", "output": "bolyst", "shareable": False},
+        ]})
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        Catalogue.model_validate({"reports": [
+            {"id": "oversikt", "title": "O", "notebook": "oversikt.ipynb", "output": "oversikt",
+             "links": {"survey": "finnes-ikke"}}]})
 
 
 def test_cards_link_to_the_detailed_reports():
-    links = goals.report_links("3425", catalogue=catalogue(), shareable=False)
-    cards, _ = goals.build_cards(goals.Layers(region="3425"), links=links)
+    cat = catalogue()
+    links = gcards.report_links_from(build_links.resolve(cat.get("oversikt-engerdal"), cat))
+    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"), links=links)
     hrefs = {c.goal: [link.href for link in c.links] for c in cards}
     assert hrefs["bolyst"] == ["bolyst-engerdal.html", "kraftfelt-samlet.html"]
     assert hrefs["innbyggertall"] == ["befolkning-engerdal.html", "kraftfelt-samlet.html"]
-    assert 'href="befolkning-engerdal.html"' in goals.render_cards(cards).data
+    assert 'href="befolkning-engerdal.html"' in gcards.render_cards(cards).data
 
 
 # --------------------------------------------------------------------------- missing layers
 
 
 def test_missing_layers_give_plain_norwegian_messages():
-    cards, pop_status = goals.build_cards(goals.Layers(region="3425"))
+    cards, pop_status = gcards.build_cards(gstatus.Layers(region="3425"))
     assert pop_status is None
     assert [c.goal for c in cards] == list(GOALS)
     by_goal = {c.goal: c for c in cards}
-    assert by_goal["bolyst"].messages == [goals.MISSING_SURVEY]
+    assert by_goal["bolyst"].messages == [gtext.MISSING_SURVEY]
     for goal in ("innbyggertall", "kvinner", "unge"):
-        assert by_goal[goal].messages == [goals.MISSING_SSB]
+        assert by_goal[goal].messages == [gtext.MISSING_SSB]
         assert by_goal[goal].figures == {}
     for card in cards:
-        assert dict(card.facts)["I workshops og grendemøter"] == goals.MISSING_WORKSHOPS
-    html = goals.render_cards(cards).data
+        assert dict(card.facts)["I workshops og grendemøter"] == gtext.MISSING_WORKSHOPS
+    html = gcards.render_cards(cards).data
     assert html.count("Ingen data:") == 4
 
 
 def test_load_layers_with_nothing_there_does_not_raise(tmp_path):
-    layers = goals.load_layers("3425", ssb_dir=tmp_path / "ssb", processed_dir=tmp_path / "processed")
+    layers = gstatus.load_layers("3425", ssb_dir=tmp_path / "ssb", processed_dir=tmp_path / "processed")
     assert layers.population is None and "SSB" in layers.population_message
-    assert layers.statements is None and layers.statements_message == goals.MISSING_WORKSHOPS
-    assert layers.responses is None and layers.survey_message == goals.MISSING_SURVEY
-    cards, _ = goals.build_cards(layers)
+    assert layers.statements is None and layers.statements_message == gtext.MISSING_WORKSHOPS
+    assert layers.responses is None and layers.survey_message == gtext.MISSING_SURVEY
+    cards, _ = gcards.build_cards(layers)
     assert len(cards) == 4
 
 
 def test_one_layer_present_others_missing():
-    layers = goals.Layers(region="3425", responses=responses([5, 4, 4, 3, 2, 5]), survey_message=None,
+    layers = gstatus.Layers(region="3425", responses=responses([5, 4, 4, 3, 2, 5]), survey_message=None,
                           statements=statements(), statements_message=None)
-    cards, _ = goals.build_cards(layers, theme_labels={})
+    cards, _ = gcards.build_cards(layers, theme_labels={})
     by_goal = {c.goal: c for c in cards}
     assert by_goal["bolyst"].messages == [] and by_goal["bolyst"].figures
-    assert by_goal["innbyggertall"].messages == [goals.MISSING_SSB]
+    assert by_goal["innbyggertall"].messages == [gtext.MISSING_SSB]
     assert dict(by_goal["unge"].facts)["I workshops og grendemøter"].startswith("2 av 3 grupper")
 
 
@@ -335,12 +349,12 @@ def test_one_layer_present_others_missing():
 
 
 def test_render_escapes_every_text_value_and_uses_h3():
-    card = goals.GoalCard(
+    card = gcards.GoalCard(
         goal="unge", title="<script>alert(1)</script>", headline="A & B",
         figures={"<b>etikett</b>": "<i>1 287</i>"}, facts=[("Mål", 'Tema "<img src=x onerror=alert(1)>"')],
-        messages=["<em>mangler</em>"], links=[goals.ReportLink("<u>rapport</u>", 'x".html')],
+        messages=["<em>mangler</em>"], links=[gcards.ReportLink("<u>rapport</u>", 'x".html')],
     )
-    html = goals.render_cards([card]).data
+    html = gcards.render_cards([card]).data
     assert "<script>" not in html and "<img" not in html and "<b>" not in html and "<u>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "A &amp; B" in html
@@ -351,24 +365,24 @@ def test_render_escapes_every_text_value_and_uses_h3():
 
 
 def test_theme_label_with_markup_is_escaped_in_the_card():
-    w = goals.workshop_status(statements(), theme_labels={"skole": "<script>x</script>"})
-    card = goals.young_card(None, workshop=w["unge"])
-    html = goals.card_html(card)
+    w = gstatus.workshop_status(statements(), theme_labels={"skole": "<script>x</script>"})
+    card = gcards.young_card(None, workshop=w["unge"])
+    html = gcards.card_html(card)
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_headlines_one_line_per_goal():
-    cards, _ = goals.build_cards(goals.Layers(region="3425"))
-    lines = goals.headlines(cards)
-    assert lines[0] == f"Økt bolyst: {goals.MISSING_SURVEY}"
+    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"))
+    lines = gcards.headlines(cards)
+    assert lines[0] == f"Økt bolyst: {gtext.MISSING_SURVEY}"
     assert len(lines) == 4
 
 
 def test_population_figure_and_alt_text():
-    s = goals.population_status(totals_pop(), "3425", target=1300, target_year=2030)
-    fig = goals.plot_population_path(s, "Engerdal")
+    s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
+    fig = gplots.plot_population_path(s, "Engerdal")
     assert fig.axes[0].get_title(loc="left").startswith("Engerdal: 1 287 innbyggere i 2026")
-    alt = goals.population_figure_alt(s, "Engerdal")
+    alt = gtext.population_figure_alt(s, "Engerdal")
     assert "1 305 i 2016 og 1 287 i 2026" in alt and "minst 1 300 i 2030" in alt
 
 
@@ -377,9 +391,9 @@ def test_population_figure_and_alt_text():
 
 @pytest.mark.skipif(ssb_snapshot_dir() is None, reason="no SSB snapshot")
 def test_engerdal_from_the_real_snapshot(tmp_path):
-    layers = goals.load_layers("3425", ssb_dir=ssb_snapshot_dir(), processed_dir=tmp_path)
+    layers = gstatus.load_layers("3425", ssb_dir=ssb_snapshot_dir(), processed_dir=tmp_path)
     assert layers.name == "Engerdal" and layers.county == "34"
-    cards, s = goals.build_cards(layers, target=1300, target_year=2030)
+    cards, s = gcards.build_cards(layers, target=1300, target_year=2030)
     assert (s.latest_year, s.latest) == (2026, 1287)
     assert s.history.set_index("year").loc[[2005, 2021, 2024], "total"].tolist() == [1499, 1250, 1361]
     n = s.requirement.persons_per_year
@@ -390,33 +404,33 @@ def test_engerdal_from_the_real_snapshot(tmp_path):
     assert math.isfinite(s.scenario_total)
     women = {c.goal: c for c in cards}["kvinner"]
     assert "Norge" in dict(women.facts)["Sammenlignet med"]
-    assert np.isfinite(goals.women_status(layers.population, "3425").ratio)
+    assert np.isfinite(gstatus.women_status(layers.population, "3425").ratio)
 
 
 def test_illustrative_notice_and_data_note_follow_the_layers():
-    nothing = goals.Layers(region="3425")
-    assert goals.illustrative_what(nothing) is None
-    assert goals.data_note(nothing) == ("Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra "
+    nothing = gstatus.Layers(region="3425")
+    assert gtext.illustrative_what(nothing) is None
+    assert gtext.data_note(nothing) == ("Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra "
                                         "Statistisk sentralbyrå (SSB). De vises når SSB-dataene er på plass.")
-    both = goals.Layers(region="3425", statements=statements(), statements_message=None,
+    both = gstatus.Layers(region="3425", statements=statements(), statements_message=None,
                         responses=responses([5] * 6), survey_message=None)
-    assert goals.illustrative_what(both) == ("Utsagnene fra workshops og grendemøter og svarene i "
+    assert gtext.illustrative_what(both) == ("Utsagnene fra workshops og grendemøter og svarene i "
                                              "innbyggerundersøkelsen")
-    assert goals.data_note(both).endswith("(SSB). De vises når SSB-dataene er på plass.")
-    real_survey = goals.Layers(region="3425", responses=responses([5] * 6), survey_message=None,
+    assert gtext.data_note(both).endswith("(SSB). De vises når SSB-dataene er på plass.")
+    real_survey = gstatus.Layers(region="3425", responses=responses([5] * 6), survey_message=None,
                                survey_illustrative=False)
-    assert goals.illustrative_what(real_survey) is None
-    assert "Merk" not in dict(goals.bolyst_card(goals.bolyst_status(real_survey.responses), illustrative=False).facts)
+    assert gtext.illustrative_what(real_survey) is None
+    assert "Merk" not in dict(gcards.bolyst_card(gstatus.bolyst_status(real_survey.responses), illustrative=False).facts)
 
 
 def test_target_reached_without_migration_draws_no_path():
     pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), region="9999")
     latest = int(pop.loc[pop["year"] == 2020, "population"].sum())
-    s = goals.population_status(pop, "9999", target=latest // 2, target_year=2024, mortality=mort, fertility=fert)
+    s = gstatus.population_status(pop, "9999", target=latest // 2, target_year=2024, mortality=mort, fertility=fert)
     assert s.requirement.per_year <= 0 and s.requirement.persons_per_year == 0
-    card = goals.population_card(s)
+    card = gcards.population_card(s)
     assert card.headline.endswith("det nås også uten netto innflytting.")
-    fig = goals.plot_population_path(s, "Testby")
+    fig = gplots.plot_population_path(s, "Testby")
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert not any(label.startswith("Veien til målet") for label in labels)
-    assert "veien til målet" not in goals.population_figure_alt(s, "Testby")
+    assert "veien til målet" not in gtext.population_figure_alt(s, "Testby")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cli
-from analysis.catalogue import load_catalogue
+from analysis.build.catalogue import load_catalogue
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def _planted_workshop_csv(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def planted_build(tmp_path_factory) -> dict:
-    from analysis.survey.synthetic import write_illustrative
+    from tools.illustrative.survey import write_illustrative
 
     base = tmp_path_factory.mktemp("planted")
     data = base / "data"
@@ -180,10 +180,9 @@ _NUMBER = re.compile(r"^[−+-]?\d[\d  ]*(,\d+)?\s*%?$")
 
 def test_no_figures_for_groups_of_fewer_than_five(planted_build) -> None:
     """Find survey categories with 1–4 respondents; no table row or column for them may show a number."""
-    import pandas as pd
 
-    from analysis.survey import load_survey
     from analysis.survey.codebook import load_codebook
+    from analysis.survey.pipeline import load_survey
 
     responses = load_survey(planted_build["processed"]).responses
     codebook = load_codebook()

@@ -1,24 +1,21 @@
-"""Tests for analysis.migration: the residual method recovers a planted migration profile."""
+"""Tests for analysis.population.migration: the residual method recovers a planted migration profile."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _ssb_helpers import synthetic_pop
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import migration as mg
-from analysis import projection as pj
 from analysis.errors import AnalysisError
+from analysis.population import cohort
+from analysis.population import migration as mg
+from analysis.population import text as ptext
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "ssb"))
-from _ssb_helpers import synthetic_pop  # noqa: E402
-
-N = pj.N_AGES
+N = cohort.N_AGES
 
 
 def planted_profile() -> np.ndarray:
@@ -40,7 +37,7 @@ def test_residual_method_recovers_a_planted_profile_and_fertility_factor():
     for year, grp in mig.groupby("year"):
         got = grp.pivot_table(index="sex", columns="age", values="net", observed=True).to_numpy()
         np.testing.assert_allclose(got, M, atol=1e-8)
-    P = pj.population_array(pop, ["9999"], range(2010, 2021))[:, 0]
+    P = cohort.population_array(pop, ["9999"], range(2010, 2021))[:, 0]
     res = mg.residual_arrays(P, list(range(2010, 2021)), mort, fert)
     assert mg.fertility_factor(res) == pytest.approx(0.8, rel=1e-9)
 
@@ -81,10 +78,10 @@ def test_needs_two_consecutive_years():
 
 @pytest.mark.skipif(not os.environ.get("ANALYSIS_SSB_DIR"), reason="ANALYSIS_SSB_DIR is not set (CI sets it)")
 def test_engerdal_residuals_add_up_to_the_population_change():
-    from analysis import ssb
+    from analysis.population import snapshot
 
-    pop = ssb.read_population(regions=["3425"])
-    mig = mg.residual_migration(pop, "3425", ssb.read_mortality(), ssb.read_fertility())
+    pop = snapshot.read_population(regions=["3425"])
+    mig = mg.residual_migration(pop, "3425", snapshot.read_mortality(), snapshot.read_fertility())
     yearly = mg.yearly_net(mig).set_index("year")["total"]
     totals = pop.groupby("year")["population"].sum()
     # Net migration = change minus natural change; natural change in Engerdal is small and negative.
@@ -97,5 +94,5 @@ def test_summary_and_headline_state_the_biggest_loss():
     M = planted_profile()
     pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), migration=M)
     table = mg.net_by_period(mg.residual_migration(pop, "9999", mort, fert))
-    assert mg.headline(table, "Testby") == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
-    assert "Størst netto tap: kvinner 20–29 år" in mg.summary_sentence(table)
+    assert ptext.headline(table, "Testby") == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
+    assert "Størst netto tap: kvinner 20–29 år" in ptext.summary_sentence(table)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.catalogue import check_parameters, load_catalogue, notebook_parameters
+from analysis.build.catalogue import load_catalogue
+from analysis.build.parameters import check_parameters, notebook_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

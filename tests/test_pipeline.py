@@ -5,16 +5,16 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from analysis import cli, paths
-from analysis.catalogue import load_catalogue
+from analysis.build.catalogue import load_catalogue
+from analysis.build.lock import BuildLock
+from analysis.build.manifest import code_hash, is_up_to_date, report_key
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text
-from analysis.pipeline import BuildLock, code_hash, is_up_to_date, read_manifest, report_key
 
 CATALOGUE = """
 reports:
@@ -126,7 +126,7 @@ def test_lock_is_held_across_processes(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     with BuildLock(reports):
         code = (
-            "import sys; from pathlib import Path; from analysis.pipeline import BuildLock; "
+            "import sys; from pathlib import Path; from analysis.build.lock import BuildLock; "
             "from analysis.errors import AnalysisError\n"
             f"try:\n    BuildLock(Path({str(reports)!r})).__enter__()\nexcept AnalysisError as e:\n    print(e); sys.exit(3)"
         )

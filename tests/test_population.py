@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import population as pp
 from analysis.errors import AnalysisError
+from analysis.population import indicators as pp
+from analysis.population import plots as pplots
 
 
 def tiny() -> pd.DataFrame:
@@ -74,15 +75,15 @@ def test_unknown_region_is_a_clear_error():
 
 
 def test_figures_have_titles():
-    fig = pp.plot_totals(pp.totals(tiny(), "3425"), "Engerdal", target=30, target_year=2030)
+    fig = pplots.plot_totals(pp.totals(tiny(), "3425"), "Engerdal", target=30, target_year=2030)
     assert "Engerdal" in fig.axes[0].get_title(loc="left")
 
 
 @pytest.mark.skipif(not os.environ.get("ANALYSIS_SSB_DIR"), reason="ANALYSIS_SSB_DIR is not set (CI sets it)")
 def test_engerdal_figures_from_the_snapshot():
-    from analysis import ssb
+    from analysis.population import snapshot
 
-    pop = ssb.read_population(regions=["3425", "34", "0"])
+    pop = snapshot.read_population(regions=["3425", "34", "0"])
     tot = pp.totals(pop, "3425").set_index("year")["total"]
     assert tot.loc[2005] == 1499 and tot.loc[2021] == 1250 and tot.loc[2024] == 1361 and tot.loc[2026] == 1287
     ind = pp.indicators(pop, "3425").set_index("year")

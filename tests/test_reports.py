@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cli
-from analysis.catalogue import load_catalogue
+from analysis.build.catalogue import load_catalogue
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,9 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.survey import (
+from analysis.survey.cleaning import parse_export
+from analysis.survey.codebook import QUESTION_TYPES, load_codebook, normalise_label
+from analysis.survey.pipeline import (
     ITEMS_FILE,
     MANIFEST_FILE,
     REJECTS_FILE,
@@ -20,10 +21,9 @@ from analysis.survey import (
     run_clean,
     to_items,
 )
-from analysis.survey.cleaning import finish, parse_export
-from analysis.survey.codebook import QUESTION_TYPES, load_codebook, normalise_label
 from analysis.survey.readers import read_export, resolve_columns
-from analysis.survey.synthetic import (
+from conftest import REPO, ssb_snapshot_dir
+from tools.illustrative.survey import (
     CP1252_FILE,
     UTF8_FILE,
     XLSX_FILE,
@@ -31,7 +31,6 @@ from analysis.survey.synthetic import (
     illustrative_exports,
     write_illustrative,
 )
-from conftest import REPO, ssb_snapshot_dir
 
 CB = load_codebook()
 HEADER = ["$submission_id", "$created", *CB.ids]

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.survey import analysis as sa
-from analysis.survey import load_survey, run_clean
 from analysis.survey import plots as sp
+from analysis.survey import text as stext
 from analysis.survey.codebook import load_codebook
-from analysis.survey.synthetic import write_illustrative
+from analysis.survey.pipeline import run_clean
 from analysis.weighting import weighted_mean
 from conftest import REPO, ssb_snapshot_dir
+from tools.illustrative.survey import write_illustrative
 
 CB = load_codebook()
 
@@ -67,7 +67,7 @@ def test_small_groups_are_suppressed_with_complement():
     t = sa.satisfaction_by_item(df, "gender", order=["female", "male"], threshold=5)
     assert t["suppressed"].all()  # women < 5, men hidden as complement (2 groups)
     assert t[["mean", "mean_lower", "mean_upper", "satisfied"]].isna().all().all()
-    wide = sa.satisfaction_table(t, sa.GENDER_LABELS)
+    wide = stext.satisfaction_table(t, stext.GENDER_LABELS)
     assert (wide[["Kvinner", "Menn"]] == "færre enn 5").all().all()
     # a third group lets the small one be hidden with its complement, the large one shown
     df.loc[res_idx[3:6], "gender"] = "other"
@@ -156,12 +156,12 @@ def test_workshop_themes_unavailable_is_a_message(tmp_path):
 def test_findings_are_sentences():
     df = _frame(n_res=150, n_out=50)
     t = sa.satisfaction_by_item(df)
-    assert sa.finding_satisfaction(t).startswith("Innbyggerne er mest fornøyd med")
+    assert stext.finding_satisfaction(t).startswith("Innbyggerne er mest fornøyd med")
     g = sa.satisfaction_by_item(df, "gender", order=["female", "male"])
-    assert sa.finding_gender_gaps(g).endswith(".")
-    assert "henger sterkest sammen" in sa.finding_drivers(sa.drivers(df))
-    assert "planlegger å flytte" in sa.finding_move(sa.move_intentions(df))
-    assert "Vanligst" in sa.finding_options(sa.option_shares(df, "left_reasons"), "grunner")
+    assert stext.finding_gender_gaps(g).endswith(".")
+    assert "henger sterkest sammen" in stext.finding_drivers(sa.drivers(df))
+    assert "planlegger å flytte" in stext.finding_move(sa.move_intentions(df))
+    assert "Vanligst" in stext.finding_options(sa.option_shares(df, "left_reasons"), "grunner")
 
 
 def test_plots_have_titles_and_labels():

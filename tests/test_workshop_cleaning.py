@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_workshop_helpers import raw_frame
 
 from analysis.workshops.cleaning import clean_records, fold_text, normalise_text, statement_id
+from test_workshop_helpers import raw_frame
 
 
 @pytest.mark.parametrize(

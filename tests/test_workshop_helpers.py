@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.workshops.cleaning import clean_records, records_frame  # noqa: F401
+from analysis.workshops.cleaning import clean_records
 from analysis.workshops.mappings import load_mappings
-from analysis.workshops.readers import read_file, tables_frame
+from analysis.workshops.readers import RECORD_FIELDS, read_file, records_frame, tables_frame
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workshops"
 
@@ -26,8 +26,6 @@ def clean_file(path: Path):
 
 def raw_frame(rows: list[dict]) -> pd.DataFrame:
     """Input records from short dicts (missing fields blank)."""
-    from analysis.workshops.readers import RECORD_FIELDS
-
     recs = []
     for i, r in enumerate(rows):
         rec = {f: "" for f in RECORD_FIELDS}

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from test_workshop_helpers import FIXTURES
 
 from analysis.errors import AnalysisError
 from analysis.fileio import file_hash
-from analysis.workshops import load_manifest, load_statements, run_clean
-from analysis.workshops.illustrative import write_illustrative
+from analysis.workshops.pipeline import load_manifest, load_statements, run_clean
 from analysis.workshops.schema import statements_schema
+from test_workshop_helpers import FIXTURES
+from tools.illustrative.workshops import write_illustrative
 
 REPO = Path(__file__).resolve().parents[1]
 BAD = FIXTURES / "bad"

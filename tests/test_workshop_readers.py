@@ -6,6 +6,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+
 from test_workshop_helpers import clean_file, read_one
 
 ROWS = [["Gruppe", "Mål", "Type", "Tekst", "Styrke"],

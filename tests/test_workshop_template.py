@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analysis import vocab
 from analysis.cli import main
-from analysis.workshops import read_template, write_template
-from analysis.workshops import vocab
+from analysis.workshops.template import read_template, write_template
 
 
 @pytest.fixture
@@ -90,8 +90,8 @@ def test_command_writes_template(tmp_path, capsys):
 
 
 def test_round_trip_of_all_illustrative_statements(tmp_path):
-    from analysis.workshops import load_statements, run_clean
-    from analysis.workshops.illustrative import write_illustrative
+    from analysis.workshops.pipeline import load_statements, run_clean
+    from tools.illustrative.workshops import write_illustrative
 
     write_illustrative(tmp_path / "raw" / "workshops")
     assert run_clean(tmp_path, tmp_path / "processed", lambda s: None)

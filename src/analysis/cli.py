@@ -21,9 +21,9 @@ from analysis import __version__
 from analysis.errors import AnalysisError
 
 COMMAND_MODULES = (
-    "analysis.build_commands",  # build, list-reports, share, clean
+    "analysis.build.commands",  # build, list-reports, share, clean
     "analysis.workshops.commands",  # template
-    "analysis.ssb_commands",  # fetch-ssb
+    "analysis.population.commands",  # fetch-ssb
 )
 
 

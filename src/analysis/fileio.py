@@ -6,7 +6,7 @@
 * ``file_hash`` / ``bytes_hash``: content hashes (BLAKE2b) for manifests.
 * ``decode_bytes`` / ``read_text``: text in UTF-8, UTF-8 with BOM or
   Windows-1252/Latin-1, detected rather than configured.
-* ``sniff_delimiter`` / ``read_csv``: CSV with ``;``, ``,`` or tab.
+* ``sniff_delimiter``: which of ``;``, ``,`` or tab a CSV text uses.
 """
 
 from __future__ import annotations
@@ -19,12 +19,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from analysis.errors import AnalysisError
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 _CHUNK = 1 << 20
 
@@ -148,32 +144,3 @@ def sniff_delimiter(text: str, candidates: str = ";,\t") -> str:
         if score > best_score:
             best, best_score = delim, score
     return best
-
-
-def read_csv(path: str | Path, **kwargs) -> "pd.DataFrame":
-    """Read a CSV in any of the supported encodings and delimiters, all columns as text.
-
-    Blank lines are skipped; the returned frame has an extra ``attrs`` entry
-    ``{"encoding": ..., "delimiter": ...}`` saying what was detected. The
-    original line number of each row (1-based, header = line 1) is in
-    ``attrs["line_numbers"]``.
-    """
-    import pandas as pd
-
-    text, encoding = read_text(path)
-    delimiter = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(cell.strip() for cell in r)]
-    if not numbered:
-        raise AnalysisError("the file is empty", file=path)
-    (_, header), body = numbered[0], numbered[1:]
-    width = max([len(header)] + [len(r) for _, r in body])
-    header = [h.strip() for h in header] + [f"column_{i + 1}" for i in range(len(header), width)]
-    data = [r + [""] * (width - len(r)) for _, r in body]
-    frame = pd.DataFrame(data, columns=header, dtype="string", **kwargs)
-    frame.attrs.update(
-        encoding=encoding,
-        delimiter=delimiter,
-        line_numbers=[n for n, _ in body],
-    )
-    return frame

@@ -1,4 +1,4 @@
-"""Privacy rules every report follows (DESIGN §6): small cells and free text.
+"""Privacy rules every report follows (docs/privacy.md): small cells and free text.
 
 Engerdal has about 1 300 inhabitants; a table cell with three women aged 18–24
 in one village points at people. This module holds the two rules that keep
@@ -9,13 +9,14 @@ Small cells
     then hides *complementary* cells so that a hidden cell cannot be worked
     out from the row and column totals. ``suppress_groups`` does the same for
     shares and means computed per group (a mean of fewer than 5 answers is
-    not shown). ``n_label`` writes "færre enn 5" where a count is hidden.
+    not shown). ``n_label`` writes "færre enn 5" where a count is hidden (``fewer_than`` gives
+    the words for any threshold).
 
 Free text
     ``scrub_text``/``scrub_series`` replace personal names, Norwegian phone
     numbers, e-mail addresses and national identity numbers (fødselsnummer,
     11 digits passing the modulus-11 check) with placeholders such as
-    ``[navn]``. Escaping for HTML happens in :mod:`analysis.reporting`
+    ``[navn]``. Escaping for HTML happens in :mod:`analysis.report.html`
     (``safe_html`` here does both for other contexts). ``can_show_quotes``
     decides whether quotes may be shown at all in a report.
 
@@ -29,15 +30,15 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+import numpy as np
+import pandas as pd
+
+from analysis.numfmt import fmt_int
 
 MIN_CELL = 5
 """Smallest group for which a count, share or mean is shown."""
 
-SUPPRESSED_LABEL = "færre enn 5"
 HIDDEN_LABEL = "skjult"
 
 PLACEHOLDER_NAME = "[navn]"
@@ -71,7 +72,7 @@ def quotes_for_report(
 ) -> list[str]:
     """Scrubbed, non-empty quotes to show, or ``[]`` when quotes are not allowed.
 
-    The texts are scrubbed (not escaped: :mod:`analysis.reporting` escapes
+    The texts are scrubbed (not escaped: :mod:`analysis.report.html` escapes
     everything it shows). Duplicates are dropped, order is kept.
     """
     if not can_show_quotes(shareable, allow_quotes):
@@ -270,7 +271,6 @@ def scrub_series(s: "pd.Series") -> "pd.Series":
 
     Returns a new string Series with the same index.
     """
-    import pandas as pd
 
     values = s.astype("string")
     uniques = values.dropna().unique()
@@ -281,24 +281,24 @@ def scrub_series(s: "pd.Series") -> "pd.Series":
 # --------------------------------------------------------------------------- small cells
 
 
+def fewer_than(threshold: int = MIN_CELL) -> str:
+    """The words readers see where a figure is hidden, for the threshold actually used.
+
+    >>> fewer_than(), fewer_than(10)
+    ('færre enn 5', 'færre enn 10')
+    """
+    return f"færre enn {fmt_int(threshold)}"
+
+
 def n_label(n: object, threshold: int = MIN_CELL) -> str:
     """A count as readers see it: ``"færre enn 5"`` below the threshold.
 
-    >>> n_label(3), n_label(1287)
-    ('færre enn 5', '1 287')
+    >>> n_label(3), n_label(1287), n_label(7, threshold=10)
+    ('færre enn 5', '1 287', 'færre enn 10')
     """
-    from analysis.numfmt import fmt_int
-
-    if n is None or (isinstance(n, float) and n != n):
-        return f"færre enn {threshold}"
-    try:
-        import pandas as pd
-
-        if pd.isna(n):
-            return f"færre enn {threshold}"
-    except (TypeError, ValueError):
-        pass
-    return f"færre enn {threshold}" if float(n) < threshold else fmt_int(n)
+    if n is None or pd.isna(n) or float(n) < threshold:
+        return fewer_than(threshold)
+    return fmt_int(n)
 
 
 def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
@@ -313,7 +313,7 @@ def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":  # noqa: F821
+def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":
     """Hidden cells whose value follows exactly from the visible cells and the totals.
 
     The hidden cells are unknowns ``x``; each row and column of the augmented
@@ -321,7 +321,6 @@ def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":  # 
     its unit vector lies in the row space of the equation matrix, i.e. when the
     null space of the matrix has no component on it.
     """
-    import numpy as np
 
     idx = np.argwhere(hidden)
     if len(idx) == 0:
@@ -372,8 +371,6 @@ def suppression_mask(
     Returns a boolean frame shaped like the augmented table (index and
     columns end with ``"Totalt"``). Does not mutate ``table``.
     """
-    import numpy as np
-    import pandas as pd
 
     inner = table.to_numpy(dtype=float)
     if np.isnan(inner).any():
@@ -446,7 +443,6 @@ def suppress_small(
     >>> int(s.isna().sum().sum()), int(s.loc["Totalt", "Totalt"])
     (4, 113)
     """
-    import pandas as pd
 
     mask = suppression_mask(table, threshold, hide_zeros=hide_zeros)
     full = table.copy()
@@ -464,9 +460,7 @@ def label_suppressed(table: "pd.DataFrame", label: str = HIDDEN_LABEL) -> "pd.Da
     All hidden cells get the same label (primary and complementary alike), so
     the label does not tell which cells were the small ones.
     """
-    from analysis.numfmt import fmt_int
 
-    import pandas as pd
 
     return table.astype(object).map(lambda v: label if v is None or pd.isna(v) else fmt_int(v))
 
@@ -495,8 +489,6 @@ def suppress_groups(
     >>> suppress_groups(d)["suppressed"].tolist()
     [True, True, False]
     """
-    import numpy as np
-    import pandas as pd
 
     out = df.copy()
     n = pd.to_numeric(out[n_col], errors="coerce").astype(float)

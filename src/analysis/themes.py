@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
+
 from analysis.errors import AnalysisError
 
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
@@ -56,7 +58,6 @@ def load_codebook(path: str | None = None) -> dict[str, dict]:
     ``exclude`` (optional in the YAML) lists words that must not count for the theme even though a
     keyword matches them, e.g. *heltidskultur* is not culture and *arbeidsmiljø* is not nature.
     """
-    import yaml
 
     p = Path(path) if path else CODEBOOK_PATH
     try:

@@ -22,15 +22,14 @@ self-selection beyond age and sex.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from analysis.errors import AnalysisError
-
-if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-    import pandas as pd
 
 Z95 = 1.959963984540054
 
@@ -78,7 +77,6 @@ def rake_weights(
     >>> [round(w, 6) for w in r.weights]
     [10.0, 50.0, 40.0]
     """
-    import numpy as np
 
     n = len(sample)
     if n == 0:
@@ -128,7 +126,6 @@ def rake_weights(
         if err < tol:
             converged = True
             break
-    import pandas as pd
 
     return RakeResult(pd.Series(w, index=sample.index, name="weight"), it, converged, err)
 
@@ -139,7 +136,6 @@ def effective_sample_size(weights: "pd.Series | np.ndarray") -> float:
     >>> effective_sample_size([1, 1, 1, 1])
     4.0
     """
-    import numpy as np
 
     w = np.asarray(weights, dtype=float)
     w = w[np.isfinite(w)]
@@ -154,7 +150,6 @@ def design_effect(weights: "pd.Series | np.ndarray") -> float:
     >>> design_effect([1, 1, 3, 3])
     1.25
     """
-    import numpy as np
 
     w = np.asarray(weights, dtype=float)
     w = w[np.isfinite(w)]
@@ -163,7 +158,6 @@ def design_effect(weights: "pd.Series | np.ndarray") -> float:
 
 
 def _clean_pair(values, weights) -> tuple["np.ndarray", "np.ndarray"]:
-    import numpy as np
 
     y = np.asarray(values, dtype=float)
     w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
@@ -187,7 +181,6 @@ def weighted_mean(
     >>> r["estimate"], round(r["se"], 4)
     (2.5, 0.6455)
     """
-    import numpy as np
 
     y, w = _clean_pair(values, weights)
     n = len(y)
@@ -212,7 +205,6 @@ def wilson_interval(p: float, n_eff: float, z: float = Z95) -> tuple[float, floa
     >>> [round(x, 4) for x in wilson_interval(0.5, 100)]
     [0.4038, 0.5962]
     """
-    import math
 
     if not n_eff or n_eff <= 0 or p != p:
         return (float("nan"), float("nan"))

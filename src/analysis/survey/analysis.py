@@ -1,7 +1,7 @@
 """What the "Bolyst og flytting" report shows: weighted estimates with 95 % CIs, small groups hidden.
 
 All functions take the ``responses`` table (one row per respondent, from
-:func:`analysis.survey.load_survey`) and return new frames; nothing is
+:func:`analysis.survey.pipeline.load_survey`) and return new frames; nothing is
 mutated. Residents are weighted (raked to SSB by age band and sex, column
 ``weight``); out-movers are unweighted. Only respondents ``in_scope``
 (18–40, status known) are used. Every estimate for a group of fewer than
@@ -14,18 +14,18 @@ comparison (e.g. "annet" gender) cannot be counted by subtraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
+from analysis.errors import AnalysisError
 from analysis.privacy import MIN_CELL, suppress_groups, suppress_small
 from analysis.survey.codebook import Codebook, load_codebook
+from analysis.survey.text import MOVE_LABELS, STATUS_LABELS
+from analysis.themes import code_themes, theme_labels
 from analysis.weighting import weighted_mean, weighted_share
+from analysis.workshops.pipeline import load_statements
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-GENDER_LABELS = {"female": "Kvinner", "male": "Menn", "other": "Annet / ikke oppgitt"}
-STATUS_LABELS = {"resident": "Bor i Engerdal", "out_mover": "Utflyttet"}
-MOVE_LABELS = {"yes": "Ja", "maybe": "Kanskje", "no": "Nei"}
 SATISFIED = (4, 5)
 
 
@@ -44,7 +44,6 @@ def out_movers(responses: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def _weights(frame: "pd.DataFrame", weighted: bool) -> "pd.Series":
-    import pandas as pd
 
     if weighted and "weight" in frame:
         return frame["weight"].astype(float)
@@ -77,8 +76,6 @@ def satisfaction_by_item(
     per item and group; groups with fewer than ``threshold`` answers are hidden,
     with a complementary group when only one would be hidden.
     """
-    import numpy as np
-    import pandas as pd
 
     cb = codebook or load_codebook()
     res = residents(responses)
@@ -99,30 +96,9 @@ def satisfaction_by_item(
     return pd.concat(rows, ignore_index=True)
 
 
-def satisfaction_table(table: "pd.DataFrame", group_labels: dict[str, str] | None = None) -> "pd.DataFrame":
-    """Reader's table of :func:`satisfaction_by_item`: item × group, "3,4 (3,1–3,7)", hidden as "færre enn 5"."""
-    import pandas as pd
-
-    from analysis.numfmt import fmt_num
-    from analysis.privacy import SUPPRESSED_LABEL
-
-    def cell(r) -> str:
-        if r["suppressed"]:
-            return SUPPRESSED_LABEL
-        if pd.isna(r["mean"]):
-            return "–"
-        return f"{fmt_num(r['mean'], 1)} ({fmt_num(r['mean_lower'], 1)}–{fmt_num(r['mean_upper'], 1)})"
-
-    t = table.assign(cell=table.apply(cell, axis=1))
-    wide = t.pivot(index="label", columns="group", values="cell")
-    wide = wide.reindex(index=list(dict.fromkeys(table["label"])), columns=list(dict.fromkeys(table["group"])))
-    wide.columns = [(group_labels or {}).get(c, c) for c in wide.columns]
-    wide.columns.name = None
-    return wide.reset_index().rename(columns={"label": "Tema"})
 
 
 def _weighted_corr(x, y, w) -> float:
-    import numpy as np
 
     ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(w)
     x, y, w = x[ok], y[ok], w[ok]
@@ -136,8 +112,6 @@ def _weighted_corr(x, y, w) -> float:
 
 def stay_indicator(responses: "pd.DataFrame") -> "pd.Series":
     """1 when a resident does not plan to move within five years, 0 for "ja"/"kanskje", missing otherwise."""
-    import numpy as np
-    import pandas as pd
 
     mp = responses["move_plans"]
     out = np.where(mp.eq("no").fillna(False), 1.0, np.where(mp.isin(["yes", "maybe"]).fillna(False), 0.0, np.nan))
@@ -156,8 +130,6 @@ def drivers(
     Items answered by fewer than ``threshold`` are hidden. Sorted by
     importance for overall satisfaction, largest first.
     """
-    import numpy as np
-    import pandas as pd
 
     cb = codebook or load_codebook()
     res = residents(responses)
@@ -187,8 +159,6 @@ def move_intentions(
     Columns ``group, answer, share, lower, upper, n, suppressed`` ("Vet ikke"
     left out of the denominator).
     """
-    import numpy as np
-    import pandas as pd
 
     res = residents(responses)
     res = res.loc[res["move_plans"].notna().to_numpy(dtype=bool)]
@@ -225,8 +195,6 @@ def option_shares(
     ``code, label, share, lower, upper, n, suppressed``; everything is
     hidden when fewer than ``threshold`` answered. Sorted by share.
     """
-    import numpy as np
-    import pandas as pd
 
     cb = codebook or load_codebook()
     q = cb[question]
@@ -252,8 +220,6 @@ def single_shares(
     codebook: Codebook | None = None,
 ) -> "pd.DataFrame":
     """Shares of each answer to a single-choice question in ``frame`` (CI: Wilson on effective n)."""
-    import numpy as np
-    import pandas as pd
 
     cb = codebook or load_codebook()
     q = cb[question]
@@ -279,7 +245,6 @@ def recommendation(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> d
     Returns the mean with CI and the shares of promoters (9–10) and
     detractors (0–6) with CIs, or ``{"suppressed": True}`` under the threshold.
     """
-    import numpy as np
 
     res = residents(responses)
     y = res["recommend"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -303,7 +268,6 @@ def profile_table(
     In-scope respondents only. Returns a nullable-integer frame with totals,
     hidden cells as ``<NA>`` (see :func:`analysis.privacy.suppress_small`).
     """
-    import pandas as pd
 
     cb = codebook or load_codebook()
     r = responses.loc[responses["in_scope"].astype(bool).to_numpy()]
@@ -327,10 +291,7 @@ def text_themes(responses: "pd.DataFrame", columns: Sequence[str] = ("text_best"
     One row per theme: ``theme, label, respondents`` (in-scope respondents
     whose answers mention it), ``share`` (of respondents who wrote anything).
     """
-    import numpy as np
-    import pandas as pd
 
-    from analysis.themes import code_themes, theme_labels
 
     r = responses.loc[responses["in_scope"].astype(bool).to_numpy()]
     text = pd.Series("", index=r.index, dtype=object)
@@ -354,19 +315,10 @@ def text_themes(responses: "pd.DataFrame", columns: Sequence[str] = ("text_best"
 
 def workshop_themes(processed_dir=None) -> tuple["pd.DataFrame | None", str | None]:
     """Share of workshop statements per theme, or ``(None, reason)`` when the workshop data is unavailable."""
-    import pandas as pd
-
-    from analysis.errors import AnalysisError
-
     try:
-        from analysis.workshops import load_statements  # type: ignore[attr-defined]
-
         st = load_statements(processed_dir)
-    except (ImportError, AttributeError):
-        return None, "Verkstedsdataene er ikke tilgjengelige i denne versjonen av pakken."
     except AnalysisError as exc:
         return None, f"Verkstedsdataene er ikke renset ennå ({exc.message})."
-    from analysis.themes import theme_labels
 
     labels = theme_labels()
     n = len(st)
@@ -387,7 +339,6 @@ def theme_comparison(survey: "pd.DataFrame", workshops: "pd.DataFrame | None", *
     (where the survey and the workshops agree). Survey themes mentioned by
     fewer than ``threshold`` respondents have their share hidden.
     """
-    import numpy as np
 
     out = survey[["theme", "label", "respondents", "share"]].rename(columns={"share": "survey_share"})
     out["survey_share"] = out["survey_share"].where(out["respondents"] >= threshold)
@@ -406,74 +357,11 @@ def theme_comparison(survey: "pd.DataFrame", workshops: "pd.DataFrame | None", *
 # ---------------------------------------------------------------- findings as sentences
 
 
-def finding_satisfaction(table: "pd.DataFrame") -> str:
-    """One sentence: the items residents are most and least satisfied with (from ``satisfaction_by_item``)."""
-    from analysis.numfmt import fmt_num
-
-    t = table[(table["item"] != "sat_overall") & ~table["suppressed"]].dropna(subset=["mean"])
-    if t.empty:
-        return "For få svar til å vise tilfredshet per tema."
-    hi = t.nlargest(2, "mean")
-    lo = t.nsmallest(2, "mean")
-    return (f"Innbyggerne er mest fornøyd med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
-            f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyd med "
-            f"{lo.iloc[0]['label'].lower()} ({fmt_num(lo.iloc[0]['mean'], 1)}) og "
-            f"{lo.iloc[1]['label'].lower()} ({fmt_num(lo.iloc[1]['mean'], 1)}), på en skala fra 1 til 5.")
 
 
-def finding_gender_gaps(table: "pd.DataFrame", min_gap: float = 0.3) -> str:
-    """Sentence naming the items where women and men differ most (CIs not overlapping = clear difference)."""
-    from analysis.numfmt import fmt_num
-
-    t = table[~table["suppressed"]].pivot(index="label", columns="group", values=["mean", "mean_lower", "mean_upper"])
-    if ("mean", "female") not in t.columns or ("mean", "male") not in t.columns:
-        return "For få svar til å sammenligne kvinner og menn."
-    gap = (t[("mean", "female")] - t[("mean", "male")]).dropna()
-    big = gap[gap.abs() >= min_gap].sort_values()
-    if big.empty:
-        return "Kvinner og menn svarer omtrent likt på alle temaene (forskjeller under 0,3 poeng)."
-    parts = []
-    for label, g in big.items():
-        clear = (t.loc[label, ("mean_upper", "female")] < t.loc[label, ("mean_lower", "male")]) or (
-            t.loc[label, ("mean_upper", "male")] < t.loc[label, ("mean_lower", "female")])
-        who = "kvinner" if g < 0 else "menn"
-        parts.append(f"{label.lower()} ({who} er {fmt_num(abs(g), 1)} poeng mindre fornøyd"
-                     + ("" if clear else ", men usikkerheten er stor") + ")")
-    return "Størst forskjell mellom kvinner og menn: " + "; ".join(parts) + "."
 
 
-def finding_drivers(table: "pd.DataFrame") -> str:
-    """Sentence: which items go most with overall satisfaction, and which of those score low."""
-    t = table.dropna(subset=["importance_overall"])
-    if t.empty:
-        return "For få svar til å si hva som henger sammen med tilfredshet."
-    top = t.nlargest(3, "importance_overall")
-    low = top[top["satisfaction"] < 3]
-    s = "Tilfredsheten med å bo i Engerdal henger sterkest sammen med " + ", ".join(
-        top["label"].str.lower().tolist()[:-1]) + f" og {top['label'].iloc[-1].lower()}."
-    if not low.empty:
-        s += " Av disse får " + " og ".join(low["label"].str.lower()) + " lav score: her er det mest å hente."
-    return s
 
 
-def finding_move(table: "pd.DataFrame") -> str:
-    """Sentence on residents' plans to move (from ``move_intentions`` without ``by``)."""
-    from analysis.numfmt import fmt_pct
-
-    t = table[(table["group"] == "Alle") & ~table["suppressed"]].set_index("answer")
-    if t.empty or t["share"].isna().all():
-        return "For få svar til å vise flytteplaner."
-    return (f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne 18–40 år planlegger å flytte innen fem år, "
-            f"og {fmt_pct(t.loc['maybe', 'share'])} er usikre (vektede tall).")
 
 
-def finding_options(table: "pd.DataFrame", what: str) -> str:
-    """Sentence naming the three most common options of a multiple-choice question."""
-    from analysis.numfmt import fmt_pct
-
-    t = table[~table["suppressed"]].dropna(subset=["share"])
-    if t.empty:
-        return f"For få utflyttere har svart til å vise {what}."
-    top = t.head(3)
-    names = [f"{r.label.lower()} ({fmt_pct(r.share)})" for r in top.itertuples()]
-    return f"Vanligst blant utflytterne ({what}): " + ", ".join(names[:-1]) + f" og {names[-1]}."

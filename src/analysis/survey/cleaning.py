@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from analysis.privacy import scrub_series
 from analysis.survey.codebook import Codebook, Question, load_codebook, normalise_label
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from analysis.survey.readers import resolve_columns
 
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
 STRAIGHT_LINING_MIN_ITEMS = 8
@@ -61,7 +63,6 @@ def _unique_apply(values, fn: Callable[[str], Any]) -> tuple["np.ndarray", "np.n
     Returns ``(codes, results)``: ``results[codes[i]]`` is ``fn(values[i])``.
     Values that are not text (``None``, NaN) are passed to ``fn`` as ``""``.
     """
-    import numpy as np
 
     arr = np.asarray(values, dtype=object)
     # a dict is about twice as fast as pd.factorize on freshly parsed (not interned) strings
@@ -153,11 +154,7 @@ def parse_export(raw: "pd.DataFrame", codebook: Codebook | None = None, *, file:
     ``source_file``, ``source_row``, ``submission_id`` and one column per
     question (codes; ``None`` for missing), and cell-level ``rejects``.
     """
-    import numpy as np
-    import pandas as pd
 
-    from analysis.privacy import scrub_series
-    from analysis.survey.readers import resolve_columns
 
     cb = codebook or load_codebook()
     file = file or raw.attrs.get("file") or "?"
@@ -252,8 +249,6 @@ def finish(parsed: "pd.DataFrame", codebook: Codebook | None = None) -> tuple["p
     ``age_band``, ``flags``, ``straight_lining``, ``in_scope`` and
     ``respondent_id``, and returns ``(responses, row_rejects)``.
     """
-    import numpy as np
-    import pandas as pd
 
     cb = codebook or load_codebook()
     f = parsed.reset_index(drop=True)

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from analysis.errors import AnalysisError
 
 QUESTION_TYPES = ("single", "multiple", "likert", "scale", "number", "text")
@@ -177,7 +179,6 @@ def _parse(raw: dict, source: str) -> Codebook:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str | None) -> Codebook:
-    import yaml
 
     if path is None:
         text = resources.files("analysis").joinpath(CODEBOOK_FILE).read_text(encoding="utf-8")

@@ -2,16 +2,20 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` whose title states
 the finding (computed from the data), with labelled axes and 95 % CIs as
-error bars. Hidden (suppressed) groups are drawn as the text "færre enn 5".
-Show them with :func:`analysis.reporting.figure` (alt text + reading guide).
+error bars. Hidden (suppressed) groups are drawn as the text "færre enn 5" (the threshold
+actually used, from the ``threshold`` argument).
+Show them with :func:`analysis.report.html.figure` (alt text + reading guide).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from analysis.plotting import FEMALE, MALE, NEUTRAL, PALETTE, new_figure, norwegian_axis, wrap_label
-from analysis.privacy import SUPPRESSED_LABEL
+import numpy as np
+
+from analysis.privacy import MIN_CELL, fewer_than
+from analysis.report.style import FEMALE, MALE, NEUTRAL, PALETTE, new_figure, norwegian_axis, wrap_label
+from analysis.survey.text import MOVE_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -23,13 +27,12 @@ _GROUP_STYLE = {
 }
 
 
-def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None) -> "Figure":
+def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
     """Dot plot of mean satisfaction (1–5) per item with 95 % CIs; one marker per group.
 
     ``table`` is :func:`analysis.survey.analysis.satisfaction_by_item` output
     (with or without ``by``). Items are sorted by their mean (first group).
     """
-    import numpy as np
 
     groups = list(dict.fromkeys(table["group"]))
     first = table[table["group"] == groups[0]].set_index("label")["mean"]
@@ -47,7 +50,7 @@ def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None) -> "F
                     label=name if len(groups) > 1 else None, markersize=7)
         for yi, hidden in zip(y, sub["suppressed"].fillna(False)):
             if hidden:
-                ax.text(1.05, yi, SUPPRESSED_LABEL, va="center", fontsize=9, color=NEUTRAL)
+                ax.text(1.05, yi, fewer_than(threshold), va="center", fontsize=9, color=NEUTRAL)
     ax.set_yticks(range(len(labels)), [wrap_label(lbl, 30) for lbl in labels])
     ax.set_xlim(1, 5)
     ax.set_xticks([1, 2, 3, 4, 5])
@@ -64,13 +67,12 @@ def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None) -> "F
     return fig
 
 
-def drivers_chart(table: "pd.DataFrame", *, title: str | None = None) -> "Figure":
+def drivers_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
     """Importance (correlation with overall satisfaction) against satisfaction, one point per item.
 
     Items in the upper left (important, low satisfaction) are where
     improvement matters most.
     """
-    import numpy as np
 
     t = table.dropna(subset=["satisfaction", "importance_overall"])
     fig, ax = new_figure(9, 6)
@@ -101,9 +103,8 @@ def drivers_chart(table: "pd.DataFrame", *, title: str | None = None) -> "Figure
 
 
 def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = None,
-               title: str | None = None) -> "Figure":
+               title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
     """Stacked 100 % bars: plans to move within five years (ja/kanskje/nei) per group."""
-    from analysis.survey.analysis import MOVE_LABELS
 
     groups = list(dict.fromkeys(table["group"]))
     fig, ax = new_figure(9, 0.6 * len(groups) + 1.8)
@@ -112,7 +113,7 @@ def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = N
     for i, g in enumerate(groups):
         sub = table[table["group"] == g].set_index("answer")
         if sub["suppressed"].any() or sub["share"].isna().all():
-            ax.text(0.01, i, SUPPRESSED_LABEL, va="center", color=NEUTRAL)
+            ax.text(0.01, i, fewer_than(threshold), va="center", color=NEUTRAL)
             continue
         left = 0.0
         for code in MOVE_LABELS:
@@ -137,9 +138,8 @@ def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = N
     return fig
 
 
-def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = None) -> "Figure":
+def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
     """Horizontal bars of shares choosing each option (with 95 % CIs), largest first."""
-    import numpy as np
 
     t = table.reset_index(drop=True)
     fig, ax = new_figure(9, 0.45 * len(t) + 1.8)
@@ -151,7 +151,7 @@ def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = Non
     ax.errorbar(share, y, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=3)
     for yi, hidden in zip(y, t["suppressed"]):
         if hidden:
-            ax.text(0.01, yi, SUPPRESSED_LABEL, va="center", color=NEUTRAL)
+            ax.text(0.01, yi, fewer_than(threshold), va="center", color=NEUTRAL)
     ax.set_yticks(y, [wrap_label(lbl, 32) for lbl in t["label"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -165,9 +165,8 @@ def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = Non
     return fig
 
 
-def themes_chart(table: "pd.DataFrame", *, title: str | None = None) -> "Figure":
+def themes_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
     """Survey free text vs workshop statements: share mentioning each theme (side-by-side bars)."""
-    import numpy as np
 
     t = table.reset_index(drop=True)
     has_ws = t["workshop_share"].notna().any()
@@ -181,7 +180,7 @@ def themes_chart(table: "pd.DataFrame", *, title: str | None = None) -> "Figure"
                 edgecolor="white", label="Verkstedene (andel utsagn)")
     for yi, v in zip(y, t["survey_share"]):
         if v != v:
-            ax.text(0.005, yi, SUPPRESSED_LABEL, va="center", fontsize=8, color=NEUTRAL)
+            ax.text(0.005, yi, fewer_than(threshold), va="center", fontsize=8, color=NEUTRAL)
     ax.set_yticks(y, [wrap_label(lbl, 32) for lbl in t["label"]])
     ax.invert_yaxis()
     norwegian_axis(ax.xaxis, 0, percent=True)

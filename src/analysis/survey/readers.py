@@ -9,15 +9,18 @@ header = 1), ``encoding``/``delimiter`` for CSV, ``sheet`` for xlsx.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
 
 from analysis.errors import AnalysisError
+from analysis.fileio import read_text, sniff_delimiter
 from analysis.survey.codebook import Codebook, normalise_label
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
@@ -42,13 +45,8 @@ def read_csv_export(path: str | Path) -> "pd.DataFrame":
     holds the line where each record starts (a quoted answer may span lines).
     Cells are plain ``str`` in object columns (fast to map to codes).
     """
-    import csv
-    import io
 
-    import numpy as np
-    import pandas as pd
 
-    from analysis.fileio import read_text, sniff_delimiter
 
     text, encoding = read_text(path)
     delimiter = sniff_delimiter(text)
@@ -80,9 +78,6 @@ def read_csv_export(path: str | Path) -> "pd.DataFrame":
 
 def read_xlsx_export(path: str | Path) -> "pd.DataFrame":
     """The first worksheet of an xlsx export as text cells (first non-empty row = header)."""
-    import numpy as np
-    import pandas as pd
-    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

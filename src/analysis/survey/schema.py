@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandera.errors
+import pandera.pandas as pa
+
 from analysis.errors import AnalysisError
 from analysis.survey.codebook import Codebook, load_codebook
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-    import pandera.pandas as pa
 
 
 def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
     """The schema: one column per question with its allowed codes or range, plus the derived columns."""
-    import pandera.pandas as pa
 
     cb = codebook or load_codebook()
     cols: dict[str, pa.Column] = {
@@ -55,7 +56,6 @@ def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
 
 def validate_responses(df: "pd.DataFrame", codebook: Codebook | None = None) -> "pd.DataFrame":
     """Validate ``df`` against :func:`responses_schema`; returns it unchanged or raises ``AnalysisError``."""
-    import pandera.errors
 
     if len(df) == 0:
         return df

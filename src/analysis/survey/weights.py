@@ -17,14 +17,14 @@ Who gets which weight (column ``weight``):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.population.snapshot import read_population
 from analysis.survey.codebook import Codebook, load_codebook
 from analysis.weighting import rake_weights
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 SEX_CODES = ("female", "male")
 
@@ -56,10 +56,9 @@ def population_targets(
     """Population by age band and sex (``age_band, sex, population``) for one region and year.
 
     ``population`` is SSB's long table (``region, year, sex, age, population``)
-    as :func:`analysis.ssb.read_population` returns it. ``year`` defaults to the
+    as :func:`analysis.population.snapshot.read_population` returns it. ``year`` defaults to the
     latest year for the region. Returns ``(targets, year)``.
     """
-    import pandas as pd
 
     cb = codebook or load_codebook()
     pop = population[population["region"].astype(str) == str(region)]
@@ -82,8 +81,7 @@ def population_targets(
 def read_population_targets(
     region: str = "3425", year: int | None = None, ssb_dir=None, codebook: Codebook | None = None
 ) -> tuple["pd.DataFrame", int]:
-    """:func:`population_targets` from the SSB data layer (``analysis.ssb.read_population``)."""
-    from analysis.ssb import read_population
+    """:func:`population_targets` from the SSB data layer (``analysis.population.snapshot.read_population``)."""
 
     return population_targets(read_population(ssb_dir, regions=[str(region)]), region, year, codebook)
 
@@ -104,7 +102,6 @@ def collapse_empty_bands(
     >>> list(b), t.to_dict(), m
     (['18–29', '30–34'], {'18–29': 30, '30–34': 30}, ['18–29'])
     """
-    import pandas as pd
 
     labels = list(targets.index)
     groups = [[lab] for lab in labels]
@@ -137,8 +134,6 @@ def weight_responses(
 
     Raises ``AnalysisError`` when an age band has no resident respondents.
     """
-    import numpy as np
-    import pandas as pd
 
     r = responses.copy()
     eligible = (

@@ -1,55 +1,11 @@
-"""Workshop and village-meeting data (issue 3): readers, cleaning, template, validation.
+"""Workshop and village-meeting notes: read them as typed, clean them, validate them.
 
-Public entry points (heavy libraries are imported on first use):
-
-* :func:`run_clean` — ``analysis clean`` for workshop notes;
-* :func:`load_statements` — the cleaned ``statements`` table;
-* :func:`load_manifest` — lineage of the last clean run;
-* :func:`write_template` / :func:`read_template` — the input workbook.
+* :mod:`~analysis.workshops.readers` — files → grids → input records (layout detected);
+* :mod:`~analysis.workshops.mappings` — canonical groups, goals, kinds, scale words, column headers;
+* :mod:`~analysis.workshops.cleaning` — input records → the ``statements`` table and rejects;
+* :mod:`~analysis.workshops.schema` — pandera schemas of the processed tables;
+* :mod:`~analysis.workshops.pipeline` — ``analysis clean`` for notes, and the loaders
+  :func:`~analysis.workshops.pipeline.load_statements` / :func:`~analysis.workshops.pipeline.load_manifest`;
+* :mod:`~analysis.workshops.template` — the input workbook (``analysis template workshop``);
+* :mod:`~analysis.workshops.commands` — the ``template`` command.
 """
-
-from __future__ import annotations
-
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-__all__ = ["run_clean", "load_statements", "load_manifest", "write_template", "read_template"]
-
-
-def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None] = print) -> bool:
-    """Clean ``data_dir/raw/workshops`` (and ``grendemoter``) into ``processed_dir``; False if a file was unreadable."""
-    from analysis.workshops.pipeline import run_clean as _run
-
-    return _run(data_dir, processed_dir, log)
-
-
-def load_statements(processed_dir: Path | None = None) -> "pd.DataFrame":
-    """The cleaned statements table; AnalysisError ("run `analysis clean`") when missing."""
-    from analysis.workshops.pipeline import load_statements as _load
-
-    return _load(processed_dir)
-
-
-def load_manifest(processed_dir: Path | None = None) -> dict:
-    """The manifest of the last workshop clean run."""
-    from analysis.workshops.pipeline import load_manifest as _load
-
-    return _load(processed_dir)
-
-
-def write_template(path: Path, statements: "pd.DataFrame | None" = None) -> Path:
-    """Write the workshop input workbook (optionally pre-filled with ``statements``)."""
-    from analysis.workshops.template import write_template as _write
-
-    return _write(path, statements)
-
-
-def read_template(path: Path) -> "pd.DataFrame":
-    """Read a filled template into a cleaned statements table."""
-    from analysis.workshops.template import read_template as _read
-
-    return _read(path)

@@ -1,4 +1,4 @@
-"""Turn input records into the tidy ``statements`` table (DESIGN §4).
+"""Turn input records into the tidy ``statements`` table (docs/data-model.md).
 
 One verb per function:
 
@@ -21,10 +21,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import ftfy
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
-from analysis.workshops import vocab
+from analysis import vocab
+from analysis.themes import code_themes
 from analysis.workshops.mappings import Mappings, load_mappings
 
 #: rapidfuzz ``fuzz.ratio`` on folded text at or above which two statements are one.
@@ -70,8 +73,6 @@ def normalise_text(text: str) -> str:
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
         text = _SPACE_LIKE.sub(" ", text).strip()
         if _MOJIBAKE.search(text):
-            import ftfy
-
             text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
             text = _SPACE_LIKE.sub(" ", text).strip()
         text = _BULLETS.sub("", text).strip()
@@ -152,18 +153,6 @@ class CleanResult:
 def _neutralise(value: str) -> str:
     """Keep spreadsheet programs from running a value as a formula when the rejects file is opened."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def records_frame(records: list[dict]) -> pd.DataFrame:
-    """Input records (dicts from :mod:`readers`) as a frame of text columns."""
-    from analysis.workshops.readers import RECORD_FIELDS
-
-    cols = ["file", "sheet", "row", "_col", "_origin", *RECORD_FIELDS]
-    frame = pd.DataFrame.from_records(records, columns=cols)
-    for c in ("file", "sheet", "_col", *RECORD_FIELDS):
-        frame[c] = frame[c].fillna("").astype(object)
-    frame["row"] = frame["row"].astype("int64")
-    return frame
 
 
 def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> CleanResult:
@@ -297,7 +286,6 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
 # ----------------------------------------------------------------------------- near-duplicates
 
 def _pairs_in_block(texts: list[str]) -> list[tuple[int, int]]:
-    from rapidfuzz import fuzz, process
 
     n = len(texts)
     if n < 2:
@@ -405,7 +393,6 @@ def merge_near_duplicates(clean: pd.DataFrame) -> pd.DataFrame:
 
 def finish_statements(df: pd.DataFrame) -> pd.DataFrame:
     """Types, themes, source, sort order and column order of the statements table."""
-    from analysis.themes import code_themes
 
     out = pd.DataFrame(index=range(len(df)))
     df = df.reset_index(drop=True)

@@ -27,8 +27,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
+from analysis import vocab
 from analysis.errors import AnalysisError
-from analysis.workshops import vocab
 
 PACKAGE_MAPPINGS = Path(__file__).resolve().parent.parent / "data" / "workshop_mappings.yaml"
 #: name of the optional project-level file, looked for in ``data/raw/workshops/``
@@ -194,7 +196,6 @@ def _base() -> Mappings:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Mappings:
-    import yaml
 
     m = _base()
     for p in paths:

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from analysis import paths
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
 from analysis.workshops.cleaning import CleanResult, clean_records
 from analysis.workshops.mappings import PROJECT_MAPPINGS_NAME, load_mappings
 from analysis.workshops.readers import FileResult, list_raw_files, read_file, tables_frame
+from analysis.workshops.schema import rejects_schema, statements_schema
 
 STATEMENTS_FILE = "statements.parquet"
 REJECTS_FILE = "statements_rejects.csv"
@@ -131,10 +135,7 @@ def manifest(run: CleanRun) -> dict:
 
 def write_outputs(run: CleanRun, processed_dir: Path) -> None:
     """Validate and write the four outputs atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from analysis.workshops.schema import rejects_schema, statements_schema
 
     res = run.result
     if res.rows_in != res.rows_clean + res.rows_rejected + res.rows_merged:  # pragma: no cover (a bug)
@@ -178,7 +179,6 @@ def load_statements(processed_dir: Path | None = None) -> pd.DataFrame:
 
     Raises AnalysisError telling the user to run ``analysis clean`` when it is missing.
     """
-    from analysis import paths
 
     folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
     path = folder / STATEMENTS_FILE
@@ -189,7 +189,6 @@ def load_statements(processed_dir: Path | None = None) -> pd.DataFrame:
 
 def load_manifest(processed_dir: Path | None = None) -> dict:
     """The manifest of the last clean run (e.g. to tell whether the data are illustrative)."""
-    from analysis import paths
 
     folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
     path = folder / MANIFEST_FILE

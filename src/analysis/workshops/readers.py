@@ -24,8 +24,14 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 
 from analysis.errors import AnalysisError
 from analysis.fileio import decode_bytes, sniff_delimiter
@@ -121,12 +127,8 @@ def read_xlsx_grids(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]
     Formulas are read as their formula text (``=HYPERLINK(...)``) so cleaning
     can reject them instead of passing a computed value on silently.
     """
-    import zipfile
 
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    from openpyxl.utils.cell import range_boundaries
 
     try:
         wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
@@ -442,11 +444,18 @@ def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
     return result
 
 
+def records_frame(records: list[dict]) -> pd.DataFrame:
+    """Input records (dicts as :class:`Table` makes them) as a frame of text columns."""
+    cols = ["file", "sheet", "row", "_col", "_origin", *RECORD_FIELDS]
+    frame = pd.DataFrame.from_records(records, columns=cols)
+    for c in ("file", "sheet", "_col", *RECORD_FIELDS):
+        frame[c] = frame[c].fillna("").astype(object)
+    frame["row"] = frame["row"].astype("int64")
+    return frame
+
+
 def tables_frame(tables: list[Table]):
     """All input records of ``tables`` as one frame for :func:`analysis.workshops.cleaning.clean_records`."""
-    import pandas as pd
-
-    from analysis.workshops.cleaning import records_frame
 
     if not tables:
         return records_frame([])

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pandera.pandas as pa
 
-from analysis.workshops import vocab
+from analysis import vocab
+from analysis.themes import theme_labels
 from analysis.workshops.cleaning import REJECT_COLUMNS
 
 _ID = r"^w[0-9a-f]{16}$"
 
 
 def _ids_ok(values) -> bool:
-    import re
 
     return all(isinstance(t, tuple) and all(re.fullmatch(_ID, i) for i in t) for t in values)
 
 
 def statements_schema() -> pa.DataFrameSchema:
     """The ``statements`` table as :func:`analysis.workshops.load_statements` returns it."""
-    from analysis.themes import theme_labels
 
     themes = set(theme_labels())
     scale = [pa.Check.in_range(1, 5)]

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from analysis import vocab
+from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path
-from analysis.workshops import vocab
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from analysis.workshops.cleaning import clean_records
+from analysis.workshops.mappings import load_mappings
+from analysis.workshops.readers import read_file, tables_frame
 
 INPUT_SHEET = "Innspill"
 HEADERS = ["Gruppe", "Dato", "Mål", "Delmål", "Type", "Tekst", "Styrke (1–5)", "Påvirkbar (1–5)", "Stemmer"]
@@ -67,10 +73,6 @@ def write_template(path: str | Path, statements: "pd.DataFrame | None" = None) -
     ``statements`` uses the canonical ids of the statements table; they are
     written as the Norwegian labels the drop-downs offer. Returns the path.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     path = Path(path)
     wb = Workbook()
@@ -149,7 +151,6 @@ def write_template(path: str | Path, statements: "pd.DataFrame | None" = None) -
 
 
 def _isna(v) -> bool:
-    import pandas as pd
 
     try:
         return v is None or bool(pd.isna(v))
@@ -163,10 +164,6 @@ def read_template(path: str | Path) -> "pd.DataFrame":
     Raises AnalysisError when the file cannot be read; rows that cannot be
     cleaned are left out (use ``analysis clean`` to see them in the rejects file).
     """
-    from analysis.errors import AnalysisError
-    from analysis.workshops.cleaning import clean_records
-    from analysis.workshops.mappings import load_mappings
-    from analysis.workshops.readers import read_file, tables_frame
 
     path = Path(path)
     m = load_mappings()

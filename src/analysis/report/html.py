@@ -6,24 +6,28 @@ come from data — statements, survey answers, group names — is HTML-escaped
 here, so a ``<script>`` typed into a workshop note stays inert text. Only
 ``markdown()`` renders trusted text written by the notebook author.
 
-Readers see Norwegian; numbers are formatted by :mod:`analysis.numfmt`.
+Readers see Norwegian; numbers are formatted by :mod:`analysis.numfmt`, charts are styled by
+:mod:`analysis.report.style`.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+from IPython.display import HTML, Markdown
+
 from analysis.numfmt import MISSING, fmt_num
+from analysis.report.style import figure_png
+from analysis.report.template import ILLUSTRATIVE_CLASS
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-    from IPython.display import HTML
     from matplotlib.figure import Figure
 
-ILLUSTRATIVE_CLASS = "illustrative-notice"
 ILLUSTRATIVE_TEXT = (
     "Merk: {what} i denne rapporten er illustrative eksempeldata, laget for å vise hvordan "
     "analysen fungerer. De er ikke kommunens egne notater eller svar."
@@ -42,7 +46,6 @@ def esc(text: Any) -> str:
 
 
 def _html(markup: str) -> "HTML":
-    from IPython.display import HTML
 
     return HTML(markup)
 
@@ -62,7 +65,6 @@ def heading(text: str, level: int = 2) -> "HTML":
 
 def markdown(text: str) -> Any:
     """Render trusted Markdown written by the notebook author (never data)."""
-    from IPython.display import Markdown
 
     return Markdown(text)
 
@@ -116,7 +118,6 @@ def key_figures(figures: Mapping[str, str]) -> "HTML":
 
 
 def _format_cell(value: Any, decimals: int) -> str:
-    import numbers
 
     if isinstance(value, bool):
         return "ja" if value else "nei"
@@ -127,7 +128,6 @@ def _format_cell(value: Any, decimals: int) -> str:
     if value is None:
         return MISSING
     try:
-        import pandas as pd
 
         if pd.isna(value):
             return MISSING
@@ -179,8 +179,6 @@ def figure(fig: "Figure", alt: str, *, caption: str | None = None, guide: str | 
     readers); ``guide`` is the two-sentence "how to read this" text shown
     under the chart. The figure is rendered deterministically and released.
     """
-    from analysis.plotting import figure_png
-
     if not alt or not alt.strip():
         raise ValueError("every figure needs alt text")
     png = base64.b64encode(figure_png(fig)).decode("ascii")

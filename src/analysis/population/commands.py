@@ -32,18 +32,19 @@ def register_commands(subparsers) -> None:
 
 
 def _fetch_ssb(args: argparse.Namespace) -> int:
-    from analysis import paths, ssb
+    from analysis import paths
     from analysis.errors import AnalysisError
+    from analysis.population import fetch
 
     out = args.out or paths.ssb_dir()
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else list(ssb.TABLES)
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else list(fetch.TABLES)
     ids = {}
     for item in args.table:
         key, sep, value = item.partition("=")
         if not sep or not value.strip():
             raise AnalysisError(f"--table needs KEY=ID, e.g. fertility=04232 (got {item!r})")
         ids[key.strip()] = value.strip()
-    ssb.fetch_snapshot(out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids,
+    fetch.fetch_snapshot(out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids,
                        region_changes=args.region_changes)
     return 0

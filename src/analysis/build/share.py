@@ -15,7 +15,9 @@ import zipfile
 from pathlib import Path
 
 from analysis import paths
-from analysis.catalogue import load_catalogue
+from analysis.build.catalogue import load_catalogue
+from analysis.build.index import render_index
+from analysis.build.manifest import read_manifest
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text
 
@@ -28,7 +30,6 @@ def make_share_bundle(zip_path: Path | None = None, catalogue: Path | None = Non
 
     Raises :class:`AnalysisError` when no shareable report has been built.
     """
-    from analysis.pipeline import read_manifest, render_index
 
     reports = paths.reports_dir()
     cat = load_catalogue(catalogue)

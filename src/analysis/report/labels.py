@@ -1,7 +1,7 @@
 """Norwegian display names for groups, goals and statement kinds.
 
 One place for the words readers see, so every report names a group or a goal
-the same way. Ids are the ones in the ``statements`` table (DESIGN §4).
+the same way. Ids are the ones in the ``statements`` table (docs/data-model.md).
 
 >>> group_label("ungdomsradet")
 'Ungdomsrådet'
@@ -13,9 +13,11 @@ the same way. Ids are the ones in the ``statements`` table (DESIGN §4).
 
 from __future__ import annotations
 
-# The canonical ids and their labels live in one place, the workshop vocabulary (the same words
-# the template's drop-downs offer); this module re-exports them for reports.
-from analysis.workshops.vocab import GOAL_LABELS, GOALS, GROUP_LABELS, VILLAGE_PREFIX, VILLAGES
+import pandas as pd
+
+# The canonical ids and their labels live in one place, the shared vocabulary (the same words
+# the template's drop-downs offer); this module adds what reports need on top of them.
+from analysis.vocab import GOAL_LABELS, GROUP_LABELS, VILLAGE_PREFIX, VILLAGES
 
 #: Workshop groups, in the order the workshops were held.
 WORKSHOP_GROUPS: dict[str, str] = {k: v for k, v in GROUP_LABELS.items() if not k.startswith(VILLAGE_PREFIX)}
@@ -60,7 +62,6 @@ def goal_label(goal: object) -> str:
     if goal is None:
         return NO_GOAL_LABEL
     try:
-        import pandas as pd
 
         if pd.isna(goal):
             return NO_GOAL_LABEL

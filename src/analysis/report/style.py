@@ -2,17 +2,22 @@
 
 Charts are made with matplotlib's object API (``new_figure``), never through
 ``pyplot``, so a notebook shows a chart only when it calls
-``analysis.reporting.figure`` with alt text. Colours come from the Okabe–Ito
+``analysis.report.html.figure`` with alt text. Colours come from the Okabe–Ito
 palette, which survives the common forms of colour-blindness; charts also
 differ by hatch/marker or lightness so they survive greyscale printing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+import textwrap
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+import matplotlib
+from cycler import cycler
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from analysis.numfmt import fmt_num
 
 # Okabe & Ito (2008), colour-blind safe.
 OKABE_ITO = {
@@ -44,10 +49,8 @@ def apply_style() -> None:
     global _STYLE_APPLIED
     if _STYLE_APPLIED:
         return
-    import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from cycler import cycler
 
     matplotlib.rcParams.update(
         {
@@ -78,7 +81,6 @@ def apply_style() -> None:
 def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple["Figure", object]:
     """Return ``(fig, axes)`` made without pyplot, styled, with constrained layout."""
     apply_style()
-    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(**subplots_kw)
@@ -87,9 +89,7 @@ def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple[
 
 def norwegian_axis(axis, decimals: int = 0, percent: bool = False) -> None:
     """Format an axis' tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``)."""
-    from matplotlib.ticker import FuncFormatter
 
-    from analysis.numfmt import fmt_num
 
     if percent:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{fmt_num(v * 100, decimals)} %"))
@@ -103,7 +103,6 @@ def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
     >>> wrap_label("Mangel på utleieboliger for unge voksne som vil flytte hjem", 25)
     'Mangel på utleieboliger\\nfor unge voksne som vil\\nflytte hjem'
     """
-    import textwrap
 
     lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
     if len(lines) > max_lines:
@@ -114,7 +113,6 @@ def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
 
 def figure_png(fig: "Figure") -> bytes:
     """Render a figure to PNG bytes, deterministically (no timestamp or software metadata)."""
-    import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})

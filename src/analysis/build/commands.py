@@ -60,14 +60,15 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     apply_dir_options(args)
-    from analysis.pipeline import BuildOptions, build
+    from analysis.build.pipeline import BuildOptions, build
 
     if args.jobs is not None and args.jobs < 1:
         from analysis.errors import AnalysisError
 
         raise AnalysisError("--jobs must be at least 1")
     summary = build(
-        BuildOptions(only=args.only, jobs=args.jobs, force=args.force, catalogue=args.catalogue, timeout=args.timeout)
+        BuildOptions(only=args.only, jobs=args.jobs, force=args.force, catalogue=args.catalogue, timeout=args.timeout),
+        _run_stale,
     )
     from analysis import paths
 
@@ -79,11 +80,19 @@ def _build(args: argparse.Namespace) -> int:
             print(f"  - {r.id}: {r.error}  (see {paths.reports_dir() / (r.html or '')})", file=sys.stderr)
         print(f"Details in {paths.reports_dir() / 'build.log'}", file=sys.stderr)
     if args.share is not None:
-        from analysis.share import make_share_bundle
+        from analysis.build.share import make_share_bundle
 
         bundle = make_share_bundle(zip_path=Path(args.share) if args.share else None, catalogue=args.catalogue)
         print(f"Shareable bundle: {bundle}")
     return summary.exit_code
+
+
+def _run_stale(*args, **kwargs):
+    """The build's runner, imported only when some report must be built (papermill and nbconvert
+    take half a second to import; a rebuild with nothing to do never needs them)."""
+    from analysis.build.execute import run_stale
+
+    return run_stale(*args, **kwargs)
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -93,11 +102,11 @@ def _clean(args: argparse.Namespace) -> int:
     ok = True
     data_dir, processed_dir = paths.data_dir(), paths.processed_dir()
     if args.only in (None, "workshops"):
-        from analysis.workshops import run_clean as clean_workshops
+        from analysis.workshops.pipeline import run_clean as clean_workshops
 
         ok &= bool(clean_workshops(data_dir, processed_dir, print))
     if args.only in (None, "survey"):
-        from analysis.survey import run_clean as clean_survey
+        from analysis.survey.pipeline import run_clean as clean_survey
 
         ok &= bool(clean_survey(data_dir, processed_dir, print))
     if not ok:
@@ -108,8 +117,8 @@ def _clean(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     apply_dir_options(args)
     from analysis import paths
-    from analysis.catalogue import load_catalogue
-    from analysis.pipeline import read_manifest
+    from analysis.build.catalogue import load_catalogue
+    from analysis.build.manifest import read_manifest
 
     cat = load_catalogue(args.catalogue)
     manifest = read_manifest(paths.reports_dir())
@@ -122,7 +131,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _share(args: argparse.Namespace) -> int:
     apply_dir_options(args)
-    from analysis.share import make_share_bundle
+    from analysis.build.share import make_share_bundle
 
     print(f"Shareable bundle: {make_share_bundle(zip_path=args.zip, catalogue=args.catalogue)}")
     return 0

@@ -1,6 +1,6 @@
 """Population indicators for the council's goals, for any municipality in an SSB snapshot.
 
-All functions take the long population table of :func:`analysis.ssb.read_population`
+All functions take the long population table of :func:`analysis.population.snapshot.read_population`
 (``region, year, sex, age, population``; 1 January; age 105 = 105+) and a
 region code, and return new frames (inputs are never mutated):
 
@@ -14,19 +14,18 @@ region code, and return new frames (inputs are never mutated):
 * :func:`index_series` – population index (base year = 100) for several regions.
 
 The ``plot_*`` functions return matplotlib figures in the project style
-(:mod:`analysis.plotting`), with Norwegian titles and labels.
+(:mod:`analysis.report.style`), with Norwegian titles and labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-    from matplotlib.figure import Figure
+import numpy as np
+import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.population.text import band_label
 
 #: Default comparison regions for the Innlandet pilot (code -> role). Engerdal is 3425.
 PILOTS = {"3425": "Engerdal", "3424": "Rendalen", "3417": "Grue", "3449": "Sør-Aurdal"}
@@ -88,9 +87,6 @@ def _band_sum(sub: "pd.DataFrame", lo: int, hi: int | None, sex: str | None = No
     return sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)
 
 
-def band_label(lo: int, hi: int | None) -> str:
-    """``(20, 39)`` → ``"20–39 år"``; ``(67, None)`` → ``"67 år og eldre"``."""
-    return f"{lo} år og eldre" if hi is None else f"{lo}–{hi} år"
 
 
 def women_per_100_men(pop: "pd.DataFrame", region: str, ages: tuple[int, int] = (20, 39)) -> "pd.Series":
@@ -107,7 +103,6 @@ def age_bands(
     pop: "pd.DataFrame", region: str, bands: Sequence[tuple[int, int | None]] = YOUNG_BANDS
 ) -> "pd.DataFrame":
     """Persons per year in each age band (``hi=None`` means "and older"); columns are band labels."""
-    import pandas as pd
 
     sub = _region(pop, region)
     return pd.DataFrame({band_label(lo, hi): _band_sum(sub, lo, hi) for lo, hi in bands})
@@ -121,8 +116,6 @@ def median_age(pop: "pd.DataFrame", region: str) -> "pd.Series":
     >>> float(median_age(p, "1").iloc[0])
     11.0
     """
-    import numpy as np
-    import pandas as pd
 
     wide = _region(pop, region).groupby(["year", "age"])["population"].sum().unstack("age", fill_value=0)
     ages = wide.columns.to_numpy(dtype=float)
@@ -177,8 +170,6 @@ def pyramid(pop: "pd.DataFrame", region: str, year: int, band_width: int = 5, to
     Bands are ``band_width`` years wide, the last one ``top``+ (small
     municipalities are too noisy for single years).
     """
-    import numpy as np
-    import pandas as pd
 
     sub = _region(pop, region)
     sub = sub[sub["year"] == int(year)]
@@ -219,152 +210,21 @@ def index_series(pop: "pd.DataFrame", regions: Iterable[str], base_year: int | N
 # --------------------------------------------------------------------------- figures
 
 
-def plot_totals(tot: "pd.DataFrame", name: str, target: float | None = None,
-                target_year: int | None = None) -> "Figure":
-    """Line chart of total population with women and men, optionally marking a target."""
-    from analysis import plotting
-
-    fig, (ax1, ax2) = plotting.new_figure(9, 6.5, nrows=2, sharex=True, height_ratios=[3, 2])
-    ax1.plot(tot["year"], tot["total"], color=plotting.OKABE_ITO["black"], marker="o", ms=3, label="I alt")
-    if target is not None:
-        ax1.axhline(target, color=plotting.HIGHLIGHT, linestyle="--", linewidth=1.5,
-                    label=f"Mål: {plotting_fmt(target)}" + (f" i {target_year}" if target_year else ""))
-    first, last = tot.iloc[0], tot.iloc[-1]
-    for row in (first, last):
-        ax1.annotate(plotting_fmt(row["total"]), (row["year"], row["total"]), textcoords="offset points",
-                     xytext=(0, 8), ha="center", fontsize=10)
-    change = int(last["total"] - first["total"])
-    direction = "falt" if change < 0 else "økt"
-    ax1.set_title(wrap_title(f"{name}: folketallet har {direction} fra {plotting_fmt(first['total'])} "
-                  f"({int(first['year'])}) til {plotting_fmt(last['total'])} ({int(last['year'])})"))
-    ax1.set_ylabel("Innbyggere 1. januar")
-    plotting.norwegian_axis(ax1.yaxis)
-    ax1.legend(loc="best")
-    ax2.plot(tot["year"], tot["female"], color=plotting.FEMALE, marker="s", ms=3, label="Kvinner")
-    ax2.plot(tot["year"], tot["male"], color=plotting.MALE, marker="^", ms=3, linestyle="--", label="Menn")
-    ax2.set_ylabel("Innbyggere")
-    ax2.set_xlabel("År (1. januar)")
-    plotting.norwegian_axis(ax2.yaxis)
-    ax2.legend(loc="best")
-    return fig
 
 
-def wrap_title(text: str, width: int = 72) -> str:
-    """Wrap a long chart title over at most two lines."""
-    from analysis.plotting import wrap_label
-
-    return wrap_label(text, width=width, max_lines=2)
 
 
-def plotting_fmt(x: float) -> str:
-    from analysis.numfmt import fmt_int
-
-    return fmt_int(x)
 
 
-def plot_index(index: "pd.DataFrame", labels: Mapping[str, str], focus: str, title: str) -> "Figure":
-    """Index lines (base year = 100); the focus region bold and black, others thinner."""
-    from analysis import plotting
-
-    fig, ax = plotting.new_figure(9, 5.5)
-    styles = ["-", "--", ":", "-."]
-    colours = [c for c in plotting.PALETTE if c != plotting.OKABE_ITO["black"]]
-    others = [c for c in index.columns if c != focus]
-    k = 0
-    for col in others:
-        if col == "0":  # Norway: grey, solid
-            kw = {"color": plotting.NEUTRAL, "linestyle": "-", "linewidth": 2.2}
-        elif len(col) == 2:  # a county: grey, dashed
-            kw = {"color": plotting.NEUTRAL, "linestyle": "--", "linewidth": 2.2}
-        else:
-            kw = {"color": colours[k % len(colours)], "linestyle": styles[k % len(styles)], "linewidth": 1.3}
-            k += 1
-        ax.plot(index.index, index[col], label=labels.get(col, col), **kw)
-    if focus in index.columns:
-        ax.plot(index.index, index[focus], color=plotting.OKABE_ITO["black"], linewidth=3,
-                label=labels.get(focus, focus), marker="o", ms=3)
-    ax.axhline(100, color=plotting.NEUTRAL, linewidth=0.8)
-    ax.set_title(wrap_title(title))
-    ax.set_ylabel(f"Indeks ({int(index.index.min())} = 100)")
-    ax.set_xlabel("År (1. januar)")
-    plotting.norwegian_axis(ax.yaxis)
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9)
-    return fig
 
 
-def plot_pyramid(now: "pd.DataFrame", before: "pd.DataFrame", year_now: int, year_before: int, title: str) -> "Figure":
-    """Age pyramid: bars for ``now`` (women right, men left), outline for ``before``."""
-    import numpy as np
-
-    from analysis import plotting
-
-    fig, ax = plotting.new_figure(9, 6.5)
-    y = np.arange(len(now))
-    ax.barh(y, -now["male"], color=plotting.MALE, alpha=0.85, label=f"Menn {year_now}")
-    ax.barh(y, now["female"], color=plotting.FEMALE, alpha=0.85, label=f"Kvinner {year_now}")
-    ax.step(-before["male"].to_numpy(), y, where="mid", color="black", linewidth=1.5, linestyle="--",
-            label=f"{year_before} (strek)")
-    ax.step(before["female"].to_numpy(), y, where="mid", color="black", linewidth=1.5, linestyle="--")
-    ax.set_yticks(y, now["age_band"])
-    lim = max(now[["female", "male"]].to_numpy().max(), before[["female", "male"]].to_numpy().max()) * 1.1
-    ax.set_xlim(-lim, lim)
-    from matplotlib.ticker import FuncFormatter
-
-    from analysis.numfmt import fmt_int
-
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Personer (menn til venstre, kvinner til høyre)")
-    ax.set_ylabel("Alder")
-    ax.set_title(wrap_title(title))
-    ax.legend(loc="upper right", fontsize=9)
-    return fig
 
 
-def plot_lines(frame: "pd.DataFrame", columns: Mapping[str, str], title: str, ylabel: str,
-               reference: float | None = None, reference_label: str | None = None, decimals: int = 0) -> "Figure":
-    """Simple line chart of several columns of ``frame`` (indexed by year); ``columns`` maps column → label."""
-    from analysis import plotting
-
-    fig, ax = plotting.new_figure(9, 4.8)
-    markers = ["o", "s", "^", "D"]
-    styles = ["-", "--", ":", "-."]
-    for i, (col, label) in enumerate(columns.items()):
-        ax.plot(frame.index, frame[col], marker=markers[i % 4], ms=3, linestyle=styles[i % 4],
-                color=plotting.PALETTE[i % len(plotting.PALETTE)], label=label)
-    if reference is not None:
-        ax.axhline(reference, color=plotting.NEUTRAL, linestyle="--", linewidth=1, label=reference_label)
-    ax.set_title(wrap_title(title))
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("År (1. januar)")
-    if decimals == 0:
-        from matplotlib.ticker import MaxNLocator
-
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    plotting.norwegian_axis(ax.yaxis, decimals=decimals)
-    ax.legend(loc="best")
-    return fig
 
 
-def change_sentence(tot: "pd.DataFrame", name: str) -> str:
-    """A Norwegian sentence on the change in total population, first year → last year and the last 10 years."""
-    from analysis.numfmt import fmt_int, fmt_pct
-
-    t = tot.set_index("year")["total"]
-    first, last = int(t.index.min()), int(t.index.max())
-    parts = [f"{name} hadde {fmt_int(t[last])} innbyggere 1. januar {last}, mot {fmt_int(t[first])} i {first} "
-             f"({fmt_int(t[last] - t[first], signed=True)}, {fmt_pct((t[last] - t[first]) / t[first])})."]
-    ten = last - 10
-    if ten in t.index and ten != first:
-        parts.append(f"De siste ti årene er endringen {fmt_int(t[last] - t[ten], signed=True)} personer.")
-    lo_year = int(t.idxmin())
-    if lo_year not in (first, last):
-        parts.append(f"Det laveste folketallet var {fmt_int(t[lo_year])} i {lo_year}.")
-    return " ".join(parts)
 
 
 def frame_from_series(series: Mapping[str, "pd.Series"]) -> "pd.DataFrame":
     """Columns from a mapping of region code → yearly series (years as index, sorted)."""
-    import pandas as pd
 
     return pd.DataFrame(dict(series)).sort_index()

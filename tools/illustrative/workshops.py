@@ -21,7 +21,7 @@ import io
 import random
 from pathlib import Path
 
-from analysis.workshops import vocab
+from analysis import vocab
 
 NOTICE = (
     "# Illustrative data\n\n"

@@ -1,4 +1,4 @@
-"""Canonical ids for the ``statements`` table (DESIGN §2 and §4) and their Norwegian labels.
+"""Canonical ids for the ``statements`` table (docs/data-model.md) and their Norwegian labels.
 
 Kept small and import-free so the command line can use it without pandas.
 """

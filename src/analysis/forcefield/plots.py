@@ -1,9 +1,9 @@
 """Charts for the force-field reports (issue 4).
 
 Every function takes the output of an :mod:`analysis.forcefield` metric and
-returns a matplotlib ``Figure`` made with :func:`analysis.plotting.new_figure`
+returns a matplotlib ``Figure`` made with :func:`analysis.report.style.new_figure`
 (never pyplot). Titles are passed in by the caller (they state the finding);
-labels are Norwegian and wrapped with :func:`analysis.plotting.wrap_label`.
+labels are Norwegian and wrapped with :func:`analysis.report.style.wrap_label`.
 Driving forces are blue (``DRIVING``), restraining forces vermillion and
 hatched (``RESTRAINING``), so the charts also read in greyscale. Unscored
 forces are drawn as a short hatched outline labelled "ikke vurdert" — never as
@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.forcefield import SCALE_MAX, theme_label
-from analysis.labels import GOALS, goal_label, group_label
+from analysis.forcefield.metrics import SCALE_MAX
+from analysis.forcefield.text import theme_label
 from analysis.numfmt import fmt_num
-from analysis.plotting import DRIVING, HIGHLIGHT, OKABE_ITO, RESTRAINING, new_figure, wrap_label
+from analysis.report.labels import goal_label, group_label
+from analysis.report.style import DRIVING, HIGHLIGHT, OKABE_ITO, RESTRAINING, new_figure, wrap_label
+from analysis.vocab import GOALS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -341,42 +343,3 @@ def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None
     ax.legend(loc="lower right")
     _title(fig, title)
     return fig
-
-
-# --------------------------------------------------------------------------- reading guides (two sentences each)
-
-LEWIN_GUIDE = (
-    "Blå søyler til venstre er drivkrefter som trekker mot målet, oransje skraverte søyler til høyre er motkrefter "
-    "som holder igjen; jo lengre søyle, jo sterkere vurderte gruppen kraften (1–5). Korte stiplede rammer merket "
-    "«ikke vurdert» er krefter gruppen nevnte uten å gi dem styrke – de teller ikke som null."
-)
-NET_GUIDE = (
-    "Søylene viser nettokraften for hvert mål delt på samlet styrke, fra −1 (bare motkrefter) til +1 (bare "
-    "drivkrefter). Tallet ved søylen er nettokraften, summen av drivkreftenes styrke minus summen av motkreftenes."
-)
-THEMES_GUIDE = (
-    "Hver søyle viser hvor mange av gruppens krefter og motkrefter som handler om temaet, blått som drivkraft og "
-    "oransje som motkraft. Et tema med mest oransje er noe gruppen først og fremst ser som et hinder."
-)
-MATRIX_GUIDE = (
-    "Hvert punkt viser tiltak (grønne firkanter) eller krefter med samme viktighet (loddrett) og samme vurdering av "
-    "hvor mye kommunen selv kan påvirke dem (vannrett); større punkt betyr flere, og for tiltak er viktigheten "
-    "styrken til motkreftene tiltaket svarer på. Det som ligger øverst til høyre er viktig og innenfor kommunens "
-    "rekkevidde, og er derfor gode kandidater til prioritering."
-)
-HEATMAP_GUIDE = (
-    "Hver rad er et tema og hver kolonne en gruppe; lysere rute betyr at gruppen nevnte temaet oftere. Rader med "
-    "lyse ruter på tvers av mange grupper er temaer gruppene er opptatt av sammen."
-)
-HEATMAP_STRENGTH_GUIDE = (
-    "Samme oversikt som over, men hver kraft teller med styrken gruppen ga den (1–5), så sterke krefter veier mer. "
-    "Krefter uten vurdert styrke er ikke med her, men er med i antallet over."
-)
-SIMILARITY_GUIDE = (
-    "Hver rute viser hvor like to gruppers temaprofiler er, fra 0 (ingen felles temaer) til 1 (samme fordeling av "
-    "temaer som drivkrefter og motkrefter). Lyse ruter utenfor diagonalen viser grupper som ser situasjonen likt."
-)
-PRIORITY_GUIDE = (
-    "Lengre søyle betyr høyere prioritet: motkraften nevnes av mange grupper, vurderes som sterk og kan påvirkes "
-    "av kommunen. Gule prikkede søyler er motkrefter ingen gruppe har foreslått tiltak mot."
-)

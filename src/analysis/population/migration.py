@@ -7,7 +7,7 @@ migration can then be estimated as what is left over:
     net migrants aged x+1 in year t = P(x+1, 1.1.t+1) − S(x) · P(x, 1.1.t)
 
 where ``S(x)`` is the national probability of surviving the year (a life-table
-ratio from national death rates m(x), see :mod:`analysis.projection`). The
+ratio from national death rates m(x), see :mod:`analysis.population.projection`). The
 survivors of those aged 104 and 105+ are compared with 105+ a year later.
 
 Babies born during the year are counted in the age-0 cohort on 1 January
@@ -27,16 +27,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.projection import N_AGES, SEXES, births, mortality_rates, fertility_array, survival_ratios, survive
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-    from matplotlib.figure import Figure
+from analysis.population.cohort import (
+    N_AGES,
+    SEXES,
+    births,
+    fertility_array,
+    mortality_rates,
+    population_array,
+    survival_ratios,
+    survive,
+)
+from analysis.population.text import period_label, short_band_label
 
 DEFAULT_BANDS: tuple[tuple[int, int | None], ...] = (
     (0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 66), (67, None),
@@ -118,9 +124,7 @@ def residual_migration(
     (age at the end of the period), ``net`` (persons; positive = net
     in-migration). Does not mutate ``pop``.
     """
-    import pandas as pd
 
-    from analysis.projection import population_array
 
     years = sorted(int(y) for y in pop.loc[pop["region"] == str(region), "year"].unique())
     if len(years) < 2:
@@ -136,13 +140,8 @@ def residual_migration(
     })
 
 
-def band_label(lo: int, hi: int | None) -> str:
-    return f"{lo}+ år" if hi is None else f"{lo}–{hi} år"
 
 
-def period_label(first: int, last: int) -> str:
-    """Period of moves from 1.1.``first`` to 1.1.``last``+1, e.g. ``"2021–2025"``."""
-    return f"{first}–{last}"
 
 
 def net_by_period(
@@ -157,7 +156,6 @@ def net_by_period(
     "2021–2025"); an incomplete oldest period is dropped. Columns:
     ``period, first_year, last_year, sex, band, lo, net`` (sum over the period).
     """
-    import pandas as pd
 
     if mig.empty:
         return pd.DataFrame(columns=["period", "first_year", "last_year", "sex", "band", "lo", "net"])
@@ -177,7 +175,7 @@ def net_by_period(
                 if hi is not None:
                     m &= ss["age"] <= hi
                 rows.append({"period": period_label(first_year, last_year), "first_year": first_year,
-                             "last_year": last_year, "sex": sex, "band": band_label(lo, hi), "lo": lo,
+                             "last_year": last_year, "sex": sex, "band": short_band_label(lo, hi), "lo": lo,
                              "net": float(ss.loc[m, "net"].sum())})
     out = pd.DataFrame(rows)
     return out.sort_values(["first_year", "sex", "lo"]).reset_index(drop=True)
@@ -191,63 +189,16 @@ def yearly_net(mig: "pd.DataFrame") -> "pd.DataFrame":
     return wide.reset_index()
 
 
-def plot_net_by_period(table: "pd.DataFrame", title: str) -> "Figure":
-    """Small multiples: one panel per period, bars per age band, women and men side by side."""
-    from analysis import plotting
-
-    periods = list(dict.fromkeys(table["period"]))
-    fig, axes = plotting.new_figure(9, 2.2 + 1.9 * len(periods), nrows=len(periods), ncols=1, sharex=True,
-                                    squeeze=False)
-    bands = list(dict.fromkeys(table.sort_values("lo")["band"]))
-    x = np.arange(len(bands))
-    lim = max(1.0, float(table["net"].abs().max()) * 1.15)
-    for ax, period in zip(axes[:, 0], periods):
-        sub = table[table["period"] == period]
-        f = sub[sub["sex"] == "female"].set_index("band").reindex(bands)["net"].to_numpy()
-        m = sub[sub["sex"] == "male"].set_index("band").reindex(bands)["net"].to_numpy()
-        ax.bar(x - 0.2, f, width=0.4, color=plotting.FEMALE, label="Kvinner")
-        ax.bar(x + 0.2, m, width=0.4, color=plotting.MALE, hatch="//", edgecolor="white", label="Menn")
-        ax.axhline(0, color="black", linewidth=0.8)
-        ax.set_ylim(-lim, lim)
-        ax.set_ylabel(f"{period}\nnetto")
-        plotting.norwegian_axis(ax.yaxis)
-    from analysis.population import wrap_title
-
-    axes[0, 0].set_title(wrap_title(title))
-    axes[0, 0].legend(loc="upper right", ncols=2, fontsize=9)
-    axes[-1, 0].set_xticks(x, bands)
-    axes[-1, 0].set_xlabel("Alder ved slutten av perioden")
-    return fig
 
 
-def summary_sentence(table: "pd.DataFrame") -> str:
-    """One Norwegian sentence on the latest period of :func:`net_by_period`: biggest net loss and gain."""
-    from analysis.numfmt import fmt_int
-
-    if table.empty:
-        return "Det er for få år med data til å beregne flytting over femårsperioder."
-    last = table[table["first_year"] == table["first_year"].max()]
-    sex_word = {"female": "kvinner", "male": "menn"}
-    lo_row = last.loc[last["net"].idxmin()]
-    hi_row = last.loc[last["net"].idxmax()]
-    total = last["net"].sum()
-    women = last.loc[last["sex"] == "female", "net"].sum()
-    parts = [f"I {lo_row['period']} var netto flytting samlet {fmt_int(total, signed=True)} personer "
-             f"({fmt_int(women, signed=True)} kvinner)."]
-    if lo_row["net"] < 0:
-        parts.append(f"Størst netto tap: {sex_word[lo_row['sex']]} {lo_row['band']} ({fmt_int(lo_row['net'], signed=True)}).")
-    if hi_row["net"] > 0:
-        parts.append(f"Størst netto gevinst: {sex_word[hi_row['sex']]} {hi_row['band']} ({fmt_int(hi_row['net'], signed=True)}).")
-    return " ".join(parts)
 
 
 def check_against_published(mig: "pd.DataFrame", components: "pd.DataFrame", region: str) -> "pd.DataFrame":
     """Residual net migration next to SSB's published net migration, for the years SSB's figures cover.
 
-    ``components`` is :func:`analysis.ssb.read_components`. Returns ``year, published, residual,
+    ``components`` is :func:`analysis.population.snapshot.read_components`. Returns ``year, published, residual,
     difference`` (``year`` = the calendar year of the moves); empty when nothing matches.
     """
-    import pandas as pd
 
     pub = components[(components["region"] == str(region)) & components["net_migration"].notna()]
     if pub.empty or mig.empty:
@@ -259,18 +210,3 @@ def check_against_published(mig: "pd.DataFrame", components: "pd.DataFrame", reg
     return pd.DataFrame(rows, columns=["year", "published", "residual", "difference"])
 
 
-def headline(table: "pd.DataFrame", name: str) -> str:
-    """A chart title stating the finding of the latest period, e.g. "Engerdal mister flest kvinner 20–29 år"."""
-    if table.empty:
-        return f"{name}: netto flytting etter alder og kjønn"
-    sex_word = {"female": "kvinner", "male": "menn"}
-    first = table[table["first_year"] == table["first_year"].min()]
-    last = table[table["first_year"] == table["first_year"].max()]
-    lo = last.loc[last["net"].idxmin()]
-    lo_first = first.loc[first["net"].idxmin()]
-    if lo["net"] < 0:
-        text = f"{name} mistet flest {sex_word[lo['sex']]} {lo['band']} ved flytting i {lo['period']}"
-        if lo_first["period"] != lo["period"] and lo_first["band"] == lo["band"]:
-            text += f", som i {lo_first['period']}"
-        return text
-    return f"{name} fikk netto tilflytting i alle grupper i {lo['period']}"

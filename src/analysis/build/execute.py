@@ -1,0 +1,346 @@
+"""Run report notebooks: papermill executes, nbconvert renders, both through their Python APIs.
+
+This module imports papermill and nbconvert (half a second), so the command line imports it only
+when some report must be built; a rebuild with nothing to do never loads it.
+
+* :func:`run_stale` checks the stale reports' parameters against their notebooks (papermill's
+  inspection, before any kernel starts) and executes them in worker processes (``--jobs``);
+* :func:`build_one` is what a worker does: execute on a kernel for this very interpreter (so a
+  fresh virtualenv never hits "No such kernel"), normalise run-specific metadata, render the
+  reader HTML and write both files atomically; a failing notebook gets a page showing the failing
+  cell and its error;
+* :func:`build` is :func:`analysis.build.pipeline.build` with this module as its runner.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
+
+from analysis import __version__
+from analysis.build.catalogue import Catalogue
+from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
+from analysis.build.pipeline import BuildOptions, BuildSummary, StaleReport
+from analysis.build.pipeline import build as _build
+from analysis.errors import AnalysisError
+from analysis.fileio import atomic_path, atomic_write_text
+from analysis.report.template import ILLUSTRATIVE_CLASS, TEMPLATE_DIR, report_css
+
+log = logging.getLogger("analysis.build")
+
+KERNEL_NAME = "kommune-analyse-build"
+
+
+
+
+def _kernel_dir() -> Path:
+    """A private Jupyter data folder with a kernelspec for *this* interpreter."""
+    base = Path(tempfile.mkdtemp(prefix="analysis-kernel-"))
+    spec_dir = base / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True)
+    # CRITICAL: the kernel's own log only ever said "KeyboardInterrupt caught in kernel." when the
+    # client shut an idle kernel down; errors in a notebook reach the build through papermill.
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=CRITICAL", "-f", "{connection_file}"],
+        "display_name": "Python (kommune-analyse)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return base
+
+
+def _normalise_notebook(nb: Any, entry_notebook: str, output_name: str) -> None:
+    """Remove run-specific metadata so the same inputs give the same notebook bytes."""
+    meta = nb.metadata
+    pm = meta.get("papermill")
+    if pm is not None:
+        for key in ("start_time", "end_time", "duration"):
+            if key in pm:
+                pm[key] = None
+        pm["input_path"] = f"notebooks/{entry_notebook}"
+        pm["output_path"] = f"reports/{output_name}.ipynb"
+        pm.pop("environment_variables", None)
+    meta["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    for i, cell in enumerate(nb.cells):
+        cmeta = cell.get("metadata", {})
+        cmeta.pop("execution", None)
+        cpm = cmeta.get("papermill")
+        if cpm is not None:
+            for key in ("start_time", "end_time", "duration"):
+                if key in cpm:
+                    cpm[key] = None
+        tags = cmeta.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{i}"
+
+
+def _prepare_for_html(nb: Any) -> None:
+    """Hide code (except a cell that failed) and drop the notebook's own ``# Title`` line."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        failed = any(o.get("output_type") == "error" for o in cell.get("outputs", [])) or (
+            cell.get("metadata", {}).get("papermill", {}).get("exception") is True
+        )
+        if not failed:
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+    # The page title comes from the catalogue (the only <h1>); drop the notebook's own.
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            if "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", []):
+                continue
+            lines = cell.source.splitlines()
+            if lines and lines[0].startswith("# "):
+                cell.source = "\n".join(lines[1:]).lstrip("\n")
+            break
+
+
+def shows_illustrative_notice(nb: Any) -> bool:
+    """True when an output of the executed notebook is :func:`analysis.report.html.illustrative_notice`.
+
+    The notebook knows whether its data are illustrative (the cleaned data's manifest says so); the
+    build takes it from there, so a report built from real data is never labelled illustrative.
+    """
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            html = out.get("data", {}).get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            if ILLUSTRATIVE_CLASS in html:
+                return True
+    return False
+
+
+def render_html(nb: Any, meta: dict[str, Any]) -> str:
+    """Export an executed notebook to self-contained reader HTML with nbconvert's Python API."""
+    nb = copy.deepcopy(nb)
+    _prepare_for_html(nb)
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="nb",
+        embed_images=True,
+    )
+    resources = {"report": {**meta, "css": report_css(), "version": __version__}, "metadata": {"name": meta["title"]}}
+    nb.metadata["title"] = meta["title"]
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _error_notebook(message: str) -> Any:
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            source="# Notebooken kunne ikke kjøres",
+            outputs=[nbformat.v4.new_output("error", ename="BuildError", evalue=message, traceback=[message])],
+        )
+    )
+    return nb
+
+
+def build_one(task: dict[str, Any]) -> dict[str, Any]:
+    """Execute one report and write its notebook and HTML. Runs in a worker process.
+
+    ``task`` holds plain values (picklable). Returns a result dict; never
+    raises for a notebook failure (that is a result), only for bugs here.
+    """
+    # A forkserver worker inherits the environment of the first build in this
+    # process; take the current build's (folders, kernel path) from the task.
+    os.environ.clear()
+    os.environ.update(task["env"])
+    start = time.perf_counter()
+    reports_dir = Path(task["reports_dir"])
+    html_path = reports_dir / f"{task['output']}.html"
+    nb_path = reports_dir / f"{task['output']}.ipynb"
+    status, error = "ok", None
+    with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
+        executed = Path(tmp) / "executed.ipynb"
+        try:
+            pm.execute_notebook(
+                task["notebook"],
+                str(executed),
+                parameters=task["parameters"],
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                cwd=task["cwd"],
+                execution_timeout=task["timeout"],
+                start_timeout=120,
+            )
+        except pm.PapermillExecutionError as exc:
+            status = "failed"
+            error = f"{exc.ename}: {exc.evalue}".strip().rstrip(":")
+        except Exception as exc:  # kernel died, bad notebook JSON, ...
+            status = "failed"
+            error = f"{type(exc).__name__}: {exc}"
+        if executed.is_file():
+            nb = nbformat.read(str(executed), as_version=4)
+        else:
+            nb = _error_notebook(error or "unknown error")
+    _normalise_notebook(nb, task["notebook_name"], task["output"])
+    illustrative = shows_illustrative_notice(nb)
+    meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
+    html = render_html(nb, meta)
+    with atomic_path(nb_path) as tmp_nb:
+        nbformat.write(nb, str(tmp_nb))
+    atomic_write_text(html_path, html)
+    return {
+        "id": task["id"],
+        "status": status,
+        "error": error,
+        "seconds": round(time.perf_counter() - start, 2),
+        "illustrative": illustrative,
+        "html": html_path.name,
+        "notebook": nb_path.name,
+    }
+
+
+def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callable[[str], None]) -> dict[str, dict]:
+    if not tasks:
+        return {}
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(tasks)))
+    kernel_base = _kernel_dir()
+    old_jupyter_path = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(kernel_base) + (os.pathsep + old_jupyter_path if old_jupyter_path else "")
+    results: dict[str, dict] = {}
+    total = len(tasks)
+    env = dict(os.environ)
+    for task in tasks:
+        task["env"] = env
+
+    def report(res: dict) -> None:
+        results[res["id"]] = res
+        n = len(results)
+        mark = "ok    " if res["status"] == "ok" else "FAILED"
+        line = f"[{n}/{total}] {mark} {res['id']} ({res['seconds']:.1f} s)"
+        if res.get("error"):
+            line += f": {res['error']}"
+        echo(line)
+        (log.info if res["status"] == "ok" else log.error)(line)
+        if res.get("traceback"):
+            log.error("traceback for %s:\n%s", res["id"], res["traceback"])
+
+    try:
+        log.info("building %d report(s) with %d worker(s)", total, jobs)
+        if jobs == 1:
+            for task in tasks:
+                echo(f"building {task['id']} …")
+                report(_safe_build_one(task))
+        else:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["analysis.build.execute"])
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(_safe_build_one, t): t for t in tasks}
+                for fut in as_completed(futures):
+                    task = futures[fut]
+                    try:
+                        res = fut.result()
+                    except Exception as exc:  # worker crashed
+                        res = {"id": task["id"], "status": "failed", "error": f"worker crashed: {exc}", "seconds": 0.0}
+                    report(res)
+    finally:
+        if old_jupyter_path is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old_jupyter_path
+        shutil.rmtree(kernel_base, ignore_errors=True)
+    return results
+
+
+def _safe_build_one(task: dict[str, Any]) -> dict[str, Any]:
+    """``build_one`` that turns an unexpected error into a failed result (with the traceback logged)."""
+    try:
+        return build_one(task)
+    except Exception as exc:  # pragma: no cover - a bug in the pipeline itself
+        return {
+            "id": task["id"],
+            "status": "failed",
+            "error": f"pipeline error: {type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+            "seconds": 0.0,
+        }
+
+
+def _param_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def run_stale(
+    stale: list[StaleReport],
+    catalogue: Catalogue,
+    reports_dir: Path,
+    options: BuildOptions,
+    build_date: str,
+) -> dict[str, dict[str, Any]]:
+    """Check every stale report's parameters, then execute them all; results by report id.
+
+    The checks (papermill's inspection of each notebook's ``parameters`` cell) run before any
+    kernel starts; a problem in any entry stops the build with :class:`AnalysisError` listing them all.
+    """
+    tasks, problems = [], []
+    for item in stale:
+        entry = item.entry
+        nb_path = entry.notebook_path()
+        try:
+            declared = notebook_parameters(nb_path)
+        except AnalysisError as exc:
+            problems.append(f"report '{entry.id}': {exc}")
+            continue
+        problems.extend(check_parameters(entry, declared))
+        tasks.append(
+            {
+                "id": entry.id,
+                "notebook": str(nb_path),
+                "notebook_name": entry.notebook,
+                "output": entry.output,
+                "parameters": build_parameters(entry, declared, catalogue),
+                "reports_dir": str(reports_dir),
+                "cwd": str(nb_path.parent),
+                "timeout": options.timeout,
+                "meta": {
+                    "title": entry.title,
+                    "kicker": "Kommunen som samfunnsutvikler",
+                    "parameters": [(k, _param_text(v)) for k, v in sorted(entry.parameters.items())],
+                    "build_date": build_date,
+                    "sources": list(entry.sources),
+                    "sharing": "Kan deles utenfor kommunen"
+                    if entry.shareable
+                    else "Kun til intern bruk i kommunen (skal ikke deles)",
+                },
+            }
+        )
+    if problems:
+        for p in problems:
+            log.error(p)
+        raise AnalysisError(
+            "the catalogue does not match the notebooks (no report was built):\n  - " + "\n  - ".join(problems)
+        )
+    return _run_tasks(tasks, options, options.echo)
+
+
+def build(options: BuildOptions | None = None) -> BuildSummary:
+    """:func:`analysis.build.pipeline.build` with :func:`run_stale` as the runner (the library entry point)."""
+    return _build(options, run_stale)

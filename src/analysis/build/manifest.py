@@ -1,0 +1,111 @@
+"""What was built from what: content hashes and the build manifest (``reports/build-manifest.json``).
+
+A report is up to date when its key -- a hash over the package's code, the notebook, the
+expanded catalogue entry, the links it resolves and every input file -- equals the key of its
+last successful build and both of its files exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis import __version__, paths
+from analysis.build import links
+from analysis.build.catalogue import Catalogue, ReportEntry
+from analysis.fileio import atomic_write_text, bytes_hash, file_hash
+
+MANIFEST_NAME = "build-manifest.json"
+
+
+# Bump when the way reports are rendered changes in a way the code hash would not catch.
+PIPELINE_FORMAT = 1
+
+
+_CODE_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".css", ".json", ".txt", ".csv"}
+
+
+def code_hash(package_dir: Path = paths.PACKAGE_DIR) -> str:
+    """A hash over the package's own source files (code, templates, codebooks)."""
+    parts = []
+    for p in sorted(package_dir.rglob("*")):
+        if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts:
+            parts.append(f"{p.relative_to(package_dir).as_posix()}:{file_hash(p)}")
+    return bytes_hash("\n".join(parts).encode())
+
+
+class HashCache:
+    """File hashes computed once per build (a file read by several reports is hashed once)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if path not in self._cache:
+            self._cache[path] = file_hash(path)
+        return self._cache[path]
+
+
+def _display_path(path: Path) -> str:
+    """A path relative to a known folder, so manifests do not depend on where the data lives."""
+    for label, base in (
+        ("processed", paths.processed_dir()),
+        ("ssb", paths.ssb_dir()),
+        ("raw", paths.raw_dir()),
+        ("data", paths.data_dir()),
+        ("root", paths.project_root()),
+    ):
+        try:
+            return f"{{{label}}}/{path.resolve().relative_to(base.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    return str(path)
+
+
+def report_key(
+    entry: ReportEntry, code: str, hasher: Callable[[Path], str], catalogue: Catalogue | None = None
+) -> tuple[str, dict[str, str]]:
+    """The content key of a report and the input hashes it was computed from.
+
+    With ``catalogue``, the titles and files of the reports it links to are part of the key, so a
+    renamed target rebuilds the report that links to it.
+    """
+    nb_path = entry.notebook_path()
+    inputs = {_display_path(p): hasher(p) for p in entry.input_files()}
+    material = {
+        "format": PIPELINE_FORMAT,
+        "version": __version__,
+        "code": code,
+        "notebook": hasher(nb_path) if nb_path.is_file() else "missing",
+        "entry": entry.model_dump(mode="json"),
+        "inputs": inputs,
+    }
+    if entry.links and catalogue is not None:
+        material["links"] = links.resolve(entry, catalogue)
+    return bytes_hash(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()), inputs
+
+
+def read_manifest(reports_dir: Path) -> dict[str, Any]:
+    path = reports_dir / MANIFEST_NAME
+    if not path.is_file():
+        return {"reports": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return {"reports": {}}
+    data.setdefault("reports", {})
+    return data
+
+
+def write_manifest(reports_dir: Path, manifest: dict[str, Any]) -> None:
+    atomic_write_text(reports_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def is_up_to_date(entry: ReportEntry, key: str, manifest: dict[str, Any], reports_dir: Path) -> bool:
+    """True when the last build of ``entry`` succeeded with the same key and its files exist."""
+    rec = manifest.get("reports", {}).get(entry.id)
+    if not rec or rec.get("key") != key or rec.get("status") != "ok":
+        return False
+    return (reports_dir / f"{entry.output}.html").is_file() and (reports_dir / f"{entry.output}.ipynb").is_file()

@@ -1,0 +1,201 @@
+"""The report build: catalogue → stale reports → runner → ``reports/``.
+
+:func:`build` runs the catalogue:
+
+* reports whose inputs did not change are skipped (content hashes of the notebook, its
+  parameters, the package's code and every input file, kept in ``reports/build-manifest.json``,
+  see :mod:`analysis.build.manifest`), so a rebuild with nothing changed only hashes files;
+* the stale reports go to a *runner* -- :func:`analysis.build.execute.run_stale`, which checks
+  their parameters before any kernel starts and executes them in worker processes;
+* ``reports/index.html`` lists every report with its status (:mod:`analysis.build.index`); a lock
+  keeps two builds from writing ``reports/`` at once (:mod:`analysis.build.lock`); progress goes to
+  the terminal and ``reports/build.log``.
+
+This module imports nothing heavy: the runner (papermill, nbconvert) is passed in, so the command
+line loads it only when some report must be built. :func:`analysis.build.execute.build` is the
+same call with the runner filled in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from analysis import paths
+from analysis.build.catalogue import Catalogue, ReportEntry, load_catalogue
+from analysis.build.index import render_index
+from analysis.build.lock import BuildLock
+from analysis.build.manifest import HashCache, code_hash, is_up_to_date, read_manifest, report_key, write_manifest
+from analysis.errors import AnalysisError
+from analysis.fileio import atomic_write_text
+
+LOG_NAME = "build.log"
+
+log = logging.getLogger("analysis.build")
+
+
+def build_date_text(now: datetime | None = None) -> str:
+    """The build time readers see: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now, Oslo time."""
+    if now is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        now = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return now.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
+
+
+@dataclass
+class BuildOptions:
+    only: str | None = None
+    jobs: int | None = None
+    force: bool = False
+    catalogue: Path | None = None
+    timeout: int = 900  # seconds per cell
+    echo: Callable[[str], None] = print
+
+
+@dataclass
+class ReportResult:
+    id: str
+    status: str  # ok | failed | skipped
+    seconds: float = 0.0
+    error: str | None = None
+    html: str | None = None
+    notebook: str | None = None
+
+
+@dataclass
+class BuildSummary:
+    results: list[ReportResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def built(self) -> list[ReportResult]:
+        return [r for r in self.results if r.status == "ok"]
+
+    @property
+    def skipped(self) -> list[ReportResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+@dataclass
+class StaleReport:
+    """A report that must be built: its entry, content key and the input hashes behind the key."""
+
+    entry: ReportEntry
+    key: str
+    inputs: dict[str, str]
+
+
+class Runner(Protocol):
+    """Builds stale reports; returns one result dict per report id (``status``, ``error``, ``seconds`` ...)."""
+
+    def __call__(
+        self,
+        stale: list[StaleReport],
+        catalogue: Catalogue,
+        reports_dir: Path,
+        options: BuildOptions,
+        build_date: str,
+    ) -> dict[str, dict[str, Any]]: ...
+
+
+def _setup_log(reports_dir: Path) -> logging.Handler:
+    handler = logging.FileHandler(reports_dir / LOG_NAME, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return handler
+
+
+def build(options: BuildOptions | None, runner: Runner) -> BuildSummary:
+    """Build the catalogue into ``paths.reports_dir()`` with ``runner`` for the stale reports."""
+    options = options or BuildOptions()
+    t0 = time.perf_counter()
+    catalogue = load_catalogue(options.catalogue)
+    selected = catalogue.select(options.only)
+    if options.only and not selected:
+        raise AnalysisError(
+            f"no report id matches --only {options.only!r}; known ids: " + ", ".join(e.id for e in catalogue.reports)
+        )
+    reports_dir = paths.reports_dir()
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with BuildLock(reports_dir):
+        handler = _setup_log(reports_dir)
+        try:
+            summary = _build_locked(catalogue, selected, reports_dir, options, runner)
+        finally:
+            log.removeHandler(handler)
+            handler.close()
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    return summary
+
+
+def _build_locked(
+    catalogue: Catalogue,
+    selected: list[ReportEntry],
+    reports_dir: Path,
+    options: BuildOptions,
+    runner: Runner,
+) -> BuildSummary:
+    summary = BuildSummary()
+    manifest = read_manifest(reports_dir)
+    code = code_hash()
+    hasher = HashCache()
+    stale: list[StaleReport] = []
+    for entry in selected:
+        key, inputs = report_key(entry, code, hasher, catalogue)
+        if not options.force and is_up_to_date(entry, key, manifest, reports_dir):
+            summary.results.append(ReportResult(entry.id, "skipped"))
+        else:
+            stale.append(StaleReport(entry, key, inputs))
+    log.info("build started: %d selected, %d to build, %d up to date", len(selected), len(stale), len(summary.skipped))
+
+    build_date = build_date_text()
+    results = runner(stale, catalogue, reports_dir, options, build_date) if stale else {}
+    for item in stale:
+        res = results[item.entry.id]
+        manifest["reports"][item.entry.id] = {
+            "key": item.key if res["status"] == "ok" else None,
+            "status": res["status"],
+            "error": res.get("error"),
+            "html": res.get("html"),
+            "notebook": res.get("notebook"),
+            "built": build_date,
+            "seconds": res.get("seconds"),
+            "illustrative": bool(res.get("illustrative")),
+            "inputs": item.inputs,
+        }
+        summary.results.append(
+            ReportResult(item.entry.id, res["status"], res.get("seconds", 0.0), res.get("error"), res.get("html"),
+                         res.get("notebook"))
+        )
+    # Forget reports that left the catalogue.
+    known = {e.id for e in catalogue.reports}
+    manifest["reports"] = {k: v for k, v in manifest["reports"].items() if k in known}
+    write_manifest(reports_dir, manifest)
+    index_path = reports_dir / "index.html"
+    index_html = render_index(catalogue, manifest)
+    if not index_path.is_file() or index_path.read_text(encoding="utf-8") != index_html:
+        atomic_write_text(index_path, index_html)
+    for r in summary.skipped:
+        log.info("up to date: %s", r.id)
+    if summary.failed:
+        log.error("build finished with %d failure(s): %s", len(summary.failed), ", ".join(r.id for r in summary.failed))
+    else:
+        log.info("build finished: %d built, %d up to date", len(summary.built), len(summary.skipped))
+    return summary

@@ -1,0 +1,342 @@
+"""The sections of the force-field reports, ready to display.
+
+Two reports use them: one stakeholder group (:func:`load_group` and the ``group_*`` sections) and
+all groups together (:func:`load_all` and the ``all_*`` sections). Statements are the groups'
+collective notes; they are scrubbed of names, phone numbers and the like before anything is shown
+(:func:`analysis.forcefield.metrics.for_display`), and every text is HTML-escaped by
+:mod:`analysis.report.html`. A section returns a list of display objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analysis.forcefield import metrics, plots, text
+from analysis.report import html
+from analysis.report.labels import goal_label, group_label
+from analysis.vocab import GOALS
+from analysis.workshops.pipeline import load_statements
+
+Section = list[Any]
+
+
+def _illustrative(what: str = "Utsagnene") -> Section:
+    return [html.illustrative_notice(what)] if metrics.data_is_illustrative() else []
+
+
+# --------------------------------------------------------------------------- one group
+
+
+@dataclass
+class GroupReport:
+    group: str
+    name: str
+    statements: pd.DataFrame = field(repr=False)  # the group's own statements (scrubbed)
+    counts: pd.Series = field(repr=False)
+    summary: pd.DataFrame = field(repr=False)
+    discussed: dict[str, bool]
+    theme_names: dict[str, str]
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.counts["n_statements"] > 0)
+
+
+def load_group(group: str) -> GroupReport:
+    """The cleaned statements of one group (scrubbed for display) and its counts."""
+    statements = metrics.for_display(load_statements())
+    own = metrics.select_group(statements, group)
+    return GroupReport(
+        group=group,
+        name=group_label(group),
+        statements=own,
+        counts=metrics.statement_counts(statements, groups=[group]).iloc[0],
+        summary=metrics.force_summary(own, groups=[group]),
+        discussed=metrics.goals_discussed(own, group),
+        theme_names=text.theme_labels(),
+    )
+
+
+def group_intro(g: GroupReport) -> Section:
+    out = _illustrative()
+    out.append(html.paragraph(text.group_intro(g.name)))
+    if not g.has_data:
+        out.append(html.no_data(text.no_statements(g.name)))
+    elif g.counts["thin"]:
+        out.append(html.caution(text.thin_group(g.name, int(g.counts["n_statements"]))))
+    if g.has_data:
+        out.append(html.key_figures(text.group_figures(g.counts, g.discussed)))
+    return out
+
+
+def _no_group_data() -> Section:
+    return [html.paragraph(text.NO_GROUP_STATEMENTS)]
+
+
+def group_desired(g: GroupReport) -> Section:
+    """What the group wants: desired results and sub-goals per goal."""
+    if not g.has_data:
+        return _no_group_data()
+    desired = metrics.desired_results(g.statements, g.group)
+    out: Section = []
+    if desired.empty:
+        out.append(html.paragraph(f"{g.name} skrev ikke ned ønskede resultater eller delmål."))
+    for goal in [*GOALS, None]:
+        items = text.desired_results_items(desired, goal)
+        if items:
+            out += [html.heading(goal_label(goal), 3), html.bullet_list(items)]
+    return out
+
+
+def group_forces(g: GroupReport) -> Section:
+    """One force-field diagram per goal."""
+    if not g.has_data:
+        return _no_group_data()
+    out: Section = []
+    for goal in GOALS:
+        out.append(html.heading(goal_label(goal), 3))
+        goal_forces = metrics.forces(g.statements, goal=goal)
+        if not g.discussed[goal]:
+            out.append(html.paragraph("Gruppen drøftet ikke dette målet."))
+        elif goal_forces.empty:
+            out.append(html.paragraph("Gruppen drøftet målet, men nevnte ingen krefter eller motkrefter."))
+        else:
+            row = g.summary.loc[g.summary["goal"] == goal].iloc[0]
+            out.append(html.figure(
+                plots.lewin_diagram(goal_forces, text.balance_title(row)),
+                alt=text.balance_alt(goal_forces, goal),
+                caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte.",
+                guide=text.LEWIN_GUIDE,
+            ))
+    return out
+
+
+def group_balance(g: GroupReport) -> Section:
+    """The net balance of forces per goal."""
+    if not g.has_data:
+        return _no_group_data()
+    return [
+        html.figure(
+            plots.net_balance_chart(g.summary, text.balance_headline(g.summary)),
+            alt=text.balance_alt_all(g.summary),
+            caption=f"Nettokraft per mål for {g.name}.",
+            guide=text.NET_GUIDE,
+        ),
+        html.table(text.summary_table(g.summary), caption=f"Krefter og motkrefter per mål – {g.name}",
+                   decimals={"Normalisert (−1 til +1)": 2, "Nettokraft": 0,
+                             "Sum styrke drivkrefter": 0, "Sum styrke motkrefter": 0}),
+        html.paragraph(text.NET_FORMULA),
+    ]
+
+
+def group_themes(g: GroupReport) -> Section:
+    """The group's most-named themes."""
+    if not g.has_data:
+        return _no_group_data()
+    top = metrics.top_themes(g.statements, g.group, n=6)
+    if top.empty:
+        return [html.no_data("Ingen av gruppens krefter eller motkrefter er kodet med tema.")]
+    return [html.figure(
+        plots.theme_bars(top, text.top_themes_title(top, g.group, g.theme_names), g.theme_names),
+        alt=text.top_themes_alt(top, g.group, g.theme_names),
+        caption=f"Temaene {g.name} nevner oftest blant krefter og motkrefter.",
+        guide=text.THEMES_GUIDE,
+    )]
+
+
+def group_measures(g: GroupReport) -> Section:
+    """The group's measures and the counter-forces they answer; counter-forces without a measure."""
+    if not g.has_data:
+        return _no_group_data()
+    links = metrics.measure_links(g.statements, g.group)
+    out = [html.paragraph(text.measures_sentence(g.statements, g.group))]
+    if not links.empty:
+        out.append(html.table(text.measures_table(links, g.theme_names), caption=f"Tiltak foreslått av {g.name}"))
+    open_counters = text.uncovered_table(g.statements, g.group)
+    if not open_counters.empty:
+        out.append(html.table(open_counters, caption="Motkrefter gruppen ikke har foreslått tiltak mot"))
+    return out
+
+
+def group_matrix(g: GroupReport) -> Section:
+    """Importance against påvirkbar (Distriktssenteret's prioritisation grid)."""
+    if not g.has_data:
+        return _no_group_data()
+    points = metrics.importance_influence(g.statements, g.group)
+    if points.empty:
+        return [html.no_data(f"{g.name} vurderte ikke hvor påvirkbare kreftene eller tiltakene er, "
+                             "så prioriteringsdiagrammet (viktighet × påvirkbarhet) kan ikke tegnes.")]
+    title, alt = text.importance_influence_texts(points, g.group)
+    out = [html.figure(
+        plots.importance_influence_chart(points, title),
+        alt=alt,
+        caption="Distriktssenterets prioriteringsverktøy: viktighet mot hvor mye kommunen kan påvirke.",
+        guide=text.MATRIX_GUIDE,
+    )]
+    shortlist = text.measures_to_prioritise(g.statements, g.group)
+    if not shortlist.empty:
+        out.append(html.table(shortlist, caption="Tiltak som er både viktige (4–5) og påvirkbare (4–5)"))
+    return out
+
+
+# --------------------------------------------------------------------------- all groups
+
+
+@dataclass
+class AllGroups:
+    data: pd.DataFrame = field(repr=False)  # prepared statements of every group (scrubbed)
+    counts: pd.DataFrame = field(repr=False)
+    theme_names: dict[str, str]
+    top_n: int = 10
+
+    @property
+    def has_data(self) -> bool:
+        return bool(len(self.data))
+
+
+def load_all(top_n: int = 10) -> AllGroups:
+    data = metrics.prepare(metrics.for_display(load_statements()))
+    return AllGroups(data=data, counts=metrics.statement_counts(data), theme_names=text.theme_labels(), top_n=top_n)
+
+
+def all_intro(a: AllGroups) -> Section:
+    out = _illustrative()
+    if not a.has_data:
+        out.append(html.no_data("Det er ikke registrert noen utsagn fra workshops eller grendemøter ennå."))
+    return out
+
+
+def all_summary(a: AllGroups) -> Section:
+    if not a.has_data:
+        return []
+    return [html.key_figures(text.overview_figures(a.counts)),
+            html.bullet_list(text.headline_bullets(a.data, a.theme_names))]
+
+
+def all_priorities(a: AllGroups) -> Section:
+    """The counter-forces ranked for prioritisation, with the formula."""
+    if not a.has_data:
+        return []
+    prio = metrics.priorities(a.data)
+    out = [
+        html.figure(
+            plots.priority_chart(prio, text.priority_title(prio, a.theme_names), a.theme_names, n=a.top_n),
+            alt=text.priority_alt(prio, a.theme_names, n=a.top_n),
+            caption="Kandidater til prioritering: motkrefter samlet per tema.",
+            guide=text.PRIORITY_GUIDE,
+        ),
+        html.paragraph(text.PRIORITY_FORMULA),
+    ]
+    if not prio.empty:
+        out.append(html.table(text.priorities_table(prio, a.theme_names, n=a.top_n),
+                              caption=f"De {min(a.top_n, len(prio))} høyest rangerte motkreftene", decimals=2))
+    return out
+
+
+def all_consensus(a: AllGroups) -> Section:
+    """Themes that at least three groups name, as driving and as restraining forces."""
+    if not a.has_data:
+        return []
+    agreed = metrics.consensus(a.data)
+    out = [html.paragraph(text.consensus_intro())]
+    for kind, label in (("kraft", "Drivkrefter"), ("motkraft", "Motkrefter")):
+        out.append(html.heading(f"{label} minst {metrics.CONSENSUS_MIN_GROUPS} grupper nevner", 3))
+        table = text.consensus_table(agreed, kind, a.theme_names)
+        if table.empty:
+            out.append(html.paragraph(f"Ingen {label.lower()} nevnes av så mange grupper."))
+        else:
+            out.append(html.table(table, caption=f"Felles {label.lower()}"))
+    return out
+
+
+def all_themes(a: AllGroups) -> Section:
+    """Theme × group heatmaps: counts and summed strength."""
+    if not a.has_data:
+        return []
+    profile = metrics.theme_profile(a.data)
+    weighted = metrics.theme_profile(a.data, weight="strength")
+    if profile.shape[1] == 0:
+        return [html.no_data("Ingen krefter eller motkrefter er kodet med tema.")]
+    return [
+        html.figure(
+            plots.theme_heatmap(profile, text.heatmap_title(profile, a.theme_names), a.theme_names),
+            alt=text.heatmap_alt(profile, a.theme_names),
+            caption="Antall krefter og motkrefter per tema og gruppe.",
+            guide=text.HEATMAP_GUIDE,
+        ),
+        html.figure(
+            plots.theme_heatmap(weighted, "Vektet med styrke: " + text.heatmap_title(weighted, a.theme_names),
+                                a.theme_names, value_label="Sum styrke"),
+            alt=text.heatmap_alt(weighted, a.theme_names, what="summen av styrke (1–5) for krefter og motkrefter"),
+            caption="Sum styrke for krefter og motkrefter per tema og gruppe.",
+            guide=text.HEATMAP_STRENGTH_GUIDE,
+        ),
+    ]
+
+
+def all_unique(a: AllGroups) -> Section:
+    """What only one group named."""
+    if not a.has_data:
+        return []
+    unique = metrics.unique_perspectives(a.data)
+    if unique.empty:
+        return [html.paragraph("Alle temaer er nevnt av minst to grupper.")]
+    return [
+        html.paragraph("Temaer som bare én gruppe nevnte som drivkraft, som motkraft eller som tiltak – "
+                       "perspektiver de andre gruppene ikke tok opp."),
+        html.table(text.unique_table(unique, a.theme_names), caption="Perspektiver bare én gruppe tok opp"),
+    ]
+
+
+def all_similarity(a: AllGroups) -> Section:
+    """How alike the groups' theme profiles are."""
+    if not a.has_data:
+        return []
+    similarity = metrics.theme_similarity(a.data)
+    if len(similarity) < 2:
+        return [html.no_data("Det trengs minst to grupper for å sammenligne.")]
+    return [
+        html.figure(
+            plots.similarity_heatmap(similarity, text.similarity_title(similarity)),
+            alt=text.similarity_alt(similarity),
+            caption="Likhet mellom gruppenes temaprofiler (cosinuslikhet).",
+            guide=text.SIMILARITY_GUIDE,
+        ),
+        html.paragraph(text.similarity_method(similarity)),
+    ]
+
+
+def all_coverage(a: AllGroups) -> Section:
+    """Counter-force themes no measure answers, across all groups and within each group."""
+    if not a.has_data:
+        return []
+    gaps = metrics.coverage_gaps(a.data)
+    out = [html.paragraph(text.COVERAGE_RULE), html.paragraph(text.coverage_sentence(a.data))]
+    if gaps.empty:
+        out.append(html.paragraph("Alle motkraft-temaer har minst ett foreslått tiltak fra en av gruppene."))
+    else:
+        out.append(html.table(text.gaps_table(gaps, a.theme_names), caption="Motkraft-temaer uten foreslåtte tiltak"))
+    own_gaps = metrics.coverage_gaps(a.data, scope="group")
+    if not own_gaps.empty:
+        out += [
+            html.heading("Motkrefter gruppene selv ikke foreslo tiltak mot", 3),
+            html.paragraph(text.coverage_sentence(a.data, scope="group")),
+            html.table(text.gaps_table(own_gaps, a.theme_names),
+                       caption="Temaer der gruppene nevner motkrefter uten å foreslå egne tiltak"),
+        ]
+    return out
+
+
+def all_counts(a: AllGroups) -> Section:
+    """How much each group said, with a caution for thin groups."""
+    if not a.has_data:
+        return []
+    out: Section = []
+    thin = text.thin_groups_caution(a.counts)
+    if thin:
+        out.append(html.caution(thin))
+    out.append(html.table(text.counts_table(a.counts), caption="Utsagn per gruppe"))
+    return out

@@ -1,0 +1,472 @@
+"""The cards of the goals overview: one per main goal, every value finished Norwegian text.
+
+Each ``*_card`` function turns a status from :mod:`analysis.goals.status` into a :class:`GoalCard`
+(numbers formatted by :mod:`analysis.numfmt`), :func:`build_cards` makes all four from the layers,
+and :func:`render_cards` shows them as HTML (every text value escaped with
+:func:`analysis.report.html.esc`; ``<h3>`` headings, for use under a ``##`` section of the
+notebook). Links to the detailed reports come in from the build (:func:`report_links_from`).
+
+>>> from analysis.goals.cards import GoalCard, render_cards
+>>> card = GoalCard("unge", "Flere yngre innbyggere", headline="204 i alderen 0–19 år <1.1.2026>")
+>>> "&lt;1.1.2026&gt;" in render_cards([card]).data
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from IPython.display import HTML
+
+from analysis.errors import AnalysisError
+from analysis.goals.status import (
+    BolystStatus,
+    Layers,
+    PopulationStatus,
+    WomenStatus,
+    WorkshopGoal,
+    YoungStatus,
+    bolyst_status,
+    population_status,
+    women_status,
+    workshop_status,
+    young_status,
+)
+from analysis.goals.text import (
+    INDICATORS,
+    MISSING_PROJECTION,
+    MISSING_SSB,
+    MISSING_SURVEY,
+    UNWEIGHTED_SURVEY,
+    _plural,
+    _trend_word,
+    workshop_sentence,
+)
+from analysis.numfmt import MISSING, fmt_int, fmt_num, fmt_pct
+from analysis.population.text import requirement_sentence
+from analysis.privacy import MIN_CELL
+from analysis.report.html import esc
+from analysis.vocab import GOAL_LABELS, GOALS
+
+if TYPE_CHECKING:  # pragma: no cover
+
+    pass
+
+
+
+
+
+# --------------------------------------------------------------------------- small text helpers
+
+
+
+
+
+
+# --------------------------------------------------------------------------- layers
+
+
+
+
+
+
+
+
+
+
+# --------------------------------------------------------------------------- population: innbyggertall
+
+
+
+
+
+
+# --------------------------------------------------------------------------- population: kvinner
+
+
+
+
+
+
+# --------------------------------------------------------------------------- population: unge
+
+
+
+
+
+
+
+
+# --------------------------------------------------------------------------- survey: bolyst
+
+
+
+
+
+
+# --------------------------------------------------------------------------- workshops
+
+
+
+
+
+
+
+
+# --------------------------------------------------------------------------- links
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """A link to a detailed report in the same folder (``href`` is ``<output>.html``)."""
+
+    title: str
+    href: str
+
+
+def report_links_from(links: Mapping[str, Mapping[str, str]] | None) -> dict[str, ReportLink]:
+    """The notebook parameter ``links`` (``{key: {"title", "href"}}``, set by the build) as :class:`ReportLink`s.
+
+    Keys: ``population``, ``forcefield``, ``survey``. ``None`` (a notebook run by hand in JupyterLab,
+    where the other reports' files are not beside it) gives no links.
+
+    >>> report_links_from({"survey": {"title": "Bolyst", "href": "bolyst.html"}})
+    {'survey': ReportLink(title='Bolyst', href='bolyst.html')}
+    """
+    return {key: ReportLink(str(v["title"]), str(v["href"])) for key, v in (links or {}).items()}
+
+
+
+
+GOAL_LINKS: dict[str, tuple[str, ...]] = {
+    "bolyst": ("survey", "forcefield"),
+    "innbyggertall": ("population", "forcefield"),
+    "kvinner": ("population", "forcefield"),
+    "unge": ("population", "forcefield"),
+}
+
+
+# --------------------------------------------------------------------------- cards
+
+
+@dataclass
+class GoalCard:
+    """One goal as readers see it: every value is finished Norwegian text (escaped when rendered).
+
+    ``figures`` are key figures (label → value); ``facts`` are labelled
+    lines (``Indikator``, ``Utvikling``, ``Mål``, ``Avstand til målet``,
+    ``I workshops og grendemøter``); ``messages`` say plainly that the goal's own
+    data are missing (shown as a note at the top of the card).
+    """
+
+    goal: str
+    title: str
+    headline: str = ""
+    figures: dict[str, str] = field(default_factory=dict)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    links: list[ReportLink] = field(default_factory=list)
+
+
+def _new_card(goal: str, workshop: WorkshopGoal | str | None, links: Mapping[str, ReportLink] | None) -> GoalCard:
+    card = GoalCard(goal=goal, title=GOAL_LABELS.get(goal, goal))
+    card.facts.append(("Indikator", INDICATORS[goal]))
+    if isinstance(workshop, WorkshopGoal):
+        card.facts.append(("I workshops og grendemøter", workshop_sentence(workshop)))
+    elif isinstance(workshop, str):
+        card.facts.append(("I workshops og grendemøter", workshop))
+    links = links or {}
+    card.links = [links[k] for k in GOAL_LINKS.get(goal, ()) if k in links]
+    return card
+
+
+def _insert_before_workshops(card: GoalCard, facts: list[tuple[str, str]]) -> None:
+    pos = next((i for i, (k, _) in enumerate(card.facts) if k == "I workshops og grendemøter"), len(card.facts))
+    card.facts[pos:pos] = facts
+
+
+def population_card(
+    status: PopulationStatus | None,
+    *,
+    message: str | None = None,
+    workshop: WorkshopGoal | str | None = None,
+    links: Mapping[str, ReportLink] | None = None,
+) -> GoalCard:
+    """The ``innbyggertall`` card; ``message`` is shown instead of numbers when ``status`` is ``None``."""
+    card = _new_card("innbyggertall", workshop, links)
+    if status is None:
+        card.messages.insert(0, message or MISSING_SSB)
+        return card
+    s, req = status, status.requirement
+    date = f"1.1.{s.latest_year}"
+    card.headline = f"{fmt_int(s.latest)} innbyggere {date}; mål: minst {fmt_int(s.target)} i {s.target_year}"
+    if req is not None and req.per_year > 0:
+        card.headline += f"; det krever netto innflytting på om lag {fmt_int(req.persons_per_year)} per år."
+    elif req is not None:
+        card.headline += "; det nås også uten netto innflytting."
+    else:
+        card.headline += "."
+    card.figures[f"Innbyggere {date}"] = fmt_int(s.latest)
+    card.figures[f"Mål 1.1.{s.target_year}"] = f"minst {fmt_int(s.target)}"
+    if req is not None:
+        card.figures["Nødvendig netto innflytting per år"] = fmt_int(req.persons_per_year)
+    trend = [f"{fmt_int(c, signed=True)} siste {n} år (fra {fmt_int(v)} i {s.latest_year - n})"
+             for n, (c, v) in sorted(s.change.items())]
+    facts = []
+    if trend:
+        facts.append(("Utvikling", "Endring " + "; ".join(trend) + "."))
+    facts.append(("Mål", f"Minst {fmt_int(s.target)} innbyggere 1. januar {s.target_year} (kommunestyrets mål)."))
+    if s.gap > 0:
+        gap = f"{fmt_int(s.gap)} {_plural(s.gap, 'innbygger', 'innbyggere')} under målet i dag."
+    elif s.gap < 0:
+        gap = f"{fmt_int(-s.gap)} {_plural(s.gap, 'innbygger', 'innbyggere')} over målet i dag."
+    else:
+        gap = "Folketallet er akkurat på målet i dag."
+    if req is not None:
+        gap += (f" Uten flytting ventes om lag {fmt_int(req.without)} innbyggere 1.1.{s.target_year}. "
+                f"{requirement_sentence(req)}")
+        if s.scenario_total is not None and s.scenario_net_per_year is not None:
+            verdict = "nås målet" if s.scenario_total >= s.target else "nås ikke målet"
+            gap += (f" Med flytting som de siste fem årene (netto {fmt_num(s.scenario_net_per_year, 0, signed=True)}"
+                    f" per år) blir folketallet om lag {fmt_int(s.scenario_total)} i {s.target_year}, og da "
+                    f"{verdict}.")
+    elif s.target_year <= s.latest_year:
+        gap += f" Målåret {s.target_year} er passert."
+    else:
+        gap += " " + MISSING_PROJECTION
+    facts.append(("Avstand til målet", gap))
+    _insert_before_workshops(card, facts)
+    return card
+
+
+def women_card(
+    status: WomenStatus | None,
+    *,
+    message: str | None = None,
+    workshop: WorkshopGoal | str | None = None,
+    links: Mapping[str, ReportLink] | None = None,
+) -> GoalCard:
+    """The ``kvinner`` card (women per 100 men aged 20–39)."""
+    card = _new_card("kvinner", workshop, links)
+    if status is None:
+        card.messages.insert(0, message or MISSING_SSB)
+        return card
+    s = status
+    band = f"{s.ages[0]}–{s.ages[1]} år"
+    card.headline = f"{fmt_num(s.ratio, 0)} kvinner per 100 menn i alderen {band} 1.1.{s.latest_year}"
+    if s.reference is not None:
+        card.headline += f" ({s.reference}: {fmt_num(s.comparisons[s.reference], 0)})."
+    else:
+        card.headline += "."
+    card.figures[f"Kvinner per 100 menn {band}, {s.latest_year}"] = fmt_num(s.ratio, 0)
+    card.figures["Snitt siste 5 år"] = fmt_num(s.ratio_mean5, 0)
+    card.figures[f"Kvinner {band}"] = fmt_int(s.women)
+    facts = []
+    if s.ratio_then is not None:
+        facts.append(("Utvikling", (
+            f"Tallet har {_trend_word(round(s.ratio) - round(s.ratio_then))} fra {fmt_num(s.ratio_then, 0)} i "
+            f"{s.year_then} til {fmt_num(s.ratio, 0)} i {s.latest_year}. I en liten kommune svinger tallet mye "
+            f"fra år til år; snittet for de siste fem årene er {fmt_num(s.ratio_mean5, 0)}.")))
+    if s.comparisons:
+        facts.append(("Sammenlignet med", "; ".join(f"{name} {fmt_num(v, 0)}" for name, v in s.comparisons.items())
+                      + f" kvinner per 100 menn ({s.latest_year})."))
+    facts.append(("Mål", "Flere kvinnelige innbyggere (målet er ikke tallfestet)."))
+    need = s.women_for_balance
+    if need is not None:
+        ref = s.comparisons[s.reference]
+        if need > 0:
+            facts.append(("Avstand til målet", (
+                f"Med dagens {fmt_int(s.men)} menn i alderen {band} trengs om lag {fmt_int(need)} flere "
+                f"{_plural(need, 'kvinne', 'kvinner')} i samme alder for å ha like mange kvinner per 100 menn som "
+                f"{s.reference} ({fmt_num(ref, 0)}).")))
+        else:
+            facts.append(("Avstand til målet", (
+                f"Kommunen har minst like mange kvinner per 100 menn i alderen {band} som {s.reference} "
+                f"({fmt_num(ref, 0)}).")))
+    _insert_before_workshops(card, facts)
+    return card
+
+
+def young_card(
+    status: YoungStatus | None,
+    *,
+    message: str | None = None,
+    workshop: WorkshopGoal | str | None = None,
+    links: Mapping[str, ReportLink] | None = None,
+) -> GoalCard:
+    """The ``unge`` card (people 0–19 and 20–39)."""
+    card = _new_card("unge", workshop, links)
+    if status is None:
+        card.messages.insert(0, message or MISSING_SSB)
+        return card
+    s = status
+    card.headline = (" og ".join(f"{fmt_int(b.latest)} i alderen {b.label}" for b in s.bands)
+                     + f" 1.1.{s.latest_year}.")
+    for b in s.bands:
+        card.figures[f"Innbyggere {b.label}, {s.latest_year}"] = fmt_int(b.latest)
+    facts = []
+    if s.year_then is not None:
+        facts.append(("Utvikling", " ".join(
+            f"{b.label}: {fmt_int(b.then)} i {s.year_then} og {fmt_int(b.latest)} i {s.latest_year} "
+            f"({fmt_int(b.change, signed=True)}); andel av befolkningen {fmt_pct(b.share_then, 1)} → "
+            f"{fmt_pct(b.share, 1)}." for b in s.bands)))
+    facts.append(("Mål", "Flere yngre innbyggere (målet er ikke tallfestet)."))
+    if s.year_then is not None:
+        gaps = [f"{fmt_int(-b.change)} flere i alderen {b.label}" for b in s.bands if b.change < 0]
+        if gaps:
+            gap = (f"For å komme tilbake til nivået i {s.year_then} trengs " + " og ".join(gaps) + ".")
+        else:
+            gap = f"Det er flere i alle de unge aldersgruppene enn i {s.year_then}."
+        facts.append(("Avstand til målet", gap))
+    _insert_before_workshops(card, facts)
+    return card
+
+
+def bolyst_card(
+    status: BolystStatus | None,
+    *,
+    message: str | None = None,
+    workshop: WorkshopGoal | str | None = None,
+    links: Mapping[str, ReportLink] | None = None,
+    illustrative: bool = True,
+) -> GoalCard:
+    """The ``bolyst`` card: first measurement (baseline) from the survey; hidden below the small-cell threshold."""
+    card = _new_card("bolyst", workshop, links)
+    if status is None:
+        card.messages.insert(0, message or MISSING_SURVEY)
+        return card
+    s = status
+    if not s.weighted:
+        card.messages.insert(0, UNWEIGHTED_SURVEY)
+        return card
+    facts = []
+    if s.suppressed:
+        card.headline = (f"Færre enn {s.threshold} innbyggere har svart, så resultatet vises ikke "
+                         "(personvern).")
+    else:
+        ci = f"{fmt_num(100 * s.satisfied_lower, 0)}–{fmt_pct(s.satisfied_upper)}"
+        card.headline = (f"{fmt_pct(s.satisfied)} av innbyggerne 18–40 år er fornøyde med å bo i kommunen "
+                         f"(95 % konfidensintervall {ci}).")
+        card.figures["Fornøyde med å bo her"] = fmt_pct(s.satisfied)
+        if s.recommend is not None:
+            card.figures["Vil anbefale en venn å flytte hit (0–10)"] = fmt_num(s.recommend, 1)
+        card.figures["Svar fra innbyggere 18–40 år"] = fmt_int(s.n)
+        if s.recommend is not None:
+            facts.append(("Anbefaling", (
+                f"På spørsmålet om de vil anbefale en venn å flytte hit, svarer innbyggerne i snitt "
+                f"{fmt_num(s.recommend, 1)} på en skala fra 0 til 10 (95 % konfidensintervall "
+                f"{fmt_num(s.recommend_lower, 1)}–{fmt_num(s.recommend_upper, 1)}).")))
+    facts.append(("Utvikling", "Dette er første måling (nullpunkt). Utviklingen kan vises når undersøkelsen "
+                               "gjentas."))
+    facts.append(("Mål", "Økt bolyst (målet er ikke tallfestet): andelen fornøyde skal øke fra denne målingen."))
+    if illustrative:
+        facts.append(("Merk", "Svarene er illustrative eksempeldata, ikke en ekte måling."))
+    _insert_before_workshops(card, facts)
+    return card
+
+
+def build_cards(
+    layers: Layers,
+    *,
+    target: int = 1300,
+    target_year: int = 2030,
+    links: Mapping[str, ReportLink] | None = None,
+    theme_labels: Mapping[str, str] | None = None,
+    threshold: int = MIN_CELL,
+) -> tuple[list[GoalCard], PopulationStatus | None]:
+    """All four cards in the council's order, and the population status (for the figure).
+
+    A layer that is missing, or whose numbers cannot be computed, gives its
+    cards a plain Norwegian message instead of numbers; this never raises
+    for missing data.
+    """
+    workshops: dict[str, WorkshopGoal | str | None] = {g: layers.statements_message for g in GOALS}
+    if layers.statements is not None:
+        try:
+            workshops.update(workshop_status(layers.statements, theme_labels=theme_labels))
+        except AnalysisError as exc:
+            workshops = {g: f"Notatene fra workshops og grendemøter kunne ikke leses: {exc.message}" for g in GOALS}
+
+    pop_status = women = young = None
+    pop_message = layers.population_message
+    if layers.population is not None:
+        try:
+            pop_status = population_status(layers.population, layers.region, target=target, target_year=target_year,
+                                           mortality=layers.mortality, fertility=layers.fertility)
+            comparisons = [("0", layers.names.get("0", "Norge"))]
+            if layers.county:
+                comparisons.append((layers.county, layers.names.get(layers.county, layers.county)))
+            women = women_status(layers.population, layers.region, comparisons=comparisons)
+            young = young_status(layers.population, layers.region)
+        except AnalysisError as exc:
+            pop_status = women = young = None
+            pop_message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
+
+    bolyst = None
+    survey_message = layers.survey_message
+    if layers.responses is not None:
+        try:
+            bolyst = bolyst_status(layers.responses, threshold=threshold)
+        except (AnalysisError, KeyError) as exc:
+            survey_message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
+
+    cards = {
+        "bolyst": bolyst_card(bolyst, message=survey_message, workshop=workshops["bolyst"], links=links,
+                              illustrative=layers.survey_illustrative),
+        "innbyggertall": population_card(pop_status, message=pop_message, workshop=workshops["innbyggertall"],
+                                         links=links),
+        "kvinner": women_card(women, message=pop_message, workshop=workshops["kvinner"], links=links),
+        "unge": young_card(young, message=pop_message, workshop=workshops["unge"], links=links),
+    }
+    return [cards[g] for g in GOALS], pop_status
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def card_html(card: GoalCard, level: int = 3) -> str:
+    """One card as an HTML ``<section>`` with a real heading; every text value escaped."""
+    hid = f"mal-{esc(card.goal)}"
+    parts = [f'<section class="goal-card" aria-labelledby="{hid}">',
+             f'<h{level} id="{hid}">{esc(card.title)}</h{level}>']
+    if card.headline:
+        parts.append(f'<p class="goal-headline"><strong>{esc(card.headline)}</strong></p>')
+    for msg in card.messages:
+        parts.append(f'<div class="callout callout-info" role="note"><strong>Ingen data:</strong> {esc(msg)}</div>')
+    if card.figures:
+        cells = "".join(f'<div class="key-figure"><div class="key-value">{esc(v)}</div>'
+                        f'<div class="key-label">{esc(k)}</div></div>' for k, v in card.figures.items())
+        parts.append(f'<div class="key-figures">{cells}</div>')
+    for label, text in card.facts:
+        parts.append(f'<p class="goal-fact"><strong>{esc(label)}:</strong> {esc(text)}</p>')
+    if card.links:
+        lis = "".join(f'<li><a href="{esc(link.href)}">{esc(link.title)}</a></li>' for link in card.links)
+        parts.append(f'<p class="goal-links">Les mer i rapportene:</p><ul class="goal-links">{lis}</ul>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def render_cards(cards: Sequence[GoalCard], level: int = 3) -> "HTML":
+    """The cards in a ``goal-cards`` grid (``IPython.display.HTML``); headings are ``<h3>`` by default."""
+
+    return HTML('<div class="goal-cards">' + "".join(card_html(c, level) for c in cards) + "</div>")
+
+
+def headlines(cards: Sequence[GoalCard]) -> list[str]:
+    """One line per card, ``"Økt innbyggertall: 1 287 innbyggere …"``, for a summary list."""
+    out = []
+    for c in cards:
+        text = c.headline or (c.messages[0] if c.messages else MISSING)
+        out.append(f"{c.title}: {text}")
+    return out
+
+
+# --------------------------------------------------------------------------- figure
+
+
+
+
+
+

@@ -1,0 +1,140 @@
+"""Norwegian wording of the goals overview: indicator descriptions, messages for missing data,
+sentences and figure texts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.numfmt import fmt_int
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.goals.status import Layers, PopulationStatus, WorkshopGoal
+
+    pass
+
+
+INDICATORS: dict[str, str] = {
+    "bolyst": "Andel innbyggere 18–40 år som er fornøyde med å bo i kommunen (svar 4 eller 5 på en skala "
+              "fra 1 til 5), vektet etter alder og kjønn. Innbyggerundersøkelsen.",
+    "innbyggertall": "Folketall 1. januar. SSB, tabell 07459.",
+    "kvinner": "Kvinner per 100 menn i alderen 20–39 år, 1. januar. SSB, tabell 07459.",
+    "unge": "Innbyggere 0–19 år og 20–39 år, 1. januar. SSB, tabell 07459.",
+}
+
+
+MISSING_SSB = ("Befolkningstall fra SSB mangler, så dette målet kan ikke vises. Hent dataene med "
+               "«analysis fetch-ssb» eller la ANALYSIS_SSB_DIR peke på en mappe med SSB-data.")
+
+
+MISSING_WORKSHOPS = ("Det finnes ingen bearbeidede notater fra workshops og grendemøter ennå. Når notatene "
+                     "ligger i data/raw/workshops/ og «analysis clean» er kjørt, vises kreftene her.")
+
+
+EMPTY_WORKSHOPS = "Notatene fra workshops og grendemøter inneholder ingen utsagn ennå."
+
+
+MISSING_SURVEY = ("Resultater fra innbyggerundersøkelsen finnes ikke ennå. Når svarene ligger i "
+                  "data/raw/survey/ og «analysis clean» er kjørt, vises målingen av bolyst her.")
+
+
+UNWEIGHTED_SURVEY = ("Svarene i innbyggerundersøkelsen er ikke vektet, fordi befolkningstall fra SSB manglet "
+                     "da dataene ble renset. Kjør «analysis clean» på nytt med SSB-data.")
+
+
+MISSING_PROJECTION = ("Dødelighet og fruktbarhet fra SSB-mappen mangler, så det kan ikke regnes ut hvor mye "
+                      "innflytting som trengs.")
+
+
+def _plural(n: float, one: str, many: str) -> str:
+    return one if abs(n) == 1 else many
+
+
+def _trend_word(change: float) -> str:
+    """``"økt"``, ``"gått ned"`` or ``"vært uendret"`` for a change.
+
+    >>> _trend_word(3), _trend_word(-0.2), _trend_word(0)
+    ('økt', 'gått ned', 'vært uendret')
+    """
+    if change > 0:
+        return "økt"
+    if change < 0:
+        return "gått ned"
+    return "vært uendret"
+
+
+def illustrative_what(layers: Layers) -> str | None:
+    """What in the report is illustrative, for :func:`analysis.report.html.illustrative_notice` (``None``: nothing).
+
+    >>> from analysis.goals.status import Layers
+    >>> illustrative_what(Layers("3425", statements_message=None, statements=object()))
+    'Utsagnene fra workshops og grendemøter'
+    """
+    parts = []
+    if layers.statements is not None and layers.statements_illustrative:
+        parts.append("utsagnene fra workshops og grendemøter")
+    if layers.responses is not None and layers.survey_illustrative:
+        parts.append("svarene i innbyggerundersøkelsen")
+    if not parts:
+        return None
+    text = " og ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def data_note(layers: Layers) -> str:
+    """One sentence telling readers which numbers are real (SSB); the illustrative notice covers the rest."""
+    text = ("Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra Statistisk sentralbyrå "
+            "(SSB).")
+    if layers.population is None:
+        text += " De vises når SSB-dataene er på plass."
+    return text
+
+
+def workshop_sentence(w: WorkshopGoal) -> str:
+    """The workshop line of a card.
+
+    >>> from analysis.goals.status import WorkshopGoal
+    >>> workshop_sentence(WorkshopGoal("unge", 3, 11, 5, 1, ("Bolig",)))
+    '3 av 11 grupper drøftet målet: 5 drivkrefter og 1 motkraft. Tyngste motkraft: «Bolig».'
+    """
+    if w.n_groups == 0:
+        return f"Ingen av de {fmt_int(w.n_groups_total)} gruppene drøftet dette målet."
+    text = (f"{fmt_int(w.n_groups)} av {fmt_int(w.n_groups_total)} "
+            f"{_plural(w.n_groups_total, 'gruppe', 'grupper')} drøftet målet: "
+            f"{fmt_int(w.n_kraft)} {_plural(w.n_kraft, 'drivkraft', 'drivkrefter')} og "
+            f"{fmt_int(w.n_motkraft)} {_plural(w.n_motkraft, 'motkraft', 'motkrefter')}.")
+    if w.counter_themes:
+        head = "Tyngste motkraft" if len(w.counter_themes) == 1 else "Tyngste motkrefter"
+        text += f" {head}: " + " og ".join(f"«{t}»" for t in w.counter_themes) + "."
+    elif w.n_motkraft:
+        text += " Motkreftene er ikke kodet med tema."
+    return text
+
+
+def population_figure_title(status: PopulationStatus, name: str) -> str:
+    """A title that states the finding of :func:`plot_population_path`."""
+    req = status.requirement
+    text = f"{name}: {fmt_int(status.latest)} innbyggere i {status.latest_year}"
+    if req is not None and req.per_year > 0:
+        text += (f" – målet om minst {fmt_int(status.target)} i {status.target_year} krever netto innflytting "
+                 f"på om lag {fmt_int(req.persons_per_year)} per år")
+    elif req is not None:
+        text += f" – målet om minst {fmt_int(status.target)} i {status.target_year} nås uten innflytting"
+    return text
+
+
+def population_figure_alt(status: PopulationStatus, name: str, first_year: int | None = None) -> str:
+    """Alt text for :func:`plot_population_path` with the numbers it shows."""
+    hist = status.history
+    hist = hist[hist["year"] >= (status.latest_year - 20 if first_year is None else int(first_year))]
+    first = hist.iloc[0]
+    text = (f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {status.latest_year}: "
+            f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(status.latest)} i {status.latest_year}. "
+            f"Målet er minst {fmt_int(status.target)} i {status.target_year}.")
+    req = status.requirement
+    if req is not None and req.per_year > 0:
+        text += (f" En stiplet linje viser veien til målet med netto innflytting på om lag "
+                 f"{fmt_int(req.persons_per_year)} per år.")
+    if status.scenario_total is not None:
+        text += (f" Med flytting som de siste fem årene blir folketallet om lag {fmt_int(status.scenario_total)} "
+                 f"i {status.target_year}.")
+    return text

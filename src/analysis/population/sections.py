@@ -1,0 +1,377 @@
+"""The sections of the population report ("Befolkningsutvikling"), ready to display.
+
+A notebook loads a :class:`PopulationReport` once with :func:`load` and shows each section with
+``display(*sections.<name>(report))``. Every section returns a list of display objects
+(:mod:`analysis.report.html`), empty when the SSB data are missing: the first section then shows
+the one message saying what is missing. Numbers come from :mod:`.indicators`, :mod:`.migration` and
+:mod:`.projection`, the wording from :mod:`.text`, the charts from :mod:`.plots`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysis.numfmt import fmt_int
+from analysis.population import indicators, migration, plots, projection, snapshot, text
+from analysis.report import html
+
+Section = list[Any]
+
+
+@dataclass
+class PopulationReport:
+    """What the report needs for one municipality; derived tables are computed when first used."""
+
+    region: str
+    peers: list[str]
+    targets: dict[str, int]
+    target_year: int
+    backtest_from: int
+    horizon: int
+    message: str | None = None  # why there are no data (None: data present)
+    population: pd.DataFrame | None = field(default=None, repr=False)
+    name: str = "kommunen"
+    county: str = "0"
+    compare: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_data(self) -> bool:
+        return self.message is None
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        return indicators.totals(self.population, self.region)
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return indicators.indicators(self.population, self.region).set_index("year")
+
+    @property
+    def last_year(self) -> int:
+        return int(self.totals["year"].max())
+
+    @property
+    def has_target(self) -> bool:
+        return self.region in self.targets
+
+    @property
+    def target(self) -> int:
+        return self.targets.get(self.region, int(self.totals["total"].iloc[-1]))
+
+    @cached_property
+    def mortality(self) -> pd.DataFrame:
+        return snapshot.read_mortality()
+
+    @cached_property
+    def fertility(self) -> pd.DataFrame:
+        return snapshot.read_fertility()
+
+    @cached_property
+    def projections(self) -> pd.DataFrame:
+        return snapshot.read_projections()
+
+    @cached_property
+    def migration(self) -> pd.DataFrame:
+        return migration.residual_migration(self.population, self.region, self.mortality, self.fertility)
+
+    @cached_property
+    def periods(self) -> pd.DataFrame:
+        return migration.net_by_period(self.migration)
+
+    @cached_property
+    def setup(self) -> projection.Setup:
+        return projection.setup(self.population, self.region, self.mortality, self.fertility, horizon=self.horizon)
+
+    @cached_property
+    def scenarios(self) -> pd.DataFrame:
+        return projection.scenarios(self.setup, self.horizon)
+
+    @property
+    def at_target_year(self) -> pd.Series:
+        return self.scenarios[self.scenarios["year"] == self.target_year].set_index("scenario")["total"]
+
+
+def load(
+    kommunenummer: object,
+    peers: list[object],
+    targets: dict[object, int],
+    *,
+    target_year: int,
+    backtest_from: int,
+    horizon: int,
+) -> PopulationReport:
+    """Read the SSB snapshot for ``kommunenummer`` and its comparison regions; never raises for missing data."""
+    region = snapshot.region_code(kommunenummer)
+    report = PopulationReport(
+        region=region,
+        peers=[snapshot.region_code(p) for p in peers],
+        targets={snapshot.region_code(k): v for k, v in targets.items()},
+        target_year=target_year,
+        backtest_from=backtest_from,
+        horizon=horizon,
+        message=snapshot.availability_message(region, snapshot.snapshot_dir()),
+    )
+    if report.message is None:
+        regions = snapshot.read_regions()
+        report.name = snapshot.region_name(region, regions)
+        report.county = regions.loc[regions["region"] == region, "county"].iloc[0] or "0"
+        report.compare = list(dict.fromkeys([region, *report.peers, report.county, "0"]))
+        wanted = sorted({*report.compare, report.county, "0"})
+        report.population = snapshot.read_population(regions=wanted)
+        report.names = {r: snapshot.region_name(r, regions) for r in wanted}
+    return report
+
+
+def missing(r: PopulationReport) -> Section:
+    """The one message shown when the SSB data are missing (nothing otherwise)."""
+    return [] if r.has_data else [html.no_data(r.message)]
+
+
+def now(r: PopulationReport) -> Section:
+    """How many live here now: key figures, the change, and a note when no target is set."""
+    if not r.has_data:
+        return []
+    latest = r.indicators.loc[r.last_year]
+    out = [
+        html.key_figures(text.key_figures(latest, r.indicators, r.last_year, r.target, r.target_year, r.has_target)),
+        html.paragraph(text.change_sentence(r.totals, r.name)),
+    ]
+    if not r.has_target:
+        out.append(html.paragraph(text.no_target_sentence(r.name, r.target, r.target_year)))
+    return out
+
+
+def history(r: PopulationReport) -> Section:
+    """The population over time, in all and for women and men."""
+    if not r.has_data:
+        return []
+    first = r.totals.iloc[0]
+    latest = r.indicators.loc[r.last_year]
+    change = int(latest["total"] - first["total"])
+    return [
+        html.heading(text.history_headline(change, int(first["year"])), level=3),
+        html.figure(
+            plots.plot_totals(r.totals, r.name, target=r.target, target_year=r.target_year),
+            alt=text.totals_alt(r.name, first, r.last_year, latest["total"]),
+            caption=f"Folketall 1. januar i {r.name}, i alt og etter kjønn. Kilde: SSB, tabell 07459.",
+            guide=text.TOTALS_GUIDE,
+        ),
+    ]
+
+
+def history_table(r: PopulationReport) -> Section:
+    if not r.has_data:
+        return []
+    return [html.table(text.totals_table(r.totals), caption=f"Folketall 1. januar i {r.name}", decimals=0)]
+
+
+def comparison(r: PopulationReport) -> Section:
+    """The population index against the peers, the county and Norway."""
+    if not r.has_data:
+        return []
+    index = indicators.index_series(r.population, r.compare)
+    base_year = int(index.index.min())
+    ranked = index.loc[r.last_year].sort_values()
+    other = r.county if r.names.get(r.county) != r.name else "0"
+    value = index.loc[r.last_year, r.region]
+    weaker = value < index.loc[r.last_year, other]
+    title = text.index_title(r.name, value, r.last_year, list(ranked.index).index(r.region) + 1, len(ranked))
+    return [
+        html.heading(text.index_headline(r.name, weaker, r.names.get(other, other), base_year), level=3),
+        html.figure(
+            plots.plot_index(index, r.names, r.region, title),
+            alt=text.index_alt(r.name, base_year, len(ranked) - 1, value, r.last_year),
+            caption=f"Folketall 1. januar, indeks {base_year} = 100. Kilde: SSB, tabell 07459 (kommunegrenser 2024).",
+            guide=text.index_guide(r.name),
+        ),
+        html.table(text.index_change_table(index, r.last_year, r.names),
+                   caption=f"Endring i folketall {base_year}–{r.last_year}"),
+    ]
+
+
+def women(r: PopulationReport) -> Section:
+    """Women per 100 men aged 20–39, against the county and Norway."""
+    if not r.has_data:
+        return []
+    ratios = {reg: indicators.women_per_100_men(r.population, reg) for reg in dict.fromkeys([r.region, r.county, "0"])}
+    frame = indicators.frame_from_series(ratios).dropna()
+    mean5 = frame[r.region].tail(5).mean()
+    fig = plots.plot_lines(frame, {reg: r.names.get(reg, reg) for reg in frame.columns}, text.women_title(r.name, mean5),
+                           "Kvinner per 100 menn, 20–39 år", reference=100, reference_label="Like mange")
+    return [
+        html.heading(text.women_headline(mean5, frame["0"].tail(5).mean()), level=3),
+        html.figure(
+            fig,
+            alt=text.women_alt(r.name, r.last_year, frame[r.region].iloc[-1]),
+            caption="Kvinner per 100 menn i alderen 20–39 år, 1. januar. Kilde: SSB, tabell 07459.",
+            guide=text.WOMEN_GUIDE,
+        ),
+    ]
+
+
+def young(r: PopulationReport) -> Section:
+    """People aged 0–19 and 20–39 over time."""
+    if not r.has_data:
+        return []
+    young = r.indicators[["0–19 år", "20–39 år"]]
+    change = young.iloc[-1] - young.iloc[0]
+    first_year = int(young.index.min())
+    fig = plots.plot_lines(young, {"0–19 år": "0–19 år", "20–39 år": "20–39 år"},
+                           text.young_title(r.name, young, r.last_year), "Innbyggere")
+    return [
+        html.heading(text.young_headline(change, first_year), level=3),
+        html.figure(
+            fig,
+            alt=text.young_alt(r.name, first_year, r.last_year, change),
+            caption=f"Unge innbyggere 1. januar i {r.name}. Kilde: SSB, tabell 07459.",
+            guide=text.YOUNG_GUIDE,
+        ),
+    ]
+
+
+def key_indicators(r: PopulationReport) -> Section:
+    if not r.has_data:
+        return []
+    return [html.table(text.key_indicators_table(r.indicators, r.last_year),
+                       caption=f"Nøkkeltall for {r.name}, 1. januar", decimals=1)]
+
+
+def pyramid(r: PopulationReport) -> Section:
+    """The age pyramid now against ten years earlier."""
+    if not r.has_data:
+        return []
+    year_before = max(int(r.totals["year"].min()), r.last_year - 10)
+    now_ = indicators.pyramid(r.population, r.region, r.last_year)
+    before = indicators.pyramid(r.population, r.region, year_before)
+    median_before = r.indicators.loc[year_before, "median_age"]
+    median_now = r.indicators.loc[r.last_year, "median_age"]
+    title = text.pyramid_title(r.name, median_before, median_now, year_before, r.last_year)
+    return [
+        html.figure(
+            plots.plot_pyramid(now_, before, r.last_year, year_before, title),
+            alt=text.pyramid_alt(r.name, r.last_year, year_before),
+            caption=f"Innbyggere etter alder og kjønn 1. januar {r.last_year} (søyler) og {year_before} (strek). Kilde: SSB.",
+            guide=text.PYRAMID_GUIDE,
+        )
+    ]
+
+
+def movers(r: PopulationReport) -> Section:
+    """Net migration by age and sex per five-year period (residual method), checked against SSB."""
+    if not r.has_data:
+        return []
+    finding = text.summary_sentence(r.periods)
+    out = [
+        html.heading(text.headline(r.periods, r.name), level=3),
+        html.callout(finding, title="Hovedfunn:"),
+    ]
+    checks = migration.check_against_published(r.migration, snapshot.read_components(), r.region)
+    for row in checks.itertuples():
+        out.append(html.paragraph(text.published_check_sentence(row.year, row.published, row.residual, r.name)))
+    out.append(html.figure(
+        plots.plot_net_by_period(r.periods, text.headline(r.periods, r.name)),
+        alt=text.migration_alt(r.periods["period"].nunique(), finding),
+        caption=f"Beregnet netto flytting (restmetoden) for {r.name}, sum per femårsperiode. Kilde: SSB, egne beregninger.",
+        guide=text.MIGRATION_GUIDE,
+    ))
+    return out
+
+
+def movers_table(r: PopulationReport) -> Section:
+    if not r.has_data:
+        return []
+    return [html.table(text.migration_table(r.periods),
+                       caption=f"Netto flytting per femårsperiode, {r.name} (personer)", decimals=0)]
+
+
+def outlook(r: PopulationReport) -> Section:
+    """What the projection gives in the target year, and its assumptions."""
+    if not r.has_data:
+        return []
+    at = r.at_target_year
+    return [
+        html.heading(text.projection_headline(at["none"], at.get("last5", float("nan")), r.target_year), level=3),
+        html.table(text.assumptions_table(r.setup), caption="Forutsetninger i framskrivingen"),
+    ]
+
+
+def outlook_chart(r: PopulationReport) -> Section:
+    """Registered population and the projected scenarios, with SSB's projection where the snapshot has it."""
+    if not r.has_data:
+        return []
+    at = r.at_target_year
+    official = projection.official_projection(r.projections, r.region)
+    official = official[official["year"] > r.last_year]
+    fig = plots.plot_scenarios(r.totals, r.scenarios, r.name,
+                               text.scenarios_title(r.name, r.target_year, at["none"], at.get("last5", float("nan"))),
+                               target=r.target, target_year=r.target_year, official=official,
+                               official_label=text.official_label(official))
+    years = [r.last_year, r.target_year, 2035, 2040, r.horizon]
+    return [
+        html.figure(
+            fig,
+            alt=text.scenarios_alt(r.name, r.last_year, r.horizon, r.target_year, at),
+            caption=f"Framskrevet folketall 1. januar for {r.name}, tre flytteforutsetninger. Egne beregninger på SSB-data.",
+            guide=text.SCENARIOS_GUIDE,
+        ),
+        html.table(text.scenarios_table(r.scenarios, years), caption="Framskrevet folketall 1. januar", decimals=0),
+    ]
+
+
+def requirement(r: PopulationReport) -> Section:
+    """The yearly net in-migration the target needs (movers shaped as the last five, and ten, years)."""
+    if not r.has_data:
+        return []
+    req = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last5")
+    req10 = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last10")
+    return [
+        html.heading(text.requirement_headline(req, r.target, r.target_year), level=3),
+        html.callout(text.requirement_sentence(req), title="Nøkkeltall:"),
+        html.key_figures(text.requirement_figures(req, r.target_year, r.setup.profiles["last5"].sum())),
+        html.paragraph(text.requirement_last10(req10)),
+        html.paragraph(text.REQUIREMENT_METHOD.format(year=r.target_year, target=fmt_int(r.target))),
+    ]
+
+
+def backtest(r: PopulationReport) -> Section:
+    """How well the model did: a projection from ``backtest_from`` against what was registered."""
+    if not r.has_data:
+        return []
+    start = r.backtest_from
+    if start not in set(r.totals["year"]):
+        return [html.no_data(f"Folketallet for {start} mangler, så tilbaketesten kan ikke vises.")]
+    bt = projection.backtest(r.population, r.region, r.mortality, r.fertility, start_year=start)
+    summary = projection.backtest_summary(bt).set_index("scenario")
+    error = summary.loc["last10"]
+    last_year = int(error["last_year"])
+    official = projection.official_projection(r.projections, r.region)
+    official = official[official["year"] >= start]
+    fig = plots.plot_backtest(bt, r.totals, start, text.backtest_title(r.name, start, error["error_last"], last_year),
+                              official=official, official_label=text.official_label(official))
+    return [
+        html.figure(
+            fig,
+            alt=text.backtest_alt(r.name, start, last_year, summary),
+            caption=f"Tilbaketest: framskriving fra 1. januar {start} mot registrert folketall. Egne beregninger.",
+            guide=text.backtest_guide(start),
+        ),
+        html.table(text.backtest_table(summary, last_year),
+                   caption="Avvik mellom framskrevet og registrert folketall", decimals=0),
+    ]
+
+
+def official(r: PopulationReport) -> Section:
+    """SSB's own projection for the municipality against what was registered, where the snapshot has one."""
+    if not r.has_data:
+        return []
+    proj = projection.official_projection(r.projections, r.region)
+    if len(proj) and proj["vintage"].nunique() == 1:
+        compared = proj.merge(r.totals, on="year", how="inner")
+        compared = compared[compared["year"] > compared["year"].min()]
+        return [html.paragraph(text.official_sentence(text.official_label(proj), compared))]
+    return [html.paragraph("Datagrunnlaget har ingen offisiell framskriving fra SSB for denne kommunen.")]

@@ -1,0 +1,242 @@
+"""``analysis clean`` for the survey, and the loader reports use.
+
+* :func:`run_clean` — read every export in ``data_dir/raw/survey/``, write
+  ``survey_responses.parquet`` (one row per respondent, weighted),
+  ``survey_items.parquet`` (long form), ``survey_rejects.csv`` and
+  ``survey_manifest.json`` into ``processed_dir``;
+* :func:`load_survey` — read them back for a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.errors import AnalysisError
+from analysis.fileio import atomic_path, atomic_write_text, file_hash
+from analysis.survey.cleaning import REJECT_COLUMNS, finish, parse_export
+from analysis.survey.codebook import load_codebook
+from analysis.survey.readers import SUPPORTED_SUFFIXES, read_export
+from analysis.survey.schema import validate_responses
+from analysis.survey.weights import read_population_targets, weight_responses
+
+RESPONSES_FILE = "survey_responses.parquet"
+
+
+ITEMS_FILE = "survey_items.parquet"
+
+
+REJECTS_FILE = "survey_rejects.csv"
+
+
+MANIFEST_FILE = "survey_manifest.json"
+
+
+IGNORED_SUFFIXES = (".md", ".gitkeep")
+
+
+@dataclass
+class Survey:
+    """The processed survey: responses, long-form items, rejects and the manifest."""
+
+    responses: "pd.DataFrame"
+    items: "pd.DataFrame"
+    rejects: "pd.DataFrame"
+    manifest: dict
+
+
+def to_items(responses: "pd.DataFrame", codebook=None) -> "pd.DataFrame":
+    """Long form of the closed questions: ``respondent_id, question, type, code, value, label``.
+
+    One row per respondent and answered question; a multiple-choice question
+    gives one row per option chosen. ``value`` is the numeric code of Likert,
+    0–10 and number questions (else missing). Free text is not included.
+    """
+
+
+    cb = codebook or load_codebook()
+    parts = []
+    for q in cb.questions:
+        if q.type == "text" or q.id not in responses:
+            continue
+        col = responses[q.id]
+        sel = col.notna().to_numpy()
+        ids = responses["respondent_id"].to_numpy(dtype=object)[sel]
+        vals = col[sel]
+        if q.type == "multiple":
+            split = vals.astype(str).str.split(";")
+            lens = split.str.len().to_numpy()
+            ids = np.repeat(ids, lens)
+            codes = np.concatenate(split.to_list()) if len(split) else np.array([], dtype=object)
+            numeric = np.full(len(codes), np.nan)
+        elif q.type in ("likert", "scale", "number"):
+            numeric = vals.astype(float).to_numpy()
+            codes = np.array([str(int(v)) for v in numeric], dtype=object)
+        else:
+            codes = vals.astype(str).to_numpy(dtype=object)
+            numeric = np.full(len(codes), np.nan)
+        labels = q.labels()
+        lab = np.array([labels.get(int(c) if q.type in ("likert", "scale") else c, c) for c in codes], dtype=object)
+        parts.append(pd.DataFrame({"respondent_id": ids, "question": q.id, "type": q.type, "code": codes,
+                                   "value": numeric, "label": lab}))
+    if not parts:
+        return pd.DataFrame(columns=["respondent_id", "question", "type", "code", "value", "label"])
+    out = pd.concat(parts, ignore_index=True)
+    for c in ("respondent_id", "question", "type", "code", "label"):
+        out[c] = out[c].astype("string")
+    return out
+
+
+def clean_files(paths: list[Path], log: Callable[[str], None] = lambda _m: None, codebook=None):
+    """Read and clean export files. Returns ``(responses, rejects, file_info, ok)``.
+
+    A file that cannot be read at all is reported in ``file_info`` (``error``)
+    and makes ``ok`` False; the other files are still cleaned.
+    """
+
+
+    cb = codebook or load_codebook()
+    ok = True
+    parsed, cell_rejects, info = [], [], []
+    for path in paths:
+        entry: dict = {"file": path.name, "hash": file_hash(path)}
+        try:
+            raw = read_export(path)
+            p = parse_export(raw, cb, file=path.name)
+        except AnalysisError as exc:
+            ok = False
+            entry["error"] = str(exc)
+            log(f"survey: could not read {path.name}: {exc.message}")
+            info.append(entry)
+            continue
+        entry.update(
+            encoding=raw.attrs.get("encoding"),
+            delimiter=raw.attrs.get("delimiter"),
+            sheet=raw.attrs.get("sheet"),
+            rows=len(raw),
+            matched_questions=len(p.columns),
+            missing_questions=p.missing_questions,
+            ignored_columns=p.ignored_columns,
+        )
+        log(f"survey: read {path.name} ({len(raw)} rows, {len(p.columns)} questions"
+            + (f", {raw.attrs['encoding']}" if raw.attrs.get("encoding") else "") + ")")
+        parsed.append(p.frame)
+        cell_rejects.extend(p.rejects)
+        info.append(entry)
+    if parsed:
+        frame = pd.concat(parsed, ignore_index=True)
+    else:
+        frame = pd.DataFrame(columns=["source_file", "source_row", "submission_id", *cb.ids])
+    responses, row_rejects = finish(frame, cb)
+    rejects = pd.concat([pd.DataFrame(cell_rejects, columns=REJECT_COLUMNS), row_rejects], ignore_index=True)
+    rejects["row"] = rejects["row"].astype("int64")
+    rejects = rejects.sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)
+    return responses, rejects, info, ok
+
+
+def _write_outputs(processed_dir: Path, responses, items, rejects, manifest: dict) -> None:
+
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    for frame, name in ((responses, RESPONSES_FILE), (items, ITEMS_FILE)):
+        with atomic_path(processed_dir / name) as tmp:
+            frame.to_parquet(tmp, index=False)
+    atomic_write_text(processed_dir / REJECTS_FILE, rejects.to_csv(index=False, lineterminator="\n"),
+                      encoding="utf-8-sig")
+    atomic_write_text(processed_dir / MANIFEST_FILE,
+                      json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -> bool:
+    """Clean every survey export in ``data_dir/raw/survey/`` into ``processed_dir``.
+
+    Writes the four outputs (atomically, deterministic content) and returns
+    False when some file could not be read at all (the others are still
+    processed). Weights need SSB population data (``ANALYSIS_SSB_DIR``); when
+    it is missing the weights are left empty and a warning is logged.
+    """
+
+    data_dir, processed_dir = Path(data_dir), Path(processed_dir)
+    cb = load_codebook()
+    folder = data_dir / "raw" / "survey"
+    ok = True
+    files: list[Path] = []
+    skipped: list[str] = []
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            if not p.is_file() or p.name.startswith(".") or p.name.startswith("~$"):
+                continue
+            if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(p)
+            elif p.suffix.lower() not in IGNORED_SUFFIXES:
+                skipped.append(p.name)
+                ok = False
+                log(f"survey: could not read {p.name}: unsupported file type (save the export as CSV or .xlsx)")
+    if not files:
+        log(f"survey: no exports in {folder}")
+    responses, rejects, info, files_ok = clean_files(files, log, cb)
+    ok = ok and files_ok
+    weighting: dict = {}
+    responses["weight"] = float("nan")
+    if len(responses):
+        try:
+            targets, year = read_population_targets("3425", codebook=cb)
+            responses, winfo = weight_responses(responses, targets, region="3425", year=year)
+            weighting = winfo.to_dict()
+            log(f"survey: weighted {winfo.n_weighted} residents to SSB {year} "
+                f"(effective n {winfo.effective_n:.1f}, design effect {winfo.design_effect:.2f})")
+        except AnalysisError as exc:
+            weighting = {"error": str(exc)}
+            log(f"survey: warning: no weights ({exc})")
+
+    validate_responses(responses, cb)
+    items = to_items(responses, cb)
+    flags = responses["flags"].fillna("").astype(str).str.split(";").explode()
+    flags = flags[flags != ""]
+    row_level = rejects["column"].fillna("").eq("")
+    manifest = {
+        "codebook": {"id": cb.id, "questions": len(cb.questions)},
+        "files": info + [{"file": s, "error": "unsupported file type"} for s in skipped],
+        "rows_in": int(sum(e.get("rows", 0) for e in info)),
+        "rows_clean": int(len(responses)),
+        "rows_rejected": int(row_level.sum()),
+        "cells_rejected": int((~row_level).sum()),
+        "flags": {k: int(v) for k, v in sorted(flags.value_counts().items())},
+        "in_scope": int(responses["in_scope"].sum()) if len(responses) else 0,
+        "residents": int(responses["status"].eq("resident").fillna(False).sum()) if len(responses) else 0,
+        "out_movers": int(responses["status"].eq("out_mover").fillna(False).sum()) if len(responses) else 0,
+        "weighting": weighting,
+        "illustrative": (folder / "README.md").is_file()
+        and "illustrative" in (folder / "README.md").read_text("utf-8").lower(),
+    }
+    if manifest["rows_in"] != manifest["rows_clean"] + manifest["rows_rejected"]:  # pragma: no cover (invariant)
+        raise AnalysisError("survey cleaning lost rows: rows_in != rows_clean + rows_rejected (a bug; report it)")
+    _write_outputs(processed_dir, responses, items, rejects, manifest)
+    log(f"survey: {manifest['rows_clean']} responses, {manifest['rows_rejected']} rows rejected, "
+        f"{manifest['cells_rejected']} answers rejected → {processed_dir}")
+    return ok
+
+
+def load_survey(processed_dir: str | Path | None = None) -> Survey:
+    """The processed survey (``run_clean``'s outputs); raises ``AnalysisError`` saying to run
+    ``analysis clean`` when they are missing."""
+
+
+    folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
+    resp = folder / RESPONSES_FILE
+    if not resp.is_file():
+        raise AnalysisError("the survey has not been cleaned yet: run `analysis clean`", file=resp)
+    manifest_path = folder / MANIFEST_FILE
+    return Survey(
+        responses=pd.read_parquet(resp),
+        items=pd.read_parquet(folder / ITEMS_FILE) if (folder / ITEMS_FILE).is_file() else to_items(
+            pd.read_parquet(resp)),
+        rejects=pd.read_csv(folder / REJECTS_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if (folder / REJECTS_FILE).is_file() else pd.DataFrame(),
+        manifest=json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {},
+    )

@@ -1,0 +1,278 @@
+"""The sections of the survey report ("Bolyst og flytting"), ready to display.
+
+``survey = sections.load(kommunenummer, min_cell=..., shareable=..., allow_quotes=...)`` reads the
+cleaned survey once; each section returns a list of display objects. Estimates come from
+:mod:`.analysis` (weighted, small groups hidden below ``min_cell``), the wording from :mod:`.text`,
+the charts from :mod:`.plots`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.numfmt import fmt_int
+from analysis.population import snapshot
+from analysis.privacy import can_show_quotes, fewer_than, label_suppressed, quotes_for_report
+from analysis.report import html
+from analysis.survey import analysis as sa
+from analysis.survey import plots, text
+from analysis.survey.codebook import load_codebook
+from analysis.survey.pipeline import load_survey
+
+Section = list[Any]
+GENDERS = ["female", "male"]
+
+
+@dataclass
+class SurveyReport:
+    responses: pd.DataFrame = field(repr=False)
+    manifest: dict
+    name: str
+    bands: list[str]
+    threshold: int
+    shareable: bool
+    allow_quotes: bool
+
+    @property
+    def weighting(self) -> dict:
+        return self.manifest.get("weighting", {})
+
+    @property
+    def residents(self) -> pd.DataFrame:
+        return sa.residents(self.responses)
+
+    @property
+    def out_movers(self) -> pd.DataFrame:
+        return sa.out_movers(self.responses)
+
+    @property
+    def has_data(self) -> bool:
+        return len(self.residents) >= self.threshold
+
+    @property
+    def weighted(self) -> bool:
+        return bool(self.weighting.get("converged"))
+
+
+def load(kommunenummer: object, *, min_cell: int, shareable: bool, allow_quotes: bool) -> SurveyReport:
+    """The cleaned survey (``analysis clean``) and the municipality's name (``"kommunen"`` without SSB data)."""
+    survey = load_survey()
+    try:
+        name = snapshot.region_name(kommunenummer)
+    except AnalysisError:
+        name = "kommunen"
+    return SurveyReport(responses=survey.responses, manifest=survey.manifest, name=name,
+                        bands=load_codebook().band_labels(), threshold=min_cell, shareable=shareable,
+                        allow_quotes=allow_quotes)
+
+
+def intro(s: SurveyReport) -> Section:
+    out: Section = [html.illustrative_notice("Svarene") if s.manifest.get("illustrative") else html.paragraph("")]
+    if not s.has_data:
+        out.append(html.no_data("Undersøkelsen har for få svar fra innbyggere til å vise resultater."))
+    if s.has_data and not s.weighted:
+        out.append(html.caution("Befolkningstall fra SSB manglet da dataene ble renset, så tallene er ikke vektet."))
+    return out
+
+
+def respondents(s: SurveyReport) -> Section:
+    return [
+        html.key_figures(text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold)),
+        html.paragraph(text.respondents_sentence(s.manifest)),
+    ]
+
+
+def respondent_tables(s: SurveyReport) -> Section:
+    """Who answered, by age and by gender (small cells and their complements hidden)."""
+    by_age = sa.profile_table(s.responses, "age_band", threshold=s.threshold)
+    by_gender = sa.profile_table(s.responses, "gender", threshold=s.threshold, row_labels=text.GENDER_LABELS)
+    return [
+        html.table(label_suppressed(by_age).reset_index(names="Alder"), text.profile_caption("alder", s.threshold)),
+        html.table(label_suppressed(by_gender).reset_index(names="Kjønn"), text.profile_caption("kjønn", s.threshold)),
+    ]
+
+
+def satisfaction(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    table = sa.satisfaction_by_item(s.responses, threshold=s.threshold)
+    finding = text.finding_satisfaction(table)
+    return [
+        html.callout(finding, title="Funn:"),
+        html.figure(
+            plots.satisfaction_chart(table, threshold=s.threshold),
+            alt=("Punktdiagram med gjennomsnittlig tilfredshet fra 1 til 5 for elleve temaer, med 95 % "
+                 "konfidensintervall. " + finding),
+            caption="Tilfredshet blant innbyggere 18–40 år, vektet etter alder og kjønn.",
+            guide=text.SATISFACTION_GUIDE,
+        ),
+    ]
+
+
+def satisfaction_table(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    table = sa.satisfaction_by_item(s.responses, threshold=s.threshold)
+    return [html.table(text.satisfaction_shares_table(table, s.threshold),
+                       "Gjennomsnitt (1–5) og andel som er fornøyd (4 eller 5), vektet",
+                       decimals={"Snitt": 1, "Andel fornøyd eller svært fornøyd (%)": 0})]
+
+
+def gender(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    table = sa.satisfaction_by_item(s.responses, "gender", order=GENDERS, threshold=s.threshold)
+    finding = text.finding_gender_gaps(table)
+    return [
+        html.callout(finding, title="Funn:"),
+        html.figure(
+            plots.satisfaction_chart(table, threshold=s.threshold),
+            alt="Punktdiagram som sammenligner kvinners og menns tilfredshet per tema. " + finding,
+            caption="Tilfredshet blant kvinner og menn 18–40 år som bor i kommunen, vektet.",
+            guide=text.GENDER_GUIDE,
+        ),
+        html.table(text.satisfaction_table(table, text.GENDER_LABELS, threshold=s.threshold),
+                   "Gjennomsnitt 1–5 (95 % konfidensintervall) for kvinner og menn"),
+    ]
+
+
+def age(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    table = sa.satisfaction_by_item(s.responses, "age_band", order=s.bands, threshold=s.threshold)
+    return [
+        html.table(text.satisfaction_table(table, threshold=s.threshold),
+                   "Gjennomsnitt 1–5 (95 % konfidensintervall) etter aldersgruppe, vektet"),
+        html.paragraph(f"Grupper med {fewer_than(s.threshold)} svar vises ikke. Intervallene er brede fordi hver "
+                       "aldersgruppe har få svar."),
+    ]
+
+
+def drivers(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    table = sa.drivers(s.responses, threshold=s.threshold)
+    finding = text.finding_drivers(table)
+    return [
+        html.callout(finding, title="Funn:"),
+        html.figure(
+            plots.drivers_chart(table, threshold=s.threshold),
+            alt=("Spredningsdiagram der hvert tema er plassert etter tilfredshet (vannrett) og hvor sterkt det henger "
+                 "sammen med total tilfredshet (loddrett). " + finding),
+            caption="Betydning (samvariasjon med total tilfredshet) mot tilfredshet, innbyggere 18–40 år, vektet.",
+            guide=text.DRIVERS_GUIDE,
+        ),
+        html.table(text.drivers_table(table), "Betydning målt som vektet korrelasjon (r, fra −1 til 1)", decimals=2),
+    ]
+
+
+def recommendation(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    rec = sa.recommendation(s.responses, threshold=s.threshold)
+    if rec["suppressed"]:
+        return [html.no_data(f"{fewer_than(s.threshold).capitalize()} har svart på spørsmålet.")]
+    return [
+        html.key_figures(text.recommendation_figures(rec)),
+        html.paragraph("Vektede tall med 95 % konfidensintervall i parentes. Skala fra 0 (svært lite sannsynlig) "
+                       "til 10 (svært sannsynlig)."),
+    ]
+
+
+def moving(s: SurveyReport) -> Section:
+    if not s.has_data:
+        return []
+    moves = sa.move_intentions(s.responses, threshold=s.threshold)
+    by_age = sa.move_intentions(s.responses, "age_band", order=s.bands, threshold=s.threshold)
+    finding = text.finding_move(moves)
+    return [
+        html.callout(finding, title="Funn:"),
+        html.figure(
+            plots.move_chart(by_age, threshold=s.threshold),
+            alt="Stablede søyler per aldersgruppe med andelen som svarer ja, kanskje og nei på om de planlegger å "
+                "flytte innen fem år. " + finding,
+            caption="Planer om å flytte fra kommunen innen fem år, innbyggere etter alder, vektet. «Vet ikke» er "
+                    "holdt utenfor.",
+            guide="Hver søyle er en aldersgruppe og summerer til 100 %. Den skraverte delen til venstre er de som "
+                  "planlegger å flytte.",
+        ),
+        html.table(text.move_table(moves),
+                   "Planlegger du å flytte fra kommunen i løpet av de neste fem årene? (alle innbyggere 18–40 år, vektet)",
+                   decimals=0),
+    ]
+
+
+def out_movers(s: SurveyReport) -> Section:
+    """Why out-movers left and what would bring them back (unweighted)."""
+    reasons = sa.option_shares(s.responses, "left_reasons", threshold=s.threshold)
+    conditions = sa.option_shares(s.responses, "return_conditions", threshold=s.threshold)
+    if reasons["suppressed"].all():
+        return [html.no_data(f"{fewer_than(s.threshold).capitalize()} utflyttere har svart.")]
+    xlabel = "Andel av utflytterne som svarte (flere svar mulig)"
+    back = sa.single_shares(s.out_movers, "move_back", weighted=False, threshold=s.threshold)
+    return [
+        html.callout(text.finding_options(reasons, "grunner til å flytte") + " "
+                     + text.finding_options(conditions, "hva som skal til for å flytte tilbake"), title="Funn:"),
+        html.caution(text.OUT_MOVERS_UNWEIGHTED, title="Uvektede tall:"),
+        html.figure(
+            plots.options_chart(reasons, xlabel=xlabel, threshold=s.threshold),
+            alt="Liggende søyler med andelen utflyttere som oppgir hver grunn til å flytte. "
+                + text.finding_options(reasons, "grunner"),
+            caption="Hvorfor flyttet du fra kommunen? Utflyttere 18–40 år, uvektet, flere svar mulig.",
+            guide="Hver søyle er andelen av utflytterne som krysset av for grunnen, og streken viser 95 % "
+                  "konfidensintervall. Summen blir over 100 % fordi man kunne velge flere grunner.",
+        ),
+        html.figure(
+            plots.options_chart(conditions, xlabel=xlabel, threshold=s.threshold),
+            alt="Liggende søyler med andelen utflyttere som oppgir hvert vilkår for å flytte tilbake. "
+                + text.finding_options(conditions, "vilkår"),
+            caption="Hva skal til for at du flytter tilbake? Utflyttere 18–40 år, uvektet, flere svar mulig.",
+            guide="Lengst søyle øverst er det flest nevner. Det viser hva kommunen kan gjøre for å få utflyttere "
+                  "tilbake.",
+        ),
+        html.table(text.move_back_table(back, s.threshold), "Kan du tenke deg å flytte tilbake? (utflyttere, uvektet)",
+                   decimals=0),
+    ]
+
+
+def free_text_themes(s: SurveyReport) -> Section:
+    """Themes in the free-text answers beside the workshops' themes."""
+    survey_themes = sa.text_themes(s.responses)
+    workshop_themes, message = sa.workshop_themes()
+    comparison = sa.theme_comparison(survey_themes, workshop_themes, threshold=s.threshold)
+    out: Section = []
+    if message:
+        out.append(html.caution(message + " Figuren viser derfor bare spørreundersøkelsen.", title="Verkstedene:"))
+    n = survey_themes["n"].iloc[0]
+    out += [
+        html.figure(
+            plots.themes_chart(comparison, threshold=s.threshold),
+            alt=text.themes_alt(workshop_themes is not None),
+            caption=f"Temaer i fritekstsvar fra {fmt_int(n)} personer, kodet med samme temaliste som verkstedene.",
+            guide=text.THEMES_GUIDE,
+        ),
+        html.table(text.themes_table(comparison, s.threshold), "Andel som nevner hvert tema"),
+    ]
+    agreed = comparison[comparison["both_top"]]["label"].tolist()
+    if agreed:
+        out.append(html.callout("Både undersøkelsen og verkstedene peker på: " + ", ".join(agreed) + ".",
+                                title="Samstemt:"))
+    return out
+
+
+def quotes(s: SurveyReport) -> Section:
+    """Free-text quotes (scrubbed), only where the report may show them."""
+    if not can_show_quotes(s.shareable, s.allow_quotes):
+        return [html.paragraph("Sitater fra fritekstsvarene vises bare i interne rapporter, for at ingen skal kunne "
+                               "kjennes igjen.")]
+    texts = s.out_movers["text_improve"].dropna().tolist() + s.residents["text_improve"].dropna().tolist()
+    chosen = quotes_for_report(texts, shareable=s.shareable, allow_quotes=s.allow_quotes, limit=8)
+    return [html.heading("Eksempler på hva som må til (fritekst, anonymisert)", 3), html.bullet_list(chosen)]
+
+
+def method(s: SurveyReport) -> Section:
+    return [html.bullet_list(text.method_bullets(s.name, s.weighting, s.manifest, s.threshold))]
