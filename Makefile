@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all reports test venv lab clean build benchmarks share clobber
+.PHONY: all reports test lint venv lab clean build benchmarks share clobber
 
 all: reports
 
@@ -25,9 +25,15 @@ reports: $(STAMP)
 	$(BIN)/analysis build $(BUILD_ARGS) || exit $$?; \
 	exit $$clean_status
 
-## The whole test suite (unit, integration, notebook builds, browser tests).
-test: $(STAMP)
+## The whole test suite: style and architecture checks (pre-commit), then unit, integration,
+## notebook-build and browser tests.
+test: lint
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+## ruff (lint + format), notebooks without outputs, import contracts, end-of-file and white space.
+## The hooks fix what they can; a fix still fails the run, so commit the fixed files.
+lint: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean: $(STAMP)
 	$(BIN)/analysis clean

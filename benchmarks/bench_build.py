@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.build.catalogue import load_catalogue
+from analysis.build.parameters import build_parameters, notebook_parameters
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -33,22 +36,33 @@ def run(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - t0
 
 
-def naive_build(entries, env: dict[str, str], out: Path) -> float:
+def naive_build(entries, catalogue, env: dict[str, str], out: Path) -> float:
     t0 = time.perf_counter()
     for e in entries:
         params = []
-        from analysis.catalogue import build_parameters, notebook_parameters
-
-        for k, v in build_parameters(e, notebook_parameters(e.notebook_path(REPO))).items():
+        for k, v in build_parameters(e, notebook_parameters(e.notebook_path(REPO)), catalogue).items():
             params += ["-y", f"{k}: {v!r}"] if not isinstance(v, str) else ["-p", k, v]
         executed = out / f"{e.output}.ipynb"
         subprocess.run(
-            [str(BIN / "papermill"), str(e.notebook_path(REPO)), str(executed), *params, "--cwd", str(REPO / "notebooks")],
-            env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "papermill"),
+                str(e.notebook_path(REPO)),
+                str(executed),
+                *params,
+                "--cwd",
+                str(REPO / "notebooks"),
+            ],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         subprocess.run(
             [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     return time.perf_counter() - t0
 
@@ -60,9 +74,8 @@ def main() -> None:
     ap.add_argument("--only", default=None)
     args = ap.parse_args()
 
-    from analysis.catalogue import load_catalogue
-
-    entries = load_catalogue(REPO / "catalogue.yaml").select(args.only)
+    catalogue = load_catalogue(REPO / "catalogue.yaml")
+    entries = catalogue.select(args.only)
     tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
     env = dict(os.environ, ANALYSIS_PROCESSED_DIR=str(tmp / "processed"))
     if "ANALYSIS_SSB_DIR" not in env and (REPO.parent / "shared" / "data" / "ssb").is_dir():
@@ -74,17 +87,34 @@ def main() -> None:
     for i in range(args.repeat):
         out = tmp / f"naive-{i}"
         out.mkdir()
-        naive.append(naive_build(entries, env, out))
+        naive.append(naive_build(entries, catalogue, env, out))
         made = len(list(out.glob("*.html")))
         if made != len(entries):
             sys.exit(f"the naive build made {made} of {len(entries)} HTML files: the comparison would be unfair")
         reports = tmp / f"ours-{i}"
-        ours.append(run([str(BIN / "analysis"), "build", "--force", "--jobs", str(args.jobs), "--reports-dir", str(reports), *only], env))
+        ours.append(
+            run(
+                [
+                    str(BIN / "analysis"),
+                    "build",
+                    "--force",
+                    "--jobs",
+                    str(args.jobs),
+                    "--reports-dir",
+                    str(reports),
+                    *only,
+                ],
+                env,
+            )
+        )
         made = len(list(reports.glob("*.html"))) - 1  # minus index.html
         if made != len(entries):
             sys.exit(f"analysis build made {made} of {len(entries)} report HTML files")
         noop.append(run([str(BIN / "analysis"), "build", "--reports-dir", str(reports), *only], env))
-        print(f"run {i + 1}: naive {naive[-1]:.1f} s, analysis build {ours[-1]:.1f} s, no-op rebuild {noop[-1]:.3f} s", flush=True)
+        print(
+            f"run {i + 1}: naive {naive[-1]:.1f} s, analysis build {ours[-1]:.1f} s, no-op rebuild {noop[-1]:.3f} s",
+            flush=True,
+        )
     shutil.rmtree(tmp, ignore_errors=True)
     mn, mo, mz = statistics.median(naive), statistics.median(ours), statistics.median(noop)
     print(f"\n{len(entries)} reports, {args.repeat} runs, --jobs {args.jobs}, {os.cpu_count()} cores")

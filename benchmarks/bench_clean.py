@@ -26,19 +26,73 @@ import time
 from pathlib import Path
 
 ROWS_PER_FILE = 250
-GROUPS = ["Arbeidsgruppen", "Kommunestyret", "UR", "Ungdomsrådet", "Eldrerådet", "RPF", "Grendemøte Drevsjø",
-          "Elgå", "Sømådalen", "Heggeriset", "Elvdalen", "Engerdal sentrum"]
+GROUPS = [
+    "Arbeidsgruppen",
+    "Kommunestyret",
+    "UR",
+    "Ungdomsrådet",
+    "Eldrerådet",
+    "RPF",
+    "Grendemøte Drevsjø",
+    "Elgå",
+    "Sømådalen",
+    "Heggeriset",
+    "Elvdalen",
+    "Engerdal sentrum",
+]
 GOALS = ["1", "Mål 2", "Flere kvinnelige innbyggere", "Flere yngre innbyggere", "Økt bolyst", ""]
 KINDS = ["kraft", "motkraft", "tiltak", "Ønsket resultat", "delmål"]
 SUBJ = ["Flere", "Mangel på", "Bedre", "Dårlig", "Nye", "Gratis", "Billigere", "Trygge", "Lite", "Mange"]
-NOUNS = ["utleieboliger", "arbeidsplasser", "veier", "barnehageplasser", "legetjenester", "kulturtilbud",
-         "turstier", "fiberforbindelser", "møteplasser", "tomter", "bussruter", "sommerjobber", "skoler",
-         "omsorgsboliger", "butikker", "lærlingplasser", "idrettsanlegg", "ladestasjoner", "kafeer", "hytter"]
-PLACES = ["i sentrum", "i Drevsjø", "i Elgå", "i Sømådalen", "i Heggeriset", "i Elvdalen", "for ungdom",
-          "for eldre", "for tilflyttere", "for kvinner", "for barnefamilier", "i hele kommunen"]
-EXTRA = ["raskt", "før 2030", "hele året", "med kommunal støtte", "i samarbeid med næringslivet",
-         "gjennom dugnad", "som prøveprosjekt", "etter modell fra nabokommunen", "med fast åpningstid",
-         "og bedre informasjon", "slik at flere blir boende", "for å øke bolysten"]
+NOUNS = [
+    "utleieboliger",
+    "arbeidsplasser",
+    "veier",
+    "barnehageplasser",
+    "legetjenester",
+    "kulturtilbud",
+    "turstier",
+    "fiberforbindelser",
+    "møteplasser",
+    "tomter",
+    "bussruter",
+    "sommerjobber",
+    "skoler",
+    "omsorgsboliger",
+    "butikker",
+    "lærlingplasser",
+    "idrettsanlegg",
+    "ladestasjoner",
+    "kafeer",
+    "hytter",
+]
+PLACES = [
+    "i sentrum",
+    "i Drevsjø",
+    "i Elgå",
+    "i Sømådalen",
+    "i Heggeriset",
+    "i Elvdalen",
+    "for ungdom",
+    "for eldre",
+    "for tilflyttere",
+    "for kvinner",
+    "for barnefamilier",
+    "i hele kommunen",
+]
+EXTRA = [
+    "raskt",
+    "før 2030",
+    "hele året",
+    "med kommunal støtte",
+    "i samarbeid med næringslivet",
+    "gjennom dugnad",
+    "som prøveprosjekt",
+    "etter modell fra nabokommunen",
+    "med fast åpningstid",
+    "og bedre informasjon",
+    "slik at flere blir boende",
+    "for å øke bolysten",
+]
 
 
 def _text(rng: random.Random) -> str:
@@ -65,8 +119,16 @@ def write_synthetic(folder: Path, n_statements: int, seed: int = 1) -> int:
             strength = str(rng.randint(1, 5)) if rng.random() < 0.6 else ""
             if rng.random() < 0.01:
                 strength = "7"
-            row = [rng.choice(GROUPS), f"{rng.randint(1, 28):02d}.0{rng.randint(1, 9)}.2021", rng.choice(GOALS),
-                   rng.choice(KINDS), text, strength, str(rng.randint(1, 5)), str(rng.randint(0, 9))]
+            row = [
+                rng.choice(GROUPS),
+                f"{rng.randint(1, 28):02d}.0{rng.randint(1, 9)}.2021",
+                rng.choice(GOALS),
+                rng.choice(KINDS),
+                text,
+                strength,
+                str(rng.randint(1, 5)),
+                str(rng.randint(0, 9)),
+            ]
             if prev and text.endswith("."):
                 row[:4] = prev[:4]
             rows.append(row)
@@ -87,7 +149,8 @@ def write_synthetic(folder: Path, n_statements: int, seed: int = 1) -> int:
 
 
 def bench(n: int, repeats: int) -> tuple[float, int, dict]:
-    from analysis.workshops import load_manifest, run_clean
+    from analysis.workshops.pipeline import run_clean
+    from analysis.workshops.store import load_manifest
 
     with tempfile.TemporaryDirectory(prefix="bench_clean_") as tmp:
         data = Path(tmp) / "data"
@@ -113,8 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         med, n_files, man = bench(n, reps)
         per_k = med / n * 1000
         base = base or per_k
-        print(f"{n:>10} {n_files:>6} {med:>9.2f} {per_k:>9.3f} {man['rows_clean']:>8} {man['rows_rejected']:>9} "
-              f"{man['rows_merged']:>7}   (x{per_k / base:.2f} per statement vs 5k)", flush=True)
+        print(
+            f"{n:>10} {n_files:>6} {med:>9.2f} {per_k:>9.3f} {man['rows_clean']:>8} {man['rows_rejected']:>9} "
+            f"{man['rows_merged']:>7}   (x{per_k / base:.2f} per statement vs 5k)",
+            flush=True,
+        )
     return 0
 
 

@@ -18,15 +18,17 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis import forcefield as ff
-from analysis.labels import GOALS
+from analysis.forcefield import metrics as ff
+from analysis.vocab import GOALS
 
 THEMES = [f"tema_{i:02d}" for i in range(20)]
 
 
 def synthetic_statements(n: int = 50_000, n_groups: int = 50, seed: int = 42) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    kinds = rng.choice(["onsket_resultat", "delmal", "tiltak", "kraft", "motkraft"], size=n, p=[0.05, 0.1, 0.25, 0.3, 0.3])
+    kinds = rng.choice(
+        ["onsket_resultat", "delmal", "tiltak", "kraft", "motkraft"], size=n, p=[0.05, 0.1, 0.25, 0.3, 0.3]
+    )
     forces = np.isin(kinds, ["kraft", "motkraft"])
     strength = rng.integers(1, 6, size=n).astype(float)
     strength[(rng.random(n) < 0.15) | ~forces] = np.nan
@@ -39,7 +41,9 @@ def synthetic_statements(n: int = 50_000, n_groups: int = 50, seed: int = 42) ->
     return pd.DataFrame(
         {
             "statement_id": [f"s{i:06d}" for i in range(n)],
-            "group": np.array([f"gruppe_{i:02d}" for i in range(n_groups)], dtype=object)[rng.integers(0, n_groups, size=n)],
+            "group": np.array([f"gruppe_{i:02d}" for i in range(n_groups)], dtype=object)[
+                rng.integers(0, n_groups, size=n)
+            ],
             "goal": pd.array(goals, dtype="string"),
             "kind": pd.array(kinds, dtype="string"),
             "text": [f"Utsagn nummer {i}" for i in range(n)],
@@ -107,6 +111,7 @@ def main() -> None:
         )
     # CPU time of this process: less sensitive to other jobs on a shared machine than wall time.
     print(f"prepare + all metrics    CPU time median {statistics.median(prepared_cpu):.3f} s")
+
 
 if __name__ == "__main__":
     main()

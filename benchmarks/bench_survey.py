@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's tools/
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,11 +37,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
+    from analysis.errors import AnalysisError
     from analysis.survey.cleaning import finish, parse_export
     from analysis.survey.codebook import load_codebook
     from analysis.survey.readers import read_export
-    from analysis.survey.synthetic import _csv_bytes, _export_frame, generate_labels
     from analysis.survey.weights import population_targets, weight_responses
+    from tools.illustrative.survey import _csv_bytes, _export_frame, generate_labels
 
     cb = load_codebook()
     t0 = time.perf_counter()
@@ -54,21 +57,25 @@ def main(argv: list[str] | None = None) -> int:
     unique["text_improve"] = [f"{t} ({i})" if t else "" for i, t in enumerate(unique["text_improve"])]
     unique_path = tmp / "unique.csv"
     unique_path.write_bytes(_csv_bytes(unique, "utf-8"))
-    print(f"generated {args.n:,} responses in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.1f} MB CSV)")
+    print(
+        f"generated {args.n:,} responses in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.1f} MB CSV)"
+    )
 
     try:
-        from analysis.ssb import read_population
+        from analysis.population.snapshot import read_population
 
         t0 = time.perf_counter()
         targets, year = population_targets(read_population(regions=["3425"]), "3425", codebook=cb)
         print(f"SSB population targets (one-off, not timed below): {time.perf_counter() - t0:.2f} s")
-    except Exception as exc:  # no snapshot: use Engerdal 2026 figures so the benchmark still runs
+    except AnalysisError as exc:  # no snapshot: use Engerdal 2026 figures so the benchmark still runs
         print(f"SSB data unavailable ({exc}); using fixed targets")
-        targets = pd.DataFrame({
-            "age_band": [b for b in cb.band_labels() for _ in (0, 1)],
-            "sex": ["female", "male"] * 4,
-            "population": [34, 58, 27, 34, 29, 22, 36, 41],
-        })
+        targets = pd.DataFrame(
+            {
+                "age_band": [b for b in cb.band_labels() for _ in (0, 1)],
+                "sex": ["female", "male"] * 4,
+                "population": [34, 58, 27, 34, 29, 22, 36, 41],
+            }
+        )
         year = 2026
 
     raw = read_export(csv_path)
@@ -95,9 +102,11 @@ def main(argv: list[str] | None = None) -> int:
             weighted, info = fn()
             times.append(time.perf_counter() - t0)
         results[name] = statistics.median(times)
-        print(f"{name:32s} median {results[name]:.2f} s over {args.runs} runs "
-              f"(min {min(times):.2f}, max {max(times):.2f}); {len(weighted):,} rows, "
-              f"{info.n_weighted:,} weighted, design effect {info.design_effect:.2f}")
+        print(
+            f"{name:32s} median {results[name]:.2f} s over {args.runs} runs "
+            f"(min {min(times):.2f}, max {max(times):.2f}); {len(weighted):,} rows, "
+            f"{info.n_weighted:,} weighted, design effect {info.design_effect:.2f}"
+        )
     target = 3.0
     ratio = results["clean+weight"] / target
     print(f"clean+weight / 3 s target = {ratio:.2f}")

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,21 +94,35 @@ def _build_real_catalogue(out: Path) -> dict:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return {"clean_rc": clean_rc, "build_rc": build_rc, "reports": str(out / "reports"), "processed": str(out / "processed"), "ssb": str(snapshot) if snapshot else None}
+    return {
+        "clean_rc": clean_rc,
+        "build_rc": build_rc,
+        "reports": str(out / "reports"),
+        "processed": str(out / "processed"),
+        "ssb": str(snapshot) if snapshot else None,
+    }
 
 
-@pytest.fixture(scope="session")
-def built_catalogue(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Build the real catalogue once per session (xdist workers share it via a lock)."""
+def once_per_session(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict]) -> dict:
+    """Run ``make(folder)`` once per test session, shared by all xdist workers through a file lock.
+
+    ``make`` gets an empty folder and returns a JSON-able dict; every later caller (any worker) gets
+    the same dict without running it again.
+    """
     from filelock import FileLock
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out = shared / "real-catalogue"
-    marker = shared / "real-catalogue.json"
-    with FileLock(str(shared / "real-catalogue.lock")):
+    marker = shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
         if marker.is_file():
             return json.loads(marker.read_text())
-        info = _build_real_catalogue(out)
+        info = make(shared / name)
         marker.write_text(json.dumps(info))
         return info
+
+
+@pytest.fixture(scope="session")
+def built_catalogue(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The real catalogue, built once per session from the repo's data (shared by every test that reads it)."""
+    return once_per_session(tmp_path_factory, "real-catalogue", _build_real_catalogue)

@@ -133,7 +133,12 @@ reports:
 
 
 def test_build_parameters_passes_sharing_flags_only_when_declared(tmp_path: Path) -> None:
-    cat = load_catalogue(write(tmp_path, "reports:\n  - {id: a, title: A, notebook: x.ipynb, output: a, shareable: true, parameters: {group: ungdomsradet}}\n"))
+    cat = load_catalogue(
+        write(
+            tmp_path,
+            "reports:\n  - {id: a, title: A, notebook: x.ipynb, output: a, shareable: true, parameters: {group: ungdomsradet}}\n",
+        )
+    )
     entry = cat.reports[0]
     declared = {"group": {"default": "'arbeidsgruppe'"}, "shareable": {"default": "True"}}
     assert build_parameters(entry, declared) == {"group": "ungdomsradet", "shareable": True}

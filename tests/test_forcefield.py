@@ -120,7 +120,9 @@ def test_group_without_data_gets_zero_rows():
 
 def test_balance_titles():
     s = ffm.force_summary(BASIC)
-    assert fft.balance_title(row(s, "a", "bolyst")) == "Økt bolyst: drivkreftene veier tyngst (netto +3; 1 ikke vurdert)"
+    assert (
+        fft.balance_title(row(s, "a", "bolyst")) == "Økt bolyst: drivkreftene veier tyngst (netto +3; 1 ikke vurdert)"
+    )
     assert fft.balance_title(row(s, "a", "unge")) == "Flere yngre innbyggere: motkreftene veier tyngst (netto −6)"
     assert fft.balance_title(row(s, "a", "kvinner")).endswith("ingen er vurdert")
     assert fft.balance_title(row(s, "a", "innbyggertall")).endswith("ingen krefter eller motkrefter nevnt")
@@ -148,7 +150,10 @@ def test_alt_text_mentions_unscored_and_strongest():
 def test_desired_results_in_order():
     d = ffm.desired_results(BASIC, "a")
     assert d["kind"].tolist() == ["onsket_resultat", "delmal"]
-    assert fft.desired_results_items(d, "bolyst") == ["Ønsket resultat: Folk trives i Engerdal", "Delmål: Flere møteplasser"]
+    assert fft.desired_results_items(d, "bolyst") == [
+        "Ønsket resultat: Folk trives i Engerdal",
+        "Delmål: Flere møteplasser",
+    ]
 
 
 def test_inputs_not_mutated_and_missing_columns_reported():
@@ -408,9 +413,14 @@ def test_headline_bullets_flag_thin_groups():
 def test_chart_titles_state_the_finding():
     labels = {"bolig": "Boliger"}
     assert fft.top_themes_title(ffm.top_themes(THEMED, "a"), "a", labels) == "A nevner «Boliger» oftest"
-    assert fft.heatmap_title(ffm.theme_profile(THEMED), labels) == "«Boliger» er temaet flest grupper tar opp (3 av 4 grupper)"
+    assert (
+        fft.heatmap_title(ffm.theme_profile(THEMED), labels)
+        == "«Boliger» er temaet flest grupper tar opp (3 av 4 grupper)"
+    )
     assert fft.similarity_title(ffm.theme_similarity(THEMED)) == "A og B har de mest like temaprofilene (likhet 1,00)"
-    assert fft.priority_title(ffm.priorities(THEMED), labels) == "«Boliger» rangeres høyest blant motkreftene (3 grupper)"
+    assert (
+        fft.priority_title(ffm.priorities(THEMED), labels) == "«Boliger» rangeres høyest blant motkreftene (3 grupper)"
+    )
     title, alt = fft.importance_influence_texts(ffm.importance_influence(THEMED, "a"), "a")
     assert title == "1 motkraft er både viktig (4–5) og påvirkbar (4–5)" and "1 motkraft vurdert" in alt
     assert fft.balance_alt_all(ffm.force_summary(BASIC, groups=["a"])).count("Økt bolyst: drivkreftene") == 1
@@ -469,7 +479,11 @@ def test_measures_to_prioritise():
 def test_overview_figures_and_thin_caution():
     counts = ffm.statement_counts(BASIC)
     assert fft.overview_figures(counts) == {
-        "Grupper": "3", "Utsagn": "13", "Drivkrefter": "5", "Motkrefter": "5", "Tiltak": "1"
+        "Grupper": "3",
+        "Utsagn": "13",
+        "Drivkrefter": "5",
+        "Motkrefter": "5",
+        "Tiltak": "1",
     }
     assert fft.thin_groups_caution(counts).startswith("2 grupper har færre enn 10 utsagn: B, C.")  # a has exactly 10
     assert fft.thin_groups_caution(counts.assign(thin=False)) is None

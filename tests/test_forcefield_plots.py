@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from analysis.forcefield import metrics as ffm
 from analysis.forcefield import plots as fp
 from analysis.report.style import DRIVING, RESTRAINING, figure_png
+from conftest import REPO
 
 LONG = (
     "Det mangler utleieboliger av god kvalitet for unge voksne og tilflyttere som vil prøve å bo i "
@@ -68,7 +69,9 @@ def test_lewin_unscored_drawn_distinctly_not_as_zero():
     assert np.allclose(scored_r[0].get_facecolor()[:3], tuple(int(RESTRAINING[i : i + 2], 16) / 255 for i in (1, 3, 5)))
     # long statements are wrapped, not left as one line
     labels = [t.get_text() for t in ax_r.get_yticklabels()]
-    assert any("\n" in lab for lab in labels) and all(len(line) <= fp.LABEL_WIDTH for lab in labels for line in lab.split("\n"))
+    assert any("\n" in lab for lab in labels) and all(
+        len(line) <= fp.LABEL_WIDTH for lab in labels for line in lab.split("\n")
+    )
     assert figure_png(fig)[:4] == b"\x89PNG"
 
 
@@ -115,8 +118,8 @@ def test_across_group_charts():
     assert "–" in _all_text(fp.similarity_heatmap(sim, "Likhet"))  # NaN shown as a dash
     prio_fig = fp.priority_chart(ffm.priorities(DATA), "Boliger rangeres høyest")
     assert "grupper" in _all_text(prio_fig)
-    for fig in (fig, prio_fig):
-        assert figure_png(fig)[:4] == b"\x89PNG"
+    for chart in (fig, prio_fig):
+        assert figure_png(chart)[:4] == b"\x89PNG"
 
 
 def test_empty_inputs_give_a_message_not_an_empty_chart():
@@ -155,41 +158,64 @@ def thin_processed(tmp_path_factory):
     return processed
 
 
-def _run_notebook(name: str, out, processed, monkeypatch, **params) -> str:
-    import json
+GROUP_SECTIONS = (
+    "group_intro",
+    "group_desired",
+    "group_forces",
+    "group_balance",
+    "group_themes",
+    "group_measures",
+    "group_matrix",
+)
+ALL_SECTIONS = (
+    "all_intro",
+    "all_summary",
+    "all_priorities",
+    "all_consensus",
+    "all_themes",
+    "all_unique",
+    "all_similarity",
+    "all_coverage",
+    "all_counts",
+)
 
-    import papermill as pm
 
-    from analysis import paths
+def _shown(report, names, processed, monkeypatch) -> str:
+    """The HTML of every section a notebook shows, in its order (the notebooks only call these)."""
+    from analysis.forcefield import sections
 
     monkeypatch.setenv("ANALYSIS_PROCESSED_DIR", str(processed))
-    pm.execute_notebook(str(paths.notebooks_dir() / name), str(out), parameters=params, progress_bar=False,
-                        log_output=False, cwd=str(out.parent))
-    cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
-    parts = []
-    for cell in cells:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            parts.append("".join(data.get("text/html", "")) + "".join(o.get("text", "")))
-    return "\n".join(parts)
+    loaded = report()
+    return "\n".join(item.data for name in names for item in getattr(sections, name)(loaded))
 
 
 @pytest.mark.slow
-def test_group_report_with_thin_data_and_without_data(thin_processed, tmp_path, monkeypatch):
-    thin = _run_notebook("kraftfelt_gruppe.ipynb", tmp_path / "thin.ipynb", thin_processed, monkeypatch,
-                         group="ungdomsradet")
+def test_group_report_with_thin_data_and_without_data(thin_processed, monkeypatch):
+    from analysis.forcefield import sections
+
+    thin = _shown(lambda: sections.load_group("ungdomsradet"), GROUP_SECTIONS, thin_processed, monkeypatch)
     assert "Tolk med varsomhet" in thin and "færre enn 10" in thin
     assert thin.count("Gruppen drøftet ikke dette målet.") == 3  # only «Flere yngre innbyggere» was discussed
     assert "ikke vurdert" in thin and "<img" in thin
-    empty = _run_notebook("kraftfelt_gruppe.ipynb", tmp_path / "empty.ipynb", thin_processed, monkeypatch,
-                          group="grendemote:elga")
+    empty = _shown(lambda: sections.load_group("grendemote:elga"), GROUP_SECTIONS, thin_processed, monkeypatch)
     assert "Ingen data:" in empty and "Grendemøte Elgå" in empty
     assert "<img" not in empty and "Traceback" not in empty
 
 
 @pytest.mark.slow
-def test_across_groups_report_with_a_single_thin_group(thin_processed, tmp_path, monkeypatch):
-    html = _run_notebook("kraftfelt_samlet.ipynb", tmp_path / "samlet.ipynb", thin_processed, monkeypatch)
+def test_across_groups_report_with_a_single_thin_group(thin_processed, monkeypatch):
+    from analysis.forcefield import sections
+
+    html = _shown(sections.load_all, ALL_SECTIONS, thin_processed, monkeypatch)
     assert "1 gruppe har levert 3 utsagn, herav 0 drivkrefter og 2 motkrefter." in html
     assert "Det trengs minst to grupper" in html
     assert "Ungdomsrådet" in html and "Traceback" not in html
+
+
+def test_the_notebooks_show_exactly_these_sections() -> None:
+    """The notebooks call the sections listed above, in this order (so testing them tests the reports)."""
+    import re
+
+    for notebook, names in (("kraftfelt_gruppe.ipynb", GROUP_SECTIONS), ("kraftfelt_samlet.ipynb", ALL_SECTIONS)):
+        text = (REPO / "notebooks" / notebook).read_text(encoding="utf-8")
+        assert tuple(re.findall(r"sections\.((?:group|all)_\w+)\(", text)) == names, notebook

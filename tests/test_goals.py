@@ -26,13 +26,25 @@ from conftest import ssb_snapshot_dir
 MINUS = "\u2212"
 
 # Engerdal's real totals for the years the tests look at (SSB, 1 January).
-TOTALS = {2016: 1305, 2017: 1274, 2018: 1294, 2019: 1286, 2020: 1268, 2021: 1250, 2022: 1253,
-          2023: 1328, 2024: 1361, 2025: 1326, 2026: 1287}
+TOTALS = {
+    2016: 1305,
+    2017: 1274,
+    2018: 1294,
+    2019: 1286,
+    2020: 1268,
+    2021: 1250,
+    2022: 1253,
+    2023: 1328,
+    2024: 1361,
+    2025: 1326,
+    2026: 1287,
+}
 
 
 def _rows(region: str, year: int, cells: dict[tuple[str, int], int]) -> list[dict]:
-    return [{"region": region, "year": year, "sex": sex, "age": age, "population": n}
-            for (sex, age), n in cells.items()]
+    return [
+        {"region": region, "year": year, "sex": sex, "age": age, "population": n} for (sex, age), n in cells.items()
+    ]
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -67,8 +79,9 @@ def test_population_card_prints_numbers_the_norwegian_way():
     assert card.figures["Innbyggere 1.1.2026"] == "1 287"
     assert card.figures["Mål 1.1.2030"] == "minst 1 300"
     facts = dict(card.facts)
-    assert facts["Utvikling"] == (f"Endring +37 siste 5 år (fra 1 250 i 2021); {MINUS}18 siste 10 år "
-                                  "(fra 1 305 i 2016).")
+    assert facts["Utvikling"] == (
+        f"Endring +37 siste 5 år (fra 1 250 i 2021); {MINUS}18 siste 10 år (fra 1 305 i 2016)."
+    )
     assert facts["Avstand til målet"].startswith("13 innbyggere under målet i dag.")
     assert gtext.MISSING_PROJECTION in facts["Avstand til målet"]
 
@@ -99,7 +112,8 @@ def test_required_net_migration_comes_from_the_projection():
     assert s.scenario_total == pytest.approx(float(scen.query("scenario == 'last5' and year == 2026")["total"].iloc[0]))
     card = gcards.population_card(s)
     assert card.headline.endswith(
-        f"det krever netto innflytting på om lag {fmt_int(expected.persons_per_year)} per år.")
+        f"det krever netto innflytting på om lag {fmt_int(expected.persons_per_year)} per år."
+    )
     assert card.figures["Nødvendig netto innflytting per år"] == fmt_int(expected.persons_per_year)
     assert ptext.requirement_sentence(expected) in dict(card.facts)["Avstand til målet"]
 
@@ -109,8 +123,14 @@ def test_required_net_migration_comes_from_the_projection():
 
 def women_pop() -> pd.DataFrame:
     rows = []
-    for year, (w, m) in {2016: (88, 100), 2022: (80, 100), 2023: (85, 100), 2024: (90, 100), 2025: (95, 100),
-                         2026: (90, 120)}.items():
+    for year, (w, m) in {
+        2016: (88, 100),
+        2022: (80, 100),
+        2023: (85, 100),
+        2024: (90, 100),
+        2025: (95, 100),
+        2026: (90, 120),
+    }.items():
         rows += _rows("3425", year, {("female", 25): w, ("male", 30): m, ("female", 60): 7, ("male", 15): 4})
     for region, w in (("0", 95), ("34", 93)):
         for year in (2016, 2026):
@@ -140,8 +160,9 @@ def test_women_card_text():
 
 @given(women=st.integers(0, 5000), men=st.integers(1, 5000), ref=st.floats(50, 150))
 def test_women_for_balance_is_the_smallest_number_reaching_the_reference(women, men, ref):
-    s = gstatus.WomenStatus("1", (20, 39), 2026, 100 * women / men, 0.0, women, men,
-                          comparisons={"Norge": ref}, reference="Norge")
+    s = gstatus.WomenStatus(
+        "1", (20, 39), 2026, 100 * women / men, 0.0, women, men, comparisons={"Norge": ref}, reference="Norge"
+    )
     need = s.women_for_balance
     assert need >= 0
     assert 100 * (women + need) / men >= ref - 1e-6
@@ -165,7 +186,9 @@ def test_young_status_and_card():
     card = gcards.young_card(s)
     assert card.headline == "204 i alderen 0–19 år og 249 i alderen 20–39 år 1.1.2026."
     facts = dict(card.facts)
-    assert f"0–19 år: 265 i 2016 og 204 i 2026 ({MINUS}61); andel av befolkningen 20,3 % → 15,9 %." in facts["Utvikling"]
+    assert (
+        f"0–19 år: 265 i 2016 og 204 i 2026 ({MINUS}61); andel av befolkningen 20,3 % → 15,9 %." in facts["Utvikling"]
+    )
     assert facts["Avstand til målet"] == "For å komme tilbake til nivået i 2016 trengs 61 flere i alderen 0–19 år."
 
 
@@ -174,20 +197,25 @@ def test_young_status_and_card():
 
 def responses(sat: list[float | None], rec: list[float | None] | None = None, weights=None) -> pd.DataFrame:
     n = len(sat)
-    return pd.DataFrame({
-        "respondent_id": [f"r{i}" for i in range(n)],
-        "in_scope": [True] * n,
-        "status": ["resident"] * n,
-        "weight": weights if weights is not None else [1.0] * n,
-        "sat_overall": pd.array(sat, dtype="Int64"),
-        "recommend": pd.array(rec if rec is not None else [7] * n, dtype="Int64"),
-        "text_best": ["Ola Nordmann på 912 34 567 sier <script>"] * n,
-    })
+    return pd.DataFrame(
+        {
+            "respondent_id": [f"r{i}" for i in range(n)],
+            "in_scope": [True] * n,
+            "status": ["resident"] * n,
+            "weight": weights if weights is not None else [1.0] * n,
+            "sat_overall": pd.array(sat, dtype="Int64"),
+            "recommend": pd.array(rec if rec is not None else [7] * n, dtype="Int64"),
+            "text_best": ["Ola Nordmann på 912 34 567 sier <script>"] * n,
+        }
+    )
 
 
 def test_bolyst_status_weighted_share_with_ci():
-    r = responses([5, 4, 4, 3, 2, 5, 1, 4, None, 3], rec=[10, 8, 7, 5, 3, 9, 0, 6, 7, None],
-                  weights=[2.0, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+    r = responses(
+        [5, 4, 4, 3, 2, 5, 1, 4, None, 3],
+        rec=[10, 8, 7, 5, 3, 9, 0, 6, 7, None],
+        weights=[2.0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+    )
     s = gstatus.bolyst_status(r)
     assert not s.suppressed and s.n == 9
     assert s.satisfied == pytest.approx((2 + 1 + 1 + 1 + 1) / 10)  # weights of 4–5 answers / all answered
@@ -248,8 +276,10 @@ def test_workshop_status_counts_and_strongest_counter_themes():
     assert unge.counter_themes == ("Skole og barnehage", "Bolig")
     assert (w["innbyggertall"].n_groups, w["innbyggertall"].n_kraft) == (1, 0)
     assert w["kvinner"].n_groups == 0
-    assert gcards.workshop_sentence(unge) == ("2 av 3 grupper drøftet målet: 1 drivkraft og 3 motkrefter. "
-                                             "Tyngste motkrefter: «Skole og barnehage» og «Bolig».")
+    assert gcards.workshop_sentence(unge) == (
+        "2 av 3 grupper drøftet målet: 1 drivkraft og 3 motkrefter. "
+        "Tyngste motkrefter: «Skole og barnehage» og «Bolig»."
+    )
     assert gcards.workshop_sentence(w["kvinner"]) == "Ingen av de 3 gruppene drøftet dette målet."
     assert gcards.workshop_sentence(w["bolyst"]).endswith("Motkreftene er ikke kodet med tema.")
 
@@ -259,19 +289,38 @@ def test_workshop_status_counts_and_strongest_counter_themes():
 
 def catalogue(*, survey_shareable: bool = True) -> Catalogue:
     def entry(id_, notebook, params=None, shareable=True, links=None):
-        return {"id": id_, "title": f"Tittel {id_}", "notebook": notebook, "output": id_,
-                "parameters": params or {}, "shareable": shareable, "links": links or {}}
+        return {
+            "id": id_,
+            "title": f"Tittel {id_}",
+            "notebook": notebook,
+            "output": id_,
+            "parameters": params or {},
+            "shareable": shareable,
+            "links": links or {},
+        }
 
-    return Catalogue.model_validate({"reports": [
-        entry("oversikt-engerdal", "oversikt.ipynb", {"kommunenummer": "3425"}, shareable=survey_shareable,
-              links={"population": "befolkning-engerdal", "forcefield": "kraftfelt-samlet",
-                     "survey": "bolyst-engerdal"}),
-        entry("befolkning-trysil", "befolkningsutvikling.ipynb", {"kommunenummer": "3421"}),
-        entry("befolkning-engerdal", "befolkningsutvikling.ipynb", {"kommunenummer": "3425"}),
-        entry("kraftfelt-arbeidsgruppe", "kraftfelt_gruppe.ipynb", {"group": "arbeidsgruppe"}),
-        entry("kraftfelt-samlet", "kraftfelt_samlet.ipynb"),
-        entry("bolyst-engerdal", "bolyst.ipynb", {"kommunenummer": "3425"}, shareable=survey_shareable),
-    ]})
+    return Catalogue.model_validate(
+        {
+            "reports": [
+                entry(
+                    "oversikt-engerdal",
+                    "oversikt.ipynb",
+                    {"kommunenummer": "3425"},
+                    shareable=survey_shareable,
+                    links={
+                        "population": "befolkning-engerdal",
+                        "forcefield": "kraftfelt-samlet",
+                        "survey": "bolyst-engerdal",
+                    },
+                ),
+                entry("befolkning-trysil", "befolkningsutvikling.ipynb", {"kommunenummer": "3421"}),
+                entry("befolkning-engerdal", "befolkningsutvikling.ipynb", {"kommunenummer": "3425"}),
+                entry("kraftfelt-arbeidsgruppe", "kraftfelt_gruppe.ipynb", {"group": "arbeidsgruppe"}),
+                entry("kraftfelt-samlet", "kraftfelt_samlet.ipynb"),
+                entry("bolyst-engerdal", "bolyst.ipynb", {"kommunenummer": "3425"}, shareable=survey_shareable),
+            ]
+        }
+    )
 
 
 def test_report_links_are_resolved_by_the_build():
@@ -279,7 +328,8 @@ def test_report_links_are_resolved_by_the_build():
     links = build_links.resolve(cat.get("oversikt-engerdal"), cat)
     assert links["population"] == {"title": "Tittel befolkning-engerdal", "href": "befolkning-engerdal.html"}
     assert gcards.report_links_from(links)["population"] == gcards.ReportLink(
-        "Tittel befolkning-engerdal", "befolkning-engerdal.html")
+        "Tittel befolkning-engerdal", "befolkning-engerdal.html"
+    )
     assert links["forcefield"]["href"] == "kraftfelt-samlet.html"
     assert links["survey"]["href"] == "bolyst-engerdal.html"
     assert gcards.report_links_from(None) == {}
@@ -287,15 +337,35 @@ def test_report_links_are_resolved_by_the_build():
 
 def test_a_shareable_report_may_not_link_to_an_internal_one():
     with pytest.raises(ValueError, match="internal report 'bolyst'"):
-        Catalogue.model_validate({"reports": [
-            {"id": "oversikt", "title": "O", "notebook": "oversikt.ipynb", "output": "oversikt", "shareable": True,
-             "links": {"survey": "bolyst"}},
-            {"id": "bolyst", "title": "B", "notebook": "bolyst.ipynb", "output": "bolyst", "shareable": False},
-        ]})
+        Catalogue.model_validate(
+            {
+                "reports": [
+                    {
+                        "id": "oversikt",
+                        "title": "O",
+                        "notebook": "oversikt.ipynb",
+                        "output": "oversikt",
+                        "shareable": True,
+                        "links": {"survey": "bolyst"},
+                    },
+                    {"id": "bolyst", "title": "B", "notebook": "bolyst.ipynb", "output": "bolyst", "shareable": False},
+                ]
+            }
+        )
     with pytest.raises(ValueError, match="not in the catalogue"):
-        Catalogue.model_validate({"reports": [
-            {"id": "oversikt", "title": "O", "notebook": "oversikt.ipynb", "output": "oversikt",
-             "links": {"survey": "finnes-ikke"}}]})
+        Catalogue.model_validate(
+            {
+                "reports": [
+                    {
+                        "id": "oversikt",
+                        "title": "O",
+                        "notebook": "oversikt.ipynb",
+                        "output": "oversikt",
+                        "links": {"survey": "finnes-ikke"},
+                    }
+                ]
+            }
+        )
 
 
 def test_cards_link_to_the_detailed_reports():
@@ -336,8 +406,13 @@ def test_load_layers_with_nothing_there_does_not_raise(tmp_path):
 
 
 def test_one_layer_present_others_missing():
-    layers = gstatus.Layers(region="3425", responses=responses([5, 4, 4, 3, 2, 5]), survey_message=None,
-                          statements=statements(), statements_message=None)
+    layers = gstatus.Layers(
+        region="3425",
+        responses=responses([5, 4, 4, 3, 2, 5]),
+        survey_message=None,
+        statements=statements(),
+        statements_message=None,
+    )
     cards, _ = gcards.build_cards(layers, theme_labels={})
     by_goal = {c.goal: c for c in cards}
     assert by_goal["bolyst"].messages == [] and by_goal["bolyst"].figures
@@ -350,9 +425,13 @@ def test_one_layer_present_others_missing():
 
 def test_render_escapes_every_text_value_and_uses_h3():
     card = gcards.GoalCard(
-        goal="unge", title="<script>alert(1)</script>", headline="A & B",
-        figures={"<b>etikett</b>": "<i>1 287</i>"}, facts=[("Mål", 'Tema "<img src=x onerror=alert(1)>"')],
-        messages=["<em>mangler</em>"], links=[gcards.ReportLink("<u>rapport</u>", 'x".html')],
+        goal="unge",
+        title="<script>alert(1)</script>",
+        headline="A & B",
+        figures={"<b>etikett</b>": "<i>1 287</i>"},
+        facts=[("Mål", 'Tema "<img src=x onerror=alert(1)>"')],
+        messages=["<em>mangler</em>"],
+        links=[gcards.ReportLink("<u>rapport</u>", 'x".html')],
     )
     html = gcards.render_cards([card]).data
     assert "<script>" not in html and "<img" not in html and "<b>" not in html and "<u>" not in html
@@ -399,8 +478,9 @@ def test_engerdal_from_the_real_snapshot(tmp_path):
     n = s.requirement.persons_per_year
     assert 0 < n < 50
     card = {c.goal: c for c in cards}["innbyggertall"]
-    assert card.headline == (f"1 287 innbyggere 1.1.2026; mål: minst 1 300 i 2030; det krever netto innflytting "
-                             f"på om lag {n} per år.")
+    assert card.headline == (
+        f"1 287 innbyggere 1.1.2026; mål: minst 1 300 i 2030; det krever netto innflytting på om lag {n} per år."
+    )
     assert math.isfinite(s.scenario_total)
     women = {c.goal: c for c in cards}["kvinner"]
     assert "Norge" in dict(women.facts)["Sammenlignet med"]
@@ -410,17 +490,28 @@ def test_engerdal_from_the_real_snapshot(tmp_path):
 def test_illustrative_notice_and_data_note_follow_the_layers():
     nothing = gstatus.Layers(region="3425")
     assert gtext.illustrative_what(nothing) is None
-    assert gtext.data_note(nothing) == ("Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra "
-                                        "Statistisk sentralbyrå (SSB). De vises når SSB-dataene er på plass.")
-    both = gstatus.Layers(region="3425", statements=statements(), statements_message=None,
-                        responses=responses([5] * 6), survey_message=None)
-    assert gtext.illustrative_what(both) == ("Utsagnene fra workshops og grendemøter og svarene i "
-                                             "innbyggerundersøkelsen")
+    assert gtext.data_note(nothing) == (
+        "Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra "
+        "Statistisk sentralbyrå (SSB). De vises når SSB-dataene er på plass."
+    )
+    both = gstatus.Layers(
+        region="3425",
+        statements=statements(),
+        statements_message=None,
+        responses=responses([5] * 6),
+        survey_message=None,
+    )
+    assert gtext.illustrative_what(both) == (
+        "Utsagnene fra workshops og grendemøter og svarene i innbyggerundersøkelsen"
+    )
     assert gtext.data_note(both).endswith("(SSB). De vises når SSB-dataene er på plass.")
-    real_survey = gstatus.Layers(region="3425", responses=responses([5] * 6), survey_message=None,
-                               survey_illustrative=False)
+    real_survey = gstatus.Layers(
+        region="3425", responses=responses([5] * 6), survey_message=None, survey_illustrative=False
+    )
     assert gtext.illustrative_what(real_survey) is None
-    assert "Merk" not in dict(gcards.bolyst_card(gstatus.bolyst_status(real_survey.responses), illustrative=False).facts)
+    assert "Merk" not in dict(
+        gcards.bolyst_card(gstatus.bolyst_status(real_survey.responses), illustrative=False).facts
+    )
 
 
 def test_target_reached_without_migration_draws_no_path():

@@ -81,45 +81,91 @@ def _planted_workshop_csv(path: Path) -> None:
                 writer.writerow([group, "Økt bolyst", kinds[(i + j) % 3], text, (i % 5) + 1, 3])
 
 
-@pytest.fixture(scope="module")
-def planted_build(tmp_path_factory) -> dict:
+PLANTED_GROUPS = ("arbeidsgruppe", "ungdomsradet", "grendemote:drevsjo")
+
+
+def leak_entries(catalogue) -> list:
+    """The shareable reports that can show planted data: those reading workshop or survey data.
+
+    Per-group reports are built only for the groups that got planted statements; the other groups'
+    reports read no planted row, so building them would prove nothing.
+    """
+    out = []
+    for e in catalogue.reports:
+        if not e.shareable or not any("{processed}" in i for i in e.inputs):
+            continue
+        group = e.parameters.get("group")
+        if group is not None and group not in PLANTED_GROUPS:
+            continue
+        out.append(e)
+    return out
+
+
+def _planted(folder: Path) -> dict:
+    from conftest import ssb_snapshot_dir
     from tools.illustrative.survey import write_illustrative
 
-    base = tmp_path_factory.mktemp("planted")
-    data = base / "data"
+    data = folder / "data"
     shutil.copytree(REPO / "data" / "raw" / "workshops", data / "raw" / "workshops")
     _planted_workshop_csv(data / "raw" / "workshops" / "planted_notes.csv")
     write_illustrative(data / "raw" / "survey", extra_texts=PLANTED_TEXTS)
-    cat = load_catalogue(REPO / "catalogue.yaml")
-    shareable = [e for e in cat.reports if e.shareable]
-    assert shareable, "no shareable report in the catalogue"
+    entries = leak_entries(load_catalogue(REPO / "catalogue.yaml"))
     env = {"SOURCE_DATE_EPOCH": "1785312000"}
-    from conftest import ssb_snapshot_dir
-
     snap = ssb_snapshot_dir()
     if snap:
         env["ANALYSIS_SSB_DIR"] = str(snap)
+    saved = dict(os.environ)
     os.environ.update(env)
-    reports = base / "reports"
-    processed = base / "processed"
-    clean_rc = cli.main(["clean", "--data-dir", str(data), "--processed-dir", str(processed)])
-    build_rc = cli.main(
-        [
-            "build",
-            "--data-dir", str(data),
-            "--processed-dir", str(processed),
-            "--reports-dir", str(reports),
-            "--jobs", "2",
-            "--only", ",".join(e.id for e in shareable),
-        ]
-    )
+    try:
+        reports, processed = folder / "reports", folder / "processed"
+        clean_rc = cli.main(["clean", "--data-dir", str(data), "--processed-dir", str(processed)])
+        build_rc = cli.main(
+            [
+                "build",
+                "--data-dir",
+                str(data),
+                "--processed-dir",
+                str(processed),
+                "--reports-dir",
+                str(reports),
+                "--jobs",
+                "2",
+                "--only",
+                ",".join(e.id for e in entries),
+            ]
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return {
         "clean_rc": clean_rc,
         "build_rc": build_rc,
-        "reports": reports,
-        "processed": processed,
-        "entries": shareable,
+        "reports": str(reports),
+        "processed": str(processed),
+        "ids": [e.id for e in entries],
     }
+
+
+@pytest.fixture(scope="session")
+def planted_build(tmp_path_factory) -> dict:
+    """The leak-test build, once per session (shared by the xdist workers)."""
+    from conftest import once_per_session
+
+    info = once_per_session(tmp_path_factory, "planted-build", _planted)
+    cat = load_catalogue(REPO / "catalogue.yaml")
+    return {
+        **info,
+        "reports": Path(info["reports"]),
+        "processed": Path(info["processed"]),
+        "entries": [cat.get(i) for i in info["ids"]],
+    }
+
+
+def test_the_leak_test_covers_every_kind_of_report_that_reads_planted_data(planted_build) -> None:
+    notebooks = {e.notebook for e in planted_build["entries"]}
+    assert notebooks == {"oversikt.ipynb", "kraftfelt_samlet.ipynb", "kraftfelt_gruppe.ipynb", "bolyst.ipynb"}
+    groups = {e.parameters.get("group") for e in planted_build["entries"]} - {None}
+    assert groups == set(PLANTED_GROUPS)
 
 
 def _outputs(build: dict) -> dict[str, str]:
@@ -161,7 +207,9 @@ def test_planted_script_is_escaped(planted_build) -> None:
     for name, text in _outputs(planted_build).items():
         if name.endswith(".html"):
             assert "<script>window.__planted" not in text, f"{name}: planted script is live markup"
-            assert not re.search(r"<script\b", re.sub(r"<style.*?</style>", "", text, flags=re.S)), f"{name}: a <script> element"
+            assert not re.search(r"<script\b", re.sub(r"<style.*?</style>", "", text, flags=re.S)), (
+                f"{name}: a <script> element"
+            )
 
 
 def _tables(html: str) -> list[list[list[str]]]:
@@ -169,7 +217,10 @@ def _tables(html: str) -> list[list[list[str]]]:
     for table in re.findall(r"<table.*?</table>", html, flags=re.S):
         rows = []
         for tr in re.findall(r"<tr.*?</tr>", table, flags=re.S):
-            cells = [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)]
+            cells = [
+                html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)
+            ]
             rows.append(cells)
         tables.append(rows)
     return tables
@@ -182,7 +233,7 @@ def test_no_figures_for_groups_of_fewer_than_five(planted_build) -> None:
     """Find survey categories with 1–4 respondents; no table row or column for them may show a number."""
 
     from analysis.survey.codebook import load_codebook
-    from analysis.survey.pipeline import load_survey
+    from analysis.survey.store import load_survey
 
     responses = load_survey(planted_build["processed"]).responses
     codebook = load_codebook()

@@ -22,8 +22,8 @@ def planted_profile() -> np.ndarray:
     """Young women leave, young families and pensioners arrive; no migration at age 0."""
     M = np.zeros((2, N))
     ages = np.arange(N)
-    M[0] = -3 * np.exp(-((ages - 21) / 3) ** 2) + 1.5 * np.exp(-((ages - 35) / 6) ** 2)
-    M[1] = -2 * np.exp(-((ages - 23) / 3) ** 2) + 1.0 * np.exp(-((ages - 62) / 4) ** 2)
+    M[0] = -3 * np.exp(-(((ages - 21) / 3) ** 2)) + 1.5 * np.exp(-(((ages - 35) / 6) ** 2))
+    M[1] = -2 * np.exp(-(((ages - 23) / 3) ** 2)) + 1.0 * np.exp(-(((ages - 62) / 4) ** 2))
     M[:, 0] = 0
     return M
 
@@ -34,7 +34,7 @@ def test_residual_method_recovers_a_planted_profile_and_fertility_factor():
     mig = mg.residual_migration(pop, "9999", mort, fert)
     assert list(mig.columns) == ["year", "sex", "age", "net"]
     assert sorted(mig["year"].unique()) == list(range(2011, 2021))
-    for year, grp in mig.groupby("year"):
+    for _year, grp in mig.groupby("year"):
         got = grp.pivot_table(index="sex", columns="age", values="net", observed=True).to_numpy()
         np.testing.assert_allclose(got, M, atol=1e-8)
     P = cohort.population_array(pop, ["9999"], range(2010, 2021))[:, 0]
@@ -94,5 +94,8 @@ def test_summary_and_headline_state_the_biggest_loss():
     M = planted_profile()
     pop, mort, fert, _ = synthetic_pop(years=range(2010, 2021), migration=M)
     table = mg.net_by_period(mg.residual_migration(pop, "9999", mort, fert))
-    assert ptext.headline(table, "Testby") == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
+    assert (
+        ptext.headline(table, "Testby")
+        == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
+    )
     assert "Størst netto tap: kvinner 20–29 år" in ptext.summary_sentence(table)

@@ -36,7 +36,9 @@ def test_no_outputs_committed(path: Path) -> None:
 def test_structure_title_parameters_no_functions(path: Path) -> None:
     cells = _cells(path)
     first = cells[0]
-    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), "first cell: '# Title' + purpose"
+    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), (
+        "first cell: '# Title' + purpose"
+    )
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
     assert cells.index(tagged[0]) == 1, "the parameters cell comes right after the title"
@@ -45,7 +47,9 @@ def test_structure_title_parameters_no_functions(path: Path) -> None:
     for i, cell in enumerate(cells):
         src = "".join(cell["source"])
         if cell["cell_type"] == "code":
-            assert not re.search(r"^\s*(def|class)\s", src, flags=re.M), f"{path.name} cell {i}: no definitions in notebooks"
+            assert not re.search(r"^\s*(def|class)\s", src, flags=re.M), (
+                f"{path.name} cell {i}: no definitions in notebooks"
+            )
             assert "plt.show" not in src
         if cell["cell_type"] == "markdown" and i > 0:
             assert not re.search(r"^# ", src, flags=re.M), f"{path.name} cell {i}: use ## headings after the title"

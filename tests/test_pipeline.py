@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from analysis.build.lock import BuildLock
 from analysis.build.manifest import code_hash, is_up_to_date, report_key
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text
+from conftest import FIXTURES
 
 CATALOGUE = """
 reports:
@@ -138,15 +141,37 @@ def test_lock_is_held_across_processes(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- real builds (kernels)
 
 
-@pytest.fixture
-def built_fixture(pipeline_project: Path, tmp_path: Path, monkeypatch) -> Path:
-    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n1,2\n")
-    _write_catalogue(pipeline_project, CATALOGUE + FAILING)
-    reports = tmp_path / "out"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1785312000")
-    rc = cli.main(["build", "--reports-dir", str(reports), "--jobs", "2"])
-    assert rc == 1  # one report fails on purpose
-    return reports
+def _fixture_project(root: Path, catalogue: str) -> Path:
+    """A throw-away project like ``pipeline_project``, for fixtures wider than one test."""
+    shutil.copytree(FIXTURES / "pipeline" / "notebooks", root / "notebooks")
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "processed").mkdir(parents=True)
+    (root / "data" / "raw" / "input.csv").write_text("a,b\n1,2\n")
+    _write_catalogue(root, catalogue)
+    return root
+
+
+def _build_fixture_project(folder: Path) -> dict:
+    root = _fixture_project(folder / "project", CATALOGUE + FAILING)
+    reports = folder / "out"
+    saved = dict(os.environ)
+    os.environ.update(
+        ANALYSIS_PROJECT_ROOT=str(root), ANALYSIS_CATALOGUE=str(root / "catalogue.yaml"), SOURCE_DATE_EPOCH="1785312000"
+    )
+    try:
+        rc = cli.main(["build", "--reports-dir", str(reports), "--jobs", "2"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {"rc": rc, "reports": str(reports)}
+
+
+@pytest.fixture(scope="module")
+def built_fixture(tmp_path_factory) -> Path:
+    """The fixture catalogue (one good, one failing report) built once for the tests that only read it."""
+    info = _build_fixture_project(tmp_path_factory.mktemp("built-fixture"))
+    assert info["rc"] == 1  # one report fails on purpose
+    return Path(info["reports"])
 
 
 @pytest.mark.slow
@@ -178,6 +203,8 @@ def test_build_writes_readable_selfcontained_html(built_fixture: Path) -> None:
 def test_failure_is_isolated_and_visible(built_fixture: Path) -> None:
     assert (built_fixture / "hello.html").is_file()  # the other report was built
     failing = (built_fixture / "failing.html").read_text(encoding="utf-8")
+    manifest = json.loads((built_fixture / "build-manifest.json").read_text())
+    assert "ZeroDivisionError" in (manifest["reports"]["failing"]["error"] or ""), manifest["reports"]["failing"]
     assert "Rapporten feilet under bygging" in failing
     assert "ZeroDivisionError" in failing
     text = html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<style.*?</style>", "", failing, flags=re.S)))
@@ -198,22 +225,26 @@ def test_failure_is_isolated_and_visible(built_fixture: Path) -> None:
 
 
 @pytest.mark.slow
-def test_incremental_rebuild(built_fixture: Path, pipeline_project: Path, capsys) -> None:
-    reports = str(built_fixture)
-    # only the failed report is retried; hello is up to date
+def test_incremental_rebuild(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = _fixture_project(tmp_path / "project", CATALOGUE)
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    monkeypatch.setenv("ANALYSIS_CATALOGUE", str(root / "catalogue.yaml"))
+    reports = tmp_path / "out"
+    assert cli.main(["build", "--reports-dir", str(reports)]) == 0
+    # nothing changed: up to date
     capsys.readouterr()
-    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello"])
+    rc = cli.main(["build", "--reports-dir", str(reports), "--only", "hello"])
     out = capsys.readouterr().out
     assert rc == 0 and "0 built, 1 up to date" in out
-    before = (built_fixture / "hello.html").stat().st_mtime_ns
+    before = (reports / "hello.html").stat().st_mtime_ns
     # an input file changes -> rebuilt
-    (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n9,9\n")
-    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello"])
+    (root / "data" / "raw" / "input.csv").write_text("a,b\n9,9\n")
+    rc = cli.main(["build", "--reports-dir", str(reports), "--only", "hello"])
     out = capsys.readouterr().out
     assert rc == 0 and "1 built, 0 up to date" in out
-    assert (built_fixture / "hello.html").stat().st_mtime_ns != before
+    assert (reports / "hello.html").stat().st_mtime_ns != before
     # --force rebuilds although nothing changed
-    rc = cli.main(["build", "--reports-dir", reports, "--only", "hello", "--force"])
+    rc = cli.main(["build", "--reports-dir", str(reports), "--only", "hello", "--force"])
     assert "1 built" in capsys.readouterr().out
 
 
@@ -248,8 +279,12 @@ def test_dir_options_set_environment(tmp_path: Path, pipeline_project: Path, mon
 
 
 @pytest.mark.slow
-def test_share_bundle_has_only_shareable_html(built_fixture: Path, capsys) -> None:
+def test_share_bundle_has_only_shareable_html(built_fixture: Path, monkeypatch, capsys) -> None:
     import zipfile
+
+    project = built_fixture.parent / "project"
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(project))
+    monkeypatch.setenv("ANALYSIS_CATALOGUE", str(project / "catalogue.yaml"))
 
     rc = cli.main(["share", "--reports-dir", str(built_fixture)])
     assert rc == 0

@@ -54,7 +54,9 @@ def test_old_age_dependency_and_median():
 def test_median_age_splits_the_population_in_two(counts):
     frame = pd.DataFrame({"region": "1", "year": 2020, "sex": "female", "age": np.arange(106), "population": counts})
     med = float(pp.median_age(frame, "1").iloc[0])
-    below = sum(c for a, c in enumerate(counts) if a + 1 <= med) + counts[int(med)] * (med - int(med)) if med < 106 else 0
+    below = (
+        sum(c for a, c in enumerate(counts) if a + 1 <= med) + counts[int(med)] * (med - int(med)) if med < 106 else 0
+    )
     assert below == pytest.approx(sum(counts) / 2)
 
 

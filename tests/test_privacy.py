@@ -116,7 +116,7 @@ def test_short_numbers_and_years_survive(n, year):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("abcæøå ABCÆØÅKPLO0123456789.,;:@+-\n")) , max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("abcæøå ABCÆØÅKPLO0123456789.,;:@+-\n")), max_size=80))
 def test_scrub_is_idempotent_and_total(text):
     once = scrub_text(text)
     assert isinstance(once, str)

@@ -60,7 +60,7 @@ def test_stationary_population_stays_stationary_with_replacement_fertility_and_n
     S, Sb = cohort.survival_ratios(mx)
     s = cohort.MALE_SHARE_AT_BIRTH
     ages = np.arange(N)
-    f = np.where((ages >= 15) & (ages <= 49), np.exp(-((ages - 30) / 6.0) ** 2), 0.0)
+    f = np.where((ages >= 15) & (ages <= 49), np.exp(-(((ages - 30) / 6.0) ** 2)), 0.0)
     nrr = (1 - s) * (f * lt.Lx[0]).sum()  # net reproduction rate, radix l(0) = 1
     f = f / nrr  # replacement: NRR = 1
     births_per_year = 1000.0
@@ -99,8 +99,15 @@ def test_without_births_and_migration_the_population_never_grows(P, surv):
 
 
 def test_population_array_roundtrip_and_105_plus():
-    frame = pd.DataFrame({"region": ["1", "1", "2"], "year": [2020, 2020, 2021],
-                          "sex": ["female", "male", "male"], "age": [3, 107, 0], "population": [5, 2, 7]})
+    frame = pd.DataFrame(
+        {
+            "region": ["1", "1", "2"],
+            "year": [2020, 2020, 2021],
+            "sex": ["female", "male", "male"],
+            "age": [3, 107, 0],
+            "population": [5, 2, 7],
+        }
+    )
     arr = cohort.population_array(frame, ["1", "2"], [2020, 2021])
     assert arr.shape == (2, 2, 2, N)
     assert arr[0, 0, 0, 3] == 5 and arr[0, 0, 1, 105] == 2 and arr[1, 1, 1, 0] == 7
@@ -131,7 +138,9 @@ def test_setup_scenarios_and_required_migration_reaches_the_target():
     assert short < target
     # women 20-39 are their share of the profile
     assert req.women_20_39 == pytest.approx(req.per_year * shape[0, 20:40].sum())
-    assert "innbyggere 1.1.2025" in ptext.requirement_sentence(req) and "kvinner 20–39 år" in ptext.requirement_sentence(req)
+    assert "innbyggere 1.1.2025" in ptext.requirement_sentence(
+        req
+    ) and "kvinner 20–39 år" in ptext.requirement_sentence(req)
 
 
 def test_movers_shape_falls_back_when_net_migration_is_negative():
@@ -204,12 +213,21 @@ def test_national_projection_without_migration_is_plausible():
 
 def test_requirement_sentences_in_norwegian():
     def req(n, w, without=1200.0):
-        return pj.Requirement(per_year=n, women_20_39=w, target=1300, target_year=2030, base_year=2026,
-                              reached=1300, without=without, profile_source="last5:observed")
+        return pj.Requirement(
+            per_year=n,
+            women_20_39=w,
+            target=1300,
+            target_year=2030,
+            base_year=2026,
+            reached=1300,
+            without=without,
+            profile_source="last5:observed",
+        )
 
     assert ptext.requirement_sentence(req(12.3, 0.8)) == (
         "For å nå minst 1 300 innbyggere 1.1.2030 trengs netto innflytting på om lag 13 personer per år, "
-        "hvorav om lag 1 kvinne 20–39 år.")
+        "hvorav om lag 1 kvinne 20–39 år."
+    )
     assert req(12.3, 0.8).persons_per_year == 13 and req(12.3, 4.1).women_per_year == 4
     assert "nesten ingen" in ptext.requirement_sentence(req(20, 0.1))
     assert "flytter fortsatt netto om lag 3 kvinner" in ptext.requirement_sentence(req(20, -3.2))

@@ -17,7 +17,9 @@ from analysis.errors import AnalysisError
 from analysis.population import fetch, snapshot
 
 SSB_DIR = os.environ.get("ANALYSIS_SSB_DIR")
-needs_snapshot = pytest.mark.skipif(not SSB_DIR, reason="ANALYSIS_SSB_DIR is not set (CI sets it to ../shared/data/ssb)")
+needs_snapshot = pytest.mark.skipif(
+    not SSB_DIR, reason="ANALYSIS_SSB_DIR is not set (CI sets it to ../shared/data/ssb)"
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ssb"
 
 
@@ -37,7 +39,9 @@ def write_tiny_snapshot(folder: Path, population_text: str | None = None) -> Pat
     )
     (folder / snapshot.REGION_CHANGES_FILE).write_text(
         "old_region,region,weight,first_year,last_year\n0434,3425,1.0,1940,2019\n"
-        "0999,0301,0.25,2000,2019\n0999,3425,0.75,2000,2019\n", encoding="utf-8")
+        "0999,0301,0.25,2000,2019\n0999,3425,0.75,2000,2019\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -56,7 +60,9 @@ def test_read_population_dtypes_and_leading_zeros(tmp_path):
 
 
 def test_codes_that_lost_their_leading_zero_get_it_back(tmp_path):
-    folder = write_tiny_snapshot(tmp_path / "snap", "region,year,sex,age,population\n301,2024,female,1,3\n3,2024,male,1,4\n0,2024,male,1,5\n")
+    folder = write_tiny_snapshot(
+        tmp_path / "snap", "region,year,sex,age,population\n301,2024,female,1,3\n3,2024,male,1,4\n0,2024,male,1,5\n"
+    )
     assert snapshot.read_population(folder)["region"].tolist() == ["0301", "03", "0"]
 
 
@@ -106,12 +112,14 @@ def test_regions_and_names(tmp_path):
 
 def test_map_regions_renumbers_and_splits_with_weights(tmp_path):
     changes = snapshot.read_region_changes(write_tiny_snapshot(tmp_path / "snap"))
-    frame = pd.DataFrame({
-        "region": ["0434", "0434", "3425", "0999", "0301"],
-        "year": [2019, 2019, 2020, 2019, 2019],
-        "sex": ["female", "male", "female", "female", "female"],
-        "population": [600, 686, 620, 400, 1000],
-    })
+    frame = pd.DataFrame(
+        {
+            "region": ["0434", "0434", "3425", "0999", "0301"],
+            "year": [2019, 2019, 2020, 2019, 2019],
+            "sex": ["female", "male", "female", "female", "female"],
+            "population": [600, 686, 620, 400, 1000],
+        }
+    )
     out = snapshot.map_regions(frame, changes)
     got = {(r.region, r.year, r.sex): r.population for r in out.itertuples()}
     assert got[("3425", 2019, "female")] == 600 + 300
@@ -159,7 +167,6 @@ def test_mortality_and_fertility_tables():
 # --------------------------------------------------------------------------- fetcher (mocked HTTP)
 
 
-
 @pytest.fixture
 def ssb_world(monkeypatch):
     server = fake.FakeSsb(fake.world(), max_cells=5000)
@@ -169,16 +176,24 @@ def ssb_world(monkeypatch):
 
 def changes_file(tmp_path: Path) -> Path:
     path = tmp_path / "region_changes.csv"
-    path.write_text("old_region,region,weight,first_year,last_year\n0434,3425,1.0,1940,2019\n"
-                    "0432,3424,1.0,1940,2019\n04,34,1.0,1940,2019\n", encoding="utf-8")
+    path.write_text(
+        "old_region,region,weight,first_year,last_year\n0434,3425,1.0,1940,2019\n"
+        "0432,3424,1.0,1940,2019\n04,34,1.0,1940,2019\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def test_fetch_snapshot_builds_v2_requests_and_writes_a_continuous_snapshot(ssb_world, tmp_path):
     out = tmp_path / "ssb"
     lines: list[str] = []
-    fetch.fetch_snapshot(out, from_year=2017, region_changes=changes_file(tmp_path), log=lines.append,
-                       now=lambda: __import__("datetime").datetime(2026, 3, 1, 6, 0, tzinfo=__import__("datetime").timezone.utc))
+    fetch.fetch_snapshot(
+        out,
+        from_year=2017,
+        region_changes=changes_file(tmp_path),
+        log=lines.append,
+        now=lambda: __import__("datetime").datetime(2026, 3, 1, 6, 0, tzinfo=__import__("datetime").timezone.utc),
+    )
     # requests: JSON-stat 2 data POSTs with a v2 selection body
     posts = [r for r in ssb_world.requests if r[0] == "POST"]
     assert posts and all(r[2]["outputFormat"] == "json-stat2" for r in posts)
@@ -190,9 +205,18 @@ def test_fetch_snapshot_builds_v2_requests_and_writes_a_continuous_snapshot(ssb_
     # big query split into several requests under maxDataCells (pxwebpy batching)
     assert sum(1 for r in posts if r[1] == "/tables/07459/data") > 1
     # snapshot files in the shared format
-    assert sorted(p.name for p in out.iterdir()) == sorted([
-        "metadata.json", "norway_fertility_by_age.csv", "norway_mortality_by_age.csv", "population_by_age.csv.gz",
-        "population_changes.csv", "projections.csv", "region_changes.csv", "regions.csv"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            "metadata.json",
+            "norway_fertility_by_age.csv",
+            "norway_mortality_by_age.csv",
+            "population_by_age.csv.gz",
+            "population_changes.csv",
+            "projections.csv",
+            "region_changes.csv",
+            "regions.csv",
+        ]
+    )
     pop = snapshot.read_population(out)
     eng = pop[pop["region"] == "3425"].groupby("year")["population"].sum()
     assert list(eng.index) == list(range(2017, 2023))  # 0434 before 2020 + 3425 after: one series
@@ -214,13 +238,23 @@ def test_fetch_snapshot_builds_v2_requests_and_writes_a_continuous_snapshot(ssb_
     assert mort[(mort["age"] == 50)]["death_rate"].iloc[0] == pytest.approx(q / (1 - q / 2))
     proj = snapshot.read_projections(out)
     assert set(proj["alternative"]) == {"Hovedalternativet (MMMM)", "Lav nasjonal vekst (LLML)"}
-    assert proj[(proj["region"] == "34") & (proj["year"] == 2024) & (proj["alternative"].str.contains("MMMM"))][
-        "population"].iloc[0] == 2 * 605
+    assert (
+        proj[(proj["region"] == "34") & (proj["year"] == 2024) & (proj["alternative"].str.contains("MMMM"))][
+            "population"
+        ].iloc[0]
+        == 2 * 605
+    )
 
 
 def test_fetch_only_some_regions(ssb_world, tmp_path):
-    out = fetch.fetch_snapshot(tmp_path / "ssb", regions=["0434", "3425"], tables=["population"], from_year=2019,
-                             region_changes=changes_file(tmp_path), log=lambda _m: None)
+    out = fetch.fetch_snapshot(
+        tmp_path / "ssb",
+        regions=["0434", "3425"],
+        tables=["population"],
+        from_year=2019,
+        region_changes=changes_file(tmp_path),
+        log=lambda _m: None,
+    )
     post = next(r for r in ssb_world.requests if r[0] == "POST")
     assert {s["variableCode"]: s["valueCodes"] for s in post[3]["selection"]}["Region"] == ["0434", "3425"]
     assert set(snapshot.read_population(out)["region"]) == {"3425"}
@@ -234,9 +268,16 @@ def test_recorded_jsonstat2_response_is_parsed(monkeypatch, tmp_path):
     api = fetch.connect()
     frame, labels, _ = fetch.fetch_population(api, ["0434", "3425"], 2019)
     got = {(r.region, r.year, r.sex, r.age): r.population for r in frame.itertuples()}
-    assert got == {("0434", 2019, "male", 0): 6, ("0434", 2019, "male", 105): 0, ("0434", 2019, "female", 0): 5,
-                   ("0434", 2019, "female", 105): 1, ("3425", 2020, "male", 0): 7, ("3425", 2020, "male", 105): 0,
-                   ("3425", 2020, "female", 0): 4, ("3425", 2020, "female", 105): 2}
+    assert got == {
+        ("0434", 2019, "male", 0): 6,
+        ("0434", 2019, "male", 105): 0,
+        ("0434", 2019, "female", 0): 5,
+        ("0434", 2019, "female", 105): 1,
+        ("3425", 2020, "male", 0): 7,
+        ("3425", 2020, "male", 105): 0,
+        ("3425", 2020, "female", 0): 4,
+        ("3425", 2020, "female", 105): 2,
+    }
     assert labels["3425"] == "Engerdal"
 
 
@@ -311,8 +352,6 @@ def test_fetch_ssb_command_is_registered_and_reports_errors(monkeypatch, ssb_wor
     assert (out / "norway_fertility_by_age.csv").is_file()  # the previous snapshot is intact
 
 
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     counts=st.lists(st.integers(0, 5000), min_size=4, max_size=4),
@@ -320,9 +359,15 @@ def test_fetch_ssb_command_is_registered_and_reports_errors(monkeypatch, ssb_wor
     year=st.integers(2015, 2024),
 )
 def test_map_regions_keeps_the_total_and_removes_old_codes_in_their_years(counts, share, year):
-    changes = pd.DataFrame({"old_region": ["0434", "0999", "0999"], "region": ["3425", "0301", "3425"],
-                            "weight": [1.0, share, 1.0 - share], "first_year": [1940, 2000, 2000],
-                            "last_year": [2019, 2019, 2019]})
+    changes = pd.DataFrame(
+        {
+            "old_region": ["0434", "0999", "0999"],
+            "region": ["3425", "0301", "3425"],
+            "weight": [1.0, share, 1.0 - share],
+            "first_year": [1940, 2000, 2000],
+            "last_year": [2019, 2019, 2019],
+        }
+    )
     frame = pd.DataFrame({"region": ["0434", "0999", "3425", "0301"], "year": year, "population": counts})
     out = snapshot.map_regions(frame, changes, value_columns=("population",))
     assert abs(int(out["population"].sum()) - sum(counts)) <= 1  # rounding of a split
@@ -344,7 +389,9 @@ def test_read_components_keeps_full_years_reads_dashes_and_maps_renumbered_codes
     folder = write_tiny_snapshot(tmp_path / "snap")
     (folder / snapshot.REGION_CHANGES_FILE).write_text(
         "old_region,region,weight,first_year,last_year\n0434,3425,1.0,1940,2019\n04,34,1.0,1940,2019\n"
-        "05,34,1.0,1940,2019\n", encoding="utf-8")
+        "05,34,1.0,1940,2019\n",
+        encoding="utf-8",
+    )
     (folder / snapshot.COMPONENTS_FILE).write_text(
         "unit,period,pop_start_date,pop_end_date,pop_start,births,deaths,natural_increase,in_migration_total,"
         "in_migration_from_abroad,out_migration_total,out_migration_to_abroad,net_migration,population_growth,"
@@ -353,7 +400,8 @@ def test_read_components_keeps_full_years_reads_dashes_and_maps_renumbered_codes
         "0436 Tolga,2012,2012-01-01,2013-01-01,1681,16,16,0,1,1,1,1,-,-,1681,,,u\n"
         "04 Hedmark,2012,2012-01-01,2013-01-01,1,1,1,0,1,1,1,1,5,0,1,,,u\n"
         "0434 Engerdal,2003 H1,2003-01-01 (final),2003-07-01,1512,7,11,-4,40,8,26,1,14,10,1522,,,u\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     comp = snapshot.read_components(folder)
     assert comp["region"].tolist() == ["3425", "0436"]  # Hedmark (merged into Innlandet) is not Innlandet
     assert comp["net_migration"].tolist() == [-6, 0]
@@ -374,8 +422,9 @@ def test_residual_migration_matches_ssbs_published_2012_figure_for_engerdal():
 
 
 def test_fetched_population_changes_feed_the_published_components(ssb_world, tmp_path):
-    out = fetch.fetch_snapshot(tmp_path / "ssb", tables=["changes"], from_year=2017,
-                             region_changes=changes_file(tmp_path), log=lambda _m: None)
+    out = fetch.fetch_snapshot(
+        tmp_path / "ssb", tables=["changes"], from_year=2017, region_changes=changes_file(tmp_path), log=lambda _m: None
+    )
     comp = snapshot.read_components(out)
     eng = comp[(comp["region"] == "3425")].set_index("year")
     assert list(eng.index) == list(range(2017, 2023))  # old code 0434 before 2020 mapped

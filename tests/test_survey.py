@@ -11,17 +11,9 @@ import pytest
 from analysis.errors import AnalysisError
 from analysis.survey.cleaning import parse_export
 from analysis.survey.codebook import QUESTION_TYPES, load_codebook, normalise_label
-from analysis.survey.pipeline import (
-    ITEMS_FILE,
-    MANIFEST_FILE,
-    REJECTS_FILE,
-    RESPONSES_FILE,
-    clean_files,
-    load_survey,
-    run_clean,
-    to_items,
-)
+from analysis.survey.pipeline import clean_files, run_clean
 from analysis.survey.readers import read_export, resolve_columns
+from analysis.survey.store import ITEMS_FILE, MANIFEST_FILE, REJECTS_FILE, RESPONSES_FILE, load_survey, to_items
 from conftest import REPO, ssb_snapshot_dir
 from tools.illustrative.survey import (
     CP1252_FILE,
@@ -38,10 +30,17 @@ HEADER = ["$submission_id", "$created", *CB.ids]
 
 def _row(**answers) -> list[str]:
     base = {
-        "status": "Ja, jeg bor i Engerdal", "age": "30", "gender": "Kvinne", "village": "Drevsjø",
-        "years_lived": "Mer enn 10 år", "children": "Ja", "sat_overall": "Fornøyd",
-        **{q.id: "Fornøyd" for q in CB.satisfaction_items()}, "sat_jobs": "Misfornøyd",
-        "recommend": "7", "move_plans": "Nei",
+        "status": "Ja, jeg bor i Engerdal",
+        "age": "30",
+        "gender": "Kvinne",
+        "village": "Drevsjø",
+        "years_lived": "Mer enn 10 år",
+        "children": "Ja",
+        "sat_overall": "Fornøyd",
+        **{q.id: "Fornøyd" for q in CB.satisfaction_items()},
+        "sat_jobs": "Misfornøyd",
+        "recommend": "7",
+        "move_plans": "Nei",
     }
     base.update(answers)
     return [base.pop("$submission_id", ""), "2026-03-01 10:00:00"] + [base.get(q, "") for q in CB.ids]
@@ -101,8 +100,10 @@ def test_resolve_columns_by_id_text_and_alias():
 
 
 def test_utf8_and_cp1252_exports_read_the_same(tmp_path):
-    rows = [_row(**{"$submission_id": "1", "village": "Sømådalen", "text_best": "Nærhet til Femunden"}),
-            _row(**{"$submission_id": "2", "village": "Elgå", "sat_nature": "Svært fornøyd"})]
+    rows = [
+        _row(**{"$submission_id": "1", "village": "Sømådalen", "text_best": "Nærhet til Femunden"}),
+        _row(**{"$submission_id": "2", "village": "Elgå", "sat_nature": "Svært fornøyd"}),
+    ]
     a = parse_export(read_export(_write_csv(tmp_path / "a.csv", rows, "utf-8")), CB).frame
     b = parse_export(read_export(_write_csv(tmp_path / "b.csv", rows, "cp1252")), CB).frame
     pd.testing.assert_frame_equal(a.drop(columns="source_file"), b.drop(columns="source_file"))
@@ -118,7 +119,9 @@ def test_xlsx_export_with_question_texts(tmp_path):
     ws.append([CB[q].text for q in ("status", "age", "gender", "sat_jobs", "recommend")])
     ws.append(["Ja, jeg bor i Engerdal", 25, "Mann", "Svært misfornøyd", 10])
     ws.append([None] * 5)
-    ws.append(["Nei, jeg har bodd i Engerdal, men bor nå et annet sted", 33.0, "kvinne", "vet ikke", "10 – Svært sannsynlig"])
+    ws.append(
+        ["Nei, jeg har bodd i Engerdal, men bor nå et annet sted", 33.0, "kvinne", "vet ikke", "10 – Svært sannsynlig"]
+    )
     wb.save(tmp_path / "p.xlsx")
     raw = read_export(tmp_path / "p.xlsx")
     assert list(raw.attrs["rows"]) == [2, 4]
@@ -143,8 +146,10 @@ def test_unknown_label_rejected_with_question_and_label(tmp_path):
 
 
 def test_out_of_scale_and_bad_numbers(tmp_path):
-    rows = [_row(**{"$submission_id": "1", "recommend": "11", "age": "tjue", "sat_jobs": "7"}),
-            _row(**{"$submission_id": "2", "recommend": "=1+1", "left_reasons": "Arbeid;Månen"})]
+    rows = [
+        _row(**{"$submission_id": "1", "recommend": "11", "age": "tjue", "sat_jobs": "7"}),
+        _row(**{"$submission_id": "2", "recommend": "=1+1", "left_reasons": "Arbeid;Månen"}),
+    ]
     p = parse_export(read_export(_write_csv(tmp_path / "a.csv", rows)), CB)
     reasons = {(r["row"], r["column"]): r for r in p.rejects}
     assert "outside 0–10" in reasons[(2, "recommend")]["reason"]
@@ -156,8 +161,16 @@ def test_out_of_scale_and_bad_numbers(tmp_path):
 
 
 def test_multiple_choice_codes_in_codebook_order(tmp_path):
-    rows = [_row(**{"$submission_id": "1", "status": "Nei, jeg har bodd i Engerdal, men bor nå et annet sted",
-                    "left_reasons": "Utdanning; Arbeid;Vet ikke", "return_conditions": ""})]
+    rows = [
+        _row(
+            **{
+                "$submission_id": "1",
+                "status": "Nei, jeg har bodd i Engerdal, men bor nå et annet sted",
+                "left_reasons": "Utdanning; Arbeid;Vet ikke",
+                "return_conditions": "",
+            }
+        )
+    ]
     f = parse_export(read_export(_write_csv(tmp_path / "a.csv", rows)), CB).frame
     assert f["left_reasons"].iloc[0] == "work;education"
     assert pd.isna(f["return_conditions"].iloc[0])
@@ -238,8 +251,15 @@ def test_load_survey_missing_says_run_clean(tmp_path):
 
 
 def test_to_items_long_form(tmp_path):
-    rows = [_row(**{"$submission_id": "1", "status": "Nei, jeg har bodd i Engerdal, men bor nå et annet sted",
-                    "left_reasons": "Arbeid;Utdanning"})]
+    rows = [
+        _row(
+            **{
+                "$submission_id": "1",
+                "status": "Nei, jeg har bodd i Engerdal, men bor nå et annet sted",
+                "left_reasons": "Arbeid;Utdanning",
+            }
+        )
+    ]
     responses, *_ = _clean(tmp_path, rows)
     items = to_items(responses, CB)
     lr = items[items["question"] == "left_reasons"]
@@ -310,7 +330,12 @@ def test_run_clean_on_illustrative_data(cleaned):
     assert list(s.rejects.columns) == ["file", "row", "column", "value", "reason"]
     # lineage across files: each (file, row) exactly once
     keys = list(zip(s.responses["source_file"], s.responses["source_row"]))
-    keys += list(zip(s.rejects.loc[s.rejects["column"] == "", "file"], s.rejects.loc[s.rejects["column"] == "", "row"].astype(int)))
+    keys += list(
+        zip(
+            s.rejects.loc[s.rejects["column"] == "", "file"],
+            s.rejects.loc[s.rejects["column"] == "", "row"].astype(int),
+        )
+    )
     assert len(keys) == len(set(keys)) == m["rows_in"]
 
 
@@ -369,19 +394,23 @@ def test_leak_test_with_extra_planted_identifiers(tmp_path):
 def test_weighting_merges_age_bands_without_respondents():
     from analysis.survey.weights import weight_responses
 
-    targets = pd.DataFrame({
-        "age_band": [b for b in CB.band_labels() for _ in (0, 1)],
-        "sex": ["female", "male"] * 4,
-        "population": [34, 58, 27, 34, 29, 22, 36, 41],
-    })
+    targets = pd.DataFrame(
+        {
+            "age_band": [b for b in CB.band_labels() for _ in (0, 1)],
+            "sex": ["female", "male"] * 4,
+            "population": [34, 58, 27, 34, 29, 22, 36, 41],
+        }
+    )
     n = 40
     rng = np.random.default_rng(0)
-    responses = pd.DataFrame({
-        "status": pd.array(["resident"] * n, dtype="string"),
-        "in_scope": True,
-        "age_band": pd.array(rng.choice(["25–29", "30–34", "35–40"], n), dtype="string"),  # nobody 18–24
-        "gender": pd.array(rng.choice(["female", "male", "other"], n, p=[0.5, 0.45, 0.05]), dtype="string"),
-    })
+    responses = pd.DataFrame(
+        {
+            "status": pd.array(["resident"] * n, dtype="string"),
+            "in_scope": True,
+            "age_band": pd.array(rng.choice(["25–29", "30–34", "35–40"], n), dtype="string"),  # nobody 18–24
+            "gender": pd.array(rng.choice(["female", "male", "other"], n, p=[0.5, 0.45, 0.05]), dtype="string"),
+        }
+    )
     out, info = weight_responses(responses, targets, year=2026)
     assert info.merged_bands == ("18–29",) and info.converged
     assert out["weight"].sum() == pytest.approx(281)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,10 +13,8 @@ from analysis.survey import analysis as sa
 from analysis.survey import plots as sp
 from analysis.survey import text as stext
 from analysis.survey.codebook import load_codebook
-from analysis.survey.pipeline import run_clean
 from analysis.weighting import weighted_mean
-from conftest import REPO, ssb_snapshot_dir
-from tools.illustrative.survey import write_illustrative
+from conftest import REPO
 
 CB = load_codebook()
 
@@ -24,21 +23,24 @@ def _frame(n_res: int = 60, n_out: int = 40, seed: int = 1) -> pd.DataFrame:
     """A small cleaned-responses frame built directly (no files), with random weights."""
     rng = np.random.default_rng(seed)
     n = n_res + n_out
-    df = pd.DataFrame({
-        "respondent_id": [f"r{i}" for i in range(n)],
-        "status": pd.array(["resident"] * n_res + ["out_mover"] * n_out, dtype="string"),
-        "gender": pd.array(rng.choice(["female", "male"], n), dtype="string"),
-        "age_band": pd.array(rng.choice(CB.band_labels(), n), dtype="string"),
-        "village": pd.array(rng.choice(["sentrum", "drevsjo"], n), dtype="string"),
-        "in_scope": True,
-        "weight": np.r_[rng.uniform(0.5, 3, n_res), np.ones(n_out)],
-        "move_plans": pd.array(list(rng.choice(["yes", "maybe", "no"], n_res)) + [None] * n_out, dtype="string"),
-        "left_reasons": pd.array([None] * n_res + list(rng.choice(["work", "work;education", "housing"], n_out)),
-                                 dtype="string"),
-        "recommend": pd.array(rng.integers(0, 11, n), dtype="Int64"),
-        "text_best": pd.array(["Naturen og fjellet"] * n, dtype="string"),
-        "text_improve": pd.array(["Flere utleieboliger"] * (n // 2) + [None] * (n - n // 2), dtype="string"),
-    })
+    df = pd.DataFrame(
+        {
+            "respondent_id": [f"r{i}" for i in range(n)],
+            "status": pd.array(["resident"] * n_res + ["out_mover"] * n_out, dtype="string"),
+            "gender": pd.array(rng.choice(["female", "male"], n), dtype="string"),
+            "age_band": pd.array(rng.choice(CB.band_labels(), n), dtype="string"),
+            "village": pd.array(rng.choice(["sentrum", "drevsjo"], n), dtype="string"),
+            "in_scope": True,
+            "weight": np.r_[rng.uniform(0.5, 3, n_res), np.ones(n_out)],
+            "move_plans": pd.array(list(rng.choice(["yes", "maybe", "no"], n_res)) + [None] * n_out, dtype="string"),
+            "left_reasons": pd.array(
+                [None] * n_res + list(rng.choice(["work", "work;education", "housing"], n_out)), dtype="string"
+            ),
+            "recommend": pd.array(rng.integers(0, 11, n), dtype="Int64"),
+            "text_best": pd.array(["Naturen og fjellet"] * n, dtype="string"),
+            "text_improve": pd.array(["Flere utleieboliger"] * (n // 2) + [None] * (n - n // 2), dtype="string"),
+        }
+    )
     for q in [CB["sat_overall"], *CB.satisfaction_items()]:
         df[q.id] = pd.array(rng.integers(1, 6, n), dtype="Int64")
     return df
@@ -124,7 +126,8 @@ def test_recommendation_and_profile_table():
     r = sa.recommendation(df)
     res = df[df["status"] == "resident"]
     assert r["mean"]["estimate"] == pytest.approx(
-        weighted_mean(res["recommend"].astype(float), res["weight"])["estimate"])
+        weighted_mean(res["recommend"].astype(float), res["weight"])["estimate"]
+    )
     assert r["nps"] == pytest.approx(r["promoters"]["estimate"] - r["detractors"]["estimate"])
     df.loc[df.index[:2], "village"] = "elga"
     t = sa.profile_table(df, "village")
@@ -179,35 +182,27 @@ def test_plots_have_titles_and_labels():
 
 
 @pytest.mark.slow
-def test_report_builds_from_illustrative_data(tmp_path):
-    """The notebook runs end to end on the illustrative data (papermill), shared and internal."""
+def test_report_builds_from_illustrative_data(built_catalogue, tmp_path):
+    """The notebook runs end to end on the illustrative data, shared (the session's build) and internal."""
     import nbformat
-    import papermill
 
-    snapshot = ssb_snapshot_dir()
-    if snapshot is None:
-        pytest.skip("SSB snapshot not available")
-    write_illustrative(tmp_path / "data" / "raw" / "survey")
-    os.environ["ANALYSIS_SSB_DIR"] = str(snapshot)
-    assert run_clean(tmp_path / "data", tmp_path / "proc", lambda m: None)
-    os.environ["ANALYSIS_PROCESSED_DIR"] = str(tmp_path / "proc")
-    out = tmp_path / "b.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "bolyst.ipynb"), str(out), kernel_name="python3",
-                               parameters={"shareable": True, "allow_quotes": False}, progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
-    html = "".join(
-        "".join(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", [])
-    )
+    def shown(path) -> str:
+        nb = nbformat.read(path, as_version=4)
+        return "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+
+    html = shown(Path(built_catalogue["reports"]) / "bolyst-engerdal.ipynb")
     assert "Illustrative data" in html
     assert "Sitater fra fritekstsvarene vises bare i interne rapporter" in html
     assert html.count("<img") >= 5 and 'alt=""' not in html
     assert "912 34 567" not in html and "ola.nordmann" not in html
-    internal = tmp_path / "i.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "bolyst.ipynb"), str(internal), kernel_name="python3",
-                               parameters={"shareable": False}, progress_bar=False)
-    nb = nbformat.read(internal, as_version=4)
-    html = "".join(
-        "".join(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", [])
-    )
+    # The internal variant (not shareable): quotes are shown, scrubbed. The notebook's quotes cell is
+    # `display(*sections.quotes(...))`, so the section is called directly on the session's cleaned data.
+    from analysis.survey import sections
+
+    os.environ["ANALYSIS_PROCESSED_DIR"] = built_catalogue["processed"]
+    internal = sections.load("3425", min_cell=5, shareable=False, allow_quotes=False)
+    html = "".join(item.data for item in sections.quotes(internal))
     assert "Eksempler på hva som må til" in html
+    assert html.count("<li>") >= 3
     assert "912 34 567" not in html and "ola.nordmann" not in html and "Kari Nordmann" not in html
+    assert "display(*sections.quotes(undersokelse))" in (REPO / "notebooks" / "bolyst.ipynb").read_text("utf-8")

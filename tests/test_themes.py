@@ -11,9 +11,20 @@ from analysis.errors import AnalysisError
 from analysis.themes import code_themes, keyword_pattern, load_codebook, theme_labels
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "workshops" / "theme_gold.csv"
-THEMES = ["bolig", "arbeid_naering", "samferdsel", "barnehage_skole", "helse_omsorg", "kultur_fritid",
-          "natur_friluftsliv", "digital_infrastruktur", "kommunale_tjenester", "omdomme_identitet",
-          "fellesskap_inkludering", "tilgjengelighet_likestilling"]
+THEMES = [
+    "bolig",
+    "arbeid_naering",
+    "samferdsel",
+    "barnehage_skole",
+    "helse_omsorg",
+    "kultur_fritid",
+    "natur_friluftsliv",
+    "digital_infrastruktur",
+    "kommunale_tjenester",
+    "omdomme_identitet",
+    "fellesskap_inkludering",
+    "tilgjengelighet_likestilling",
+]
 
 
 def test_labels():
@@ -33,9 +44,15 @@ def test_multi_label_sorted_and_deterministic():
 
 @pytest.mark.parametrize(
     ("text", "theme"),
-    [("utleieboliger", "bolig"), ("eneboligtomt", "bolig"), ("veien til Drevsjø", "samferdsel"),
-     ("gang- og sykkelvei", "samferdsel"), ("IT-tjenester", "digital_infrastruktur"),
-     ("Sykehjemmet", "helse_omsorg"), ("universell utforming", "tilgjengelighet_likestilling")],
+    [
+        ("utleieboliger", "bolig"),
+        ("eneboligtomt", "bolig"),
+        ("veien til Drevsjø", "samferdsel"),
+        ("gang- og sykkelvei", "samferdsel"),
+        ("IT-tjenester", "digital_infrastruktur"),
+        ("Sykehjemmet", "helse_omsorg"),
+        ("universell utforming", "tilgjengelighet_likestilling"),
+    ],
 )
 def test_compounds_and_phrases(text, theme):
     assert theme in code_themes([text])[0]
@@ -82,7 +99,6 @@ def test_gold_sample_precision_recall():
     assert recall >= 0.90, recall
 
 
-
 def test_exclude_words_do_not_count_for_the_theme(tmp_path) -> None:
     book = tmp_path / "themes.yaml"
     book.write_text(
@@ -96,9 +112,7 @@ def test_exclude_words_do_not_count_for_the_theme(tmp_path) -> None:
         "    keywords: ['*omsorg*']\n",
         encoding="utf-8",
     )
-    coded = code_themes(
-        ["Heltidskultur i omsorgen", "Kulturhuset og heltidskultur", "Mer kultur"], path=str(book)
-    )
+    coded = code_themes(["Heltidskultur i omsorgen", "Kulturhuset og heltidskultur", "Mer kultur"], path=str(book))
     assert coded == [("helse",), ("kultur",), ("kultur",)]
 
 

@@ -50,8 +50,6 @@ def test_doctest_style_exact_solution():
     np.testing.assert_allclose(r.weights.to_numpy(), [10, 50, 40], atol=1e-9)
 
 
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(2, 4),

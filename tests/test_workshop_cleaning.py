@@ -13,15 +13,17 @@ from test_workshop_helpers import raw_frame
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("  •  Flere   utleieboliger ", "Flere utleieboliger"),
-     ("- Mangel på boliger", "Mangel på boliger"),
-     ("1. Fiber til alle\n", "Fiber til alle"),
-     ("Drevsjã¸", "Drevsjã¸"),  # not mojibake of anything sensible: left alone
-     ("DrevsjÃ¸ og SÃ¸mÃ¥dalen", "Drevsjø og Sømådalen"),
-     ("rÃ¥dhuset", "rådhuset"),
-     ("Engerdal har 1 300 innbyggere i 2030", "Engerdal har 1 300 innbyggere i 2030"),
-     ("Tekst\u00a0med\u200bnbsp", "Tekst mednbsp"),
-     ("<script>alert('x')</script>", "<script>alert('x')</script>")],
+    [
+        ("  •  Flere   utleieboliger ", "Flere utleieboliger"),
+        ("- Mangel på boliger", "Mangel på boliger"),
+        ("1. Fiber til alle\n", "Fiber til alle"),
+        ("Drevsjã¸", "Drevsjã¸"),  # not mojibake of anything sensible: left alone
+        ("DrevsjÃ¸ og SÃ¸mÃ¥dalen", "Drevsjø og Sømådalen"),
+        ("rÃ¥dhuset", "rådhuset"),
+        ("Engerdal har 1 300 innbyggere i 2030", "Engerdal har 1 300 innbyggere i 2030"),
+        ("Tekst\u00a0med\u200bnbsp", "Tekst mednbsp"),
+        ("<script>alert('x')</script>", "<script>alert('x')</script>"),
+    ],
 )
 def test_normalise_text(raw, clean):
     assert normalise_text(raw) == clean
@@ -53,16 +55,21 @@ def test_village_source():
 
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
-    [("strength", "7", "strength 7 is outside 1–5"),
-     ("pavirkbar", "0", "påvirkbar 0 is outside 1–5"),
-     ("group", "Skolekorpset", "unknown group 'Skolekorpset' (add it to the mapping file)"),
-     ("goal", "Mål 5", "unknown goal 'Mål 5' (use one of the four main goals or leave it empty)"),
-     ("kind", "idé", "unknown kind 'idé'"),
-     ("text", "=HYPERLINK(\"http://x\",\"y\")",
-      "formula text is not accepted (type the text itself, without a leading '=')"),
-     ("text", "   ", "no statement text"),
-     ("votes", "-1", "votes '-1' is not a whole number of 0 or more"),
-     ("date", "i fjor", "date 'i fjor' is not a date (write it as DD.MM.YYYY)")],
+    [
+        ("strength", "7", "strength 7 is outside 1–5"),
+        ("pavirkbar", "0", "påvirkbar 0 is outside 1–5"),
+        ("group", "Skolekorpset", "unknown group 'Skolekorpset' (add it to the mapping file)"),
+        ("goal", "Mål 5", "unknown goal 'Mål 5' (use one of the four main goals or leave it empty)"),
+        ("kind", "idé", "unknown kind 'idé'"),
+        (
+            "text",
+            '=HYPERLINK("http://x","y")',
+            "formula text is not accepted (type the text itself, without a leading '=')",
+        ),
+        ("text", "   ", "no statement text"),
+        ("votes", "-1", "votes '-1' is not a whole number of 0 or more"),
+        ("date", "i fjor", "date 'i fjor' is not a date (write it as DD.MM.YYYY)"),
+    ],
 )
 def test_reject_reasons(field, value, reason):
     res = clean_records(raw_frame(_rows(**{field: value})))
@@ -77,9 +84,11 @@ def test_blank_goal_is_allowed():
 
 
 def test_near_duplicates_merged_within_group_goal_kind():
-    rows = _rows(text="Ensomhet blant eldre i grendene", group="ER", votes="2") + \
-        _rows(text="Ensomhet blant eldre i grendane", group="ER", votes="3", strength="4") + \
-        _rows(text="Ensomhet blant eldre i grendene!", group="ER")
+    rows = (
+        _rows(text="Ensomhet blant eldre i grendene", group="ER", votes="2")
+        + _rows(text="Ensomhet blant eldre i grendane", group="ER", votes="3", strength="4")
+        + _rows(text="Ensomhet blant eldre i grendene!", group="ER")
+    )
     res = clean_records(raw_frame(rows))
     assert (res.rows_in, res.rows_clean, res.rows_merged) == (3, 1, 2)
     row = res.statements.iloc[0]
@@ -128,12 +137,17 @@ KINDS = ["kraft", "Motkrefter", "tiltak", "Ønsket resultat", "delmål", "idé"]
 WORDS = ["boliger", "natur", "fiber", "ungdom", "skole", "vei", "butikk", "eldre", "jobb", "DrevsjÃ¸", "  ", "•"]
 SCALE = ["", "1", "3", "5", "7", "høy", "3 - middels", "x"]
 
-record = st.fixed_dictionaries({
-    "group": st.sampled_from(GROUPS), "goal": st.sampled_from(GOALS), "kind": st.sampled_from(KINDS),
-    "text": st.lists(st.sampled_from(WORDS), min_size=0, max_size=6).map(" ".join),
-    "strength": st.sampled_from(SCALE), "pavirkbar": st.sampled_from(SCALE),
-    "votes": st.sampled_from(["", "0", "2", "-1"]),
-})
+record = st.fixed_dictionaries(
+    {
+        "group": st.sampled_from(GROUPS),
+        "goal": st.sampled_from(GOALS),
+        "kind": st.sampled_from(KINDS),
+        "text": st.lists(st.sampled_from(WORDS), min_size=0, max_size=6).map(" ".join),
+        "strength": st.sampled_from(SCALE),
+        "pavirkbar": st.sampled_from(SCALE),
+        "votes": st.sampled_from(["", "0", "2", "-1"]),
+    }
+)
 settings_ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -158,8 +172,19 @@ def test_ids_and_output_stable_under_row_shuffling(rows, rnd):
     frame["row"] = [i + 2 for i, _ in shuffled]
     frame["file"] = "renamed.csv"
     b = clean_records(frame).statements
-    cols = ["statement_id", "group", "goal", "kind", "text", "strength", "pavirkbar", "votes", "merged_ids",
-            "n_sources", "source_row"]
+    cols = [
+        "statement_id",
+        "group",
+        "goal",
+        "kind",
+        "text",
+        "strength",
+        "pavirkbar",
+        "votes",
+        "merged_ids",
+        "n_sources",
+        "source_row",
+    ]
     pd.testing.assert_frame_equal(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
 
 
@@ -168,10 +193,15 @@ def test_ids_and_output_stable_under_row_shuffling(rows, rnd):
 def test_cleaning_is_idempotent(rows):
     once = clean_records(raw_frame(rows)).statements
     again_rows = [
-        {"group": r.group, "goal": "" if pd.isna(r.goal) else r.goal, "kind": r.kind, "text": r.text,
-         "strength": "" if pd.isna(r.strength) else int(r.strength),
-         "pavirkbar": "" if pd.isna(r.pavirkbar) else int(r.pavirkbar),
-         "votes": "" if pd.isna(r.votes) else int(r.votes)}
+        {
+            "group": r.group,
+            "goal": "" if pd.isna(r.goal) else r.goal,
+            "kind": r.kind,
+            "text": r.text,
+            "strength": "" if pd.isna(r.strength) else int(r.strength),
+            "pavirkbar": "" if pd.isna(r.pavirkbar) else int(r.pavirkbar),
+            "votes": "" if pd.isna(r.votes) else int(r.votes),
+        }
         for r in once.itertuples()
     ]
     twice = clean_records(raw_frame(again_rows))

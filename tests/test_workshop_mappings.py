@@ -54,8 +54,16 @@ def test_goals_all_four(m):
 
 @pytest.mark.parametrize(
     ("alias", "kind"),
-    [("Ønsket resultat", "onsket_resultat"), ("delmål", "delmal"), ("Tiltak", "tiltak"),
-     ("Krefter", "kraft"), ("+", "kraft"), ("Motkrefter", "motkraft"), ("-", "motkraft"), ("hindring", "motkraft")],
+    [
+        ("Ønsket resultat", "onsket_resultat"),
+        ("delmål", "delmal"),
+        ("Tiltak", "tiltak"),
+        ("Krefter", "kraft"),
+        ("+", "kraft"),
+        ("Motkrefter", "motkraft"),
+        ("-", "motkraft"),
+        ("hindring", "motkraft"),
+    ],
 )
 def test_kinds(m, alias, kind):
     assert m.kind(alias) == kind
@@ -63,10 +71,18 @@ def test_kinds(m, alias, kind):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("høy", (4, None)), ("3 - middels", (3, None)), ("svært høy", (5, None)), ("1", (1, None)),
-     ("5.0", (5, None)), ("", (None, None)), ("7", (None, "7 is outside 1–5")),
-     ("0", (None, "0 is outside 1–5")), ("3,5", (None, "3,5 is not a whole number 1–5")),
-     ("kanskje", (None, "'kanskje' is not a number 1–5"))],
+    [
+        ("høy", (4, None)),
+        ("3 - middels", (3, None)),
+        ("svært høy", (5, None)),
+        ("1", (1, None)),
+        ("5.0", (5, None)),
+        ("", (None, None)),
+        ("7", (None, "7 is outside 1–5")),
+        ("0", (None, "0 is outside 1–5")),
+        ("3,5", (None, "3,5 is not a whole number 1–5")),
+        ("kanskje", (None, "'kanskje' is not a number 1–5")),
+    ],
 )
 def test_scale(m, value, expected):
     assert m.scale(value) == expected
@@ -74,9 +90,19 @@ def test_scale(m, value, expected):
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("Tekst", "text"), (" UTSAGN ", "text"), ("Statement", "text"), ("Styrke (1–5)", "strength"),
-     ("Påvirkbar (1–5)", "pavirkbar"), ("Influence", "pavirkbar"), ("Antall stemmer", "votes"),
-     ("Hovedmål", "goal"), ("Krefter", "kraft"), ("Motkrefter", "motkraft"), ("Dato", "date")],
+    [
+        ("Tekst", "text"),
+        (" UTSAGN ", "text"),
+        ("Statement", "text"),
+        ("Styrke (1–5)", "strength"),
+        ("Påvirkbar (1–5)", "pavirkbar"),
+        ("Influence", "pavirkbar"),
+        ("Antall stemmer", "votes"),
+        ("Hovedmål", "goal"),
+        ("Krefter", "kraft"),
+        ("Motkrefter", "motkraft"),
+        ("Dato", "date"),
+    ],
 )
 def test_column_synonyms(m, header, field):
     assert m.column(header) == field

@@ -12,8 +12,9 @@ import yaml
 
 from analysis.errors import AnalysisError
 from analysis.fileio import file_hash
-from analysis.workshops.pipeline import load_manifest, load_statements, run_clean
+from analysis.workshops.pipeline import run_clean
 from analysis.workshops.schema import statements_schema
+from analysis.workshops.store import load_manifest, load_statements
 from test_workshop_helpers import FIXTURES
 from tools.illustrative.workshops import write_illustrative
 
@@ -40,9 +41,19 @@ def test_illustrative_cleans_without_errors(illustrative):
     assert man["rows_in"] == man["rows_clean"] + man["rows_rejected"] + man["rows_merged"]
     assert man["rows_rejected"] == 0 and man["rows_merged"] >= 2
     sizes = st.groupby("group").size()
-    assert set(sizes.index) == {"arbeidsgruppe", "kommunestyret", "ungdomsradet", "eldreradet", "funksjonshemmede",
-                                "grendemote:engerdal_sentrum", "grendemote:drevsjo", "grendemote:elga",
-                                "grendemote:somadalen", "grendemote:heggeriset", "grendemote:elvdalen"}
+    assert set(sizes.index) == {
+        "arbeidsgruppe",
+        "kommunestyret",
+        "ungdomsradet",
+        "eldreradet",
+        "funksjonshemmede",
+        "grendemote:engerdal_sentrum",
+        "grendemote:drevsjo",
+        "grendemote:elga",
+        "grendemote:somadalen",
+        "grendemote:heggeriset",
+        "grendemote:elvdalen",
+    }
     assert sizes.between(14, 40).all(), sizes
     assert sizes["funksjonshemmede"] <= 16  # a thin group on purpose
     assert "kvinner" not in set(st.loc[st["group"] == "eldreradet", "goal"].dropna())
@@ -75,8 +86,7 @@ def test_outputs_byte_stable_and_raw_untouched(illustrative, tmp_path):
     run_clean(data, tmp_path / "p2", lambda s: None)
     after = {p: (file_hash(p), p.stat().st_mtime_ns) for p in raw.rglob("*") if p.is_file()}
     assert before == after
-    for name in ("statements.parquet", "statements_rejects.csv", "statements_manifest.json",
-                 "statements_unthemed.csv"):
+    for name in ("statements.parquet", "statements_rejects.csv", "statements_manifest.json", "statements_unthemed.csv"):
         assert (tmp_path / "p2" / name).read_bytes() == (data / "processed" / name).read_bytes(), name
 
 

@@ -9,9 +9,11 @@ import pytest
 
 from test_workshop_helpers import clean_file, read_one
 
-ROWS = [["Gruppe", "Mål", "Type", "Tekst", "Styrke"],
-        ["Ungdomsrådet", "1", "motkraft", "Lite å gjøre for ungdom på kveldstid", "høy"],
-        ["UR", "Mål 4", "tiltak", "Skatepark ved skolen", ""]]
+ROWS = [
+    ["Gruppe", "Mål", "Type", "Tekst", "Styrke"],
+    ["Ungdomsrådet", "1", "motkraft", "Lite å gjøre for ungdom på kveldstid", "høy"],
+    ["UR", "Mål 4", "tiltak", "Skatepark ved skolen", ""],
+]
 
 
 def _csv(rows, delim):
@@ -81,7 +83,11 @@ def test_forcefield_layout_detected(tmp_path):
     assert [t.layout for t in fr.tables] == ["forcefield"]
     st = clean_file(p).statements.set_index("text")
     assert st.loc["Fjernarbeid er vanlig", ["group", "goal", "kind", "strength"]].tolist() == [
-        "kommunestyret", "innbyggertall", "kraft", 4]
+        "kommunestyret",
+        "innbyggertall",
+        "kraft",
+        4,
+    ]
     assert st.loc["Mangel på utleieboliger", "kind"] == "motkraft"
     assert st.loc["Mangel på utleieboliger", "source_row"] == 5
     assert st.loc["Få jobber", "strength"] == 3
@@ -157,8 +163,9 @@ def test_formula_read_as_text(tmp_path):
 
 def test_unquoted_delimiter_inside_text_is_rejoined(tmp_path):
     p = tmp_path / "ur.csv"
-    p.write_text("Gruppe;Type;Innspill;Styrke\nUR;kraft;Natur; fjell og vann;4\nUR;kraft;Samhold;3;;\n",
-                 encoding="utf-8")
+    p.write_text(
+        "Gruppe;Type;Innspill;Styrke\nUR;kraft;Natur; fjell og vann;4\nUR;kraft;Samhold;3;;\n", encoding="utf-8"
+    )
     st = clean_file(p).statements.set_index("text")
     assert st.loc["Natur; fjell og vann", "strength"] == 4
     assert st.loc["Samhold", "strength"] == 3
@@ -181,8 +188,11 @@ def test_two_goals_side_by_side(tmp_path):
 
 def test_heading_rows_inside_a_long_table(tmp_path):
     p = tmp_path / "kommunestyret.csv"
-    p.write_text("Type;Tekst;Styrke\nØkt bolyst;;\nkraft;Natur;4\nMotkrefter:;;\n;Dårlige veier;3\n"
-                 "Mål 4 – Flere yngre innbyggere;;\nkraft;Gode skoler;\n", encoding="utf-8")
+    p.write_text(
+        "Type;Tekst;Styrke\nØkt bolyst;;\nkraft;Natur;4\nMotkrefter:;;\n;Dårlige veier;3\n"
+        "Mål 4 – Flere yngre innbyggere;;\nkraft;Gode skoler;\n",
+        encoding="utf-8",
+    )
     res = clean_file(p)
     assert res.rows_in == 3 and res.rows_rejected == 0
     st = res.statements.set_index("text")

@@ -23,8 +23,17 @@ def test_sheets_and_headers(blank):
     assert wb.sheetnames == ["Veiledning", "Innspill", "Lister"]
     assert wb["Lister"].sheet_state == "hidden"
     ws = wb["Innspill"]
-    assert [c.value for c in ws[1]] == ["Gruppe", "Dato", "Mål", "Delmål", "Type", "Tekst", "Styrke (1–5)",
-                                        "Påvirkbar (1–5)", "Stemmer"]
+    assert [c.value for c in ws[1]] == [
+        "Gruppe",
+        "Dato",
+        "Mål",
+        "Delmål",
+        "Type",
+        "Tekst",
+        "Styrke (1–5)",
+        "Påvirkbar (1–5)",
+        "Stemmer",
+    ]
     text = " ".join(str(c.value) for c in wb["Veiledning"]["A"] if c.value)
     assert "Påvirkbar" in text and "1 300" in text and "Motkraft" in text
 
@@ -47,17 +56,54 @@ def test_drop_downs_and_number_rules(blank):
 
 
 def test_round_trip_is_exact(tmp_path):
-    st = pd.DataFrame([
-        {"group": "ungdomsradet", "date": pd.Timestamp("2021-04-22"), "goal": "unge", "delmal": "Mer fritid",
-         "kind": "tiltak", "text": "Ungdomsklubb med fast åpningstid", "strength": None, "pavirkbar": 5, "votes": 7},
-        {"group": "grendemote:drevsjo", "date": pd.Timestamp("2021-06-03"), "goal": None, "delmal": None,
-         "kind": "motkraft", "text": "=ikke en formel fordi den er tekst", "strength": 4, "pavirkbar": None,
-         "votes": None},
-        {"group": "funksjonshemmede", "date": None, "goal": "bolyst", "delmal": None, "kind": "onsket_resultat",
-         "text": "Alle kommunale bygg er universelt utformet", "strength": None, "pavirkbar": None, "votes": 0},
-        {"group": "kommunestyret", "date": pd.Timestamp("2021-03-18"), "goal": "innbyggertall", "delmal": None,
-         "kind": "kraft", "text": "Fjernarbeid er blitt vanlig", "strength": 3, "pavirkbar": 2, "votes": None},
-    ])
+    st = pd.DataFrame(
+        [
+            {
+                "group": "ungdomsradet",
+                "date": pd.Timestamp("2021-04-22"),
+                "goal": "unge",
+                "delmal": "Mer fritid",
+                "kind": "tiltak",
+                "text": "Ungdomsklubb med fast åpningstid",
+                "strength": None,
+                "pavirkbar": 5,
+                "votes": 7,
+            },
+            {
+                "group": "grendemote:drevsjo",
+                "date": pd.Timestamp("2021-06-03"),
+                "goal": None,
+                "delmal": None,
+                "kind": "motkraft",
+                "text": "=ikke en formel fordi den er tekst",
+                "strength": 4,
+                "pavirkbar": None,
+                "votes": None,
+            },
+            {
+                "group": "funksjonshemmede",
+                "date": None,
+                "goal": "bolyst",
+                "delmal": None,
+                "kind": "onsket_resultat",
+                "text": "Alle kommunale bygg er universelt utformet",
+                "strength": None,
+                "pavirkbar": None,
+                "votes": 0,
+            },
+            {
+                "group": "kommunestyret",
+                "date": pd.Timestamp("2021-03-18"),
+                "goal": "innbyggertall",
+                "delmal": None,
+                "kind": "kraft",
+                "text": "Fjernarbeid er blitt vanlig",
+                "strength": 3,
+                "pavirkbar": 2,
+                "votes": None,
+            },
+        ]
+    )
     st = st.iloc[[0, 2, 3]]  # a text starting with '=' is rejected on reading, by design
     path = write_template(tmp_path / "fylt.xlsx", st)
     back = read_template(path)
@@ -73,8 +119,21 @@ def test_round_trip_is_exact(tmp_path):
 
 
 def test_dates_are_date_cells(tmp_path):
-    st = pd.DataFrame([{"group": "eldreradet", "date": pd.Timestamp("2021-05-06"), "goal": "bolyst", "delmal": None,
-                        "kind": "tiltak", "text": "Seniorsenter", "strength": None, "pavirkbar": 4, "votes": None}])
+    st = pd.DataFrame(
+        [
+            {
+                "group": "eldreradet",
+                "date": pd.Timestamp("2021-05-06"),
+                "goal": "bolyst",
+                "delmal": None,
+                "kind": "tiltak",
+                "text": "Seniorsenter",
+                "strength": None,
+                "pavirkbar": 4,
+                "votes": None,
+            }
+        ]
+    )
     ws = openpyxl.load_workbook(write_template(tmp_path / "d.xlsx", st))["Innspill"]
     assert isinstance(ws["B2"].value, dt.datetime) and ws["A2"].value == "Eldrerådet"
 
@@ -90,13 +149,25 @@ def test_command_writes_template(tmp_path, capsys):
 
 
 def test_round_trip_of_all_illustrative_statements(tmp_path):
-    from analysis.workshops.pipeline import load_statements, run_clean
+    from analysis.workshops.pipeline import run_clean
+    from analysis.workshops.store import load_statements
     from tools.illustrative.workshops import write_illustrative
 
     write_illustrative(tmp_path / "raw" / "workshops")
     assert run_clean(tmp_path, tmp_path / "processed", lambda s: None)
     st = load_statements(tmp_path / "processed")
     back = read_template(write_template(tmp_path / "alle.xlsx", st))
-    cols = ["statement_id", "group", "date", "goal", "delmal", "kind", "text", "strength", "pavirkbar", "votes",
-            "themes"]
+    cols = [
+        "statement_id",
+        "group",
+        "date",
+        "goal",
+        "delmal",
+        "kind",
+        "text",
+        "strength",
+        "pavirkbar",
+        "votes",
+        "themes",
+    ]
     pd.testing.assert_frame_equal(back[cols], st[cols])

@@ -36,7 +36,8 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix if suffix is not None else ".tmp" + target.suffix,
+        prefix=f".{target.name}.",
+        suffix=suffix if suffix is not None else ".tmp" + target.suffix,
         dir=target.parent,
     )
     os.close(fd)

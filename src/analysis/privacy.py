@@ -142,7 +142,7 @@ PLACE_NAMES = frozenset(
     Jul Påske Pinse Sankthans Jeg Vi Han Hun De Det Den Dette Men Og Eller Så Da Når Hvis Om""".split()
 )
 
-_SENTENCE_PUNCT = frozenset(".!?:;\n\r•-–—\"«(")
+_SENTENCE_PUNCT = frozenset('.!?:;\n\r•-–—"«(')
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,12 +215,7 @@ def _scrub_names(text: str) -> str:
                 spans.append((start, end))
                 i = j + 1
                 continue
-        elif (
-            not sentence_start
-            and len(word) >= 5
-            and re.search(r"s?sen$", word)
-            and _is_surname_candidate(word)
-        ):
+        elif not sentence_start and len(word) >= 5 and re.search(r"s?sen$", word) and _is_surname_candidate(word):
             # standalone patronymic surname mid-sentence: "lege Hansen", "hos Nilsen"
             spans.append((start, tok.end()))
         i += 1
@@ -259,14 +254,12 @@ def scrub_text(text: str) -> str:
     if not text:
         return text
     text = _EMAIL_RE.sub(PLACEHOLDER_EMAIL, text)
-    text = _FNR_RE.sub(
-        lambda m: PLACEHOLDER_FNR if _fnr_valid(m.group(1) + m.group(2)) else m.group(0), text
-    )
+    text = _FNR_RE.sub(lambda m: PLACEHOLDER_FNR if _fnr_valid(m.group(1) + m.group(2)) else m.group(0), text)
     text = _PHONE_RE.sub(PLACEHOLDER_PHONE, text)
     return _scrub_names(text)
 
 
-def scrub_series(s: "pd.Series") -> "pd.Series":
+def scrub_series(s: pd.Series) -> pd.Series:
     """``scrub_text`` over a Series (each distinct text scrubbed once); missing stays missing.
 
     Returns a new string Series with the same index.
@@ -313,7 +306,7 @@ def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":
+def _determined(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     """Hidden cells whose value follows exactly from the visible cells and the totals.
 
     The hidden cells are unknowns ``x``; each row and column of the augmented
@@ -348,9 +341,7 @@ def _determined(values: "np.ndarray", hidden: "np.ndarray") -> "np.ndarray":
     return out
 
 
-def suppression_mask(
-    table: "pd.DataFrame", threshold: int = MIN_CELL, *, hide_zeros: bool = True
-) -> "pd.DataFrame":
+def suppression_mask(table: pd.DataFrame, threshold: int = MIN_CELL, *, hide_zeros: bool = True) -> pd.DataFrame:
     """Which cells of a count table (with a ``Totalt`` row and column added) must be hidden.
 
     Algorithm (documented in ``docs/survey.md``):
@@ -405,9 +396,7 @@ def suppression_mask(
                 if not h:
                     continue
                 total_cell = line[-1]
-                zero_sum = (
-                    not hidden[total_cell] and sum(values[cell] for cell in h) == 0
-                )
+                zero_sum = not hidden[total_cell] and sum(values[cell] for cell in h) == 0
                 if len(h) == 1 or zero_sum:
                     changed |= hide_one(line)
         det = _determined(values, hidden)
@@ -422,12 +411,12 @@ def suppression_mask(
 
 
 def suppress_small(
-    table: "pd.DataFrame",
+    table: pd.DataFrame,
     threshold: int = MIN_CELL,
     *,
     margins: bool = True,
     hide_zeros: bool = True,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """A count table safe to publish: small cells and their complements hidden (``<NA>``).
 
     ``table`` holds counts (rows × columns, no totals). The result is a new
@@ -454,25 +443,24 @@ def suppress_small(
     return full
 
 
-def label_suppressed(table: "pd.DataFrame", label: str = HIDDEN_LABEL) -> "pd.DataFrame":
+def label_suppressed(table: pd.DataFrame, label: str = HIDDEN_LABEL) -> pd.DataFrame:
     """Text version of a suppressed table: numbers formatted, hidden cells as ``label``.
 
     All hidden cells get the same label (primary and complementary alike), so
     the label does not tell which cells were the small ones.
     """
 
-
     return table.astype(object).map(lambda v: label if v is None or pd.isna(v) else fmt_int(v))
 
 
 def suppress_groups(
-    df: "pd.DataFrame",
+    df: pd.DataFrame,
     n_col: str = "n",
     value_cols: Sequence[str] | None = None,
     threshold: int = MIN_CELL,
     *,
     complementary: bool = True,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Hide shares/means (and their CIs) of groups with fewer than ``threshold`` respondents.
 
     ``df`` has one row per group (women/men, age bands, ...) that together
@@ -499,8 +487,9 @@ def suppress_groups(
             hide.loc[candidates.sort_values(kind="stable").index[0]] = True
     if value_cols is None:
         value_cols = [
-            col for col in out.columns if col != n_col and pd.api.types.is_numeric_dtype(out[col])
-            and not pd.api.types.is_bool_dtype(out[col])
+            col
+            for col in out.columns
+            if col != n_col and pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col])
         ]
     for col in value_cols:
         out[col] = out[col].astype(float).where(~hide.to_numpy(), np.nan)

@@ -82,9 +82,13 @@ def load_codebook(path: str | None = None) -> dict[str, dict]:
             "exclude": re.compile("(?:" + "|".join(_token_regex(w) for w in excludes) + ")") if excludes else None,
             "phrase": re.compile("|".join(keyword_pattern(k) for k in phrases)) if phrases else None,
             # a phrase is only searched for in texts with a word matching its longest word
-            "trigger": re.compile("(?:" + "|".join(
-                _token_regex(max(_keyword_tokens(k), key=lambda t: len(t.strip("*")))) for k in phrases) + ")")
-            if phrases else None,
+            "trigger": re.compile(
+                "(?:"
+                + "|".join(_token_regex(max(_keyword_tokens(k), key=lambda t: len(t.strip("*")))) for k in phrases)
+                + ")"
+            )
+            if phrases
+            else None,
         }
     return out
 
@@ -122,8 +126,11 @@ def code_themes(texts: Iterable[str | None], path: str | None = None) -> list[tu
             if info is None:
                 wmask, wtrig = 0, 0
                 for i, spec in enumerate(specs if not word.isdigit() else ()):
-                    if (spec["word"] is not None and spec["word"].fullmatch(word)
-                            and not (spec["exclude"] is not None and spec["exclude"].fullmatch(word))):
+                    if (
+                        spec["word"] is not None
+                        and spec["word"].fullmatch(word)
+                        and not (spec["exclude"] is not None and spec["exclude"].fullmatch(word))
+                    ):
                         wmask |= 1 << i
                     if spec["trigger"] is not None and spec["trigger"].fullmatch(word):
                         wtrig |= 1 << i

@@ -38,7 +38,7 @@ Z95 = 1.959963984540054
 class RakeResult:
     """Weights and diagnostics from :func:`rake_weights`."""
 
-    weights: "pd.Series"
+    weights: pd.Series
     iterations: int
     converged: bool
     max_error: float
@@ -53,10 +53,10 @@ class RakeResult:
 
 
 def rake_weights(
-    sample: "pd.DataFrame",
+    sample: pd.DataFrame,
     margins: Mapping[str, Mapping[object, float]],
     *,
-    base_weights: "pd.Series | np.ndarray | None" = None,
+    base_weights: pd.Series | np.ndarray | None = None,
     max_iter: int = 200,
     tol: float = 1e-10,
 ) -> RakeResult:
@@ -113,8 +113,9 @@ def rake_weights(
     if max(grand) - min(grand) > 1e-6 * max(grand):
         raise AnalysisError("the population totals of the weighting variables do not add up to the same total")
 
-    converged, err, it = False, np.inf, 0
-    for it in range(1, max_iter + 1):
+    converged, err, iterations = False, np.inf, 0
+    while iterations < max_iter:
+        iterations += 1
         for codes, target in zip(coded, totals):
             current = np.bincount(codes, weights=w, minlength=len(target))
             factor = np.divide(target, current, out=np.zeros_like(target), where=current > 0)
@@ -127,10 +128,10 @@ def rake_weights(
             converged = True
             break
 
-    return RakeResult(pd.Series(w, index=sample.index, name="weight"), it, converged, err)
+    return RakeResult(pd.Series(w, index=sample.index, name="weight"), iterations, converged, err)
 
 
-def effective_sample_size(weights: "pd.Series | np.ndarray") -> float:
+def effective_sample_size(weights: pd.Series | np.ndarray) -> float:
     """Kish's effective sample size ``(Σw)² / Σw²`` (missing weights ignored).
 
     >>> effective_sample_size([1, 1, 1, 1])
@@ -144,7 +145,7 @@ def effective_sample_size(weights: "pd.Series | np.ndarray") -> float:
     return float(w.sum() ** 2 / (w**2).sum())
 
 
-def design_effect(weights: "pd.Series | np.ndarray") -> float:
+def design_effect(weights: pd.Series | np.ndarray) -> float:
     """Kish's design effect of unequal weights, ``n / n_eff = 1 + CV²``.
 
     >>> design_effect([1, 1, 3, 3])
@@ -157,7 +158,7 @@ def design_effect(weights: "pd.Series | np.ndarray") -> float:
     return float(len(w) / ess) if ess else float("nan")
 
 
-def _clean_pair(values, weights) -> tuple["np.ndarray", "np.ndarray"]:
+def _clean_pair(values, weights) -> tuple[np.ndarray, np.ndarray]:
 
     y = np.asarray(values, dtype=float)
     w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
@@ -166,8 +167,8 @@ def _clean_pair(values, weights) -> tuple["np.ndarray", "np.ndarray"]:
 
 
 def weighted_mean(
-    values: "pd.Series | np.ndarray",
-    weights: "pd.Series | np.ndarray | None" = None,
+    values: pd.Series | np.ndarray,
+    weights: pd.Series | np.ndarray | None = None,
     *,
     bounds: tuple[float, float] | None = None,
 ) -> dict[str, float]:
@@ -216,8 +217,8 @@ def wilson_interval(p: float, n_eff: float, z: float = Z95) -> tuple[float, floa
 
 
 def weighted_share(
-    indicator: "pd.Series | np.ndarray",
-    weights: "pd.Series | np.ndarray | None" = None,
+    indicator: pd.Series | np.ndarray,
+    weights: pd.Series | np.ndarray | None = None,
 ) -> dict[str, float]:
     """Weighted share of ``True``/1 among non-missing answers, with a Wilson 95 % CI on n_eff.
 

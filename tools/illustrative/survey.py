@@ -102,14 +102,14 @@ _PLANTED_TEXTS = [
 ]
 
 
-def _choice(rng: "np.random.Generator", labels: Sequence[str], p: Sequence[float], n: int) -> "np.ndarray":
+def _choice(rng: np.random.Generator, labels: Sequence[str], p: Sequence[float], n: int) -> np.ndarray:
     import numpy as np
 
     p = np.asarray(p, dtype=float)
     return np.asarray(labels, dtype=object)[rng.choice(len(labels), size=n, p=p / p.sum())]
 
 
-def _multi(rng: "np.random.Generator", labels: Sequence[str], p: "np.ndarray", sep: str) -> "np.ndarray":
+def _multi(rng: np.random.Generator, labels: Sequence[str], p: np.ndarray, sep: str) -> np.ndarray:
     """One cell per row with the labels picked (probabilities per row × option), at least one."""
     import numpy as np
 
@@ -122,7 +122,7 @@ def _multi(rng: "np.random.Generator", labels: Sequence[str], p: "np.ndarray", s
 
 def generate_labels(
     n_residents: int = 140, n_out_movers: int = 160, seed: int = SEED, codebook: Codebook | None = None
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Made-up answers as an export shows them (labels, question ids as columns). Illustrative only."""
     import numpy as np
     import pandas as pd
@@ -199,8 +199,11 @@ def generate_labels(
 
     best = _choice(rng, _BEST, np.ones(len(_BEST)), n)
     out["text_best"] = np.where(rng.random(n) < 0.55, best, "")
-    imp = np.where(resident, _choice(rng, _IMPROVE_RESIDENT, np.ones(len(_IMPROVE_RESIDENT)), n),
-                   _choice(rng, _IMPROVE_OUT, np.ones(len(_IMPROVE_OUT)), n))
+    imp = np.where(
+        resident,
+        _choice(rng, _IMPROVE_RESIDENT, np.ones(len(_IMPROVE_RESIDENT)), n),
+        _choice(rng, _IMPROVE_OUT, np.ones(len(_IMPROVE_OUT)), n),
+    )
     out["text_improve"] = np.where(rng.random(n) < 0.6, imp, "")
 
     frame = pd.DataFrame({q.id: out[q.id] for q in cb.questions})
@@ -209,7 +212,7 @@ def generate_labels(
     return frame.iloc[order].reset_index(drop=True)
 
 
-def _export_frame(labels: "pd.DataFrame", first_id: int, start_day: int, rng: "np.random.Generator") -> "pd.DataFrame":
+def _export_frame(labels: pd.DataFrame, first_id: int, start_day: int, rng: np.random.Generator) -> pd.DataFrame:
     import pandas as pd
 
     n = len(labels)
@@ -217,11 +220,12 @@ def _export_frame(labels: "pd.DataFrame", first_id: int, start_day: int, rng: "n
     minutes = sorted(int(x) for x in rng.integers(0, 60 * 24 * 20, size=n))
     base = pd.Timestamp("2026-03-01 08:00") + pd.Timedelta(days=start_day)
     created = [(base + pd.Timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S") for m in minutes]
-    return pd.concat([pd.DataFrame({"$submission_id": ids, "$created": created}), labels.reset_index(drop=True)],
-                     axis=1)
+    return pd.concat(
+        [pd.DataFrame({"$submission_id": ids, "$created": created}), labels.reset_index(drop=True)], axis=1
+    )
 
 
-def _csv_bytes(frame: "pd.DataFrame", encoding: str) -> bytes:
+def _csv_bytes(frame: pd.DataFrame, encoding: str) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(list(frame.columns))
@@ -230,7 +234,7 @@ def _csv_bytes(frame: "pd.DataFrame", encoding: str) -> bytes:
     return buf.getvalue().encode(encoding)
 
 
-def _xlsx_bytes(frame: "pd.DataFrame") -> bytes:
+def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
     """An xlsx with fixed timestamps (the same input gives the same bytes)."""
     import datetime as dt
 
@@ -256,9 +260,11 @@ def _xlsx_bytes(frame: "pd.DataFrame") -> bytes:
             if info.filename == "docProps/core.xml":
                 import re
 
-                data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                              b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-04-01T12:00:00Z</dcterms:modified>',
-                              data)
+                data = re.sub(
+                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
+                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-04-01T12:00:00Z</dcterms:modified>',
+                    data,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 4, 1, 12, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, data)
@@ -267,7 +273,7 @@ def _xlsx_bytes(frame: "pd.DataFrame") -> bytes:
 
 def illustrative_exports(
     seed: int = SEED, extra_texts: Sequence[str] = (), codebook: Codebook | None = None
-) -> dict[str, "pd.DataFrame"]:
+) -> dict[str, pd.DataFrame]:
     """The three illustrative exports as frames of labels (file name → frame), problems planted."""
     import numpy as np
     import pandas as pd
@@ -295,8 +301,9 @@ def illustrative_exports(
     doubles = utf8.iloc[[12, 77]].copy()
     doubles["$submission_id"] = ["2419901", "2419902"]
     doubles["$created"] = [c[:-2] + "59" for c in doubles["$created"]]
-    utf8 = pd.concat([utf8.iloc[:80], doubles.iloc[[0]], utf8.iloc[80:150], doubles.iloc[[1]], utf8.iloc[150:]],
-                     ignore_index=True)
+    utf8 = pd.concat(
+        [utf8.iloc[:80], doubles.iloc[[0]], utf8.iloc[80:150], doubles.iloc[[1]], utf8.iloc[150:]], ignore_index=True
+    )
     cp = _export_frame(labels.iloc[185:270], 2_430_001, 20, rng)
     # the same submission exported in both files, and an empty submission (sent without answers)
     blank = cp.iloc[[0]].copy()
@@ -304,8 +311,9 @@ def illustrative_exports(
     blank["$submission_id"] = "2439999"
     cp = pd.concat([cp.iloc[:40], blank, cp.iloc[40:], utf8.iloc[[100]]], ignore_index=True)
     paper = labels.iloc[270:].reset_index(drop=True)
-    paper = pd.concat([paper.iloc[:12], pd.DataFrame([{c: "" for c in paper.columns}]), paper.iloc[12:]],
-                      ignore_index=True)
+    paper = pd.concat(
+        [paper.iloc[:12], pd.DataFrame([{c: "" for c in paper.columns}]), paper.iloc[12:]], ignore_index=True
+    )
     paper.columns = [cb[c].text for c in paper.columns]
     return {UTF8_FILE: utf8, CP1252_FILE: cp, XLSX_FILE: paper}
 

@@ -131,7 +131,13 @@ OWN = {
 
 VILLAGE_OWN = {
     "engerdal_sentrum": [
-        ("bolyst", "onsket_resultat", "Engerdal sentrum er et levende sentrum med kafé, handel og møteplass", None, None),
+        (
+            "bolyst",
+            "onsket_resultat",
+            "Engerdal sentrum er et levende sentrum med kafé, handel og møteplass",
+            None,
+            None,
+        ),
         ("bolyst", "motkraft", "Tomme lokaler i sentrum", 3, None),
         ("innbyggertall", "tiltak", "Regulere et nytt boligfelt nær skolen", None, 5),
     ],
@@ -160,16 +166,24 @@ VILLAGE_OWN = {
 }
 
 #: how many shared ideas each group names (thin groups on purpose)
-SHARED_COUNT = {"arbeidsgruppe": 28, "kommunestyret": 26, "ungdomsradet": 20, "eldreradet": 17,
-                "funksjonshemmede": 8}
+SHARED_COUNT = {"arbeidsgruppe": 28, "kommunestyret": 26, "ungdomsradet": 20, "eldreradet": 17, "funksjonshemmede": 8}
 VILLAGE_SHARED = 12
 
-WORKSHOP_DATES = {"arbeidsgruppe": dt.date(2021, 2, 10), "kommunestyret": dt.date(2021, 3, 18),
-                  "ungdomsradet": dt.date(2021, 4, 22), "eldreradet": dt.date(2021, 5, 6),
-                  "funksjonshemmede": dt.date(2021, 5, 12)}
-VILLAGE_DATES = {"engerdal_sentrum": dt.date(2021, 6, 1), "drevsjo": dt.date(2021, 6, 3), "elga": dt.date(2021, 6, 8),
-                 "somadalen": dt.date(2021, 6, 10), "heggeriset": dt.date(2021, 6, 15),
-                 "elvdalen": dt.date(2021, 6, 17)}
+WORKSHOP_DATES = {
+    "arbeidsgruppe": dt.date(2021, 2, 10),
+    "kommunestyret": dt.date(2021, 3, 18),
+    "ungdomsradet": dt.date(2021, 4, 22),
+    "eldreradet": dt.date(2021, 5, 6),
+    "funksjonshemmede": dt.date(2021, 5, 12),
+}
+VILLAGE_DATES = {
+    "engerdal_sentrum": dt.date(2021, 6, 1),
+    "drevsjo": dt.date(2021, 6, 3),
+    "elga": dt.date(2021, 6, 8),
+    "somadalen": dt.date(2021, 6, 10),
+    "heggeriset": dt.date(2021, 6, 15),
+    "elvdalen": dt.date(2021, 6, 17),
+}
 
 _WORDS = {1: "svært lav", 2: "lav", 3: "middels", 4: "høy", 5: "svært høy"}
 
@@ -189,8 +203,17 @@ def statements_for(group: str, rng: random.Random) -> list[dict]:
     for goal, kind, text, strength, pav in picked:
         if strength is not None and rng.random() < 0.2:
             strength = None  # some forces were not scored
-        out.append({"group": group, "goal": goal, "kind": kind, "text": text, "strength": strength,
-                    "pavirkbar": pav, "votes": rng.choice([None, None, 0, 1, 2, 3, 5, 7]) if kind == "tiltak" else None})
+        out.append(
+            {
+                "group": group,
+                "goal": goal,
+                "kind": kind,
+                "text": text,
+                "strength": strength,
+                "pavirkbar": pav,
+                "votes": rng.choice([None, None, 0, 1, 2, 3, 5, 7]) if kind == "tiltak" else None,
+            }
+        )
     return out
 
 
@@ -254,8 +277,15 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     ws.append(["Type", "Hovedmål", "Innspill", "Påvirkbar", "Antall stemmer"])
     for s in st:
         if s["kind"] in ("tiltak", "onsket_resultat", "delmal"):
-            ws.append([vocab.KIND_LABELS[s["kind"]].lower(), f"Mål {vocab.GOALS.index(s['goal']) + 1}",
-                       s["text"], s["pavirkbar"], s["votes"]])
+            ws.append(
+                [
+                    vocab.KIND_LABELS[s["kind"]].lower(),
+                    f"Mål {vocab.GOALS.index(s['goal']) + 1}",
+                    s["text"],
+                    s["pavirkbar"],
+                    s["votes"],
+                ]
+            )
     path = folder / "Kraftfeltanalyse kommunestyret 2021-03-18.xlsx"
     _save(wb, path)
     written.append(path)
@@ -266,14 +296,30 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     spell_group = ["Ungdomsrådet", "UR", "ungdomsråd", "UNGDOMSRÅDET "]
     rows = [["GRUPPE", " mål ", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Dato"]]
     for k, s in enumerate(st):
-        goal = [s["goal"] and vocab.GOAL_LABELS[s["goal"]], f"Mål {vocab.GOALS.index(s['goal']) + 1}",
-                str(vocab.GOALS.index(s["goal"]) + 1)][k % 3]
+        goal = [
+            s["goal"] and vocab.GOAL_LABELS[s["goal"]],
+            f"Mål {vocab.GOALS.index(s['goal']) + 1}",
+            str(vocab.GOALS.index(s["goal"]) + 1),
+        ][k % 3]
         kind = {"kraft": ["kraft", "Krefter"], "motkraft": ["motkraft", "Motkrefter"]}.get(
-            s["kind"], [vocab.KIND_LABELS[s["kind"]]])[k % 2 if s["kind"] in ("kraft", "motkraft") else 0]
+            s["kind"], [vocab.KIND_LABELS[s["kind"]]]
+        )[k % 2 if s["kind"] in ("kraft", "motkraft") else 0]
         strength = s["strength"]
-        strength = "" if strength is None else [str(strength), _WORDS[strength], f"{strength} - {_WORDS[strength]}"][k % 3]
-        rows.append([spell_group[k % 4], goal, kind, s["text"], strength, s["pavirkbar"] or "", s["votes"] or "",
-                     WORKSHOP_DATES["ungdomsradet"].strftime("%d.%m.%Y")])
+        strength = (
+            "" if strength is None else [str(strength), _WORDS[strength], f"{strength} - {_WORDS[strength]}"][k % 3]
+        )
+        rows.append(
+            [
+                spell_group[k % 4],
+                goal,
+                kind,
+                s["text"],
+                strength,
+                s["pavirkbar"] or "",
+                s["votes"] or "",
+                WORKSHOP_DATES["ungdomsradet"].strftime("%d.%m.%Y"),
+            ]
+        )
         if k == 6:
             rows.append([""] * 8)
     path = folder / "ungdomsraadet_workshop_april.csv"
@@ -284,9 +330,17 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     st = statements_for("eldreradet", rng)
     rows = [[" Group ", "Date", "GOAL", " Kind", "Statement  ", "Strength", "Influence"]]
     for s in st:
-        rows.append(["Eldrerådet", WORKSHOP_DATES["eldreradet"].isoformat(), vocab.GOAL_LABELS[s["goal"]],
-                     s["kind"].replace("onsket_resultat", "ønsket resultat"), "- " + s["text"],
-                     "" if s["strength"] is None else s["strength"], s["pavirkbar"] or ""])
+        rows.append(
+            [
+                "Eldrerådet",
+                WORKSHOP_DATES["eldreradet"].isoformat(),
+                vocab.GOAL_LABELS[s["goal"]],
+                s["kind"].replace("onsket_resultat", "ønsket resultat"),
+                "- " + s["text"],
+                "" if s["strength"] is None else s["strength"],
+                s["pavirkbar"] or "",
+            ]
+        )
     path = folder / "eldreradet_2021-05-06.csv"
     path.write_bytes(_csv_bytes(rows, ",", "utf-8-sig"))
     written.append(path)
@@ -330,8 +384,17 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
         if village == "drevsjo":
             rows = [["Grend", "Dato", "Mål", "Type", "Innspill", "Styrke", "Stemmer"]]
             for s in st:
-                rows.append(["Drevsjø", VILLAGE_DATES[village].strftime("%d.%m.%Y"), vocab.GOAL_LABELS[s["goal"]],
-                             vocab.KIND_LABELS[s["kind"]], s["text"], s["strength"] or "", s["votes"] or ""])
+                rows.append(
+                    [
+                        "Drevsjø",
+                        VILLAGE_DATES[village].strftime("%d.%m.%Y"),
+                        vocab.GOAL_LABELS[s["goal"]],
+                        vocab.KIND_LABELS[s["kind"]],
+                        s["text"],
+                        s["strength"] or "",
+                        s["votes"] or "",
+                    ]
+                )
             path = folder / "grendemoter" / "grendemote_drevsjo_2021-06-03.csv"
             path.write_bytes(_csv_bytes(rows, ",", "utf-8"))
             written.append(path)
@@ -339,8 +402,16 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
         ws = wb.create_sheet(name)
         ws.append(["Dato", "Mål", "Type", "Innspill", "Styrke", "Stemmer"])
         for s in st:
-            ws.append([dt.datetime.combine(VILLAGE_DATES[village], dt.time()), vocab.GOAL_LABELS[s["goal"]],
-                       vocab.KIND_LABELS[s["kind"]], s["text"], s["strength"], s["votes"]])
+            ws.append(
+                [
+                    dt.datetime.combine(VILLAGE_DATES[village], dt.time()),
+                    vocab.GOAL_LABELS[s["goal"]],
+                    vocab.KIND_LABELS[s["kind"]],
+                    s["text"],
+                    s["strength"],
+                    s["votes"],
+                ]
+            )
     path = folder / "grendemoter" / "Grendemøter juni 2021.xlsx"
     _save(wb, path)
     written.append(path)

@@ -106,7 +106,7 @@ class ReportEntry(BaseModel):
         return sorted(found)
 
     @model_validator(mode="after")
-    def _check_inputs(self) -> "ReportEntry":
+    def _check_inputs(self) -> ReportEntry:
         for pattern in self.inputs:
             for name in re.findall(r"{([^}]*)}", pattern):
                 if name not in {"data", "raw", "processed", "ssb", "root"}:
@@ -125,24 +125,30 @@ class Catalogue(BaseModel):
         return [] if v is None else v
 
     @model_validator(mode="after")
-    def _unique(self) -> "Catalogue":
+    def _unique(self) -> Catalogue:
         for attr in ("id", "output"):
             seen: dict[str, int] = {}
             for i, entry in enumerate(self.reports):
                 key = getattr(entry, attr)
                 if key in seen:
-                    raise ValueError(f"reports[{i}] ({entry.id}): {attr} '{key}' is used twice (also by entry {seen[key]})")
+                    raise ValueError(
+                        f"reports[{i}] ({entry.id}): {attr} '{key}' is used twice (also by entry {seen[key]})"
+                    )
                 seen[key] = i
         by_id = {e.id: e for e in self.reports}
         for i, entry in enumerate(self.reports):
             for key, target in entry.links.items():
                 if target not in by_id:
-                    raise ValueError(f"reports[{i}] ({entry.id}): links.{key} names the report '{target}', "
-                                     "which is not in the catalogue")
+                    raise ValueError(
+                        f"reports[{i}] ({entry.id}): links.{key} names the report '{target}', "
+                        "which is not in the catalogue"
+                    )
                 if entry.shareable and not by_id[target].shareable:
-                    raise ValueError(f"reports[{i}] ({entry.id}): links.{key} points at the internal report "
-                                     f"'{target}'; a shareable report may link only to shareable reports "
-                                     "(the link would break in the share bundle)")
+                    raise ValueError(
+                        f"reports[{i}] ({entry.id}): links.{key} points at the internal report "
+                        f"'{target}'; a shareable report may link only to shareable reports "
+                        "(the link would break in the share bundle)"
+                    )
         return self
 
     def get(self, report_id: str) -> ReportEntry | None:
@@ -270,7 +276,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     if unknown:
         raise AnalysisError(
             f"the report catalogue is not valid:\n  - {', '.join(unknown)}: unknown top-level field "
-            "(the catalogue has 'notebooks' and 'reports')", file=path)
+            "(the catalogue has 'notebooks' and 'reports')",
+            file=path,
+        )
     try:
         entries, labels = expand_entries(raw)
     except ValueError as exc:
@@ -279,6 +287,4 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         return Catalogue.model_validate({"reports": entries})
     except ValidationError as exc:
         problems = [_describe_error(labels, e) for e in exc.errors()]
-        raise AnalysisError(
-            "the report catalogue is not valid:\n  - " + "\n  - ".join(problems), file=path
-        ) from None
+        raise AnalysisError("the report catalogue is not valid:\n  - " + "\n  - ".join(problems), file=path) from None

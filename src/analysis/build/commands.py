@@ -15,7 +15,10 @@ _DIR_OPTIONS = (
 )
 
 
-def add_dir_options(parser: argparse.ArgumentParser, which: tuple[str, ...] = ("--data-dir", "--processed-dir", "--reports-dir", "--ssb-dir")) -> None:
+def add_dir_options(
+    parser: argparse.ArgumentParser,
+    which: tuple[str, ...] = ("--data-dir", "--processed-dir", "--reports-dir", "--ssb-dir"),
+) -> None:
     """Add the folder options; each also has an environment variable (the option wins)."""
     for flag, env, help_text in _DIR_OPTIONS:
         if flag in which:
@@ -31,13 +34,36 @@ def apply_dir_options(args: argparse.Namespace) -> None:
 
 
 def register_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="build the reports in the catalogue", description="Execute the report notebooks and publish HTML in reports/.")
-    p.add_argument("--only", metavar="PATTERN", help="build only reports whose id matches (shell pattern, comma-separated)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: number of cores)")
+    p = sub.add_parser(
+        "build",
+        help="build the reports in the catalogue",
+        description="Execute the report notebooks and publish HTML in reports/.",
+    )
+    p.add_argument(
+        "--only", metavar="PATTERN", help="build only reports whose id matches (shell pattern, comma-separated)"
+    )
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: number of cores)"
+    )
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--catalogue", type=Path, default=None, metavar="FILE", help="catalogue file (default: catalogue.yaml; env ANALYSIS_CATALOGUE)")
-    p.add_argument("--timeout", type=int, default=900, metavar="SECONDS", help="time limit per notebook cell (default 900)")
-    p.add_argument("--share", nargs="?", const="", default=None, metavar="ZIP", help="afterwards, collect the shareable reports into reports/deling/ and a zip (optionally at ZIP)")
+    p.add_argument(
+        "--catalogue",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="catalogue file (default: catalogue.yaml; env ANALYSIS_CATALOGUE)",
+    )
+    p.add_argument(
+        "--timeout", type=int, default=900, metavar="SECONDS", help="time limit per notebook cell (default 900)"
+    )
+    p.add_argument(
+        "--share",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ZIP",
+        help="afterwards, collect the shareable reports into reports/deling/ and a zip (optionally at ZIP)",
+    )
     add_dir_options(p)
     p.set_defaults(func=_build)
 
@@ -47,7 +73,9 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_clean)
 
     p = sub.add_parser("share", help="collect the shareable reports into reports/deling/ and reports/deling.zip")
-    p.add_argument("--zip", type=Path, default=None, metavar="FILE", help="where to write the zip (default reports/deling.zip)")
+    p.add_argument(
+        "--zip", type=Path, default=None, metavar="FILE", help="where to write the zip (default reports/deling.zip)"
+    )
     p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
     add_dir_options(p, ("--reports-dir",))
     p.set_defaults(func=_share)
@@ -73,7 +101,9 @@ def _build(args: argparse.Namespace) -> int:
     from analysis import paths
 
     n_built, n_skipped, n_failed = len(summary.built), len(summary.skipped), len(summary.failed)
-    print(f"{n_built} built, {n_skipped} up to date, {n_failed} failed in {summary.seconds:.2f} s → {paths.reports_dir() / 'index.html'}")
+    print(
+        f"{n_built} built, {n_skipped} up to date, {n_failed} failed in {summary.seconds:.2f} s → {paths.reports_dir() / 'index.html'}"
+    )
     if summary.failed:
         print("Failed reports:", file=sys.stderr)
         for r in summary.failed:
@@ -110,7 +140,9 @@ def _clean(args: argparse.Namespace) -> int:
 
         ok &= bool(clean_survey(data_dir, processed_dir, print))
     if not ok:
-        print("Some files could not be read at all (see the messages above); the others were processed.", file=sys.stderr)
+        print(
+            "Some files could not be read at all (see the messages above); the others were processed.", file=sys.stderr
+        )
     return 0 if ok else 1
 
 

@@ -47,8 +47,6 @@ log = logging.getLogger("analysis.build")
 KERNEL_NAME = "kommune-analyse-build"
 
 
-
-
 def _kernel_dir() -> Path:
     """A private Jupyter data folder with a kernelspec for *this* interpreter."""
     base = Path(tempfile.mkdtemp(prefix="analysis-kernel-"))
@@ -57,7 +55,14 @@ def _kernel_dir() -> Path:
     # CRITICAL: the kernel's own log only ever said "KeyboardInterrupt caught in kernel." when the
     # client shut an idle kernel down; errors in a notebook reach the build through papermill.
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=CRITICAL", "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "--IPKernelApp.log_level=CRITICAL",
+            "-f",
+            "{connection_file}",
+        ],
         "display_name": "Python (kommune-analyse)",
         "language": "python",
         "metadata": {"debugger": False},
@@ -191,7 +196,7 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         except pm.PapermillExecutionError as exc:
             status = "failed"
             error = f"{exc.ename}: {exc.evalue}".strip().rstrip(":")
-        except Exception as exc:  # kernel died, bad notebook JSON, ...
+        except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON ...: a failed report, not a failed build
             status = "failed"
             error = f"{type(exc).__name__}: {exc}"
         if executed.is_file():
@@ -256,7 +261,7 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
                     task = futures[fut]
                     try:
                         res = fut.result()
-                    except Exception as exc:  # worker crashed
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails its report only
                         res = {"id": task["id"], "status": "failed", "error": f"worker crashed: {exc}", "seconds": 0.0}
                     report(res)
     finally:
@@ -272,7 +277,7 @@ def _safe_build_one(task: dict[str, Any]) -> dict[str, Any]:
     """``build_one`` that turns an unexpected error into a failed result (with the traceback logged)."""
     try:
         return build_one(task)
-    except Exception as exc:  # pragma: no cover - a bug in the pipeline itself
+    except Exception as exc:  # noqa: BLE001 - a bug here fails one report, logged with its traceback
         return {
             "id": task["id"],
             "status": "failed",

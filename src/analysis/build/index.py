@@ -33,16 +33,18 @@ def index_rows(catalogue: Catalogue, manifest: dict[str, Any], *, only_shareable
             continue
         rec = manifest.get("reports", {}).get(entry.id, {})
         status = rec.get("status")
-        rows.append({
-            "title": entry.title,
-            "href": f"{entry.output}.html" if rec.get("html") else None,
-            "error": rec.get("error") if status == "failed" else None,
-            "css": {"ok": "ok", "failed": "failed"}.get(status or "", "missing"),
-            "status": _status_label(status),
-            "shareable": "Ja" if entry.shareable else "Nei (intern)",
-            "illustrative": "Ja" if rec.get("illustrative") else ("–" if status is None else "Nei"),
-            "built": rec.get("built", "–"),
-        })
+        rows.append(
+            {
+                "title": entry.title,
+                "href": f"{entry.output}.html" if rec.get("html") else None,
+                "error": rec.get("error") if status == "failed" else None,
+                "css": {"ok": "ok", "failed": "failed"}.get(status or "", "missing"),
+                "status": _status_label(status),
+                "shareable": "Ja" if entry.shareable else "Nei (intern)",
+                "illustrative": "Ja" if rec.get("illustrative") else ("–" if status is None else "Nei"),
+                "built": rec.get("built", "–"),
+            }
+        )
     return rows
 
 

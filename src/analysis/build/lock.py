@@ -20,7 +20,7 @@ class BuildLock:
         reports_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.path), thread_local=False)
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
 
         try:
             self._lock.acquire(timeout=0)

@@ -100,7 +100,9 @@ def read_manifest(reports_dir: Path) -> dict[str, Any]:
 
 
 def write_manifest(reports_dir: Path, manifest: dict[str, Any]) -> None:
-    atomic_write_text(reports_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    atomic_write_text(
+        reports_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
 
 
 def is_up_to_date(entry: ReportEntry, key: str, manifest: dict[str, Any], reports_dir: Path) -> bool:

@@ -34,7 +34,6 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     ``None``; an unannotated ``peers = None`` is an ordinary optional default.
     """
 
-
     if not notebook.is_file():
         raise AnalysisError("the notebook does not exist", file=notebook)
     try:

@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ def build_date_text(now: datetime | None = None) -> str:
     """The build time readers see: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now, Oslo time."""
     if now is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        now = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+        now = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else datetime.now(UTC)
     return now.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
 
 
@@ -181,8 +181,14 @@ def _build_locked(
             "inputs": item.inputs,
         }
         summary.results.append(
-            ReportResult(item.entry.id, res["status"], res.get("seconds", 0.0), res.get("error"), res.get("html"),
-                         res.get("notebook"))
+            ReportResult(
+                item.entry.id,
+                res["status"],
+                res.get("seconds", 0.0),
+                res.get("error"),
+                res.get("html"),
+                res.get("notebook"),
+            )
         )
     # Forget reports that left the catalogue.
     known = {e.id for e in catalogue.reports}

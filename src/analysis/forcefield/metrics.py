@@ -43,7 +43,7 @@ from analysis.errors import AnalysisError
 from analysis.privacy import scrub_text
 from analysis.report.labels import group_sort_key
 from analysis.vocab import GOALS
-from analysis.workshops.pipeline import load_manifest
+from analysis.workshops.store import load_manifest
 
 FORCE_KINDS: tuple[str, ...] = ("kraft", "motkraft")
 DIRECTION: dict[str, int] = {"kraft": 1, "motkraft": -1}
@@ -203,8 +203,9 @@ def _explode_themes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _matrix(rows: pd.Series, cols: pd.Series, weights: np.ndarray | None = None,
-            row_order: Sequence[Any] | None = None) -> tuple[np.ndarray, list, list]:
+def _matrix(
+    rows: pd.Series, cols: pd.Series, weights: np.ndarray | None = None, row_order: Sequence[Any] | None = None
+) -> tuple[np.ndarray, list, list]:
     """Sum ``weights`` (default 1) into a rows × cols matrix with factorize + bincount (no pivot)."""
     r_codes, r_uniques = pd.factorize(rows.to_numpy(dtype=object))
     c_codes, c_uniques = pd.factorize(cols.to_numpy(dtype=object))
@@ -295,8 +296,9 @@ def statement_counts(statements: pd.DataFrame, groups: Iterable[str] | None = No
     wanted = sort_groups(groups) if groups is not None else sort_groups(df["group"].unique())
     df = df.assign(scored=(df["kind"].isin(FORCE_KINDS) & ~np.isnan(df["strength"])).astype(int))
     by_kind, _, kinds = _matrix(df["group"], df["kind"], row_order=wanted)
-    scored, _, _ = _matrix(df["group"], pd.Series(np.zeros(len(df), dtype=object)), df["scored"].to_numpy(float),
-                           row_order=wanted)
+    scored, _, _ = _matrix(
+        df["group"], pd.Series(np.zeros(len(df), dtype=object)), df["scored"].to_numpy(float), row_order=wanted
+    )
     out = pd.DataFrame({"group": wanted})
     out["n_statements"] = by_kind.sum(axis=1).astype(int)
     for kind in KIND_ORDER:
@@ -423,16 +425,8 @@ def force_summary(
         any_scored = (out["n_scored_kraft"] + out["n_scored_motkraft"]) > 0
         out["net_force"] = np.where(any_scored, out["sum_kraft"] - out["sum_motkraft"], np.nan)
         out["total_strength"] = out["sum_kraft"] + out["sum_motkraft"]
-        out["net_normalised"] = np.where(
-            out["total_strength"] > 0, out["net_force"] / out["total_strength"], np.nan
-        )
+        out["net_normalised"] = np.where(out["total_strength"] > 0, out["net_force"] / out["total_strength"], np.nan)
     return out
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- themes
@@ -557,8 +551,9 @@ def unique_perspectives(
     only = long.loc[(n_groups == 1).to_numpy()]
     if only.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    only = only.assign(_s=-only["strength"]).sort_values(["kind", "theme", "_s", "text"], kind="stable",
-                                                         na_position="last")
+    only = only.assign(_s=-only["strength"]).sort_values(
+        ["kind", "theme", "_s", "text"], kind="stable", na_position="last"
+    )
     g = only.groupby(["group", "kind", "theme"], sort=False)
     out = pd.DataFrame({"n_statements": g["statement_id"].nunique(), "example": g["text"].first()}).reset_index()
     out = out.assign(_gs=_group_rank(out["group"]), _k=_kind_order(out["kind"]))
@@ -651,8 +646,16 @@ def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.Data
     if group is not None:
         base = base.loc[(base["group"] == group).to_numpy()]
     cols = [
-        "statement_id", "group", "goal", "text", "themes", "pavirkbar", "votes",
-        "n_answered", "answers", "answered_strength",
+        "statement_id",
+        "group",
+        "goal",
+        "text",
+        "themes",
+        "pavirkbar",
+        "votes",
+        "n_answered",
+        "answers",
+        "answered_strength",
     ]
     measures, counters, m_idx, c_idx = _measure_pairs(base)
     if measures.empty:
@@ -688,7 +691,9 @@ def coverage(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
     cols = ["statement_id", "group", "goal", "text", "themes", "strength", "pavirkbar", "status"]
     if counters.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = counters.assign(_gs=_group_rank(counters["group"]), _g=_goal_order(counters["goal"]), _s=-counters["strength"])
+    out = counters.assign(
+        _gs=_group_rank(counters["group"]), _g=_goal_order(counters["goal"]), _s=-counters["strength"]
+    )
     out = out.sort_values(["_gs", "_g", "_s", "text"], kind="stable", na_position="last")
     return out[cols].reset_index(drop=True)
 
@@ -758,8 +763,18 @@ def priorities(statements: pd.DataFrame) -> pd.DataFrame:
     """
     long = theme_long(statements, ("motkraft",))
     cols = [
-        "rank", "theme", "score", "n_groups", "groups", "n_statements",
-        "mean_strength", "strength_imputed", "mean_pavirkbar", "pavirkbar_source", "pavirkbar_imputed", "covered",
+        "rank",
+        "theme",
+        "score",
+        "n_groups",
+        "groups",
+        "n_statements",
+        "mean_strength",
+        "strength_imputed",
+        "mean_pavirkbar",
+        "pavirkbar_source",
+        "pavirkbar_imputed",
+        "covered",
     ]
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -807,8 +822,13 @@ def importance_influence(statements: pd.DataFrame, group: str | None = None) -> 
         if "strength" in measures.columns:
             own = links["statement_id"].map(measures.set_index("statement_id")["strength"]).astype(float)
             importance = own.where(own.notna(), importance)
-        m = pd.DataFrame({"kind": "tiltak", "strength": np.round(importance.to_numpy(dtype=float)),
-                          "pavirkbar": links["pavirkbar"].astype(float)})
+        m = pd.DataFrame(
+            {
+                "kind": "tiltak",
+                "strength": np.round(importance.to_numpy(dtype=float)),
+                "pavirkbar": links["pavirkbar"].astype(float),
+            }
+        )
         parts.append(m.loc[m["strength"].notna() & m["pavirkbar"].notna()])
     points = pd.concat(parts, ignore_index=True)
     if points.empty:
@@ -818,63 +838,7 @@ def importance_influence(statements: pd.DataFrame, group: str | None = None) -> 
     return out.sort_values(["_k", "strength", "pavirkbar"], kind="stable")[cols].reset_index(drop=True)
 
 
-
-
 # --------------------------------------------------------------------------- reader-facing tables and text
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def data_is_illustrative(processed_dir: Any = None) -> bool:
@@ -884,15 +848,6 @@ def data_is_illustrative(processed_dir: Any = None) -> bool:
     to label real data as possibly illustrative than the reverse.
     """
     try:
-
         return bool(load_manifest(processed_dir).get("illustrative", True))
-    except Exception:  # noqa: BLE001 - a missing manifest must not stop a report
+    except (AnalysisError, OSError, ValueError):  # missing, unreadable or not JSON
         return True
-
-
-
-
-
-
-
-

@@ -37,7 +37,7 @@ LABEL_WIDTH = 36
 LABEL_LINES = 4
 
 
-def _message_figure(title: str, message: str, width: float = 9.0, height: float = 2.0) -> "Figure":
+def _message_figure(title: str, message: str, width: float = 9.0, height: float = 2.0) -> Figure:
     fig, ax = new_figure(width, height)
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=12, transform=ax.transAxes, wrap=True)
@@ -45,7 +45,7 @@ def _message_figure(title: str, message: str, width: float = 9.0, height: float 
     return fig
 
 
-def _title(fig: "Figure", title: str) -> None:
+def _title(fig: Figure, title: str) -> None:
     """The chart's finding as a left-aligned, wrapped figure title (never wider than the figure)."""
     width = max(30, int(fig.get_figwidth() * 8.5))
     fig.suptitle(wrap_label(title, width, 3), x=0.01, ha="left", fontweight="bold", fontsize=13)
@@ -58,8 +58,9 @@ def _n_lines(text: str) -> int:
 # --------------------------------------------------------------------------- Lewin force field
 
 
-def _draw_side(ax, side: pd.DataFrame, colour: str, hatch: str | None, y: np.ndarray, heights: np.ndarray,
-               empty_text: str) -> None:
+def _draw_side(
+    ax, side: pd.DataFrame, colour: str, hatch: str | None, y: np.ndarray, heights: np.ndarray, empty_text: str
+) -> None:
     if side.empty:
         ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#444444")
         ax.set_yticks([])
@@ -69,21 +70,44 @@ def _draw_side(ax, side: pd.DataFrame, colour: str, hatch: str | None, y: np.nda
     yy = y[: len(side)]
     hh = heights[: len(side)] * 0.62
     if scored.any():
-        ax.barh(yy[scored], strengths[scored], height=hh[scored], color=colour, hatch=hatch,
-                edgecolor="white" if hatch else colour, linewidth=0.5)
+        ax.barh(
+            yy[scored],
+            strengths[scored],
+            height=hh[scored],
+            color=colour,
+            hatch=hatch,
+            edgecolor="white" if hatch else colour,
+            linewidth=0.5,
+        )
         for yi, s in zip(yy[scored], strengths[scored]):
             ax.text(s + 0.08, yi, fmt_num(s, 0), va="center", ha="left", fontsize=10)
     if (~scored).any():
-        ax.barh(yy[~scored], np.full((~scored).sum(), UNSCORED_LENGTH), height=hh[~scored], facecolor="none",
-                edgecolor=colour, hatch="..", linewidth=1.2, linestyle="--")
+        ax.barh(
+            yy[~scored],
+            np.full((~scored).sum(), UNSCORED_LENGTH),
+            height=hh[~scored],
+            facecolor="none",
+            edgecolor=colour,
+            hatch="..",
+            linewidth=1.2,
+            linestyle="--",
+        )
         for yi in yy[~scored]:
-            ax.text(UNSCORED_LENGTH + 0.08, yi, UNSCORED_TEXT, va="center", ha="left", fontsize=9,
-                    style="italic", color="#333333")
+            ax.text(
+                UNSCORED_LENGTH + 0.08,
+                yi,
+                UNSCORED_TEXT,
+                va="center",
+                ha="left",
+                fontsize=9,
+                style="italic",
+                color="#333333",
+            )
     ax.set_yticks(yy, [wrap_label(t, LABEL_WIDTH, LABEL_LINES) for t in side["text"].astype(str)], fontsize=9)
     ax.tick_params(axis="y", length=0)
 
 
-def lewin_diagram(forces_one_goal: pd.DataFrame, title: str) -> "Figure":
+def lewin_diagram(forces_one_goal: pd.DataFrame, title: str) -> Figure:
     """A Lewin force-field diagram for one group and goal.
 
     ``forces_one_goal`` is :func:`analysis.forcefield.forces` filtered to one
@@ -132,7 +156,7 @@ def lewin_diagram(forces_one_goal: pd.DataFrame, title: str) -> "Figure":
 # --------------------------------------------------------------------------- net balance
 
 
-def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> "Figure":
+def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> Figure:
     """Normalised net force per goal (−1 to +1) for one group, net force written at each bar.
 
     Goals the group did not discuss, or discussed without scoring any force,
@@ -157,8 +181,9 @@ def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> "Figure":
             ax.text(0, yi, "ingen vurderte krefter", ha="center", va="center", style="italic", fontsize=10)
         else:
             txt = f"netto {fmt_num(row['net_force'], 0, signed=True)}"
-            ax.text(v + (0.03 if v >= 0 else -0.03), yi, txt, va="center", ha="left" if v >= 0 else "right",
-                    fontsize=10)
+            ax.text(
+                v + (0.03 if v >= 0 else -0.03), yi, txt, va="center", ha="left" if v >= 0 else "right", fontsize=10
+            )
     ax.axvline(0, color="#333333", linewidth=1)
     ax.set_xlim(-1.35, 1.35)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1\nbare motkrefter", "−0,5", "0\nbalanse", "0,5", "+1\nbare drivkrefter"])
@@ -173,7 +198,7 @@ def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> "Figure":
 # --------------------------------------------------------------------------- themes
 
 
-def theme_bars(top: pd.DataFrame, title: str, labels: dict[str, str] | None = None) -> "Figure":
+def theme_bars(top: pd.DataFrame, title: str, labels: dict[str, str] | None = None) -> Figure:
     """Stacked horizontal bars: how often each of the group's top themes is named as force / counter-force."""
     if top.empty:
         return _message_figure(title, "Ingen av gruppens krefter er kodet med tema.")
@@ -183,8 +208,9 @@ def theme_bars(top: pd.DataFrame, title: str, labels: dict[str, str] | None = No
     fig, ax = new_figure(9.0, 1.4 + 0.5 * len(top))
     ypos = np.arange(len(top))
     ax.barh(ypos, k, color=DRIVING, label="Som drivkraft", height=0.6)
-    ax.barh(ypos, m, left=k, color=RESTRAINING, hatch=RESTRAINING_HATCH, edgecolor="white", label="Som motkraft",
-            height=0.6)
+    ax.barh(
+        ypos, m, left=k, color=RESTRAINING, hatch=RESTRAINING_HATCH, edgecolor="white", label="Som motkraft", height=0.6
+    )
     ax.set_yticks(ypos, names)
     ax.invert_yaxis()
     ax.set_xlabel("Antall utsagn")
@@ -195,7 +221,7 @@ def theme_bars(top: pd.DataFrame, title: str, labels: dict[str, str] | None = No
     return fig
 
 
-def importance_influence_chart(points: pd.DataFrame, title: str) -> "Figure":
+def importance_influence_chart(points: pd.DataFrame, title: str) -> Figure:
     """Importance (strength) × påvirkbar grid, as in Distriktssenteret's prioritisation tool.
 
     ``points`` is :func:`analysis.forcefield.importance_influence`; marker
@@ -250,7 +276,7 @@ def heatmap(
     vmax: float | None = None,
     xlabel: str = "",
     ylabel: str = "",
-) -> "Figure":
+) -> Figure:
     """An annotated heatmap (cividis colour map, readable in greyscale); NaN cells shown as "–"."""
     if matrix.empty or matrix.shape[0] == 0 or matrix.shape[1] == 0:
         return _message_figure(title, "Ingen data å vise.")
@@ -271,10 +297,18 @@ def heatmap(
                 ax.text(j, i, "–", ha="center", va="center", fontsize=9, color="#333333")
                 continue
             share = (v - lo) / (hi - lo)
-            ax.text(j, i, fmt_num(v, decimals), ha="center", va="center", fontsize=9,
-                    color="black" if share > 0.55 else "white")
-    ax.set_xticks(range(nc), [wrap_label(c, 20, 3) for c in cols], rotation=45, ha="right", rotation_mode="anchor",
-                  fontsize=9)
+            ax.text(
+                j,
+                i,
+                fmt_num(v, decimals),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="black" if share > 0.55 else "white",
+            )
+    ax.set_xticks(
+        range(nc), [wrap_label(c, 20, 3) for c in cols], rotation=45, ha="right", rotation_mode="anchor", fontsize=9
+    )
     ax.set_yticks(range(nr), [wrap_label(r, 30, 2) for r in rows], fontsize=9)
     ax.grid(False)
     ax.tick_params(length=0)
@@ -290,8 +324,14 @@ def heatmap(
     return fig
 
 
-def theme_heatmap(profile: pd.DataFrame, title: str, labels: dict[str, str] | None = None, *,
-                  value_label: str = "Antall utsagn", decimals: int = 0) -> "Figure":
+def theme_heatmap(
+    profile: pd.DataFrame,
+    title: str,
+    labels: dict[str, str] | None = None,
+    *,
+    value_label: str = "Antall utsagn",
+    decimals: int = 0,
+) -> Figure:
     """Theme × group heatmap from :func:`analysis.forcefield.theme_profile` (themes as rows)."""
     t = profile.T
     return heatmap(
@@ -307,14 +347,22 @@ def theme_heatmap(profile: pd.DataFrame, title: str, labels: dict[str, str] | No
     )
 
 
-def similarity_heatmap(similarity: pd.DataFrame, title: str) -> "Figure":
+def similarity_heatmap(similarity: pd.DataFrame, title: str) -> Figure:
     """Group × group similarity matrix (0–1) from :func:`analysis.forcefield.theme_similarity`."""
     names = [group_label(g) for g in similarity.index]
-    return heatmap(similarity, title, row_labels=names, col_labels=names, value_label="Likhet (0–1)", decimals=2,
-                   vmin=0.0, vmax=1.0)
+    return heatmap(
+        similarity,
+        title,
+        row_labels=names,
+        col_labels=names,
+        value_label="Likhet (0–1)",
+        decimals=2,
+        vmin=0.0,
+        vmax=1.0,
+    )
 
 
-def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None = None, n: int = 10) -> "Figure":
+def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None = None, n: int = 10) -> Figure:
     """Horizontal bars of the priority score for the top ``n`` counter-force themes.
 
     Themes without any proposed measure are drawn in the highlight colour with
@@ -330,8 +378,15 @@ def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None
     if covered.any():
         ax.barh(ypos[covered], scores[covered], color=RESTRAINING, height=0.6, label="Har foreslått tiltak")
     if (~covered).any():
-        ax.barh(ypos[~covered], scores[~covered], color=HIGHLIGHT, hatch="..", edgecolor="#333333", height=0.6,
-                label="Ingen tiltak foreslått")
+        ax.barh(
+            ypos[~covered],
+            scores[~covered],
+            color=HIGHLIGHT,
+            hatch="..",
+            edgecolor="#333333",
+            height=0.6,
+            label="Ingen tiltak foreslått",
+        )
     for yi, s, ng, c in zip(ypos, scores, p["n_groups"], covered):
         txt = f"{fmt_num(s, 2)} ({int(ng)} {'gruppe' if int(ng) == 1 else 'grupper'}{'' if c else ', ingen tiltak'})"
         ax.text(s + 0.02 * max(scores.max(), 1e-9), yi, txt, va="center", fontsize=9)

@@ -18,7 +18,7 @@ from analysis.forcefield import metrics, plots, text
 from analysis.report import html
 from analysis.report.labels import goal_label, group_label
 from analysis.vocab import GOALS
-from analysis.workshops.pipeline import load_statements
+from analysis.workshops.store import load_statements
 
 Section = list[Any]
 
@@ -105,12 +105,14 @@ def group_forces(g: GroupReport) -> Section:
             out.append(html.paragraph("Gruppen drøftet målet, men nevnte ingen krefter eller motkrefter."))
         else:
             row = g.summary.loc[g.summary["goal"] == goal].iloc[0]
-            out.append(html.figure(
-                plots.lewin_diagram(goal_forces, text.balance_title(row)),
-                alt=text.balance_alt(goal_forces, goal),
-                caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte.",
-                guide=text.LEWIN_GUIDE,
-            ))
+            out.append(
+                html.figure(
+                    plots.lewin_diagram(goal_forces, text.balance_title(row)),
+                    alt=text.balance_alt(goal_forces, goal),
+                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte.",
+                    guide=text.LEWIN_GUIDE,
+                )
+            )
     return out
 
 
@@ -125,9 +127,16 @@ def group_balance(g: GroupReport) -> Section:
             caption=f"Nettokraft per mål for {g.name}.",
             guide=text.NET_GUIDE,
         ),
-        html.table(text.summary_table(g.summary), caption=f"Krefter og motkrefter per mål – {g.name}",
-                   decimals={"Normalisert (−1 til +1)": 2, "Nettokraft": 0,
-                             "Sum styrke drivkrefter": 0, "Sum styrke motkrefter": 0}),
+        html.table(
+            text.summary_table(g.summary),
+            caption=f"Krefter og motkrefter per mål – {g.name}",
+            decimals={
+                "Normalisert (−1 til +1)": 2,
+                "Nettokraft": 0,
+                "Sum styrke drivkrefter": 0,
+                "Sum styrke motkrefter": 0,
+            },
+        ),
         html.paragraph(text.NET_FORMULA),
     ]
 
@@ -139,12 +148,14 @@ def group_themes(g: GroupReport) -> Section:
     top = metrics.top_themes(g.statements, g.group, n=6)
     if top.empty:
         return [html.no_data("Ingen av gruppens krefter eller motkrefter er kodet med tema.")]
-    return [html.figure(
-        plots.theme_bars(top, text.top_themes_title(top, g.group, g.theme_names), g.theme_names),
-        alt=text.top_themes_alt(top, g.group, g.theme_names),
-        caption=f"Temaene {g.name} nevner oftest blant krefter og motkrefter.",
-        guide=text.THEMES_GUIDE,
-    )]
+    return [
+        html.figure(
+            plots.theme_bars(top, text.top_themes_title(top, g.group, g.theme_names), g.theme_names),
+            alt=text.top_themes_alt(top, g.group, g.theme_names),
+            caption=f"Temaene {g.name} nevner oftest blant krefter og motkrefter.",
+            guide=text.THEMES_GUIDE,
+        )
+    ]
 
 
 def group_measures(g: GroupReport) -> Section:
@@ -167,15 +178,21 @@ def group_matrix(g: GroupReport) -> Section:
         return _no_group_data()
     points = metrics.importance_influence(g.statements, g.group)
     if points.empty:
-        return [html.no_data(f"{g.name} vurderte ikke hvor påvirkbare kreftene eller tiltakene er, "
-                             "så prioriteringsdiagrammet (viktighet × påvirkbarhet) kan ikke tegnes.")]
+        return [
+            html.no_data(
+                f"{g.name} vurderte ikke hvor påvirkbare kreftene eller tiltakene er, "
+                "så prioriteringsdiagrammet (viktighet × påvirkbarhet) kan ikke tegnes."
+            )
+        ]
     title, alt = text.importance_influence_texts(points, g.group)
-    out = [html.figure(
-        plots.importance_influence_chart(points, title),
-        alt=alt,
-        caption="Distriktssenterets prioriteringsverktøy: viktighet mot hvor mye kommunen kan påvirke.",
-        guide=text.MATRIX_GUIDE,
-    )]
+    out = [
+        html.figure(
+            plots.importance_influence_chart(points, title),
+            alt=alt,
+            caption="Distriktssenterets prioriteringsverktøy: viktighet mot hvor mye kommunen kan påvirke.",
+            guide=text.MATRIX_GUIDE,
+        )
+    ]
     shortlist = text.measures_to_prioritise(g.statements, g.group)
     if not shortlist.empty:
         out.append(html.table(shortlist, caption="Tiltak som er både viktige (4–5) og påvirkbare (4–5)"))
@@ -212,8 +229,10 @@ def all_intro(a: AllGroups) -> Section:
 def all_summary(a: AllGroups) -> Section:
     if not a.has_data:
         return []
-    return [html.key_figures(text.overview_figures(a.counts)),
-            html.bullet_list(text.headline_bullets(a.data, a.theme_names))]
+    return [
+        html.key_figures(text.overview_figures(a.counts)),
+        html.bullet_list(text.headline_bullets(a.data, a.theme_names)),
+    ]
 
 
 def all_priorities(a: AllGroups) -> Section:
@@ -231,8 +250,13 @@ def all_priorities(a: AllGroups) -> Section:
         html.paragraph(text.PRIORITY_FORMULA),
     ]
     if not prio.empty:
-        out.append(html.table(text.priorities_table(prio, a.theme_names, n=a.top_n),
-                              caption=f"De {min(a.top_n, len(prio))} høyest rangerte motkreftene", decimals=2))
+        out.append(
+            html.table(
+                text.priorities_table(prio, a.theme_names, n=a.top_n),
+                caption=f"De {min(a.top_n, len(prio))} høyest rangerte motkreftene",
+                decimals=2,
+            )
+        )
     return out
 
 
@@ -268,8 +292,12 @@ def all_themes(a: AllGroups) -> Section:
             guide=text.HEATMAP_GUIDE,
         ),
         html.figure(
-            plots.theme_heatmap(weighted, "Vektet med styrke: " + text.heatmap_title(weighted, a.theme_names),
-                                a.theme_names, value_label="Sum styrke"),
+            plots.theme_heatmap(
+                weighted,
+                "Vektet med styrke: " + text.heatmap_title(weighted, a.theme_names),
+                a.theme_names,
+                value_label="Sum styrke",
+            ),
             alt=text.heatmap_alt(weighted, a.theme_names, what="summen av styrke (1–5) for krefter og motkrefter"),
             caption="Sum styrke for krefter og motkrefter per tema og gruppe.",
             guide=text.HEATMAP_STRENGTH_GUIDE,
@@ -285,8 +313,10 @@ def all_unique(a: AllGroups) -> Section:
     if unique.empty:
         return [html.paragraph("Alle temaer er nevnt av minst to grupper.")]
     return [
-        html.paragraph("Temaer som bare én gruppe nevnte som drivkraft, som motkraft eller som tiltak – "
-                       "perspektiver de andre gruppene ikke tok opp."),
+        html.paragraph(
+            "Temaer som bare én gruppe nevnte som drivkraft, som motkraft eller som tiltak – "
+            "perspektiver de andre gruppene ikke tok opp."
+        ),
         html.table(text.unique_table(unique, a.theme_names), caption="Perspektiver bare én gruppe tok opp"),
     ]
 
@@ -324,8 +354,10 @@ def all_coverage(a: AllGroups) -> Section:
         out += [
             html.heading("Motkrefter gruppene selv ikke foreslo tiltak mot", 3),
             html.paragraph(text.coverage_sentence(a.data, scope="group")),
-            html.table(text.gaps_table(own_gaps, a.theme_names),
-                       caption="Temaer der gruppene nevner motkrefter uten å foreslå egne tiltak"),
+            html.table(
+                text.gaps_table(own_gaps, a.theme_names),
+                caption="Temaer der gruppene nevner motkrefter uten å foreslå egne tiltak",
+            ),
         ]
     return out
 

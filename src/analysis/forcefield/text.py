@@ -125,7 +125,7 @@ def theme_labels() -> dict[str, str]:
         return {}
 
 
-def similarity_method(similarity: "pd.DataFrame") -> str:
+def similarity_method(similarity: pd.DataFrame) -> str:
     """How :func:`~analysis.forcefield.metrics.theme_similarity` measured likeness, in words for readers."""
     if similarity.attrs.get("measure") == "jaccard":
         return "Jaccard-likhet: andel felles (type, tema)-par av alle par som en av gruppene nevner."
@@ -499,14 +499,16 @@ def importance_influence_texts(points: pd.DataFrame, group: str) -> tuple[str, s
             "og er godt innenfor kommunens påvirkning (4–5)"
         )
     else:
-        title = (
-            f"{_count(n_counters, 'motkraft', 'motkrefter')} er både "
-            + ("viktig (4–5) og påvirkbar (4–5)" if n_counters == 1 else "viktige (4–5) og påvirkbare (4–5)")
+        title = f"{_count(n_counters, 'motkraft', 'motkrefter')} er både " + (
+            "viktig (4–5) og påvirkbar (4–5)" if n_counters == 1 else "viktige (4–5) og påvirkbare (4–5)"
         )
     kinds = ", ".join(
         _count(int(points.loc[points["kind"] == k, "n"].sum()), one, many)
-        for k, one, many in (("tiltak", "tiltak", "tiltak"), ("motkraft", "motkraft", "motkrefter"),
-                             ("kraft", "drivkraft", "drivkrefter"))
+        for k, one, many in (
+            ("tiltak", "tiltak", "tiltak"),
+            ("motkraft", "motkraft", "motkrefter"),
+            ("kraft", "drivkraft", "drivkrefter"),
+        )
         if n and (points["kind"] == k).any()
     )
     alt = (
@@ -640,16 +642,20 @@ def group_intro(name: str) -> str:
 
 
 def no_statements(name: str) -> str:
-    return (f"Det er ikke registrert noen utsagn fra {name}. Rapporten fylles ut når gruppens notater er lagt inn "
-            "i mappen data/raw/workshops og dataene er renset på nytt (analysis clean).")
+    return (
+        f"Det er ikke registrert noen utsagn fra {name}. Rapporten fylles ut når gruppens notater er lagt inn "
+        "i mappen data/raw/workshops og dataene er renset på nytt (analysis clean)."
+    )
 
 
 def thin_group(name: str, n_statements: int) -> str:
-    return (f"{name} har bare {fmt_num(n_statements)} utsagn (færre enn {THIN_THRESHOLD}). "
-            "Diagrammene bygger på svært lite materiale, og ett utsagn mer eller mindre kan endre bildet.")
+    return (
+        f"{name} har bare {fmt_num(n_statements)} utsagn (færre enn {THIN_THRESHOLD}). "
+        "Diagrammene bygger på svært lite materiale, og ett utsagn mer eller mindre kan endre bildet."
+    )
 
 
-def group_figures(counts: "pd.Series", discussed: dict[str, bool]) -> dict[str, str]:
+def group_figures(counts: pd.Series, discussed: dict[str, bool]) -> dict[str, str]:
     """Key figures of one group: statements, forces, counter-forces, measures, goals discussed."""
     return {
         "Utsagn i alt": fmt_num(counts["n_statements"]),
@@ -664,5 +670,7 @@ NO_GROUP_STATEMENTS = "Ingen utsagn registrert fra gruppen."
 
 
 def consensus_intro() -> str:
-    return (f"Et tema regnes som felles når minst {CONSENSUS_MIN_GROUPS} grupper nevner det, som drivkraft eller "
-            "som motkraft.")
+    return (
+        f"Et tema regnes som felles når minst {CONSENSUS_MIN_GROUPS} grupper nevner det, som drivkraft eller "
+        "som motkraft."
+    )

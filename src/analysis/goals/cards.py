@@ -51,68 +51,28 @@ from analysis.report.html import esc
 from analysis.vocab import GOAL_LABELS, GOALS
 
 if TYPE_CHECKING:  # pragma: no cover
-
     pass
-
-
-
 
 
 # --------------------------------------------------------------------------- small text helpers
 
 
-
-
-
-
 # --------------------------------------------------------------------------- layers
-
-
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- population: innbyggertall
 
 
-
-
-
-
 # --------------------------------------------------------------------------- population: kvinner
-
-
-
-
 
 
 # --------------------------------------------------------------------------- population: unge
 
 
-
-
-
-
-
-
 # --------------------------------------------------------------------------- survey: bolyst
 
 
-
-
-
-
 # --------------------------------------------------------------------------- workshops
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- links
@@ -136,8 +96,6 @@ def report_links_from(links: Mapping[str, Mapping[str, str]] | None) -> dict[str
     {'survey': ReportLink(title='Bolyst', href='bolyst.html')}
     """
     return {key: ReportLink(str(v["title"]), str(v["href"])) for key, v in (links or {}).items()}
-
-
 
 
 GOAL_LINKS: dict[str, tuple[str, ...]] = {
@@ -212,8 +170,10 @@ def population_card(
     card.figures[f"Mål 1.1.{s.target_year}"] = f"minst {fmt_int(s.target)}"
     if req is not None:
         card.figures["Nødvendig netto innflytting per år"] = fmt_int(req.persons_per_year)
-    trend = [f"{fmt_int(c, signed=True)} siste {n} år (fra {fmt_int(v)} i {s.latest_year - n})"
-             for n, (c, v) in sorted(s.change.items())]
+    trend = [
+        f"{fmt_int(c, signed=True)} siste {n} år (fra {fmt_int(v)} i {s.latest_year - n})"
+        for n, (c, v) in sorted(s.change.items())
+    ]
     facts = []
     if trend:
         facts.append(("Utvikling", "Endring " + "; ".join(trend) + "."))
@@ -225,13 +185,17 @@ def population_card(
     else:
         gap = "Folketallet er akkurat på målet i dag."
     if req is not None:
-        gap += (f" Uten flytting ventes om lag {fmt_int(req.without)} innbyggere 1.1.{s.target_year}. "
-                f"{requirement_sentence(req)}")
+        gap += (
+            f" Uten flytting ventes om lag {fmt_int(req.without)} innbyggere 1.1.{s.target_year}. "
+            f"{requirement_sentence(req)}"
+        )
         if s.scenario_total is not None and s.scenario_net_per_year is not None:
             verdict = "nås målet" if s.scenario_total >= s.target else "nås ikke målet"
-            gap += (f" Med flytting som de siste fem årene (netto {fmt_num(s.scenario_net_per_year, 0, signed=True)}"
-                    f" per år) blir folketallet om lag {fmt_int(s.scenario_total)} i {s.target_year}, og da "
-                    f"{verdict}.")
+            gap += (
+                f" Med flytting som de siste fem årene (netto {fmt_num(s.scenario_net_per_year, 0, signed=True)}"
+                f" per år) blir folketallet om lag {fmt_int(s.scenario_total)} i {s.target_year}, og da "
+                f"{verdict}."
+            )
     elif s.target_year <= s.latest_year:
         gap += f" Målåret {s.target_year} er passert."
     else:
@@ -265,26 +229,49 @@ def women_card(
     card.figures[f"Kvinner {band}"] = fmt_int(s.women)
     facts = []
     if s.ratio_then is not None:
-        facts.append(("Utvikling", (
-            f"Tallet har {_trend_word(round(s.ratio) - round(s.ratio_then))} fra {fmt_num(s.ratio_then, 0)} i "
-            f"{s.year_then} til {fmt_num(s.ratio, 0)} i {s.latest_year}. I en liten kommune svinger tallet mye "
-            f"fra år til år; snittet for de siste fem årene er {fmt_num(s.ratio_mean5, 0)}.")))
+        facts.append(
+            (
+                "Utvikling",
+                (
+                    f"Tallet har {_trend_word(round(s.ratio) - round(s.ratio_then))} fra {fmt_num(s.ratio_then, 0)} i "
+                    f"{s.year_then} til {fmt_num(s.ratio, 0)} i {s.latest_year}. I en liten kommune svinger tallet mye "
+                    f"fra år til år; snittet for de siste fem årene er {fmt_num(s.ratio_mean5, 0)}."
+                ),
+            )
+        )
     if s.comparisons:
-        facts.append(("Sammenlignet med", "; ".join(f"{name} {fmt_num(v, 0)}" for name, v in s.comparisons.items())
-                      + f" kvinner per 100 menn ({s.latest_year})."))
+        facts.append(
+            (
+                "Sammenlignet med",
+                "; ".join(f"{name} {fmt_num(v, 0)}" for name, v in s.comparisons.items())
+                + f" kvinner per 100 menn ({s.latest_year}).",
+            )
+        )
     facts.append(("Mål", "Flere kvinnelige innbyggere (målet er ikke tallfestet)."))
     need = s.women_for_balance
     if need is not None:
         ref = s.comparisons[s.reference]
         if need > 0:
-            facts.append(("Avstand til målet", (
-                f"Med dagens {fmt_int(s.men)} menn i alderen {band} trengs om lag {fmt_int(need)} flere "
-                f"{_plural(need, 'kvinne', 'kvinner')} i samme alder for å ha like mange kvinner per 100 menn som "
-                f"{s.reference} ({fmt_num(ref, 0)}).")))
+            facts.append(
+                (
+                    "Avstand til målet",
+                    (
+                        f"Med dagens {fmt_int(s.men)} menn i alderen {band} trengs om lag {fmt_int(need)} flere "
+                        f"{_plural(need, 'kvinne', 'kvinner')} i samme alder for å ha like mange kvinner per 100 menn som "
+                        f"{s.reference} ({fmt_num(ref, 0)})."
+                    ),
+                )
+            )
         else:
-            facts.append(("Avstand til målet", (
-                f"Kommunen har minst like mange kvinner per 100 menn i alderen {band} som {s.reference} "
-                f"({fmt_num(ref, 0)}).")))
+            facts.append(
+                (
+                    "Avstand til målet",
+                    (
+                        f"Kommunen har minst like mange kvinner per 100 menn i alderen {band} som {s.reference} "
+                        f"({fmt_num(ref, 0)})."
+                    ),
+                )
+            )
     _insert_before_workshops(card, facts)
     return card
 
@@ -302,21 +289,27 @@ def young_card(
         card.messages.insert(0, message or MISSING_SSB)
         return card
     s = status
-    card.headline = (" og ".join(f"{fmt_int(b.latest)} i alderen {b.label}" for b in s.bands)
-                     + f" 1.1.{s.latest_year}.")
+    card.headline = " og ".join(f"{fmt_int(b.latest)} i alderen {b.label}" for b in s.bands) + f" 1.1.{s.latest_year}."
     for b in s.bands:
         card.figures[f"Innbyggere {b.label}, {s.latest_year}"] = fmt_int(b.latest)
     facts = []
     if s.year_then is not None:
-        facts.append(("Utvikling", " ".join(
-            f"{b.label}: {fmt_int(b.then)} i {s.year_then} og {fmt_int(b.latest)} i {s.latest_year} "
-            f"({fmt_int(b.change, signed=True)}); andel av befolkningen {fmt_pct(b.share_then, 1)} → "
-            f"{fmt_pct(b.share, 1)}." for b in s.bands)))
+        facts.append(
+            (
+                "Utvikling",
+                " ".join(
+                    f"{b.label}: {fmt_int(b.then)} i {s.year_then} og {fmt_int(b.latest)} i {s.latest_year} "
+                    f"({fmt_int(b.change, signed=True)}); andel av befolkningen {fmt_pct(b.share_then, 1)} → "
+                    f"{fmt_pct(b.share, 1)}."
+                    for b in s.bands
+                ),
+            )
+        )
     facts.append(("Mål", "Flere yngre innbyggere (målet er ikke tallfestet)."))
     if s.year_then is not None:
         gaps = [f"{fmt_int(-b.change)} flere i alderen {b.label}" for b in s.bands if b.change < 0]
         if gaps:
-            gap = (f"For å komme tilbake til nivået i {s.year_then} trengs " + " og ".join(gaps) + ".")
+            gap = f"For å komme tilbake til nivået i {s.year_then} trengs " + " og ".join(gaps) + "."
         else:
             gap = f"Det er flere i alle de unge aldersgruppene enn i {s.year_then}."
         facts.append(("Avstand til målet", gap))
@@ -343,23 +336,29 @@ def bolyst_card(
         return card
     facts = []
     if s.suppressed:
-        card.headline = (f"Færre enn {s.threshold} innbyggere har svart, så resultatet vises ikke "
-                         "(personvern).")
+        card.headline = f"Færre enn {s.threshold} innbyggere har svart, så resultatet vises ikke (personvern)."
     else:
         ci = f"{fmt_num(100 * s.satisfied_lower, 0)}–{fmt_pct(s.satisfied_upper)}"
-        card.headline = (f"{fmt_pct(s.satisfied)} av innbyggerne 18–40 år er fornøyde med å bo i kommunen "
-                         f"(95 % konfidensintervall {ci}).")
+        card.headline = (
+            f"{fmt_pct(s.satisfied)} av innbyggerne 18–40 år er fornøyde med å bo i kommunen "
+            f"(95 % konfidensintervall {ci})."
+        )
         card.figures["Fornøyde med å bo her"] = fmt_pct(s.satisfied)
         if s.recommend is not None:
             card.figures["Vil anbefale en venn å flytte hit (0–10)"] = fmt_num(s.recommend, 1)
         card.figures["Svar fra innbyggere 18–40 år"] = fmt_int(s.n)
         if s.recommend is not None:
-            facts.append(("Anbefaling", (
-                f"På spørsmålet om de vil anbefale en venn å flytte hit, svarer innbyggerne i snitt "
-                f"{fmt_num(s.recommend, 1)} på en skala fra 0 til 10 (95 % konfidensintervall "
-                f"{fmt_num(s.recommend_lower, 1)}–{fmt_num(s.recommend_upper, 1)}).")))
-    facts.append(("Utvikling", "Dette er første måling (nullpunkt). Utviklingen kan vises når undersøkelsen "
-                               "gjentas."))
+            facts.append(
+                (
+                    "Anbefaling",
+                    (
+                        f"På spørsmålet om de vil anbefale en venn å flytte hit, svarer innbyggerne i snitt "
+                        f"{fmt_num(s.recommend, 1)} på en skala fra 0 til 10 (95 % konfidensintervall "
+                        f"{fmt_num(s.recommend_lower, 1)}–{fmt_num(s.recommend_upper, 1)})."
+                    ),
+                )
+            )
+    facts.append(("Utvikling", "Dette er første måling (nullpunkt). Utviklingen kan vises når undersøkelsen gjentas."))
     facts.append(("Mål", "Økt bolyst (målet er ikke tallfestet): andelen fornøyde skal øke fra denne målingen."))
     if illustrative:
         facts.append(("Merk", "Svarene er illustrative eksempeldata, ikke en ekte måling."))
@@ -393,8 +392,14 @@ def build_cards(
     pop_message = layers.population_message
     if layers.population is not None:
         try:
-            pop_status = population_status(layers.population, layers.region, target=target, target_year=target_year,
-                                           mortality=layers.mortality, fertility=layers.fertility)
+            pop_status = population_status(
+                layers.population,
+                layers.region,
+                target=target,
+                target_year=target_year,
+                mortality=layers.mortality,
+                fertility=layers.fertility,
+            )
             comparisons = [("0", layers.names.get("0", "Norge"))]
             if layers.county:
                 comparisons.append((layers.county, layers.names.get(layers.county, layers.county)))
@@ -413,10 +418,16 @@ def build_cards(
             survey_message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
 
     cards = {
-        "bolyst": bolyst_card(bolyst, message=survey_message, workshop=workshops["bolyst"], links=links,
-                              illustrative=layers.survey_illustrative),
-        "innbyggertall": population_card(pop_status, message=pop_message, workshop=workshops["innbyggertall"],
-                                         links=links),
+        "bolyst": bolyst_card(
+            bolyst,
+            message=survey_message,
+            workshop=workshops["bolyst"],
+            links=links,
+            illustrative=layers.survey_illustrative,
+        ),
+        "innbyggertall": population_card(
+            pop_status, message=pop_message, workshop=workshops["innbyggertall"], links=links
+        ),
         "kvinner": women_card(women, message=pop_message, workshop=workshops["kvinner"], links=links),
         "unge": young_card(young, message=pop_message, workshop=workshops["unge"], links=links),
     }
@@ -429,15 +440,19 @@ def build_cards(
 def card_html(card: GoalCard, level: int = 3) -> str:
     """One card as an HTML ``<section>`` with a real heading; every text value escaped."""
     hid = f"mal-{esc(card.goal)}"
-    parts = [f'<section class="goal-card" aria-labelledby="{hid}">',
-             f'<h{level} id="{hid}">{esc(card.title)}</h{level}>']
+    parts = [
+        f'<section class="goal-card" aria-labelledby="{hid}">',
+        f'<h{level} id="{hid}">{esc(card.title)}</h{level}>',
+    ]
     if card.headline:
         parts.append(f'<p class="goal-headline"><strong>{esc(card.headline)}</strong></p>')
     for msg in card.messages:
         parts.append(f'<div class="callout callout-info" role="note"><strong>Ingen data:</strong> {esc(msg)}</div>')
     if card.figures:
-        cells = "".join(f'<div class="key-figure"><div class="key-value">{esc(v)}</div>'
-                        f'<div class="key-label">{esc(k)}</div></div>' for k, v in card.figures.items())
+        cells = "".join(
+            f'<div class="key-figure"><div class="key-value">{esc(v)}</div><div class="key-label">{esc(k)}</div></div>'
+            for k, v in card.figures.items()
+        )
         parts.append(f'<div class="key-figures">{cells}</div>')
     for label, text in card.facts:
         parts.append(f'<p class="goal-fact"><strong>{esc(label)}:</strong> {esc(text)}</p>')
@@ -448,7 +463,7 @@ def card_html(card: GoalCard, level: int = 3) -> str:
     return "".join(parts)
 
 
-def render_cards(cards: Sequence[GoalCard], level: int = 3) -> "HTML":
+def render_cards(cards: Sequence[GoalCard], level: int = 3) -> HTML:
     """The cards in a ``goal-cards`` grid (``IPython.display.HTML``); headings are ``<h3>`` by default."""
 
     return HTML('<div class="goal-cards">' + "".join(card_html(c, level) for c in cards) + "</div>")
@@ -464,9 +479,3 @@ def headlines(cards: Sequence[GoalCard]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- figure
-
-
-
-
-
-

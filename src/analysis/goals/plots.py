@@ -14,8 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-
-def plot_population_path(status: PopulationStatus, name: str, first_year: int | None = None) -> "Figure":
+def plot_population_path(status: PopulationStatus, name: str, first_year: int | None = None) -> Figure:
     """Registered population, the target (star and line), the path that reaches it and the last-5-years scenario.
 
     History starts in ``first_year`` (default: 20 years before the latest year).
@@ -25,21 +24,55 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
     first_year = status.latest_year - 20 if first_year is None else int(first_year)
     hist = hist[hist["year"] >= first_year]
     fig, ax = style.new_figure(9, 5)
-    ax.plot(hist["year"], hist["total"], color=style.OKABE_ITO["black"], linewidth=2.5, marker="o", ms=3,
-            label="Registrert folketall")
+    ax.plot(
+        hist["year"],
+        hist["total"],
+        color=style.OKABE_ITO["black"],
+        linewidth=2.5,
+        marker="o",
+        ms=3,
+        label="Registrert folketall",
+    )
     if status.path is not None and status.requirement is not None and status.requirement.per_year > 0:
         p = status.path
         n = fmt_int(status.requirement.persons_per_year)
-        ax.plot(p["year"], p["required"], color=style.OKABE_ITO["blue"], linestyle="--", linewidth=2,
-                marker="s", ms=3, label=f"Veien til målet (netto innflytting om lag {n} per år)")
+        ax.plot(
+            p["year"],
+            p["required"],
+            color=style.OKABE_ITO["blue"],
+            linestyle="--",
+            linewidth=2,
+            marker="s",
+            ms=3,
+            label=f"Veien til målet (netto innflytting om lag {n} per år)",
+        )
     if status.path is not None and "scenario" in status.path:
-        ax.plot(status.path["year"], status.path["scenario"], color=style.NEUTRAL, linestyle=":", linewidth=2,
-                label="Flytting som de siste fem årene")
+        ax.plot(
+            status.path["year"],
+            status.path["scenario"],
+            color=style.NEUTRAL,
+            linestyle=":",
+            linewidth=2,
+            label="Flytting som de siste fem årene",
+        )
     ax.axhline(status.target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.2)
-    ax.plot([status.target_year], [status.target], marker="*", ms=16, color=style.HIGHLIGHT, linestyle="none",
-            label=f"Mål: minst {fmt_int(status.target)} i {status.target_year}")
-    ax.annotate(fmt_int(status.latest), (status.latest_year, status.latest), textcoords="offset points",
-                xytext=(0, -16), ha="center", fontsize=10)
+    ax.plot(
+        [status.target_year],
+        [status.target],
+        marker="*",
+        ms=16,
+        color=style.HIGHLIGHT,
+        linestyle="none",
+        label=f"Mål: minst {fmt_int(status.target)} i {status.target_year}",
+    )
+    ax.annotate(
+        fmt_int(status.latest),
+        (status.latest_year, status.latest),
+        textcoords="offset points",
+        xytext=(0, -16),
+        ha="center",
+        fontsize=10,
+    )
     ax.set_title(wrap_title(population_figure_title(status, name)))
     ax.set_ylabel("Innbyggere 1. januar")
     ax.set_xlabel("År")

@@ -29,12 +29,14 @@ class Overview:
     population: status.PopulationStatus | None
 
 
-def load(kommunenummer: object, target: int, target_year: int,
-         links: Mapping[str, Mapping[str, str]] | None = None) -> Overview:
+def load(
+    kommunenummer: object, target: int, target_year: int, links: Mapping[str, Mapping[str, str]] | None = None
+) -> Overview:
     """Every layer that exists, and the four cards built from them (links as the build passes them)."""
     layers = status.load_layers(str(kommunenummer))
-    goal_cards, population = cards.build_cards(layers, target=target, target_year=target_year,
-                                               links=cards.report_links_from(links))
+    goal_cards, population = cards.build_cards(
+        layers, target=target, target_year=target_year, links=cards.report_links_from(links)
+    )
     return Overview(layers, goal_cards, population)
 
 
@@ -57,10 +59,14 @@ def population_path(o: Overview) -> Section:
     if o.population is None:
         return [html.no_data(o.layers.population_message or text.MISSING_SSB)]
     name = o.layers.name
-    return [html.figure(
-        plots.plot_population_path(o.population, name),
-        alt=text.population_figure_alt(o.population, name),
-        caption=(f"Folketall 1. januar i {name}, mål og vei til målet. Kilde: SSB, tabell 07459; "
-                 "framskrivingen er egne beregninger."),
-        guide=FIGURE_GUIDE,
-    )]
+    return [
+        html.figure(
+            plots.plot_population_path(o.population, name),
+            alt=text.population_figure_alt(o.population, name),
+            caption=(
+                f"Folketall 1. januar i {name}, mål og vei til målet. Kilde: SSB, tabell 07459; "
+                "framskrivingen er egne beregninger."
+            ),
+            guide=FIGURE_GUIDE,
+        )
+    ]

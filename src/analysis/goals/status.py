@@ -29,13 +29,12 @@ from analysis.goals.text import EMPTY_WORKSHOPS, MISSING_SSB, MISSING_SURVEY, MI
 from analysis.population import indicators, projection, snapshot
 from analysis.privacy import MIN_CELL
 from analysis.survey import analysis as sa
-from analysis.survey.pipeline import load_survey
+from analysis.survey.store import load_survey
 from analysis.vocab import GOALS
 from analysis.weighting import weighted_mean, weighted_share
-from analysis.workshops.pipeline import load_manifest, load_statements
+from analysis.workshops.store import load_manifest, load_statements
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from analysis.population.projection import Requirement
 
 
@@ -65,13 +64,13 @@ class Layers:
     name: str = "kommunen"
     county: str | None = None
     names: dict[str, str] = field(default_factory=dict)
-    population: "pd.DataFrame | None" = None
+    population: pd.DataFrame | None = None
     population_message: str | None = MISSING_SSB
-    mortality: "pd.DataFrame | None" = None
-    fertility: "pd.DataFrame | None" = None
-    statements: "pd.DataFrame | None" = None
+    mortality: pd.DataFrame | None = None
+    fertility: pd.DataFrame | None = None
+    statements: pd.DataFrame | None = None
     statements_message: str | None = MISSING_WORKSHOPS
-    responses: "pd.DataFrame | None" = None
+    responses: pd.DataFrame | None = None
     survey_message: str | None = MISSING_SURVEY
     survey_illustrative: bool = True
     statements_illustrative: bool = True
@@ -164,12 +163,12 @@ class PopulationStatus:
     latest: int
     target: int
     target_year: int
-    history: "pd.DataFrame" = field(repr=False)
+    history: pd.DataFrame = field(repr=False)
     change: dict[int, tuple[int, int]] = field(default_factory=dict)  # years back → (change, value then)
-    requirement: "Requirement | None" = None
+    requirement: Requirement | None = None
     scenario_total: float | None = None
     scenario_net_per_year: float | None = None
-    path: "pd.DataFrame | None" = field(default=None, repr=False)
+    path: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def gap(self) -> int:
@@ -177,13 +176,13 @@ class PopulationStatus:
 
 
 def population_status(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
     *,
     target: int = 1300,
     target_year: int = 2030,
-    mortality: "pd.DataFrame | None" = None,
-    fertility: "pd.DataFrame | None" = None,
+    mortality: pd.DataFrame | None = None,
+    fertility: pd.DataFrame | None = None,
     windows: Sequence[int] = (5, TREND_YEARS),
 ) -> PopulationStatus:
     """Latest population, change over ``windows`` years, the gap and (with rates) the required migration.
@@ -204,11 +203,11 @@ def population_status(
             change[int(n)] = (latest - int(series.loc[then]), int(series.loc[then]))
     req = scenario_total = scenario_net = path = None
     if mortality is not None and fertility is not None and target_year > latest_year:
-
         try:
             s = projection.setup(pop, region, mortality, fertility, horizon=int(target_year))
-            req = projection.required_net_migration(s, target=target, target_year=int(target_year),
-                                                    profile="last5" if "last5" in s.profiles else "none")
+            req = projection.required_net_migration(
+                s, target=target, target_year=int(target_year), profile="last5" if "last5" in s.profiles else "none"
+            )
             years = list(range(s.base_year, int(target_year) + 1))
             required = projection.run(s, req.per_year * req.profile, int(target_year)).sum(axis=(1, 2))
             frame = {"year": years, "required": required}
@@ -220,9 +219,19 @@ def population_status(
             path = pd.DataFrame(frame)
         except AnalysisError:
             req = None
-    return PopulationStatus(region=str(region), latest_year=latest_year, latest=latest, target=int(target),
-                            target_year=int(target_year), history=tot, change=change, requirement=req,
-                            scenario_total=scenario_total, scenario_net_per_year=scenario_net, path=path)
+    return PopulationStatus(
+        region=str(region),
+        latest_year=latest_year,
+        latest=latest,
+        target=int(target),
+        target_year=int(target_year),
+        history=tot,
+        change=change,
+        requirement=req,
+        scenario_total=scenario_total,
+        scenario_net_per_year=scenario_net,
+        path=path,
+    )
 
 
 @dataclass(frozen=True)
@@ -257,7 +266,7 @@ class WomenStatus:
 
 
 def women_status(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
     *,
     comparisons: Sequence[tuple[str, str]] = WOMEN_COMPARISONS,
@@ -287,11 +296,17 @@ def women_status(
             if latest_year in r.index:
                 comp[label] = float(r.loc[latest_year])
     return WomenStatus(
-        region=str(region), ages=tuple(ages), latest_year=latest_year, ratio=float(ratio.loc[latest_year]),
-        ratio_mean5=float(ratio[ratio.index > latest_year - 5].mean()), women=women, men=men,
+        region=str(region),
+        ages=tuple(ages),
+        latest_year=latest_year,
+        ratio=float(ratio.loc[latest_year]),
+        ratio_mean5=float(ratio[ratio.index > latest_year - 5].mean()),
+        women=women,
+        men=men,
         year_then=then if then in ratio.index else None,
         ratio_then=float(ratio.loc[then]) if then in ratio.index else None,
-        comparisons=comp, reference=next(iter(comp), None),
+        comparisons=comp,
+        reference=next(iter(comp), None),
     )
 
 
@@ -322,7 +337,7 @@ class YoungStatus:
 
 
 def young_status(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
     *,
     bands: Sequence[tuple[int, int | None]] = YOUNG_BANDS,
@@ -368,14 +383,13 @@ class BolystStatus:
     weighted: bool = True
 
 
-def bolyst_status(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> BolystStatus:
+def bolyst_status(responses: pd.DataFrame, *, threshold: int = MIN_CELL) -> BolystStatus:
     """Weighted share satisfied with living in the municipality and the recommend score, residents 18–40.
 
     Uses :func:`analysis.survey.analysis.residents` (in scope, weighted) and
     :func:`analysis.weighting.weighted_share`/:func:`~analysis.weighting.weighted_mean`;
     hides everything below ``threshold`` answers (small-cell rule). Free text is never read.
     """
-
 
     weighted = "weight" in responses.columns and bool(responses["weight"].notna().any())
     if not weighted:
@@ -391,8 +405,12 @@ def bolyst_status(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> Bo
         return BolystStatus(n=None, suppressed=True, threshold=threshold)
     rec_ok = rec["n"] >= threshold
     return BolystStatus(
-        n=int(sat["n"]), suppressed=False, threshold=threshold,
-        satisfied=float(sat["estimate"]), satisfied_lower=float(sat["lower"]), satisfied_upper=float(sat["upper"]),
+        n=int(sat["n"]),
+        suppressed=False,
+        threshold=threshold,
+        satisfied=float(sat["estimate"]),
+        satisfied_lower=float(sat["lower"]),
+        satisfied_upper=float(sat["upper"]),
         recommend=float(rec["estimate"]) if rec_ok else None,
         recommend_lower=float(rec["lower"]) if rec_ok else None,
         recommend_upper=float(rec["upper"]) if rec_ok else None,
@@ -419,7 +437,7 @@ class WorkshopGoal:
 
 
 def workshop_status(
-    statements: "pd.DataFrame",
+    statements: pd.DataFrame,
     *,
     goals: Sequence[str] = GOALS,
     theme_labels: Mapping[str, str] | None = None,
@@ -427,12 +445,12 @@ def workshop_status(
 ) -> dict[str, WorkshopGoal]:
     """Per goal: groups that discussed it, forces, counter-forces and the top ``top`` counter-force themes."""
 
-
     data = ffm.prepare(statements)
     summary = ffm.force_summary(data, goals=goals)
     n_total = int(summary["group"].nunique())
     per_goal = summary.groupby("goal", sort=False).agg(
-        n_groups=("discussed", "sum"), n_kraft=("n_kraft", "sum"), n_motkraft=("n_motkraft", "sum"))
+        n_groups=("discussed", "sum"), n_kraft=("n_kraft", "sum"), n_motkraft=("n_motkraft", "sum")
+    )
     long = ffm.theme_long(data, ("motkraft",))
     labels = dict(theme_labels) if theme_labels is not None else fft.theme_labels()
     out = {}
@@ -442,8 +460,9 @@ def workshop_status(
         if len(sub):
             sub = sub.assign(s=np.nan_to_num(sub["strength"].to_numpy(dtype=float)))
             ranked = sub.groupby("theme").agg(n_groups=("group", "nunique"), strength=("s", "sum")).reset_index()
-            ranked = ranked.sort_values(["n_groups", "strength", "theme"], ascending=[False, False, True],
-                                        kind="stable")
+            ranked = ranked.sort_values(
+                ["n_groups", "strength", "theme"], ascending=[False, False, True], kind="stable"
+            )
             themes = tuple(fft.theme_label(t, labels) for t in ranked["theme"].head(top))
         row = per_goal.loc[goal] if goal in per_goal.index else None
         out[goal] = WorkshopGoal(

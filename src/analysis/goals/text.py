@@ -15,34 +15,43 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INDICATORS: dict[str, str] = {
     "bolyst": "Andel innbyggere 18–40 år som er fornøyde med å bo i kommunen (svar 4 eller 5 på en skala "
-              "fra 1 til 5), vektet etter alder og kjønn. Innbyggerundersøkelsen.",
+    "fra 1 til 5), vektet etter alder og kjønn. Innbyggerundersøkelsen.",
     "innbyggertall": "Folketall 1. januar. SSB, tabell 07459.",
     "kvinner": "Kvinner per 100 menn i alderen 20–39 år, 1. januar. SSB, tabell 07459.",
     "unge": "Innbyggere 0–19 år og 20–39 år, 1. januar. SSB, tabell 07459.",
 }
 
 
-MISSING_SSB = ("Befolkningstall fra SSB mangler, så dette målet kan ikke vises. Hent dataene med "
-               "«analysis fetch-ssb» eller la ANALYSIS_SSB_DIR peke på en mappe med SSB-data.")
+MISSING_SSB = (
+    "Befolkningstall fra SSB mangler, så dette målet kan ikke vises. Hent dataene med "
+    "«analysis fetch-ssb» eller la ANALYSIS_SSB_DIR peke på en mappe med SSB-data."
+)
 
 
-MISSING_WORKSHOPS = ("Det finnes ingen bearbeidede notater fra workshops og grendemøter ennå. Når notatene "
-                     "ligger i data/raw/workshops/ og «analysis clean» er kjørt, vises kreftene her.")
+MISSING_WORKSHOPS = (
+    "Det finnes ingen bearbeidede notater fra workshops og grendemøter ennå. Når notatene "
+    "ligger i data/raw/workshops/ og «analysis clean» er kjørt, vises kreftene her."
+)
 
 
 EMPTY_WORKSHOPS = "Notatene fra workshops og grendemøter inneholder ingen utsagn ennå."
 
 
-MISSING_SURVEY = ("Resultater fra innbyggerundersøkelsen finnes ikke ennå. Når svarene ligger i "
-                  "data/raw/survey/ og «analysis clean» er kjørt, vises målingen av bolyst her.")
+MISSING_SURVEY = (
+    "Resultater fra innbyggerundersøkelsen finnes ikke ennå. Når svarene ligger i "
+    "data/raw/survey/ og «analysis clean» er kjørt, vises målingen av bolyst her."
+)
 
 
-UNWEIGHTED_SURVEY = ("Svarene i innbyggerundersøkelsen er ikke vektet, fordi befolkningstall fra SSB manglet "
-                     "da dataene ble renset. Kjør «analysis clean» på nytt med SSB-data.")
+UNWEIGHTED_SURVEY = (
+    "Svarene i innbyggerundersøkelsen er ikke vektet, fordi befolkningstall fra SSB manglet "
+    "da dataene ble renset. Kjør «analysis clean» på nytt med SSB-data."
+)
 
 
-MISSING_PROJECTION = ("Dødelighet og fruktbarhet fra SSB-mappen mangler, så det kan ikke regnes ut hvor mye "
-                      "innflytting som trengs.")
+MISSING_PROJECTION = (
+    "Dødelighet og fruktbarhet fra SSB-mappen mangler, så det kan ikke regnes ut hvor mye innflytting som trengs."
+)
 
 
 def _plural(n: float, one: str, many: str) -> str:
@@ -82,8 +91,7 @@ def illustrative_what(layers: Layers) -> str | None:
 
 def data_note(layers: Layers) -> str:
     """One sentence telling readers which numbers are real (SSB); the illustrative notice covers the rest."""
-    text = ("Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra Statistisk sentralbyrå "
-            "(SSB).")
+    text = "Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra Statistisk sentralbyrå (SSB)."
     if layers.population is None:
         text += " De vises når SSB-dataene er på plass."
     return text
@@ -98,10 +106,12 @@ def workshop_sentence(w: WorkshopGoal) -> str:
     """
     if w.n_groups == 0:
         return f"Ingen av de {fmt_int(w.n_groups_total)} gruppene drøftet dette målet."
-    text = (f"{fmt_int(w.n_groups)} av {fmt_int(w.n_groups_total)} "
-            f"{_plural(w.n_groups_total, 'gruppe', 'grupper')} drøftet målet: "
-            f"{fmt_int(w.n_kraft)} {_plural(w.n_kraft, 'drivkraft', 'drivkrefter')} og "
-            f"{fmt_int(w.n_motkraft)} {_plural(w.n_motkraft, 'motkraft', 'motkrefter')}.")
+    text = (
+        f"{fmt_int(w.n_groups)} av {fmt_int(w.n_groups_total)} "
+        f"{_plural(w.n_groups_total, 'gruppe', 'grupper')} drøftet målet: "
+        f"{fmt_int(w.n_kraft)} {_plural(w.n_kraft, 'drivkraft', 'drivkrefter')} og "
+        f"{fmt_int(w.n_motkraft)} {_plural(w.n_motkraft, 'motkraft', 'motkrefter')}."
+    )
     if w.counter_themes:
         head = "Tyngste motkraft" if len(w.counter_themes) == 1 else "Tyngste motkrefter"
         text += f" {head}: " + " og ".join(f"«{t}»" for t in w.counter_themes) + "."
@@ -115,8 +125,10 @@ def population_figure_title(status: PopulationStatus, name: str) -> str:
     req = status.requirement
     text = f"{name}: {fmt_int(status.latest)} innbyggere i {status.latest_year}"
     if req is not None and req.per_year > 0:
-        text += (f" – målet om minst {fmt_int(status.target)} i {status.target_year} krever netto innflytting "
-                 f"på om lag {fmt_int(req.persons_per_year)} per år")
+        text += (
+            f" – målet om minst {fmt_int(status.target)} i {status.target_year} krever netto innflytting "
+            f"på om lag {fmt_int(req.persons_per_year)} per år"
+        )
     elif req is not None:
         text += f" – målet om minst {fmt_int(status.target)} i {status.target_year} nås uten innflytting"
     return text
@@ -127,14 +139,20 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
     hist = status.history
     hist = hist[hist["year"] >= (status.latest_year - 20 if first_year is None else int(first_year))]
     first = hist.iloc[0]
-    text = (f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {status.latest_year}: "
-            f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(status.latest)} i {status.latest_year}. "
-            f"Målet er minst {fmt_int(status.target)} i {status.target_year}.")
+    text = (
+        f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {status.latest_year}: "
+        f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(status.latest)} i {status.latest_year}. "
+        f"Målet er minst {fmt_int(status.target)} i {status.target_year}."
+    )
     req = status.requirement
     if req is not None and req.per_year > 0:
-        text += (f" En stiplet linje viser veien til målet med netto innflytting på om lag "
-                 f"{fmt_int(req.persons_per_year)} per år.")
+        text += (
+            f" En stiplet linje viser veien til målet med netto innflytting på om lag "
+            f"{fmt_int(req.persons_per_year)} per år."
+        )
     if status.scenario_total is not None:
-        text += (f" Med flytting som de siste fem årene blir folketallet om lag {fmt_int(status.scenario_total)} "
-                 f"i {status.target_year}.")
+        text += (
+            f" Med flytting som de siste fem årene blir folketallet om lag {fmt_int(status.scenario_total)} "
+            f"i {status.target_year}."
+        )
     return text

@@ -53,9 +53,7 @@ MALE_SHARE_AT_BIRTH = 105.5 / 205.5
 A0 = 0.1  # share of the year lived by infants who die (deaths cluster in the first weeks)
 
 
-def population_array(
-    pop: "pd.DataFrame", regions: Sequence[str], years: Sequence[int]
-) -> np.ndarray:
+def population_array(pop: pd.DataFrame, regions: Sequence[str], years: Sequence[int]) -> np.ndarray:
     """Long population table → array ``(len(years), len(regions), 2, 106)`` (missing cells 0).
 
     Ages above 105 are added to 105+. Does not mutate ``pop``.
@@ -75,12 +73,12 @@ def population_array(
     return out
 
 
-def array_to_frame(arr: np.ndarray, regions: Sequence[str], years: Sequence[int],
-                   value: str = "population") -> "pd.DataFrame":
+def array_to_frame(
+    arr: np.ndarray, regions: Sequence[str], years: Sequence[int], value: str = "population"
+) -> pd.DataFrame:
     """Array ``(years, regions, 2, 106)`` → long frame ``region, year, sex, age, <value>``."""
 
-    y, r, s, a = np.meshgrid(np.asarray(years), np.arange(len(regions)), np.arange(2), np.arange(N_AGES),
-                             indexing="ij")
+    y, r, s, a = np.meshgrid(np.asarray(years), np.arange(len(regions)), np.arange(2), np.arange(N_AGES), indexing="ij")
     return pd.DataFrame(
         {
             "region": np.asarray([str(x) for x in regions], dtype=object)[r.ravel()],
@@ -147,7 +145,7 @@ def survival_ratios(mx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return S, Sb
 
 
-def mortality_rates(mortality: "pd.DataFrame", year: int) -> tuple[np.ndarray, int]:
+def mortality_rates(mortality: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
     """National m(x) array ``(2, 106)`` for ``year`` (105+ pooled from deaths/exposure).
 
     A year after the last in the data uses the last year (returned as the
@@ -173,7 +171,7 @@ def mortality_rates(mortality: "pd.DataFrame", year: int) -> tuple[np.ndarray, i
     return out, used
 
 
-def fertility_array(fertility: "pd.DataFrame", year: int) -> tuple[np.ndarray, int]:
+def fertility_array(fertility: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
     """National age-specific fertility ``(106,)`` for ``year`` (held at the last year after the data)."""
     years = sorted(int(y) for y in fertility["year"].unique())
     if not years:
@@ -209,7 +207,7 @@ class Rates:
 
 
 def rates_for_years(
-    mortality: "pd.DataFrame", fertility: "pd.DataFrame", years: Iterable[int], *, hold_from: int | None = None
+    mortality: pd.DataFrame, fertility: pd.DataFrame, years: Iterable[int], *, hold_from: int | None = None
 ) -> Rates:
     """Rates for the steps starting in ``years``; ``hold_from`` freezes rates at that year and later.
 
@@ -229,8 +227,7 @@ def rates_for_years(
         f.append(fx)
         my.append(mused)
         fy.append(fused)
-    return Rates(np.asarray(S), np.asarray(Sb), np.asarray(f), tuple(years), tuple(my), tuple(fy),
-                 np.asarray(e0))
+    return Rates(np.asarray(S), np.asarray(Sb), np.asarray(f), tuple(years), tuple(my), tuple(fy), np.asarray(e0))
 
 
 def constant_rates(S: np.ndarray, Sb: np.ndarray, f: np.ndarray) -> Rates:

@@ -16,18 +16,37 @@ def register_commands(subparsers) -> None:
             "snapshot folder (written atomically: a failed fetch leaves the previous snapshot as it was)."
         ),
     )
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help="snapshot folder (default: <data>/raw/ssb, env ANALYSIS_SSB_DIR)")
-    p.add_argument("--regions", metavar="CODES", default=None,
-                   help="comma-separated region codes to fetch, old codes included (default: all)")
-    p.add_argument("--from-year", type=int, default=2005, metavar="YEAR",
-                   help="first year of population data (default: 2005)")
-    p.add_argument("--tables", default=None, metavar="KEYS",
-                   help="comma-separated tables: population,changes,projections,fertility,mortality (default: all)")
-    p.add_argument("--table", action="append", default=[], metavar="KEY=ID",
-                   help="use another SSB table id for a table key, e.g. --table fertility=04232 (repeatable)")
-    p.add_argument("--region-changes", metavar="FILE", default=None,
-                   help="old→new municipality codes (default: region_changes.csv in the existing snapshot)")
+    p.add_argument(
+        "--out", metavar="DIR", default=None, help="snapshot folder (default: <data>/raw/ssb, env ANALYSIS_SSB_DIR)"
+    )
+    p.add_argument(
+        "--regions",
+        metavar="CODES",
+        default=None,
+        help="comma-separated region codes to fetch, old codes included (default: all)",
+    )
+    p.add_argument(
+        "--from-year", type=int, default=2005, metavar="YEAR", help="first year of population data (default: 2005)"
+    )
+    p.add_argument(
+        "--tables",
+        default=None,
+        metavar="KEYS",
+        help="comma-separated tables: population,changes,projections,fertility,mortality (default: all)",
+    )
+    p.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="KEY=ID",
+        help="use another SSB table id for a table key, e.g. --table fertility=04232 (repeatable)",
+    )
+    p.add_argument(
+        "--region-changes",
+        metavar="FILE",
+        default=None,
+        help="old→new municipality codes (default: region_changes.csv in the existing snapshot)",
+    )
     p.set_defaults(func=_fetch_ssb)
 
 
@@ -45,6 +64,7 @@ def _fetch_ssb(args: argparse.Namespace) -> int:
         if not sep or not value.strip():
             raise AnalysisError(f"--table needs KEY=ID, e.g. fertility=04232 (got {item!r})")
         ids[key.strip()] = value.strip()
-    fetch.fetch_snapshot(out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids,
-                       region_changes=args.region_changes)
+    fetch.fetch_snapshot(
+        out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids, region_changes=args.region_changes
+    )
     return 0

@@ -56,16 +56,33 @@ class TableSpec:
 #: The tables ``analysis fetch-ssb`` reads. Ids can be overridden (``--table key=id``) when SSB
 #: replaces a table; the variables checked are the PxWebApi variable codes.
 TABLES: dict[str, TableSpec] = {
-    "population": TableSpec("population", "07459", "Befolkning 1. januar etter region, kjønn og alder",
-                            ("Region", "Kjonn", "Alder", "ContentsCode", "Tid")),
-    "changes": TableSpec("changes", "06913", "Befolkning og endringer (fødte, døde, flytting) etter region",
-                         ("Region", "ContentsCode", "Tid")),
-    "projections": TableSpec("projections", "14288", "Regionale befolkningsframskrivinger 2024, alternativer",
-                             ("Region", "ContentsCode", "Tid")),
-    "fertility": TableSpec("fertility", "04232", "Fruktbarhetsrater etter mors alder, hele landet",
-                           ("Alder", "ContentsCode", "Tid")),
-    "mortality": TableSpec("mortality", "07902", "Dødelighetstabeller etter kjønn og alder, hele landet",
-                           ("Kjonn", "Alder", "ContentsCode", "Tid")),
+    "population": TableSpec(
+        "population",
+        "07459",
+        "Befolkning 1. januar etter region, kjønn og alder",
+        ("Region", "Kjonn", "Alder", "ContentsCode", "Tid"),
+    ),
+    "changes": TableSpec(
+        "changes",
+        "06913",
+        "Befolkning og endringer (fødte, døde, flytting) etter region",
+        ("Region", "ContentsCode", "Tid"),
+    ),
+    "projections": TableSpec(
+        "projections",
+        "14288",
+        "Regionale befolkningsframskrivinger 2024, alternativer",
+        ("Region", "ContentsCode", "Tid"),
+    ),
+    "fertility": TableSpec(
+        "fertility", "04232", "Fruktbarhetsrater etter mors alder, hele landet", ("Alder", "ContentsCode", "Tid")
+    ),
+    "mortality": TableSpec(
+        "mortality",
+        "07902",
+        "Dødelighetstabeller etter kjønn og alder, hele landet",
+        ("Kjonn", "Alder", "ContentsCode", "Tid"),
+    ),
 }
 
 
@@ -95,19 +112,28 @@ def _explain(exc: BaseException, what: str) -> AnalysisError:
     if status == 429:
         return AnalysisError(f"SSB's rate limit was hit repeatedly while {what}; wait a minute and try again")
     if status == 404:
-        return AnalysisError(f"SSB does not know the table or address asked for while {what} (HTTP 404): "
-                             "the table may have been replaced; check the id on ssb.no/statbank and pass it "
-                             "with --table KEY=ID")
+        return AnalysisError(
+            f"SSB does not know the table or address asked for while {what} (HTTP 404): "
+            "the table may have been replaced; check the id on ssb.no/statbank and pass it "
+            "with --table KEY=ID"
+        )
     if status == 400:
-        return AnalysisError(f"SSB rejected the query while {what} (HTTP 400): a variable or code may have "
-                             f"changed. SSB said: {detail}")
+        return AnalysisError(
+            f"SSB rejected the query while {what} (HTTP 400): a variable or code may have changed. SSB said: {detail}"
+        )
     if status is not None and status >= 500:
         return AnalysisError(f"SSB had a server error (HTTP {status}) while {what}; try again later")
     return AnalysisError(f"SSB request failed while {what}: {detail}")
 
 
-def _call(fn: Callable[[], Any], what: str, *, attempts: int = 4, sleep: Callable[[float], None] = time.sleep,
-          base_delay: float = 2.0) -> Any:
+def _call(
+    fn: Callable[[], Any],
+    what: str,
+    *,
+    attempts: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
+    base_delay: float = 2.0,
+) -> Any:
     """Call ``fn`` with retries and exponential backoff on rate limits, server errors and dropped connections."""
 
     for attempt in range(attempts):
@@ -116,7 +142,8 @@ def _call(fn: Callable[[], Any], what: str, *, attempts: int = 4, sleep: Callabl
         except requests.RequestException as exc:
             status = _http_status(exc)
             transient = status in (429, 502, 503, 504) or (
-                status is None and isinstance(exc, (requests.ConnectionError, requests.Timeout)))
+                status is None and isinstance(exc, (requests.ConnectionError, requests.Timeout))
+            )
             if transient and attempt < attempts - 1:
                 sleep(base_delay * 2**attempt)
                 continue
@@ -124,22 +151,23 @@ def _call(fn: Callable[[], Any], what: str, *, attempts: int = 4, sleep: Callabl
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def connect(url: str = SSB_API_URL, language: str = "no", timeout: int = 60,
-            sleep: Callable[[float], None] = time.sleep) -> Any:
+def connect(
+    url: str = SSB_API_URL, language: str = "no", timeout: int = 60, sleep: Callable[[float], None] = time.sleep
+) -> Any:
     """A :class:`pxweb.PxApi` client for SSB (caches responses, splits big queries, respects rate limits)."""
 
     return _call(lambda: PxApi(url, language=language, timeout=timeout), "connecting", sleep=sleep)
 
 
 def _variables(api: Any, spec: TableSpec, table_id: str, sleep) -> dict[str, Any]:
-    meta = _call(lambda: api.get_table_variables(table_id), f"reading the variables of table {table_id}",
-                 sleep=sleep)
+    meta = _call(lambda: api.get_table_variables(table_id), f"reading the variables of table {table_id}", sleep=sleep)
     missing = [v for v in spec.required if v not in meta]
     if missing:
         raise AnalysisError(
             f"SSB table {table_id} ({spec.description}) has changed: it lacks the variable(s) "
             f"{', '.join(missing)}; it has {', '.join(meta)}. Update analysis.population.fetch.TABLES or pass another "
-            f"table with --table {spec.key}=ID")
+            f"table with --table {spec.key}=ID"
+        )
     return meta
 
 
@@ -158,12 +186,16 @@ def _years(meta: Mapping[str, Any], from_year: int | None, to_year: int | None) 
     return out
 
 
-def _fetch_frame(api: Any, table_id: str, meta: Mapping[str, Any], value_codes: dict[str, list[str]],
-                 sleep) -> "pd.DataFrame":
+def _fetch_frame(
+    api: Any, table_id: str, meta: Mapping[str, Any], value_codes: dict[str, list[str]], sleep
+) -> pd.DataFrame:
     """Rows from pxwebpy (keyed by variable labels) → frame keyed by variable codes, values as floats."""
 
-    rows = _call(lambda: api.get_table_data(table_id, value_codes=value_codes, show="code"),
-                 f"fetching table {table_id}", sleep=sleep)
+    rows = _call(
+        lambda: api.get_table_data(table_id, value_codes=value_codes, show="code"),
+        f"fetching table {table_id}",
+        sleep=sleep,
+    )
     label_to_code = {v.get("label", k): k for k, v in meta.items()}
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -186,19 +218,27 @@ def _pick_content(meta: Mapping[str, Any], keywords: Sequence[str], table_id: st
     if len(labels) == 1:
         code = next(iter(labels))
         return code, str(labels[code])
-    raise AnalysisError(f"SSB table {table_id} has no content matching {list(keywords)}; it has {list(labels.values())}")
+    raise AnalysisError(
+        f"SSB table {table_id} has no content matching {list(keywords)}; it has {list(labels.values())}"
+    )
 
 
-def fetch_population(api: Any, regions: Sequence[str] | None, from_year: int | None, *,
-                     table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict[str, str], dict]:
+def fetch_population(
+    api: Any, regions: Sequence[str] | None, from_year: int | None, *, table_id: str | None = None, sleep=time.sleep
+) -> tuple[pd.DataFrame, dict[str, str], dict]:
     """Table 07459 → ``(frame region, year, sex, age, population; region labels; query)`` (codes as SSB has them)."""
     spec = TABLES["population"]
     table_id = table_id or spec.table_id
     meta = _variables(api, spec, table_id, sleep)
     content, _ = _pick_content(meta, ("personer", "persons", "folkemengde", "population"), table_id)
     region_codes = list(meta["Region"]["category"]["label"]) if not regions else [str(r) for r in regions]
-    query = {"Region": region_codes, "Kjonn": ["1", "2"], "Alder": list(meta["Alder"]["category"]["label"]),
-             "ContentsCode": [content], "Tid": _years(meta, from_year, None)}
+    query = {
+        "Region": region_codes,
+        "Kjonn": ["1", "2"],
+        "Alder": list(meta["Alder"]["category"]["label"]),
+        "ContentsCode": [content],
+        "Tid": _years(meta, from_year, None),
+    }
     frame = _fetch_frame(api, table_id, meta, query, sleep)
     frame = frame.dropna(subset=["value"])
     out = frame.assign(
@@ -214,25 +254,32 @@ def fetch_population(api: Any, regions: Sequence[str] | None, from_year: int | N
     return out, labels, {"table": table_id, "query": query}
 
 
-def fetch_changes(api: Any, regions: Sequence[str] | None, from_year: int | None, *, table_id: str | None = None,
-                  sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+def fetch_changes(
+    api: Any, regions: Sequence[str] | None, from_year: int | None, *, table_id: str | None = None, sleep=time.sleep
+) -> tuple[pd.DataFrame, dict]:
     """Table 06913 → ``region, year, measure, label, value`` (births, deaths, moves ... as SSB names them)."""
     spec = TABLES["changes"]
     table_id = table_id or spec.table_id
     meta = _variables(api, spec, table_id, sleep)
-    query = {"Region": list(meta["Region"]["category"]["label"]) if not regions else [str(r) for r in regions],
-             "ContentsCode": list(meta["ContentsCode"]["category"]["label"]),
-             "Tid": _years(meta, from_year, None)}
+    query = {
+        "Region": list(meta["Region"]["category"]["label"]) if not regions else [str(r) for r in regions],
+        "ContentsCode": list(meta["ContentsCode"]["category"]["label"]),
+        "Tid": _years(meta, from_year, None),
+    }
     frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
     labels = meta["ContentsCode"]["category"]["label"]
-    out = frame.assign(region=frame["Region"].astype(str), year=frame["Tid"].astype(str).str[:4].astype("int64"),
-                       measure=frame["ContentsCode"].astype(str),
-                       label=frame["ContentsCode"].map(lambda c: str(labels.get(c, c))))
+    out = frame.assign(
+        region=frame["Region"].astype(str),
+        year=frame["Tid"].astype(str).str[:4].astype("int64"),
+        measure=frame["ContentsCode"].astype(str),
+        label=frame["ContentsCode"].map(lambda c: str(labels.get(c, c))),
+    )
     return out[["region", "year", "measure", "label", "value"]], {"table": table_id, "query": query}
 
 
-def fetch_projections(api: Any, regions: Sequence[str] | None, *, table_id: str | None = None,
-                      sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+def fetch_projections(
+    api: Any, regions: Sequence[str] | None, *, table_id: str | None = None, sleep=time.sleep
+) -> tuple[pd.DataFrame, dict]:
     """Table 14288 → ``region, name, vintage, alternative, year, population, source`` (sexes and ages summed)."""
     spec = TABLES["projections"]
     table_id = table_id or spec.table_id
@@ -250,36 +297,47 @@ def fetch_projections(api: Any, regions: Sequence[str] | None, *, table_id: str 
     alt_var = next((v for v in meta if v not in ("Region", "Tid", "Kjonn", "Alder", "ContentsCode")), "ContentsCode")
     alt_labels = meta[alt_var]["category"]["label"]
     region_labels = meta["Region"]["category"]["label"]
-    frame = frame.assign(region=frame["Region"].astype(str), year=frame["Tid"].astype(str).str[:4].astype("int64"),
-                         alternative=frame[alt_var].map(lambda c: str(alt_labels.get(c, c))))
+    frame = frame.assign(
+        region=frame["Region"].astype(str),
+        year=frame["Tid"].astype(str).str[:4].astype("int64"),
+        alternative=frame[alt_var].map(lambda c: str(alt_labels.get(c, c))),
+    )
     out = frame.groupby(["region", "alternative", "year"], as_index=False)["value"].sum()
     out = out.rename(columns={"value": "population"})
     out["name"] = out["region"].map(lambda r: str(region_labels.get(r, r)))
     out["vintage"] = f"SSB regional projections (StatBank {table_id})"
     out["source"] = f"SSB PxWebApi v2, table {table_id}"
-    return out[["region", "name", "vintage", "alternative", "year", "population", "source"]], \
-        {"table": table_id, "query": query}
+    return out[["region", "name", "vintage", "alternative", "year", "population", "source"]], {
+        "table": table_id,
+        "query": query,
+    }
 
 
-def fetch_fertility(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+def fetch_fertility(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple[pd.DataFrame, dict]:
     """National age-specific fertility → ``year, age, births_per_woman`` (rates per 1 000 divided by 1 000)."""
     spec = TABLES["fertility"]
     table_id = table_id or spec.table_id
     meta = _variables(api, spec, table_id, sleep)
     content, label = _pick_content(meta, ("fruktbarhet", "fertility"), table_id)
-    query = {"Alder": list(meta["Alder"]["category"]["label"]), "ContentsCode": [content],
-             "Tid": list(meta["Tid"]["category"]["label"])}
+    query = {
+        "Alder": list(meta["Alder"]["category"]["label"]),
+        "ContentsCode": [content],
+        "Tid": list(meta["Tid"]["category"]["label"]),
+    }
     if "Region" in meta:
         query["Region"] = ["0"]
     frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
     per = 1000.0 if ("1000" in label.replace(" ", "") or "1 000" in label) else 1.0
-    out = frame.assign(year=frame["Tid"].astype(str).str[:4].astype("int64"), age=frame["Alder"].map(_age),
-                       births_per_woman=frame["value"] / per)
+    out = frame.assign(
+        year=frame["Tid"].astype(str).str[:4].astype("int64"),
+        age=frame["Alder"].map(_age),
+        births_per_woman=frame["value"] / per,
+    )
     out = out[out["age"] >= 0].groupby(["year", "age"], as_index=False)["births_per_woman"].sum()
     return out, {"table": table_id, "query": query, "content": label}
 
 
-def fetch_mortality(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple["pd.DataFrame", dict]:
+def fetch_mortality(api: Any, *, table_id: str | None = None, sleep=time.sleep) -> tuple[pd.DataFrame, dict]:
     """National life table → ``year, sex, age, deaths, exposure_population, death_rate``.
 
     SSB's life table gives the probability of dying q(x) (per 1 000); it is
@@ -291,21 +349,33 @@ def fetch_mortality(api: Any, *, table_id: str | None = None, sleep=time.sleep) 
     table_id = table_id or spec.table_id
     meta = _variables(api, spec, table_id, sleep)
     content, label = _pick_content(meta, ("dødssannsynlighet", "sannsynlighet", "probability"), table_id)
-    query = {"Kjonn": ["1", "2"], "Alder": list(meta["Alder"]["category"]["label"]), "ContentsCode": [content],
-             "Tid": list(meta["Tid"]["category"]["label"])}
+    query = {
+        "Kjonn": ["1", "2"],
+        "Alder": list(meta["Alder"]["category"]["label"]),
+        "ContentsCode": [content],
+        "Tid": list(meta["Tid"]["category"]["label"]),
+    }
     frame = _fetch_frame(api, table_id, meta, query, sleep).dropna(subset=["value"])
     per = 1000.0 if ("1000" in label.replace(" ", "") or "1 000" in label or frame["value"].max() > 1.5) else 1.0
     q = np.clip(frame["value"].to_numpy(dtype=float) / per, 0, 0.999999)
-    out = frame.assign(year=frame["Tid"].astype(str).str[:4].astype("int64"),
-                       sex=frame["Kjonn"].astype(str).map(_SEX_CODES), age=frame["Alder"].map(_age),
-                       deaths=np.nan, exposure_population=np.nan, death_rate=q / (1 - q / 2))
+    out = frame.assign(
+        year=frame["Tid"].astype(str).str[:4].astype("int64"),
+        sex=frame["Kjonn"].astype(str).map(_SEX_CODES),
+        age=frame["Alder"].map(_age),
+        deaths=np.nan,
+        exposure_population=np.nan,
+        death_rate=q / (1 - q / 2),
+    )
     out = out[(out["age"] >= 0) & out["sex"].notna()]
     out = out[["year", "sex", "age", "deaths", "exposure_population", "death_rate"]]
-    return out.sort_values(["year", "sex", "age"]).reset_index(drop=True), {"table": table_id, "query": query,
-                                                                            "content": label}
+    return out.sort_values(["year", "sex", "age"]).reset_index(drop=True), {
+        "table": table_id,
+        "query": query,
+        "content": label,
+    }
 
 
-def regions_from_labels(labels: Mapping[str, str], codes: Iterable[str]) -> "pd.DataFrame":
+def regions_from_labels(labels: Mapping[str, str], codes: Iterable[str]) -> pd.DataFrame:
     """``regions.csv`` rows for ``codes`` from SSB's region labels (type from the code's length)."""
 
     rows = []
@@ -313,7 +383,7 @@ def regions_from_labels(labels: Mapping[str, str], codes: Iterable[str]) -> "pd.
         kind = "land" if code == NORWAY else "fylke" if len(code) == 2 else "kommune" if len(code) == 4 else "annet"
         name = str(labels.get(code, code))
         if name.startswith(code + " "):
-            name = name[len(code) + 1:]
+            name = name[len(code) + 1 :]
         rows.append({"region": code, "name": name, "type": kind, "county": code[:2] if kind == "kommune" else ""})
     return pd.DataFrame(rows, columns=["region", "name", "type", "county"])
 
@@ -352,16 +422,22 @@ def fetch_snapshot(
     if api is None:
         log(f"connecting to {SSB_API_URL} …")
         api = connect(sleep=sleep)
-    stamp = (now or (lambda: _dt.datetime.now(_dt.timezone.utc)))()
-    meta: dict[str, Any] = {"api": SSB_API_URL, "retrieved": stamp.isoformat(timespec="seconds"),
-                            "from_year": from_year, "regions": list(regions) if regions else "all",
-                            "tables": {}, "region_changes": str(changes_path) if changes is not None else None}
+    stamp = (now or (lambda: _dt.datetime.now(_dt.UTC)))()
+    meta: dict[str, Any] = {
+        "api": SSB_API_URL,
+        "retrieved": stamp.isoformat(timespec="seconds"),
+        "from_year": from_year,
+        "regions": list(regions) if regions else "all",
+        "tables": {},
+        "region_changes": str(changes_path) if changes is not None else None,
+    }
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     except OSError as exc:
-        raise AnalysisError(f"cannot write a snapshot next to {out} ({exc.strerror}); choose another folder "
-                            "with --out") from exc
+        raise AnalysisError(
+            f"cannot write a snapshot next to {out} ({exc.strerror}); choose another folder with --out"
+        ) from exc
     try:
         if "population" in tables:
             log(f"table {ids['population']}: population by region, sex and age …")
@@ -400,13 +476,15 @@ def fetch_snapshot(
             meta["tables"]["mortality"] = {**q, "rows": int(len(mo)), "files": [MORTALITY_FILE]}
         if changes is not None:
             shutil.copyfile(changes_path, tmp / REGION_CHANGES_FILE)
-        (tmp / METADATA_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                         encoding="utf-8")
+        (tmp / METADATA_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         try:
             _replace_dir(tmp, out)
         except OSError as exc:
-            raise AnalysisError(f"could not put the new snapshot in place at {out} ({exc.strerror}); "
-                                "the previous snapshot is unchanged") from exc
+            raise AnalysisError(
+                f"could not put the new snapshot in place at {out} ({exc.strerror}); the previous snapshot is unchanged"
+            ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

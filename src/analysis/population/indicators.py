@@ -36,7 +36,7 @@ YOUNG_BANDS: tuple[tuple[int, int], ...] = ((0, 19), (20, 39))
 SEX_LABELS = {"female": "Kvinner", "male": "Menn"}
 
 
-def _region(pop: "pd.DataFrame", region: str) -> "pd.DataFrame":
+def _region(pop: pd.DataFrame, region: str) -> pd.DataFrame:
     region = str(region)
     sub = pop[pop["region"] == region]
     if sub.empty:
@@ -47,15 +47,16 @@ def _region(pop: "pd.DataFrame", region: str) -> "pd.DataFrame":
     return sub
 
 
-def age_sex_matrix(pop: "pd.DataFrame", region: str) -> "pd.DataFrame":
+def age_sex_matrix(pop: pd.DataFrame, region: str) -> pd.DataFrame:
     """Persons by year (rows) and (sex, age) (columns) for one region; missing cells are 0."""
     sub = _region(pop, region)
-    wide = sub.pivot_table(index="year", columns=["sex", "age"], values="population", aggfunc="sum",
-                           fill_value=0, observed=True)
+    wide = sub.pivot_table(
+        index="year", columns=["sex", "age"], values="population", aggfunc="sum", fill_value=0, observed=True
+    )
     return wide.sort_index(axis=0).sort_index(axis=1)
 
 
-def totals(pop: "pd.DataFrame", region: str) -> "pd.DataFrame":
+def totals(pop: pd.DataFrame, region: str) -> pd.DataFrame:
     """Population on 1 January per year: columns ``year, female, male, total``.
 
     >>> import pandas as pd
@@ -77,7 +78,7 @@ def totals(pop: "pd.DataFrame", region: str) -> "pd.DataFrame":
     return out.astype({"year": "int64", "female": "int64", "male": "int64", "total": "int64"})
 
 
-def _band_sum(sub: "pd.DataFrame", lo: int, hi: int | None, sex: str | None = None) -> "pd.Series":
+def _band_sum(sub: pd.DataFrame, lo: int, hi: int | None, sex: str | None = None) -> pd.Series:
     mask = sub["age"] >= lo
     if hi is not None:
         mask &= sub["age"] <= hi
@@ -87,9 +88,7 @@ def _band_sum(sub: "pd.DataFrame", lo: int, hi: int | None, sex: str | None = No
     return sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)
 
 
-
-
-def women_per_100_men(pop: "pd.DataFrame", region: str, ages: tuple[int, int] = (20, 39)) -> "pd.Series":
+def women_per_100_men(pop: pd.DataFrame, region: str, ages: tuple[int, int] = (20, 39)) -> pd.Series:
     """Women per 100 men in the age band (SSB's measure of the women deficit), per year."""
     sub = _region(pop, region)
     women = _band_sum(sub, ages[0], ages[1], "female")
@@ -99,16 +98,14 @@ def women_per_100_men(pop: "pd.DataFrame", region: str, ages: tuple[int, int] = 
     return out
 
 
-def age_bands(
-    pop: "pd.DataFrame", region: str, bands: Sequence[tuple[int, int | None]] = YOUNG_BANDS
-) -> "pd.DataFrame":
+def age_bands(pop: pd.DataFrame, region: str, bands: Sequence[tuple[int, int | None]] = YOUNG_BANDS) -> pd.DataFrame:
     """Persons per year in each age band (``hi=None`` means "and older"); columns are band labels."""
 
     sub = _region(pop, region)
     return pd.DataFrame({band_label(lo, hi): _band_sum(sub, lo, hi) for lo, hi in bands})
 
 
-def median_age(pop: "pd.DataFrame", region: str) -> "pd.Series":
+def median_age(pop: pd.DataFrame, region: str) -> pd.Series:
     """Median age per year, ages treated as one-year intervals ``[x, x+1)`` and interpolated.
 
     >>> import pandas as pd
@@ -132,7 +129,7 @@ def median_age(pop: "pd.DataFrame", region: str) -> "pd.Series":
     return out
 
 
-def old_age_dependency(pop: "pd.DataFrame", region: str, old: int = 67, working: tuple[int, int] = (20, 66)) -> "pd.Series":
+def old_age_dependency(pop: pd.DataFrame, region: str, old: int = 67, working: tuple[int, int] = (20, 66)) -> pd.Series:
     """People aged ``old``+ per 100 aged ``working`` (67+ per 100 aged 20–66), per year."""
     sub = _region(pop, region)
     num = _band_sum(sub, old, None)
@@ -143,11 +140,11 @@ def old_age_dependency(pop: "pd.DataFrame", region: str, old: int = 67, working:
 
 
 def indicators(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
     bands: Sequence[tuple[int, int | None]] = YOUNG_BANDS,
     women_ages: tuple[int, int] = (20, 39),
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """All goal indicators per year for one region.
 
     Columns: ``year, total, female, male, women_per_100_men`` (in ``women_ages``),
@@ -164,7 +161,7 @@ def indicators(
     return out.reset_index()
 
 
-def pyramid(pop: "pd.DataFrame", region: str, year: int, band_width: int = 5, top: int = 90) -> "pd.DataFrame":
+def pyramid(pop: pd.DataFrame, region: str, year: int, band_width: int = 5, top: int = 90) -> pd.DataFrame:
     """Persons by age band and sex in ``year``: columns ``age_band, lo, female, male``.
 
     Bands are ``band_width`` years wide, the last one ``top``+ (small
@@ -188,7 +185,7 @@ def pyramid(pop: "pd.DataFrame", region: str, year: int, band_width: int = 5, to
     return out
 
 
-def index_series(pop: "pd.DataFrame", regions: Iterable[str], base_year: int | None = None) -> "pd.DataFrame":
+def index_series(pop: pd.DataFrame, regions: Iterable[str], base_year: int | None = None) -> pd.DataFrame:
     """Total population indexed to ``base_year`` = 100 (default: first year all regions have).
 
     Returns a frame with ``year`` as index and one column per region code;
@@ -210,21 +207,7 @@ def index_series(pop: "pd.DataFrame", regions: Iterable[str], base_year: int | N
 # --------------------------------------------------------------------------- figures
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-def frame_from_series(series: Mapping[str, "pd.Series"]) -> "pd.DataFrame":
+def frame_from_series(series: Mapping[str, pd.Series]) -> pd.DataFrame:
     """Columns from a mapping of region code → yearly series (years as index, sorted)."""
 
     return pd.DataFrame(dict(series)).sort_index()

@@ -45,7 +45,13 @@ from analysis.population.cohort import (
 from analysis.population.text import period_label, short_band_label
 
 DEFAULT_BANDS: tuple[tuple[int, int | None], ...] = (
-    (0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 66), (67, None),
+    (0, 9),
+    (10, 19),
+    (20, 29),
+    (30, 39),
+    (40, 49),
+    (50, 66),
+    (67, None),
 )
 
 
@@ -69,8 +75,8 @@ class Residuals:
 def residual_arrays(
     P: np.ndarray,
     years: Sequence[int],
-    mortality: "pd.DataFrame",
-    fertility: "pd.DataFrame",
+    mortality: pd.DataFrame,
+    fertility: pd.DataFrame,
 ) -> Residuals:
     """Residual net migration from population arrays ``P`` (``(len(years), ..., 2, 106)``).
 
@@ -113,11 +119,11 @@ def fertility_factor(res: Residuals, index: Sequence[int] | None = None) -> floa
 
 
 def residual_migration(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
-    mortality: "pd.DataFrame",
-    fertility: "pd.DataFrame",
-) -> "pd.DataFrame":
+    mortality: pd.DataFrame,
+    fertility: pd.DataFrame,
+) -> pd.DataFrame:
     """Net migration by year, sex and single age for one region (long frame).
 
     Columns ``year`` (period ends 1 January of this year), ``sex``, ``age``
@@ -125,30 +131,27 @@ def residual_migration(
     in-migration). Does not mutate ``pop``.
     """
 
-
     years = sorted(int(y) for y in pop.loc[pop["region"] == str(region), "year"].unique())
     if len(years) < 2:
         raise AnalysisError(f"region {region}: need at least two years of population data")
     P = population_array(pop, [str(region)], years)[:, 0]
     res = residual_arrays(P, years, mortality, fertility)
     y, s, a = np.meshgrid(np.asarray(res.years), np.arange(2), np.arange(N_AGES), indexing="ij")
-    return pd.DataFrame({
-        "year": y.ravel().astype("int64"),
-        "sex": pd.Categorical.from_codes(s.ravel(), categories=list(SEXES)),
-        "age": a.ravel().astype("int64"),
-        "net": res.net.reshape(-1),
-    })
-
-
-
-
+    return pd.DataFrame(
+        {
+            "year": y.ravel().astype("int64"),
+            "sex": pd.Categorical.from_codes(s.ravel(), categories=list(SEXES)),
+            "age": a.ravel().astype("int64"),
+            "net": res.net.reshape(-1),
+        }
+    )
 
 
 def net_by_period(
-    mig: "pd.DataFrame",
+    mig: pd.DataFrame,
     bands: Sequence[tuple[int, int | None]] = DEFAULT_BANDS,
     period_length: int = 5,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Net movers per age band, sex and period of ``period_length`` years, counted back from the last year.
 
     ``mig`` is :func:`residual_migration` output. Periods are labelled by the
@@ -174,14 +177,22 @@ def net_by_period(
                 m = ss["age"] >= lo
                 if hi is not None:
                     m &= ss["age"] <= hi
-                rows.append({"period": period_label(first_year, last_year), "first_year": first_year,
-                             "last_year": last_year, "sex": sex, "band": short_band_label(lo, hi), "lo": lo,
-                             "net": float(ss.loc[m, "net"].sum())})
+                rows.append(
+                    {
+                        "period": period_label(first_year, last_year),
+                        "first_year": first_year,
+                        "last_year": last_year,
+                        "sex": sex,
+                        "band": short_band_label(lo, hi),
+                        "lo": lo,
+                        "net": float(ss.loc[m, "net"].sum()),
+                    }
+                )
     out = pd.DataFrame(rows)
     return out.sort_values(["first_year", "sex", "lo"]).reset_index(drop=True)
 
 
-def yearly_net(mig: "pd.DataFrame") -> "pd.DataFrame":
+def yearly_net(mig: pd.DataFrame) -> pd.DataFrame:
     """Total residual net migration per period end year and sex: ``year, female, male, total``."""
     wide = mig.groupby(["year", "sex"], observed=True)["net"].sum().unstack("sex")
     wide.columns = [str(c) for c in wide.columns]
@@ -189,11 +200,7 @@ def yearly_net(mig: "pd.DataFrame") -> "pd.DataFrame":
     return wide.reset_index()
 
 
-
-
-
-
-def check_against_published(mig: "pd.DataFrame", components: "pd.DataFrame", region: str) -> "pd.DataFrame":
+def check_against_published(mig: pd.DataFrame, components: pd.DataFrame, region: str) -> pd.DataFrame:
     """Residual net migration next to SSB's published net migration, for the years SSB's figures cover.
 
     ``components`` is :func:`analysis.population.snapshot.read_components`. Returns ``year, published, residual,
@@ -204,9 +211,14 @@ def check_against_published(mig: "pd.DataFrame", components: "pd.DataFrame", reg
     if pub.empty or mig.empty:
         return pd.DataFrame(columns=["year", "published", "residual", "difference"])
     yearly = yearly_net(mig).assign(year=lambda f: f["year"] - 1).set_index("year")["total"]
-    rows = [{"year": int(r.year), "published": float(r.net_migration), "residual": float(yearly[r.year]),
-             "difference": float(yearly[r.year] - r.net_migration)}
-            for r in pub.itertuples() if r.year in yearly.index]
+    rows = [
+        {
+            "year": int(r.year),
+            "published": float(r.net_migration),
+            "residual": float(yearly[r.year]),
+            "difference": float(yearly[r.year] - r.net_migration),
+        }
+        for r in pub.itertuples()
+        if r.year in yearly.index
+    ]
     return pd.DataFrame(rows, columns=["year", "published", "residual", "difference"])
-
-

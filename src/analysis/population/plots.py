@@ -20,23 +20,37 @@ from analysis.report import style
 from analysis.report.style import wrap_label
 
 
-def plot_totals(tot: "pd.DataFrame", name: str, target: float | None = None,
-                target_year: int | None = None) -> "Figure":
+def plot_totals(tot: pd.DataFrame, name: str, target: float | None = None, target_year: int | None = None) -> Figure:
     """Line chart of total population with women and men, optionally marking a target."""
 
     fig, (ax1, ax2) = style.new_figure(9, 6.5, nrows=2, sharex=True, height_ratios=[3, 2])
     ax1.plot(tot["year"], tot["total"], color=style.OKABE_ITO["black"], marker="o", ms=3, label="I alt")
     if target is not None:
-        ax1.axhline(target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.5,
-                    label=f"Mål: {plotting_fmt(target)}" + (f" i {target_year}" if target_year else ""))
+        ax1.axhline(
+            target,
+            color=style.HIGHLIGHT,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Mål: {plotting_fmt(target)}" + (f" i {target_year}" if target_year else ""),
+        )
     first, last = tot.iloc[0], tot.iloc[-1]
     for row in (first, last):
-        ax1.annotate(plotting_fmt(row["total"]), (row["year"], row["total"]), textcoords="offset points",
-                     xytext=(0, 8), ha="center", fontsize=10)
+        ax1.annotate(
+            plotting_fmt(row["total"]),
+            (row["year"], row["total"]),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=10,
+        )
     change = int(last["total"] - first["total"])
     direction = "falt" if change < 0 else "økt"
-    ax1.set_title(wrap_title(f"{name}: folketallet har {direction} fra {plotting_fmt(first['total'])} "
-                  f"({int(first['year'])}) til {plotting_fmt(last['total'])} ({int(last['year'])})"))
+    ax1.set_title(
+        wrap_title(
+            f"{name}: folketallet har {direction} fra {plotting_fmt(first['total'])} "
+            f"({int(first['year'])}) til {plotting_fmt(last['total'])} ({int(last['year'])})"
+        )
+    )
     ax1.set_ylabel("Innbyggere 1. januar")
     style.norwegian_axis(ax1.yaxis)
     ax1.legend(loc="best")
@@ -60,7 +74,7 @@ def plotting_fmt(x: float) -> str:
     return fmt_int(x)
 
 
-def plot_index(index: "pd.DataFrame", labels: Mapping[str, str], focus: str, title: str) -> "Figure":
+def plot_index(index: pd.DataFrame, labels: Mapping[str, str], focus: str, title: str) -> Figure:
     """Index lines (base year = 100); the focus region bold and black, others thinner."""
 
     fig, ax = style.new_figure(9, 5.5)
@@ -78,8 +92,15 @@ def plot_index(index: "pd.DataFrame", labels: Mapping[str, str], focus: str, tit
             k += 1
         ax.plot(index.index, index[col], label=labels.get(col, col), **kw)
     if focus in index.columns:
-        ax.plot(index.index, index[focus], color=style.OKABE_ITO["black"], linewidth=3,
-                label=labels.get(focus, focus), marker="o", ms=3)
+        ax.plot(
+            index.index,
+            index[focus],
+            color=style.OKABE_ITO["black"],
+            linewidth=3,
+            label=labels.get(focus, focus),
+            marker="o",
+            ms=3,
+        )
     ax.axhline(100, color=style.NEUTRAL, linewidth=0.8)
     ax.set_title(wrap_title(title))
     ax.set_ylabel(f"Indeks ({int(index.index.min())} = 100)")
@@ -89,21 +110,26 @@ def plot_index(index: "pd.DataFrame", labels: Mapping[str, str], focus: str, tit
     return fig
 
 
-def plot_pyramid(now: "pd.DataFrame", before: "pd.DataFrame", year_now: int, year_before: int, title: str) -> "Figure":
+def plot_pyramid(now: pd.DataFrame, before: pd.DataFrame, year_now: int, year_before: int, title: str) -> Figure:
     """Age pyramid: bars for ``now`` (women right, men left), outline for ``before``."""
-
 
     fig, ax = style.new_figure(9, 6.5)
     y = np.arange(len(now))
     ax.barh(y, -now["male"], color=style.MALE, alpha=0.85, label=f"Menn {year_now}")
     ax.barh(y, now["female"], color=style.FEMALE, alpha=0.85, label=f"Kvinner {year_now}")
-    ax.step(-before["male"].to_numpy(), y, where="mid", color="black", linewidth=1.5, linestyle="--",
-            label=f"{year_before} (strek)")
+    ax.step(
+        -before["male"].to_numpy(),
+        y,
+        where="mid",
+        color="black",
+        linewidth=1.5,
+        linestyle="--",
+        label=f"{year_before} (strek)",
+    )
     ax.step(before["female"].to_numpy(), y, where="mid", color="black", linewidth=1.5, linestyle="--")
     ax.set_yticks(y, now["age_band"])
     lim = max(now[["female", "male"]].to_numpy().max(), before[["female", "male"]].to_numpy().max()) * 1.1
     ax.set_xlim(-lim, lim)
-
 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
     ax.axvline(0, color="black", linewidth=0.8)
@@ -114,35 +140,47 @@ def plot_pyramid(now: "pd.DataFrame", before: "pd.DataFrame", year_now: int, yea
     return fig
 
 
-def plot_lines(frame: "pd.DataFrame", columns: Mapping[str, str], title: str, ylabel: str,
-               reference: float | None = None, reference_label: str | None = None, decimals: int = 0) -> "Figure":
+def plot_lines(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    title: str,
+    ylabel: str,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    decimals: int = 0,
+) -> Figure:
     """Simple line chart of several columns of ``frame`` (indexed by year); ``columns`` maps column → label."""
 
     fig, ax = style.new_figure(9, 4.8)
     markers = ["o", "s", "^", "D"]
     styles = ["-", "--", ":", "-."]
     for i, (col, label) in enumerate(columns.items()):
-        ax.plot(frame.index, frame[col], marker=markers[i % 4], ms=3, linestyle=styles[i % 4],
-                color=style.PALETTE[i % len(style.PALETTE)], label=label)
+        ax.plot(
+            frame.index,
+            frame[col],
+            marker=markers[i % 4],
+            ms=3,
+            linestyle=styles[i % 4],
+            color=style.PALETTE[i % len(style.PALETTE)],
+            label=label,
+        )
     if reference is not None:
         ax.axhline(reference, color=style.NEUTRAL, linestyle="--", linewidth=1, label=reference_label)
     ax.set_title(wrap_title(title))
     ax.set_ylabel(ylabel)
     ax.set_xlabel("År (1. januar)")
     if decimals == 0:
-
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     style.norwegian_axis(ax.yaxis, decimals=decimals)
     ax.legend(loc="best")
     return fig
 
 
-def plot_net_by_period(table: "pd.DataFrame", title: str) -> "Figure":
+def plot_net_by_period(table: pd.DataFrame, title: str) -> Figure:
     """Small multiples: one panel per period, bars per age band, women and men side by side."""
 
     periods = list(dict.fromkeys(table["period"]))
-    fig, axes = style.new_figure(9, 2.2 + 1.9 * len(periods), nrows=len(periods), ncols=1, sharex=True,
-                                    squeeze=False)
+    fig, axes = style.new_figure(9, 2.2 + 1.9 * len(periods), nrows=len(periods), ncols=1, sharex=True, squeeze=False)
     bands = list(dict.fromkeys(table.sort_values("lo")["band"]))
     x = np.arange(len(bands))
     lim = max(1.0, float(table["net"].abs().max()) * 1.15)
@@ -164,29 +202,54 @@ def plot_net_by_period(table: "pd.DataFrame", title: str) -> "Figure":
     return fig
 
 
-def plot_scenarios(history: "pd.DataFrame", proj: "pd.DataFrame", name: str, title: str,
-                   target: float | None = None, target_year: int | None = None,
-                   official: "pd.DataFrame | None" = None, official_label: str = "SSB") -> "Figure":
+def plot_scenarios(
+    history: pd.DataFrame,
+    proj: pd.DataFrame,
+    name: str,
+    title: str,
+    target: float | None = None,
+    target_year: int | None = None,
+    official: pd.DataFrame | None = None,
+    official_label: str = "SSB",
+) -> Figure:
     """History (``year, total``) plus projected totals per scenario and optional official projections."""
 
     fig, ax = style.new_figure(9, 5.5)
-    ax.plot(history["year"], history["total"], color="black", linewidth=2.5, marker="o", ms=3,
-            label="Registrert")
+    ax.plot(history["year"], history["total"], color="black", linewidth=2.5, marker="o", ms=3, label="Registrert")
     styles = {"none": ":", "last5": "-", "last10": "--"}
     colours = {"none": style.NEUTRAL, "last5": style.OKABE_ITO["blue"], "last10": style.OKABE_ITO["green"]}
     for key, grp in proj.groupby("scenario", sort=False):
-        ax.plot(grp["year"], grp["total"], linestyle=styles.get(key, "-."), linewidth=2,
-                color=colours.get(key, style.OKABE_ITO["purple"]), label=str(grp["label"].iloc[0]))
+        ax.plot(
+            grp["year"],
+            grp["total"],
+            linestyle=styles.get(key, "-."),
+            linewidth=2,
+            color=colours.get(key, style.OKABE_ITO["purple"]),
+            label=str(grp["label"].iloc[0]),
+        )
     if official is not None and len(official):
-        for (vintage, alt), grp in official.groupby(["vintage", "alternative"], sort=False):
-            ax.plot(grp["year"], grp["population"], linestyle="-.", marker="x", ms=4,
-                    color=style.OKABE_ITO["purple"], label=official_label)
-            break
+        _, grp = next(iter(official.groupby(["vintage", "alternative"], sort=False)))  # the first (main) one
+        ax.plot(
+            grp["year"],
+            grp["population"],
+            linestyle="-.",
+            marker="x",
+            ms=4,
+            color=style.OKABE_ITO["purple"],
+            label=official_label,
+        )
     if target is not None:
         ax.axhline(target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.5)
         if target_year is not None:
-            ax.plot([target_year], [target], marker="*", ms=16, color=style.HIGHLIGHT, linestyle="none",
-                    label=f"Mål: minst {plotting_int(target)} i {target_year}")
+            ax.plot(
+                [target_year],
+                [target],
+                marker="*",
+                ms=16,
+                color=style.HIGHLIGHT,
+                linestyle="none",
+                label=f"Mål: minst {plotting_int(target)} i {target_year}",
+            )
 
     ax.set_title(wrap_title(title))
     ax.set_ylabel("Innbyggere 1. januar")
@@ -201,15 +264,23 @@ def plotting_int(x: float) -> str:
     return fmt_int(x)
 
 
-def plot_backtest(bt: "pd.DataFrame", history: "pd.DataFrame", start_year: int, title: str,
-                  official: "pd.DataFrame | None" = None, official_label: str = "SSBs framskriving") -> "Figure":
+def plot_backtest(
+    bt: pd.DataFrame,
+    history: pd.DataFrame,
+    start_year: int,
+    title: str,
+    official: pd.DataFrame | None = None,
+    official_label: str = "SSBs framskriving",
+) -> Figure:
     """Backtest: registered population vs projections started in ``start_year``."""
 
     proj = bt.rename(columns={"projected": "total"})[["scenario", "label", "year", "total"]]
     start = history[history["year"] == start_year]
     if len(start):
-        extra = [{"scenario": k, "label": lbl, "year": start_year, "total": float(start["total"].iloc[0])}
-                 for k, lbl in proj.groupby("scenario", sort=False)["label"].first().items()]
+        extra = [
+            {"scenario": k, "label": lbl, "year": start_year, "total": float(start["total"].iloc[0])}
+            for k, lbl in proj.groupby("scenario", sort=False)["label"].first().items()
+        ]
         proj = pd.concat([pd.DataFrame(extra), proj]).sort_values(["scenario", "year"], kind="stable")
         order = list(bt["scenario"].drop_duplicates())
         proj["scenario"] = pd.Categorical(proj["scenario"], categories=order)

@@ -29,36 +29,10 @@ from analysis.population.text import SCENARIO_LABELS
 # --------------------------------------------------------------------------- arrays
 
 
-
-
-
-
 # --------------------------------------------------------------------------- rates
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # --------------------------------------------------------------------------- projection
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- scenarios for one region
@@ -81,16 +55,14 @@ class Setup:
     profiles: dict[str, np.ndarray]
     fertility_scale: float
     factor_years: tuple[int, int]
-    history: "pd.DataFrame" = field(repr=False, default=None)
-
-
+    history: pd.DataFrame = field(repr=False, default=None)
 
 
 def setup(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
-    mortality: "pd.DataFrame",
-    fertility: "pd.DataFrame",
+    mortality: pd.DataFrame,
+    fertility: pd.DataFrame,
     *,
     base_year: int | None = None,
     horizon: int = 2050,
@@ -141,23 +113,25 @@ def run(s: Setup, migration: np.ndarray | None, to_year: int) -> np.ndarray:
     return project(s.base, s.rates, n, migration, s.fertility_scale)
 
 
-def scenarios(s: Setup, to_year: int = 2050) -> "pd.DataFrame":
+def scenarios(s: Setup, to_year: int = 2050) -> pd.DataFrame:
     """Totals per scenario: columns ``scenario, label, year, total, female, male, women_20_39``."""
 
     rows = []
     for key, profile in s.profiles.items():
         arr = run(s, profile, to_year)
         for i, year in enumerate(range(s.base_year, to_year + 1)):
-            rows.append({
-                "scenario": key,
-                "label": SCENARIO_LABELS.get(key, key),
-                "year": year,
-                "total": float(arr[i].sum()),
-                "female": float(arr[i, 0].sum()),
-                "male": float(arr[i, 1].sum()),
-                "women_20_39": float(arr[i, 0, 20:40].sum()),
-                "net_migration_per_year": float(profile.sum()),
-            })
+            rows.append(
+                {
+                    "scenario": key,
+                    "label": SCENARIO_LABELS.get(key, key),
+                    "year": year,
+                    "total": float(arr[i].sum()),
+                    "female": float(arr[i, 0].sum()),
+                    "male": float(arr[i, 1].sum()),
+                    "women_20_39": float(arr[i, 0, 20:40].sum()),
+                    "net_migration_per_year": float(profile.sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -196,7 +170,6 @@ class Requirement:
         if self.per_year <= 0:
             return 0
         return round(self.women_20_39 * self.persons_per_year / self.per_year)
-
 
 
 def movers_shape(profile: np.ndarray) -> tuple[np.ndarray, str]:
@@ -268,21 +241,22 @@ def required_net_migration(
             break
     n = hi
     women = n * shape[0, 20:40].sum()
-    return Requirement(n, float(women), float(target), int(target_year), s.base_year, total(n), without,
-                       f"{source_key}:{rule}", shape)
+    return Requirement(
+        n, float(women), float(target), int(target_year), s.base_year, total(n), without, f"{source_key}:{rule}", shape
+    )
 
 
 # --------------------------------------------------------------------------- backtest
 
 
 def backtest(
-    pop: "pd.DataFrame",
+    pop: pd.DataFrame,
     region: str,
-    mortality: "pd.DataFrame",
-    fertility: "pd.DataFrame",
+    mortality: pd.DataFrame,
+    fertility: pd.DataFrame,
     start_year: int = 2015,
     end_year: int | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Project from ``start_year`` with only what was known then; compare with what happened.
 
     Returns ``scenario, label, year, projected, observed, error, pct_error`` for
@@ -303,17 +277,26 @@ def backtest(
                 continue
             proj = float(arr[i].sum())
             obs = float(observed.loc[year])
-            rows.append({"scenario": key, "label": SCENARIO_LABELS.get(key, key), "year": year,
-                         "projected": proj, "observed": obs, "error": proj - obs,
-                         "pct_error": (proj - obs) / obs if obs else np.nan})
+            rows.append(
+                {
+                    "scenario": key,
+                    "label": SCENARIO_LABELS.get(key, key),
+                    "year": year,
+                    "projected": proj,
+                    "observed": obs,
+                    "error": proj - obs,
+                    "pct_error": (proj - obs) / obs if obs else np.nan,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def backtest_summary(bt: "pd.DataFrame") -> "pd.DataFrame":
+def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     """Per scenario: error in the last year and mean absolute percentage error over all years."""
     last = bt[bt["year"] == bt["year"].max()].set_index("scenario")
     out = bt.groupby("scenario", sort=False).agg(
-        label=("label", "first"), mape=("pct_error", lambda e: float(np.mean(np.abs(e)))))
+        label=("label", "first"), mape=("pct_error", lambda e: float(np.mean(np.abs(e))))
+    )
     out["last_year"] = int(bt["year"].max())
     out["error_last"] = last["error"]
     out["pct_error_last"] = last["pct_error"]
@@ -323,18 +306,10 @@ def backtest_summary(bt: "pd.DataFrame") -> "pd.DataFrame":
 # --------------------------------------------------------------------------- figures
 
 
-
-
-
-
-
-
 # --------------------------------------------------------------------------- report helpers
 
 
-
-
-def official_projection(projections: "pd.DataFrame", region: str) -> "pd.DataFrame":
+def official_projection(projections: pd.DataFrame, region: str) -> pd.DataFrame:
     """SSB's published projection rows for ``region`` (main alternative first); may be empty."""
     sub = projections[projections["region"] == str(region)].copy()
     if sub.empty:
@@ -342,8 +317,6 @@ def official_projection(projections: "pd.DataFrame", region: str) -> "pd.DataFra
     main = sub["alternative"].astype(str).str.contains("MMM|Hoved|main|likely", case=False, regex=True)
     sub = sub[main] if main.any() else sub
     return sub.sort_values(["vintage", "year"]).reset_index(drop=True)
-
-
 
 
 def gap_to_target(
@@ -363,6 +336,11 @@ def gap_to_target(
 
     region = snapshot.region_code(region)
     pop = snapshot.read_population(ssb_dir, regions=[region])
-    s = setup(pop, region, snapshot.read_mortality(ssb_dir), snapshot.read_fertility(ssb_dir),
-              horizon=max(int(target_year), 2031))
+    s = setup(
+        pop,
+        region,
+        snapshot.read_mortality(ssb_dir),
+        snapshot.read_fertility(ssb_dir),
+        horizon=max(int(target_year), 2031),
+    )
     return required_net_migration(s, target=target, target_year=target_year, profile=profile)

@@ -189,8 +189,10 @@ def comparison(r: PopulationReport) -> Section:
             caption=f"Folketall 1. januar, indeks {base_year} = 100. Kilde: SSB, tabell 07459 (kommunegrenser 2024).",
             guide=text.index_guide(r.name),
         ),
-        html.table(text.index_change_table(index, r.last_year, r.names),
-                   caption=f"Endring i folketall {base_year}–{r.last_year}"),
+        html.table(
+            text.index_change_table(index, r.last_year, r.names),
+            caption=f"Endring i folketall {base_year}–{r.last_year}",
+        ),
     ]
 
 
@@ -201,8 +203,14 @@ def women(r: PopulationReport) -> Section:
     ratios = {reg: indicators.women_per_100_men(r.population, reg) for reg in dict.fromkeys([r.region, r.county, "0"])}
     frame = indicators.frame_from_series(ratios).dropna()
     mean5 = frame[r.region].tail(5).mean()
-    fig = plots.plot_lines(frame, {reg: r.names.get(reg, reg) for reg in frame.columns}, text.women_title(r.name, mean5),
-                           "Kvinner per 100 menn, 20–39 år", reference=100, reference_label="Like mange")
+    fig = plots.plot_lines(
+        frame,
+        {reg: r.names.get(reg, reg) for reg in frame.columns},
+        text.women_title(r.name, mean5),
+        "Kvinner per 100 menn, 20–39 år",
+        reference=100,
+        reference_label="Like mange",
+    )
     return [
         html.heading(text.women_headline(mean5, frame["0"].tail(5).mean()), level=3),
         html.figure(
@@ -221,8 +229,12 @@ def young(r: PopulationReport) -> Section:
     young = r.indicators[["0–19 år", "20–39 år"]]
     change = young.iloc[-1] - young.iloc[0]
     first_year = int(young.index.min())
-    fig = plots.plot_lines(young, {"0–19 år": "0–19 år", "20–39 år": "20–39 år"},
-                           text.young_title(r.name, young, r.last_year), "Innbyggere")
+    fig = plots.plot_lines(
+        young,
+        {"0–19 år": "0–19 år", "20–39 år": "20–39 år"},
+        text.young_title(r.name, young, r.last_year),
+        "Innbyggere",
+    )
     return [
         html.heading(text.young_headline(change, first_year), level=3),
         html.figure(
@@ -237,8 +249,13 @@ def young(r: PopulationReport) -> Section:
 def key_indicators(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
-    return [html.table(text.key_indicators_table(r.indicators, r.last_year),
-                       caption=f"Nøkkeltall for {r.name}, 1. januar", decimals=1)]
+    return [
+        html.table(
+            text.key_indicators_table(r.indicators, r.last_year),
+            caption=f"Nøkkeltall for {r.name}, 1. januar",
+            decimals=1,
+        )
+    ]
 
 
 def pyramid(r: PopulationReport) -> Section:
@@ -273,20 +290,27 @@ def movers(r: PopulationReport) -> Section:
     checks = migration.check_against_published(r.migration, snapshot.read_components(), r.region)
     for row in checks.itertuples():
         out.append(html.paragraph(text.published_check_sentence(row.year, row.published, row.residual, r.name)))
-    out.append(html.figure(
-        plots.plot_net_by_period(r.periods, text.headline(r.periods, r.name)),
-        alt=text.migration_alt(r.periods["period"].nunique(), finding),
-        caption=f"Beregnet netto flytting (restmetoden) for {r.name}, sum per femårsperiode. Kilde: SSB, egne beregninger.",
-        guide=text.MIGRATION_GUIDE,
-    ))
+    out.append(
+        html.figure(
+            plots.plot_net_by_period(r.periods, text.headline(r.periods, r.name)),
+            alt=text.migration_alt(r.periods["period"].nunique(), finding),
+            caption=f"Beregnet netto flytting (restmetoden) for {r.name}, sum per femårsperiode. Kilde: SSB, egne beregninger.",
+            guide=text.MIGRATION_GUIDE,
+        )
+    )
     return out
 
 
 def movers_table(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
-    return [html.table(text.migration_table(r.periods),
-                       caption=f"Netto flytting per femårsperiode, {r.name} (personer)", decimals=0)]
+    return [
+        html.table(
+            text.migration_table(r.periods),
+            caption=f"Netto flytting per femårsperiode, {r.name} (personer)",
+            decimals=0,
+        )
+    ]
 
 
 def outlook(r: PopulationReport) -> Section:
@@ -307,10 +331,16 @@ def outlook_chart(r: PopulationReport) -> Section:
     at = r.at_target_year
     official = projection.official_projection(r.projections, r.region)
     official = official[official["year"] > r.last_year]
-    fig = plots.plot_scenarios(r.totals, r.scenarios, r.name,
-                               text.scenarios_title(r.name, r.target_year, at["none"], at.get("last5", float("nan"))),
-                               target=r.target, target_year=r.target_year, official=official,
-                               official_label=text.official_label(official))
+    fig = plots.plot_scenarios(
+        r.totals,
+        r.scenarios,
+        r.name,
+        text.scenarios_title(r.name, r.target_year, at["none"], at.get("last5", float("nan"))),
+        target=r.target,
+        target_year=r.target_year,
+        official=official,
+        official_label=text.official_label(official),
+    )
     years = [r.last_year, r.target_year, 2035, 2040, r.horizon]
     return [
         html.figure(
@@ -351,8 +381,14 @@ def backtest(r: PopulationReport) -> Section:
     last_year = int(error["last_year"])
     official = projection.official_projection(r.projections, r.region)
     official = official[official["year"] >= start]
-    fig = plots.plot_backtest(bt, r.totals, start, text.backtest_title(r.name, start, error["error_last"], last_year),
-                              official=official, official_label=text.official_label(official))
+    fig = plots.plot_backtest(
+        bt,
+        r.totals,
+        start,
+        text.backtest_title(r.name, start, error["error_last"], last_year),
+        official=official,
+        official_label=text.official_label(official),
+    )
     return [
         html.figure(
             fig,
@@ -360,8 +396,11 @@ def backtest(r: PopulationReport) -> Section:
             caption=f"Tilbaketest: framskriving fra 1. januar {start} mot registrert folketall. Egne beregninger.",
             guide=text.backtest_guide(start),
         ),
-        html.table(text.backtest_table(summary, last_year),
-                   caption="Avvik mellom framskrevet og registrert folketall", decimals=0),
+        html.table(
+            text.backtest_table(summary, last_year),
+            caption="Avvik mellom framskrevet og registrert folketall",
+            decimals=0,
+        ),
     ]
 
 

@@ -52,7 +52,7 @@ SEXES = ("female", "male")
 MAX_AGE = 105  # the last age group is 105 and older
 NORWAY = "0"
 
-_CACHE: dict[tuple, "pd.DataFrame"] = {}
+_CACHE: dict[tuple, pd.DataFrame] = {}
 
 
 # --------------------------------------------------------------------------- reading
@@ -61,7 +61,6 @@ _CACHE: dict[tuple, "pd.DataFrame"] = {}
 def snapshot_dir(ssb_dir: str | Path | None = None) -> Path:
     """The snapshot folder: ``ssb_dir`` or :func:`analysis.paths.ssb_dir` (``ANALYSIS_SSB_DIR``)."""
     if ssb_dir is None:
-
         return paths.ssb_dir()
     return Path(ssb_dir).expanduser().resolve()
 
@@ -95,7 +94,7 @@ def _file(ssb_dir: str | Path | None, name: str) -> Path:
     return path
 
 
-def _cached(path: Path, reader: Callable[[Path], "pd.DataFrame"]) -> "pd.DataFrame":
+def _cached(path: Path, reader: Callable[[Path], pd.DataFrame]) -> pd.DataFrame:
     st = path.stat()
     key = (str(path), reader.__name__, st.st_size, st.st_mtime_ns)
     frame = _CACHE.get(key)
@@ -117,7 +116,7 @@ def _sex_dtype():
     return pd.CategoricalDtype(list(SEXES))
 
 
-def _normalise_region(values: "pd.Series") -> "pd.Series":
+def _normalise_region(values: pd.Series) -> pd.Series:
     """Region codes as strings; numeric codes that lost their leading zero get it back."""
     s = values.astype("string").str.strip()
     # Municipalities have 4 digits, counties 2; Norway is "0". A CSV saved by a
@@ -128,12 +127,11 @@ def _normalise_region(values: "pd.Series") -> "pd.Series":
     return s.astype(str)
 
 
-def _read_population_file(path: Path) -> "pd.DataFrame":
+def _read_population_file(path: Path) -> pd.DataFrame:
 
     expected = ["region", "year", "sex", "age", "population"]
     dictionary = pa.dictionary(pa.int32(), pa.string())
-    types = {"region": dictionary, "year": pa.int64(), "sex": dictionary, "age": pa.int64(),
-             "population": pa.float64()}
+    types = {"region": dictionary, "year": pa.int64(), "sex": dictionary, "age": pa.int64(), "population": pa.float64()}
     try:
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
     except (pa.ArrowInvalid, OSError, EOFError) as exc:  # broken gzip, wrong columns, text in numbers
@@ -169,14 +167,21 @@ def _read_population_file(path: Path) -> "pd.DataFrame":
     remap = np.array([SEXES.index(v) for v in sex_values], dtype=np.int8)
     sex = pa.DictionaryArray.from_arrays(pa.array(remap[sex_codes], pa.int8()), pa.array(list(SEXES)))
     population = np.rint(np.nan_to_num(table.column("population").to_numpy())).astype(np.int64)
-    arrow = pa.table({"region": region, "year": table.column("year"), "sex": sex, "age": table.column("age"),
-                      "population": pa.array(population)})
+    arrow = pa.table(
+        {
+            "region": region,
+            "year": table.column("year"),
+            "sex": sex,
+            "age": table.column("age"),
+            "population": pa.array(population),
+        }
+    )
     frame = arrow.to_pandas()
     frame["sex"] = frame["sex"].cat.set_categories(list(SEXES))
     return frame
 
 
-def read_population(ssb_dir: str | Path | None = None, regions: Iterable[str] | None = None) -> "pd.DataFrame":
+def read_population(ssb_dir: str | Path | None = None, regions: Iterable[str] | None = None) -> pd.DataFrame:
     """Population on 1 January by region, year, sex and single-year age.
 
     Returns a new frame with columns ``region`` (str), ``year`` (int64), ``sex``
@@ -192,7 +197,7 @@ def read_population(ssb_dir: str | Path | None = None, regions: Iterable[str] | 
     return frame
 
 
-def _read_regions_file(path: Path) -> "pd.DataFrame":
+def _read_regions_file(path: Path) -> pd.DataFrame:
 
     frame = pd.read_csv(path, dtype="string", keep_default_na=False)
     for col in ("region", "name", "type"):
@@ -207,12 +212,12 @@ def _read_regions_file(path: Path) -> "pd.DataFrame":
     return frame[["region", "name", "type", "county"]]
 
 
-def read_regions(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+def read_regions(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """Regions of the snapshot: ``region`` (code), ``name``, ``type`` (kommune/fylke/land), ``county``."""
     return _cached(_file(ssb_dir, REGIONS_FILE), _read_regions_file)
 
 
-def region_name(region: str, regions: "pd.DataFrame | None" = None, *, short: bool = True) -> str:
+def region_name(region: str, regions: pd.DataFrame | None = None, *, short: bool = True) -> str:
     """The name of a region code; ``short`` drops the Sami/Kven parallel name (``Oslo-Oslove`` → ``Oslo``).
 
     >>> import pandas as pd
@@ -238,7 +243,7 @@ def region_name(region: str, regions: "pd.DataFrame | None" = None, *, short: bo
 _COMPOUND_PREFIXES = ("nord", "sør", "stor", "midt", "aurskog")
 
 
-def _read_region_changes_file(path: Path) -> "pd.DataFrame":
+def _read_region_changes_file(path: Path) -> pd.DataFrame:
 
     frame = pd.read_csv(path, dtype={"old_region": "string", "region": "string"})
     frame["old_region"] = _normalise_region(frame["old_region"])
@@ -249,23 +254,23 @@ def _read_region_changes_file(path: Path) -> "pd.DataFrame":
     return frame[["old_region", "region", "weight", "first_year", "last_year"]]
 
 
-def read_region_changes(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+def read_region_changes(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """Old code → current code: ``old_region, region, weight, first_year, last_year``."""
     return _cached(_file(ssb_dir, REGION_CHANGES_FILE), _read_region_changes_file)
 
 
-def _read_fertility_file(path: Path) -> "pd.DataFrame":
+def _read_fertility_file(path: Path) -> pd.DataFrame:
 
     frame = pd.read_csv(path, dtype={"year": "int64", "age": "int64", "births_per_woman": "float64"})
     return frame[["year", "age", "births_per_woman"]]
 
 
-def read_fertility(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+def read_fertility(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """National age-specific fertility: ``year, age, births_per_woman`` (births per woman-year)."""
     return _cached(_file(ssb_dir, FERTILITY_FILE), _read_fertility_file)
 
 
-def _read_mortality_file(path: Path) -> "pd.DataFrame":
+def _read_mortality_file(path: Path) -> pd.DataFrame:
 
     frame = pd.read_csv(path, dtype={"year": "int64", "sex": "string", "age": "int64"})
     # HMD tables also carry "total" rows (both sexes).
@@ -276,20 +281,21 @@ def _read_mortality_file(path: Path) -> "pd.DataFrame":
     return frame
 
 
-def read_mortality(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+def read_mortality(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """National death rates: ``year, sex, age, deaths, exposure_population, death_rate`` (m(x))."""
     return _cached(_file(ssb_dir, MORTALITY_FILE), _read_mortality_file)
 
 
-def _read_projections_file(path: Path) -> "pd.DataFrame":
+def _read_projections_file(path: Path) -> pd.DataFrame:
 
-    frame = pd.read_csv(path, dtype={"region": "string", "year": "int64", "population": "float64"},
-                        keep_default_na=False)
+    frame = pd.read_csv(
+        path, dtype={"region": "string", "year": "int64", "population": "float64"}, keep_default_na=False
+    )
     frame["region"] = _normalise_region(frame["region"])
     return frame
 
 
-def read_projections(ssb_dir: str | Path | None = None, *, map_codes: bool = True) -> "pd.DataFrame":
+def read_projections(ssb_dir: str | Path | None = None, *, map_codes: bool = True) -> pd.DataFrame:
     """SSB's published projections in the snapshot (``region, name, vintage, alternative, year, population``).
 
     With ``map_codes`` old municipality codes (e.g. ``0434`` in the 2016
@@ -317,12 +323,12 @@ def read_projections(ssb_dir: str | Path | None = None, *, map_codes: bool = Tru
 
 
 def map_regions(
-    frame: "pd.DataFrame",
-    changes: "pd.DataFrame",
+    frame: pd.DataFrame,
+    changes: pd.DataFrame,
     *,
     value_columns: Sequence[str] = ("population",),
     year_column: str = "year",
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Map old municipality/county codes to current ones so every series is continuous.
 
     Each row whose ``region`` is an ``old_region`` in ``changes`` for its year
@@ -347,9 +353,7 @@ def map_regions(
     keys = [c for c in frame.columns if c not in value_columns and c != "region"]
     work = frame.reset_index(drop=True).copy()
     work["_row"] = np.arange(len(work))
-    ch = changes[["old_region", "region", "weight", "first_year", "last_year"]].rename(
-        columns={"region": "_new"}
-    )
+    ch = changes[["old_region", "region", "weight", "first_year", "last_year"]].rename(columns={"region": "_new"})
     merged = work[["_row", "region", year_column]].merge(ch, left_on="region", right_on="old_region", how="inner")
     merged = merged[(merged[year_column] >= merged["first_year"]) & (merged[year_column] <= merged["last_year"])]
     if merged.empty:
@@ -382,18 +386,24 @@ def availability_message(region: str, ssb_dir: str | Path | None = None) -> str 
     missing = missing_files(folder)
     if missing:
         if not folder.is_dir():
-            return (f"Fant ingen mappe med SSB-data ({folder}). Rapporten kan ikke vise befolkningstall før "
-                    "dataene er hentet med kommandoen «analysis fetch-ssb», eller ANALYSIS_SSB_DIR peker på "
-                    "en mappe med SSB-data.")
-        return (f"SSB-mappen {folder} mangler {', '.join(missing)}. Rapporten kan ikke vise befolkningstall "
-                "før dataene er hentet på nytt med «analysis fetch-ssb».")
+            return (
+                f"Fant ingen mappe med SSB-data ({folder}). Rapporten kan ikke vise befolkningstall før "
+                "dataene er hentet med kommandoen «analysis fetch-ssb», eller ANALYSIS_SSB_DIR peker på "
+                "en mappe med SSB-data."
+            )
+        return (
+            f"SSB-mappen {folder} mangler {', '.join(missing)}. Rapporten kan ikke vise befolkningstall "
+            "før dataene er hentet på nytt med «analysis fetch-ssb»."
+        )
     try:
         regions = read_regions(folder)
     except AnalysisError as exc:
         return f"SSB-dataene kunne ikke leses: {exc}"
     if str(region) not in set(regions["region"]):
-        return (f"Kommunenummer {region} finnes ikke i SSB-dataene (kommuneinndeling per 2024). "
-                "Sjekk kommunenummeret, for eksempel 3425 for Engerdal.")
+        return (
+            f"Kommunenummer {region} finnes ikke i SSB-dataene (kommuneinndeling per 2024). "
+            "Sjekk kommunenummeret, for eksempel 3425 for Engerdal."
+        )
     return None
 
 
@@ -418,52 +428,10 @@ def region_code(value: object) -> str:
 # --------------------------------------------------------------------------- fetcher (PxWebApi v2)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 COMPONENTS_FILE = "components_facts.csv"
 
 
-def read_components(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
+def read_components(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """Published yearly components of change, where the snapshot has them (full calendar years only).
 
     Returns ``region`` (current code), ``year`` (the year of the events), ``births``, ``deaths``,
@@ -480,23 +448,33 @@ def read_components(ssb_dir: str | Path | None = None) -> "pd.DataFrame":
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     start = pd.to_datetime(raw["pop_start_date"].str[:10], errors="coerce")
     end = pd.to_datetime(raw["pop_end_date"].str[:10], errors="coerce")
-    full = (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 1) & (end.dt.day == 1) & (
-        end.dt.year == start.dt.year + 1)
+    full = (
+        (start.dt.month == 1)
+        & (start.dt.day == 1)
+        & (end.dt.month == 1)
+        & (end.dt.day == 1)
+        & (end.dt.year == start.dt.year + 1)
+    )
     raw = raw[full.fillna(False)].copy()
     if raw.empty:
         return pd.DataFrame(columns=cols)
-    out = pd.DataFrame({
-        "region": _normalise_region(raw["unit"].str.split().str[0]),
-        "year": start[full.fillna(False)].dt.year.astype("int64").to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "region": _normalise_region(raw["unit"].str.split().str[0]),
+            "year": start[full.fillna(False)].dt.year.astype("int64").to_numpy(),
+        }
+    )
     for col in ("births", "deaths", "net_migration", "pop_start", "pop_end"):
         # SSB writes "-" for zero
         out[col] = pd.to_numeric(raw[col].str.strip().replace({"-": "0", "": None}), errors="coerce").to_numpy()
     if (folder / REGION_CHANGES_FILE).is_file():
         changes = read_region_changes(folder)
         merged = out.reset_index().merge(changes, left_on="region", right_on="old_region", how="left")
-        valid = merged["first_year"].le(merged["year"]) & merged["last_year"].ge(merged["year"]) & (
-            merged["weight"] >= 0.999)
+        valid = (
+            merged["first_year"].le(merged["year"])
+            & merged["last_year"].ge(merged["year"])
+            & (merged["weight"] >= 0.999)
+        )
         # only a plain renumbering (one old code -> one new code) keeps a published figure valid;
         # a merger (Hedmark 04 + Oppland 05 -> Innlandet 34) does not
         in_year = changes.merge(out[["year"]].drop_duplicates(), how="cross")
@@ -520,7 +498,7 @@ _COMPONENT_WORDS = {
 }
 
 
-def _components_from_changes(path: Path, cols: list[str]) -> "pd.DataFrame":
+def _components_from_changes(path: Path, cols: list[str]) -> pd.DataFrame:
     """Births, deaths and net migration per region and year from a fetched ``population_changes.csv`` (06913)."""
 
     if not path.is_file():

@@ -18,13 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.population.projection import Requirement, Setup
 
 
-def change_sentence(tot: "pd.DataFrame", name: str) -> str:
+def change_sentence(tot: pd.DataFrame, name: str) -> str:
     """A Norwegian sentence on the change in total population, first year → last year and the last 10 years."""
 
     t = tot.set_index("year")["total"]
     first, last = int(t.index.min()), int(t.index.max())
-    parts = [f"{name} hadde {fmt_int(t[last])} innbyggere 1. januar {last}, mot {fmt_int(t[first])} i {first} "
-             f"({fmt_int(t[last] - t[first], signed=True)}, {fmt_pct((t[last] - t[first]) / t[first])})."]
+    parts = [
+        f"{name} hadde {fmt_int(t[last])} innbyggere 1. januar {last}, mot {fmt_int(t[first])} i {first} "
+        f"({fmt_int(t[last] - t[first], signed=True)}, {fmt_pct((t[last] - t[first]) / t[first])})."
+    ]
     ten = last - 10
     if ten in t.index and ten != first:
         parts.append(f"De siste ti årene er endringen {fmt_int(t[last] - t[ten], signed=True)} personer.")
@@ -44,7 +46,7 @@ def period_label(first: int, last: int) -> str:
     return f"{first}–{last}"
 
 
-def summary_sentence(table: "pd.DataFrame") -> str:
+def summary_sentence(table: pd.DataFrame) -> str:
     """One Norwegian sentence on the latest period of :func:`net_by_period`: biggest net loss and gain."""
 
     if table.empty:
@@ -55,16 +57,22 @@ def summary_sentence(table: "pd.DataFrame") -> str:
     hi_row = last.loc[last["net"].idxmax()]
     total = last["net"].sum()
     women = last.loc[last["sex"] == "female", "net"].sum()
-    parts = [f"I {lo_row['period']} var netto flytting samlet {fmt_int(total, signed=True)} personer "
-             f"({fmt_int(women, signed=True)} kvinner)."]
+    parts = [
+        f"I {lo_row['period']} var netto flytting samlet {fmt_int(total, signed=True)} personer "
+        f"({fmt_int(women, signed=True)} kvinner)."
+    ]
     if lo_row["net"] < 0:
-        parts.append(f"Størst netto tap: {sex_word[lo_row['sex']]} {lo_row['band']} ({fmt_int(lo_row['net'], signed=True)}).")
+        parts.append(
+            f"Størst netto tap: {sex_word[lo_row['sex']]} {lo_row['band']} ({fmt_int(lo_row['net'], signed=True)})."
+        )
     if hi_row["net"] > 0:
-        parts.append(f"Størst netto gevinst: {sex_word[hi_row['sex']]} {hi_row['band']} ({fmt_int(hi_row['net'], signed=True)}).")
+        parts.append(
+            f"Størst netto gevinst: {sex_word[hi_row['sex']]} {hi_row['band']} ({fmt_int(hi_row['net'], signed=True)})."
+        )
     return " ".join(parts)
 
 
-def headline(table: "pd.DataFrame", name: str) -> str:
+def headline(table: pd.DataFrame, name: str) -> str:
     """A chart title stating the finding of the latest period, e.g. "Engerdal mister flest kvinner 20–29 år"."""
     if table.empty:
         return f"{name}: netto flytting etter alder og kjønn"
@@ -81,9 +89,8 @@ def headline(table: "pd.DataFrame", name: str) -> str:
     return f"{name} fikk netto tilflytting i alle grupper i {lo['period']}"
 
 
-def assumptions_table(s: Setup) -> "pd.DataFrame":
+def assumptions_table(s: Setup) -> pd.DataFrame:
     """The projection's assumptions for readers: columns ``Forutsetning``, ``Verdi`` (Norwegian text)."""
-
 
     S0, Sb0, f0 = s.rates.step(0)
     mort_year = s.rates.mortality_years[0] if s.rates.mortality_years else None
@@ -92,8 +99,10 @@ def assumptions_table(s: Setup) -> "pd.DataFrame":
     rows = [
         ("Startår (folketall 1. januar)", str(s.base_year)),
         (f"Fruktbarhet i Norge ({fert_year}), barn per kvinne", fmt_num(tfr, 2)),
-        (f"Lokal fruktbarhetsfaktor (fødte i kommunen mot landets rater, {s.factor_years[0]}–{s.base_year})",
-         fmt_num(s.fertility_scale, 2)),
+        (
+            f"Lokal fruktbarhetsfaktor (fødte i kommunen mot landets rater, {s.factor_years[0]}–{s.base_year})",
+            fmt_num(s.fertility_scale, 2),
+        ),
         ("Fruktbarhet brukt i framskrivingen, barn per kvinne", fmt_num(tfr * s.fertility_scale, 2)),
     ]
     if mort_year is not None and s.rates.e0 is not None:
@@ -103,14 +112,22 @@ def assumptions_table(s: Setup) -> "pd.DataFrame":
     for key, prof in s.profiles.items():
         if key == "none":
             continue
-        rows.append((f"Netto innflytting per år, {SCENARIO_LABELS.get(key, key).lower()}",
-                     fmt_num(float(prof.sum()), 1, signed=True) + " personer"))
-        rows.append((f"  herav kvinner 20–39 år ({SCENARIO_LABELS.get(key, key).lower()})",
-                     fmt_num(float(prof[0, 20:40].sum()), 1, signed=True)))
+        rows.append(
+            (
+                f"Netto innflytting per år, {SCENARIO_LABELS.get(key, key).lower()}",
+                fmt_num(float(prof.sum()), 1, signed=True) + " personer",
+            )
+        )
+        rows.append(
+            (
+                f"  herav kvinner 20–39 år ({SCENARIO_LABELS.get(key, key).lower()})",
+                fmt_num(float(prof[0, 20:40].sum()), 1, signed=True),
+            )
+        )
     return pd.DataFrame(rows, columns=["Forutsetning", "Verdi"])
 
 
-def official_label(official: "pd.DataFrame") -> str:
+def official_label(official: pd.DataFrame) -> str:
     """Norwegian label for an official projection, e.g. ``"SSBs framskriving fra 2016"``."""
 
     if official is None or official.empty:
@@ -131,19 +148,25 @@ def band_label(lo: int, hi: int | None) -> str:
     return f"{lo} år og eldre" if hi is None else f"{lo}–{hi} år"
 
 
-def requirement_sentence(req: "Requirement") -> str:
+def requirement_sentence(req: Requirement) -> str:
     """The key number of :func:`~analysis.population.projection.required_net_migration` as one Norwegian sentence."""
     if req.per_year <= 0:
-        return (f"Uten netto innflytting ventes folketallet å bli om lag {fmt_int(req.without)} "
-                f"1.1.{req.target_year}, altså minst {fmt_int(req.target)} også uten innflytting.")
+        return (
+            f"Uten netto innflytting ventes folketallet å bli om lag {fmt_int(req.without)} "
+            f"1.1.{req.target_year}, altså minst {fmt_int(req.target)} også uten innflytting."
+        )
     n, w = req.persons_per_year, req.women_per_year
     people = "person" if n == 1 else "personer"
     women = "kvinne" if abs(w) == 1 else "kvinner"
-    start = (f"For å nå minst {fmt_int(req.target)} innbyggere 1.1.{req.target_year} trengs netto "
-             f"innflytting på om lag {fmt_int(n)} {people} per år")
+    start = (
+        f"For å nå minst {fmt_int(req.target)} innbyggere 1.1.{req.target_year} trengs netto "
+        f"innflytting på om lag {fmt_int(n)} {people} per år"
+    )
     if w < 0:
-        return (f"{start}; med dette flyttemønsteret flytter fortsatt netto om lag {fmt_int(-w)} {women} "
-                "20–39 år ut hvert år.")
+        return (
+            f"{start}; med dette flyttemønsteret flytter fortsatt netto om lag {fmt_int(-w)} {women} "
+            "20–39 år ut hvert år."
+        )
     if w == 0:
         return f"{start}, men med dette flyttemønsteret er nesten ingen av dem kvinner 20–39 år."
     return f"{start}, hvorav om lag {fmt_int(w)} {women} 20–39 år."
@@ -183,21 +206,26 @@ REQUIREMENT_METHOD = (
 )
 
 
-def key_figures(latest: "pd.Series", indicators: "pd.DataFrame", year: int, target: int, target_year: int,
-                has_target: bool) -> dict[str, str]:
+def key_figures(
+    latest: pd.Series, indicators: pd.DataFrame, year: int, target: int, target_year: int, has_target: bool
+) -> dict[str, str]:
     """The key figures at the top of the report (label → formatted value)."""
     return {
         f"Innbyggere 1.1.{year}": fmt_int(latest["total"]),
         "Kvinner per 100 menn, 20–39 år (snitt siste 5 år)": fmt_num(indicators["women_per_100_men"].tail(5).mean(), 0),
         "Innbyggere 20–39 år": fmt_int(latest["20–39 år"]),
         "Medianalder": fmt_num(latest["median_age"], 1) + " år",
-        (f"Mål for {target_year}" if has_target else f"Dagens nivå, holdt til {target_year}"): f"minst {fmt_int(target)}",
+        (
+            f"Mål for {target_year}" if has_target else f"Dagens nivå, holdt til {target_year}"
+        ): f"minst {fmt_int(target)}",
     }
 
 
 def no_target_sentence(name: str, target: int, target_year: int) -> str:
-    return (f"Rapporten har ikke noe mål for folketallet i {name}. Som mål brukes derfor å holde dagens "
-            f"folketall ({fmt_int(target)}) fram til {target_year}.")
+    return (
+        f"Rapporten har ikke noe mål for folketallet i {name}. Som mål brukes derfor å holde dagens "
+        f"folketall ({fmt_int(target)}) fram til {target_year}."
+    )
 
 
 def history_headline(change: int, first_year: int) -> str:
@@ -205,10 +233,12 @@ def history_headline(change: int, first_year: int) -> str:
     return f"Folketallet har {'falt' if change < 0 else 'økt'} med {fmt_int(abs(change))} personer siden {first_year}"
 
 
-def totals_alt(name: str, first: "pd.Series", last_year: int, last_total: float) -> str:
-    return (f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {last_year}: "
-            f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(last_total)} i {last_year}. "
-            "Nederst kvinner og menn hver for seg.")
+def totals_alt(name: str, first: pd.Series, last_year: int, last_total: float) -> str:
+    return (
+        f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {last_year}: "
+        f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(last_total)} i {last_year}. "
+        "Nederst kvinner og menn hver for seg."
+    )
 
 
 def index_headline(name: str, weaker: bool, other: str, base_year: int) -> str:
@@ -220,18 +250,24 @@ def index_title(name: str, value: float, year: int, rank: int, n: int) -> str:
 
 
 def index_alt(name: str, base_year: int, n_others: int, value: float, year: int) -> str:
-    return (f"Linjediagram med folketall som indeks ({base_year} = 100) for {name} og {n_others} "
-            f"sammenligningsområder. {name} har indeks {fmt_num(value, 0)} i {year}.")
+    return (
+        f"Linjediagram med folketall som indeks ({base_year} = 100) for {name} og {n_others} "
+        f"sammenligningsområder. {name} har indeks {fmt_num(value, 0)} i {year}."
+    )
 
 
 def index_guide(name: str) -> str:
-    return (f"Den tykke svarte linjen er {name}; de andre er pilotkommuner, nabokommuner, fylket og landet. "
-            "Linjer som faller, viser områder som har mistet en større del av folketallet siden første år.")
+    return (
+        f"Den tykke svarte linjen er {name}; de andre er pilotkommuner, nabokommuner, fylket og landet. "
+        "Linjer som faller, viser områder som har mistet en større del av folketallet siden første år."
+    )
 
 
 def women_headline(mean5: float, norway_mean5: float) -> str:
-    return (f"{fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år, mot {fmt_num(norway_mean5, 0)} "
-            "i hele landet (snitt siste fem år)")
+    return (
+        f"{fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år, mot {fmt_num(norway_mean5, 0)} "
+        "i hele landet (snitt siste fem år)"
+    )
 
 
 def women_title(name: str, mean5: float) -> str:
@@ -239,71 +275,93 @@ def women_title(name: str, mean5: float) -> str:
 
 
 def women_alt(name: str, year: int, latest: float) -> str:
-    return (f"Linjediagram over kvinner per 100 menn i alderen 20–39 år i {name}, fylket og landet. "
-            f"I {year} var tallet {fmt_num(latest, 0)} i {name}.")
+    return (
+        f"Linjediagram over kvinner per 100 menn i alderen 20–39 år i {name}, fylket og landet. "
+        f"I {year} var tallet {fmt_num(latest, 0)} i {name}."
+    )
 
 
-def young_headline(change: "pd.Series", first_year: int) -> str:
-    return (f"{fmt_int(abs(change['0–19 år']))} {'færre' if change['0–19 år'] < 0 else 'flere'} barn og unge "
-            f"(0–19 år) og {fmt_int(abs(change['20–39 år']))} "
-            f"{'færre' if change['20–39 år'] < 0 else 'flere'} i alderen 20–39 år enn i {first_year}")
+def young_headline(change: pd.Series, first_year: int) -> str:
+    return (
+        f"{fmt_int(abs(change['0–19 år']))} {'færre' if change['0–19 år'] < 0 else 'flere'} barn og unge "
+        f"(0–19 år) og {fmt_int(abs(change['20–39 år']))} "
+        f"{'færre' if change['20–39 år'] < 0 else 'flere'} i alderen 20–39 år enn i {first_year}"
+    )
 
 
-def young_title(name: str, young: "pd.DataFrame", year: int) -> str:
-    return (f"{name}: {fmt_int(young['0–19 år'].iloc[-1])} i alderen 0–19 år og "
-            f"{fmt_int(young['20–39 år'].iloc[-1])} i alderen 20–39 år i {year}")
+def young_title(name: str, young: pd.DataFrame, year: int) -> str:
+    return (
+        f"{name}: {fmt_int(young['0–19 år'].iloc[-1])} i alderen 0–19 år og "
+        f"{fmt_int(young['20–39 år'].iloc[-1])} i alderen 20–39 år i {year}"
+    )
 
 
-def young_alt(name: str, first_year: int, year: int, change: "pd.Series") -> str:
-    return (f"Linjediagram over antall innbyggere 0–19 år og 20–39 år i {name} fra {first_year} "
-            f"til {year}. Endring 0–19 år: {fmt_int(change['0–19 år'], signed=True)}; "
-            f"20–39 år: {fmt_int(change['20–39 år'], signed=True)}.")
+def young_alt(name: str, first_year: int, year: int, change: pd.Series) -> str:
+    return (
+        f"Linjediagram over antall innbyggere 0–19 år og 20–39 år i {name} fra {first_year} "
+        f"til {year}. Endring 0–19 år: {fmt_int(change['0–19 år'], signed=True)}; "
+        f"20–39 år: {fmt_int(change['20–39 år'], signed=True)}."
+    )
 
 
 def pyramid_title(name: str, median_before: float, median_now: float, year_before: int, year: int) -> str:
-    return (f"{name}: medianalderen har {'økt' if median_now > median_before else 'sunket'} fra "
-            f"{fmt_num(median_before, 0)} til {fmt_num(median_now, 0)} år ({year_before}–{year})")
+    return (
+        f"{name}: medianalderen har {'økt' if median_now > median_before else 'sunket'} fra "
+        f"{fmt_num(median_before, 0)} til {fmt_num(median_now, 0)} år ({year_before}–{year})"
+    )
 
 
 def pyramid_alt(name: str, year: int, year_before: int) -> str:
-    return (f"Alderspyramide for {name} i {year} med femårige aldersgrupper, menn til venstre og kvinner "
-            f"til høyre, og en strek for {year_before} til sammenligning.")
+    return (
+        f"Alderspyramide for {name} i {year} med femårige aldersgrupper, menn til venstre og kvinner "
+        f"til høyre, og en strek for {year_before} til sammenligning."
+    )
 
 
 def published_check_sentence(year: int, published: float, residual: float, name: str) -> str:
-    return (f"Kontroll: For {year} publiserte SSB netto innflytting på {fmt_int(published, signed=True)} "
-            f"personer i {name}; restmetoden gir {fmt_int(residual, signed=True)}.")
+    return (
+        f"Kontroll: For {year} publiserte SSB netto innflytting på {fmt_int(published, signed=True)} "
+        f"personer i {name}; restmetoden gir {fmt_int(residual, signed=True)}."
+    )
 
 
 def migration_alt(n_periods: int, finding: str) -> str:
-    return (f"Søylediagram i {n_periods} paneler, ett per femårsperiode, med netto flytting "
-            f"for kvinner og menn i aldersgrupper. {finding}")
+    return (
+        f"Søylediagram i {n_periods} paneler, ett per femårsperiode, med netto flytting "
+        f"for kvinner og menn i aldersgrupper. {finding}"
+    )
 
 
 def projection_headline(none: float, last5: float, target_year: int) -> str:
-    return (f"Uten flytting blir det om lag {fmt_int(none)} innbyggere i {target_year}; med flytting som de "
-            f"siste fem årene om lag {fmt_int(last5)}")
+    return (
+        f"Uten flytting blir det om lag {fmt_int(none)} innbyggere i {target_year}; med flytting som de "
+        f"siste fem årene om lag {fmt_int(last5)}"
+    )
 
 
 def scenarios_title(name: str, target_year: int, none: float, last5: float) -> str:
-    return (f"{name} i {target_year}: {fmt_int(none)} uten flytting, "
-            f"{fmt_int(last5)} med flytting som siste fem år")
+    return f"{name} i {target_year}: {fmt_int(none)} uten flytting, {fmt_int(last5)} med flytting som siste fem år"
 
 
-def scenarios_alt(name: str, last_year: int, horizon: int, target_year: int, at_target: "pd.Series") -> str:
-    return (f"Linjediagram med registrert folketall i {name} til {last_year} og tre framskrivinger til "
-            f"{horizon}. I {target_year}: " + "; ".join(
-                f"{SCENARIO_LABELS[k].lower()} {fmt_int(v)}" for k, v in at_target.items()) + ".")
+def scenarios_alt(name: str, last_year: int, horizon: int, target_year: int, at_target: pd.Series) -> str:
+    return (
+        f"Linjediagram med registrert folketall i {name} til {last_year} og tre framskrivinger til "
+        f"{horizon}. I {target_year}: "
+        + "; ".join(f"{SCENARIO_LABELS[k].lower()} {fmt_int(v)}" for k, v in at_target.items())
+        + "."
+    )
 
 
-def requirement_headline(req: "Requirement", target: int, target_year: int) -> str:
+def requirement_headline(req: Requirement, target: int, target_year: int) -> str:
     if req.per_year > 0:
-        return (f"Om lag {fmt_int(req.persons_per_year)} flere innflyttere enn utflyttere per år trengs for å nå "
-                f"{fmt_int(target)} i {target_year}")
+        return (
+            f"Om lag {fmt_int(req.persons_per_year)} flere innflyttere enn utflyttere per år trengs for å nå "
+            f"{fmt_int(target)} i {target_year}"
+        )
     return f"Målet på {fmt_int(target)} i {target_year} nås også uten netto innflytting"
 
 
-def requirement_figures(req: "Requirement", target_year: int, net_last5: float) -> dict[str, str]:
+def requirement_figures(req: Requirement, target_year: int, net_last5: float) -> dict[str, str]:
     return {
         f"Uten flytting 1.1.{target_year}": fmt_int(req.without),
         "Nødvendig netto innflytting per år": fmt_int(req.persons_per_year),
@@ -312,46 +370,61 @@ def requirement_figures(req: "Requirement", target_year: int, net_last5: float) 
     }
 
 
-def requirement_last10(req10: "Requirement") -> str:
-    return (f"Med flyttemønsteret fra de siste ti årene i stedet: {requirement_sentence(req10)} Andelen kvinner 20–39 år "
-            "følger av hvem som faktisk har flyttet til og fra kommunen; skal flere av de nye innbyggerne være unge "
-            "kvinner, må flyttemønsteret endre seg.")
+def requirement_last10(req10: Requirement) -> str:
+    return (
+        f"Med flyttemønsteret fra de siste ti årene i stedet: {requirement_sentence(req10)} Andelen kvinner 20–39 år "
+        "følger av hvem som faktisk har flyttet til og fra kommunen; skal flere av de nye innbyggerne være unge "
+        "kvinner, må flyttemønsteret endre seg."
+    )
 
 
 def backtest_title(name: str, start_year: int, error: float, last_year: int) -> str:
-    return (f"{name}: framskriving fra {start_year} bommet med {fmt_int(error, signed=True)} "
-            f"personer i {last_year} (flytting som siste 10 år)")
+    return (
+        f"{name}: framskriving fra {start_year} bommet med {fmt_int(error, signed=True)} "
+        f"personer i {last_year} (flytting som siste 10 år)"
+    )
 
 
-def backtest_alt(name: str, start_year: int, last_year: int, summary: "pd.DataFrame") -> str:
-    return (f"Linjediagram: registrert folketall i {name} og framskrivinger startet i {start_year}. "
-            f"Avvik i {last_year}: " + "; ".join(
-                f"{r.label.lower()} {fmt_int(r.error_last, signed=True)}" for r in summary.itertuples()) + ".")
+def backtest_alt(name: str, start_year: int, last_year: int, summary: pd.DataFrame) -> str:
+    return (
+        f"Linjediagram: registrert folketall i {name} og framskrivinger startet i {start_year}. "
+        f"Avvik i {last_year}: "
+        + "; ".join(f"{r.label.lower()} {fmt_int(r.error_last, signed=True)}" for r in summary.itertuples())
+        + "."
+    )
 
 
 def backtest_guide(start_year: int) -> str:
-    return ("Den svarte linjen er det som faktisk skjedde; de fargede er hva modellen ville sagt i "
-            f"{start_year}. Jo nærmere den svarte linjen, jo bedre traff modellen.")
+    return (
+        "Den svarte linjen er det som faktisk skjedde; de fargede er hva modellen ville sagt i "
+        f"{start_year}. Jo nærmere den svarte linjen, jo bedre traff modellen."
+    )
 
 
-def official_sentence(label: str, compared: "pd.DataFrame") -> str:
-    return (f"{label} ga "
-            + "; ".join(f"{fmt_int(r.population)} for {r.year} (registrert {fmt_int(r.total)})"
-                        for r in compared.tail(3).itertuples()) + ".")
+def official_sentence(label: str, compared: pd.DataFrame) -> str:
+    return (
+        f"{label} ga "
+        + "; ".join(
+            f"{fmt_int(r.population)} for {r.year} (registrert {fmt_int(r.total)})"
+            for r in compared.tail(3).itertuples()
+        )
+        + "."
+    )
 
 
 # --------------------------------------------------------------------------- reader tables
 
 
-def totals_table(totals: "pd.DataFrame") -> "pd.DataFrame":
+def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     """Population per year, newest first: ``År, I alt, Kvinner, Menn``."""
-    table = totals.sort_values("year", ascending=False).rename(columns={
-        "year": "År", "female": "Kvinner", "male": "Menn", "total": "I alt"})
+    table = totals.sort_values("year", ascending=False).rename(
+        columns={"year": "År", "female": "Kvinner", "male": "Menn", "total": "I alt"}
+    )
     table["År"] = table["År"].astype(str)
     return table[["År", "I alt", "Kvinner", "Menn"]]
 
 
-def index_change_table(index: "pd.DataFrame", year: int, names: dict[str, str]) -> "pd.DataFrame":
+def index_change_table(index: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
     """Change since the index base year per region: ``Område, Endring`` (``"−12,3 %"``), by name."""
     change = (index.loc[year] - 100).rename("Endring").to_frame()
     change.insert(0, "Område", [names.get(r, r) for r in change.index])
@@ -359,18 +432,33 @@ def index_change_table(index: "pd.DataFrame", year: int, names: dict[str, str]) 
     return change.sort_values("Område")
 
 
-def key_indicators_table(indicators: "pd.DataFrame", year: int) -> "pd.DataFrame":
+def key_indicators_table(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """The goal indicators 20 and 10 years ago and now (where the data reach back)."""
     chosen = indicators.loc[[a for a in (year - 20, year - 10, year) if a in indicators.index]]
-    table = chosen.reset_index().rename(columns={
-        "year": "År", "total": "I alt", "women_per_100_men": "Kvinner per 100 menn 20–39",
-        "median_age": "Medianalder", "old_age_dependency": "67+ per 100 i alderen 20–66"})
+    table = chosen.reset_index().rename(
+        columns={
+            "year": "År",
+            "total": "I alt",
+            "women_per_100_men": "Kvinner per 100 menn 20–39",
+            "median_age": "Medianalder",
+            "old_age_dependency": "67+ per 100 i alderen 20–66",
+        }
+    )
     table["År"] = table["År"].astype(str)
-    return table[["År", "I alt", "0–19 år", "20–39 år", "Kvinner per 100 menn 20–39", "Medianalder",
-                  "67+ per 100 i alderen 20–66"]]
+    return table[
+        [
+            "År",
+            "I alt",
+            "0–19 år",
+            "20–39 år",
+            "Kvinner per 100 menn 20–39",
+            "Medianalder",
+            "67+ per 100 i alderen 20–66",
+        ]
+    ]
 
 
-def migration_table(periods: "pd.DataFrame") -> "pd.DataFrame":
+def migration_table(periods: pd.DataFrame) -> pd.DataFrame:
     """Net migration per age band (rows) and period × sex (columns)."""
     wide = periods.pivot_table(index=["band", "lo"], columns=["period", "sex"], values="net", observed=True)
     wide = wide.sort_index(level="lo").droplevel("lo")
@@ -378,7 +466,7 @@ def migration_table(periods: "pd.DataFrame") -> "pd.DataFrame":
     return wide.reset_index().rename(columns={"band": "Alder"})
 
 
-def scenarios_table(scenarios: "pd.DataFrame", years: list[int]) -> "pd.DataFrame":
+def scenarios_table(scenarios: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Projected totals in selected years (rows) per scenario (columns)."""
     chosen = scenarios[scenarios["year"].isin(years)]
     wide = chosen.pivot_table(index="year", columns="label", values="total").round(0)
@@ -386,11 +474,15 @@ def scenarios_table(scenarios: "pd.DataFrame", years: list[int]) -> "pd.DataFram
     return wide.reset_index().rename(columns={"year": "År"})
 
 
-def backtest_table(summary: "pd.DataFrame", last_year: int) -> "pd.DataFrame":
+def backtest_table(summary: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Backtest errors per scenario: persons and percent in the last year, mean absolute percentage error."""
     table = summary.reset_index()[["label", "error_last", "pct_error_last", "mape"]]
     table["pct_error_last"] = [fmt_pct(v, 1) for v in table["pct_error_last"]]
     table["mape"] = [fmt_pct(v, 1) for v in table["mape"]]
-    table.columns = ["Forutsetning", f"Avvik {last_year} (personer)", "Avvik i prosent",
-                     "Gjennomsnittlig avvik alle år"]
+    table.columns = [
+        "Forutsetning",
+        f"Avvik {last_year} (personer)",
+        "Avvik i prosent",
+        "Gjennomsnittlig avvik alle år",
+    ]
     return table

@@ -45,18 +45,18 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html(markup: str) -> "HTML":
+def _html(markup: str) -> HTML:
 
     return HTML(markup)
 
 
-def paragraph(text: str, *, css_class: str | None = None) -> "HTML":
+def paragraph(text: str, *, css_class: str | None = None) -> HTML:
     """A paragraph of escaped text."""
     cls = f' class="{esc(css_class)}"' if css_class else ""
     return _html(f"<p{cls}>{esc(text)}</p>")
 
 
-def heading(text: str, level: int = 2) -> "HTML":
+def heading(text: str, level: int = 2) -> HTML:
     """A real HTML heading (``<h2>`` by default) with escaped text."""
     if not 1 <= level <= 6:
         raise ValueError("heading level must be 1-6")
@@ -69,7 +69,7 @@ def markdown(text: str) -> Any:
     return Markdown(text)
 
 
-def callout(text: str, *, kind: str = "info", title: str | None = None) -> "HTML":
+def callout(text: str, *, kind: str = "info", title: str | None = None) -> HTML:
     """A highlighted box: ``kind`` is ``info``, ``caution`` or ``error``.
 
     Cautions tell the reader about thin data ("Få utsagn: tolk med varsomhet").
@@ -79,17 +79,17 @@ def callout(text: str, *, kind: str = "info", title: str | None = None) -> "HTML
     return _html(f'<div class="callout callout-{kind}" role="note">{head}{esc(text)}</div>')
 
 
-def caution(text: str, title: str = "Tolk med varsomhet:") -> "HTML":
+def caution(text: str, title: str = "Tolk med varsomhet:") -> HTML:
     """A visible caution, e.g. for a group with few statements."""
     return callout(text, kind="caution", title=title)
 
 
-def no_data(text: str) -> "HTML":
+def no_data(text: str) -> HTML:
     """A plain message where there is nothing to show (instead of an empty chart)."""
     return callout(text, kind="info", title="Ingen data:")
 
 
-def illustrative_notice(what: str = "Dataene") -> "HTML":
+def illustrative_notice(what: str = "Dataene") -> HTML:
     """The banner every report built from illustrative (made-up) data must show.
 
     It carries the class ``illustrative-notice``: the build looks for it in the executed notebook
@@ -101,17 +101,16 @@ def illustrative_notice(what: str = "Dataene") -> "HTML":
     )
 
 
-def bullet_list(items: Iterable[Any]) -> "HTML":
+def bullet_list(items: Iterable[Any]) -> HTML:
     """An unordered list of escaped items (e.g. statements as the group wrote them)."""
     lis = "".join(f"<li>{esc(item)}</li>" for item in items)
     return _html(f"<ul>{lis}</ul>")
 
 
-def key_figures(figures: Mapping[str, str]) -> "HTML":
+def key_figures(figures: Mapping[str, str]) -> HTML:
     """A row of key figures: ``{"Innbyggere 1.1.2026": "1 287", ...}`` (labels and values escaped)."""
     cells = "".join(
-        f'<div class="key-figure"><div class="key-value">{esc(v)}</div>'
-        f'<div class="key-label">{esc(k)}</div></div>'
+        f'<div class="key-figure"><div class="key-value">{esc(v)}</div><div class="key-label">{esc(k)}</div></div>'
         for k, v in figures.items()
     )
     return _html(f'<div class="key-figures">{cells}</div>')
@@ -128,7 +127,6 @@ def _format_cell(value: Any, decimals: int) -> str:
     if value is None:
         return MISSING
     try:
-
         if pd.isna(value):
             return MISSING
     except (TypeError, ValueError):
@@ -137,13 +135,13 @@ def _format_cell(value: Any, decimals: int) -> str:
 
 
 def table(
-    df: "pd.DataFrame",
+    df: pd.DataFrame,
     caption: str | None = None,
     *,
     decimals: int | Mapping[str, int] = 1,
     index: bool = False,
     max_rows: int | None = None,
-) -> "HTML":
+) -> HTML:
     """Show a data frame as an accessible HTML table.
 
     Numbers are formatted the Norwegian way (``decimals`` per column or for
@@ -172,7 +170,7 @@ def table(
     )
 
 
-def figure(fig: "Figure", alt: str, *, caption: str | None = None, guide: str | None = None) -> "HTML":
+def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | None = None) -> HTML:
     """Show a matplotlib figure as an embedded PNG with alt text, caption and reading guide.
 
     ``alt`` is required and must describe what the chart shows (for screen

@@ -62,7 +62,6 @@ def goal_label(goal: object) -> str:
     if goal is None:
         return NO_GOAL_LABEL
     try:
-
         if pd.isna(goal):
             return NO_GOAL_LABEL
     except (TypeError, ValueError):

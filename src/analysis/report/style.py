@@ -78,7 +78,7 @@ def apply_style() -> None:
     _STYLE_APPLIED = True
 
 
-def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple["Figure", object]:
+def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple[Figure, object]:
     """Return ``(fig, axes)`` made without pyplot, styled, with constrained layout."""
     apply_style()
 
@@ -89,7 +89,6 @@ def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple[
 
 def norwegian_axis(axis, decimals: int = 0, percent: bool = False) -> None:
     """Format an axis' tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``)."""
-
 
     if percent:
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{fmt_num(v * 100, decimals)} %"))
@@ -111,7 +110,7 @@ def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
     return "\n".join(lines)
 
 
-def figure_png(fig: "Figure") -> bytes:
+def figure_png(fig: Figure) -> bytes:
     """Render a figure to PNG bytes, deterministically (no timestamp or software metadata)."""
 
     buf = io.BytesIO()

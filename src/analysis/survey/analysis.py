@@ -24,33 +24,33 @@ from analysis.survey.codebook import Codebook, load_codebook
 from analysis.survey.text import MOVE_LABELS, STATUS_LABELS
 from analysis.themes import code_themes, theme_labels
 from analysis.weighting import weighted_mean, weighted_share
-from analysis.workshops.pipeline import load_statements
+from analysis.workshops.store import load_statements
 
 SATISFIED = (4, 5)
 
 
-def residents(responses: "pd.DataFrame") -> "pd.DataFrame":
+def residents(responses: pd.DataFrame) -> pd.DataFrame:
     """In-scope residents with a weight (the weighted part of the survey)."""
     r = responses
     mask = r["in_scope"].astype(bool) & r["status"].eq("resident").fillna(False) & r["weight"].notna()
     return r.loc[mask.to_numpy(dtype=bool)]
 
 
-def out_movers(responses: "pd.DataFrame") -> "pd.DataFrame":
+def out_movers(responses: pd.DataFrame) -> pd.DataFrame:
     """In-scope out-movers (unweighted: weight 1)."""
     r = responses
     mask = r["in_scope"].astype(bool) & r["status"].eq("out_mover").fillna(False)
     return r.loc[mask.to_numpy(dtype=bool)]
 
 
-def _weights(frame: "pd.DataFrame", weighted: bool) -> "pd.Series":
+def _weights(frame: pd.DataFrame, weighted: bool) -> pd.Series:
 
     if weighted and "weight" in frame:
         return frame["weight"].astype(float)
     return pd.Series(1.0, index=frame.index)
 
 
-def _groups(frame: "pd.DataFrame", by: str | None, order: Sequence[str] | None):
+def _groups(frame: pd.DataFrame, by: str | None, order: Sequence[str] | None):
     if by is None:
         yield "Alle", frame
         return
@@ -60,14 +60,14 @@ def _groups(frame: "pd.DataFrame", by: str | None, order: Sequence[str] | None):
 
 
 def satisfaction_by_item(
-    responses: "pd.DataFrame",
+    responses: pd.DataFrame,
     by: str | None = None,
     *,
     order: Sequence[str] | None = None,
     threshold: int = MIN_CELL,
     codebook: Codebook | None = None,
     include_overall: bool = True,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Weighted mean satisfaction (1–5) and share satisfied (4–5) per item, residents only.
 
     Columns: ``item, label, group, mean, mean_lower, mean_upper, satisfied,
@@ -89,13 +89,22 @@ def satisfaction_by_item(
             m = weighted_mean(y, w, bounds=(1, 5))
             ok = np.isfinite(y)
             s = weighted_share(np.where(ok, np.isin(y, SATISFIED), np.nan), w)
-            block.append({"item": q.id, "label": q.short, "group": key, "mean": m["estimate"],
-                          "mean_lower": m["lower"], "mean_upper": m["upper"], "satisfied": s["estimate"],
-                          "satisfied_lower": s["lower"], "satisfied_upper": s["upper"], "n": m["n"]})
+            block.append(
+                {
+                    "item": q.id,
+                    "label": q.short,
+                    "group": key,
+                    "mean": m["estimate"],
+                    "mean_lower": m["lower"],
+                    "mean_upper": m["upper"],
+                    "satisfied": s["estimate"],
+                    "satisfied_lower": s["lower"],
+                    "satisfied_upper": s["upper"],
+                    "n": m["n"],
+                }
+            )
         rows.append(suppress_groups(pd.DataFrame(block), "n", threshold=threshold))
     return pd.concat(rows, ignore_index=True)
-
-
 
 
 def _weighted_corr(x, y, w) -> float:
@@ -110,7 +119,7 @@ def _weighted_corr(x, y, w) -> float:
     return float(cov / np.sqrt(vx * vy)) if vx > 0 and vy > 0 else float("nan")
 
 
-def stay_indicator(responses: "pd.DataFrame") -> "pd.Series":
+def stay_indicator(responses: pd.DataFrame) -> pd.Series:
     """1 when a resident does not plan to move within five years, 0 for "ja"/"kanskje", missing otherwise."""
 
     mp = responses["move_plans"]
@@ -118,9 +127,7 @@ def stay_indicator(responses: "pd.DataFrame") -> "pd.Series":
     return pd.Series(out, index=responses.index, name="stay")
 
 
-def drivers(
-    responses: "pd.DataFrame", *, threshold: int = MIN_CELL, codebook: Codebook | None = None
-) -> "pd.DataFrame":
+def drivers(responses: pd.DataFrame, *, threshold: int = MIN_CELL, codebook: Codebook | None = None) -> pd.DataFrame:
     """Importance × satisfaction per item (residents, weighted).
 
     Importance is *derived*: the weighted Pearson correlation between the
@@ -140,20 +147,27 @@ def drivers(
     for q in cb.satisfaction_items():
         x = res[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         m = weighted_mean(x, w)
-        rows.append({"item": q.id, "label": q.short, "satisfaction": m["estimate"],
-                     "importance_overall": _weighted_corr(x, overall, w),
-                     "importance_stay": _weighted_corr(x, stay, w), "n": m["n"]})
+        rows.append(
+            {
+                "item": q.id,
+                "label": q.short,
+                "satisfaction": m["estimate"],
+                "importance_overall": _weighted_corr(x, overall, w),
+                "importance_stay": _weighted_corr(x, stay, w),
+                "n": m["n"],
+            }
+        )
     out = suppress_groups(pd.DataFrame(rows), "n", threshold=threshold, complementary=False)
     return out.sort_values("importance_overall", ascending=False, na_position="last").reset_index(drop=True)
 
 
 def move_intentions(
-    responses: "pd.DataFrame",
+    responses: pd.DataFrame,
     by: str | None = None,
     *,
     order: Sequence[str] | None = None,
     threshold: int = MIN_CELL,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Residents' plans to move within five years: weighted shares ja/kanskje/nei with 95 % CIs.
 
     Columns ``group, answer, share, lower, upper, n, suppressed`` ("Vet ikke"
@@ -166,10 +180,21 @@ def move_intentions(
     for key, g in _groups(res, by, order):
         w = g["weight"].to_numpy(dtype=float)
         for code in MOVE_LABELS:
-            s = weighted_share(g["move_plans"].eq(code).to_numpy(dtype=float), w) if len(g) else {
-                "estimate": np.nan, "lower": np.nan, "upper": np.nan, "n": 0}
-            blocks.append({"group": key, "answer": code, "share": s["estimate"], "lower": s["lower"],
-                           "upper": s["upper"], "n": s["n"]})
+            s = (
+                weighted_share(g["move_plans"].eq(code).to_numpy(dtype=float), w)
+                if len(g)
+                else {"estimate": np.nan, "lower": np.nan, "upper": np.nan, "n": 0}
+            )
+            blocks.append(
+                {
+                    "group": key,
+                    "answer": code,
+                    "share": s["estimate"],
+                    "lower": s["lower"],
+                    "upper": s["upper"],
+                    "n": s["n"],
+                }
+            )
     df = pd.DataFrame(blocks)
     # suppress per group (all answers of a group share its n), complementary across groups
     per_group = df.drop_duplicates("group")[["group", "n"]].reset_index(drop=True)
@@ -183,12 +208,12 @@ def move_intentions(
 
 
 def option_shares(
-    responses: "pd.DataFrame",
+    responses: pd.DataFrame,
     question: str,
     *,
     threshold: int = MIN_CELL,
     codebook: Codebook | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Share of out-movers choosing each option of a multiple-choice question (unweighted, Wilson 95 % CI).
 
     The denominator is out-movers who answered the question. Columns
@@ -205,8 +230,9 @@ def option_shares(
     for code, label in q.options:
         chosen = answered.map(lambda codes, c=code: c in codes).to_numpy(dtype=float) if n else np.array([])
         s = weighted_share(chosen) if n else {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
-        rows.append({"code": code, "label": label, "share": s["estimate"], "lower": s["lower"],
-                     "upper": s["upper"], "n": n})
+        rows.append(
+            {"code": code, "label": label, "share": s["estimate"], "lower": s["lower"], "upper": s["upper"], "n": n}
+        )
     df = pd.DataFrame(rows)
     hide = n < threshold
     if hide:
@@ -216,9 +242,13 @@ def option_shares(
 
 
 def single_shares(
-    frame: "pd.DataFrame", question: str, *, weighted: bool, threshold: int = MIN_CELL,
+    frame: pd.DataFrame,
+    question: str,
+    *,
+    weighted: bool,
+    threshold: int = MIN_CELL,
     codebook: Codebook | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Shares of each answer to a single-choice question in ``frame`` (CI: Wilson on effective n)."""
 
     cb = codebook or load_codebook()
@@ -227,10 +257,21 @@ def single_shares(
     w = _weights(f, weighted).to_numpy()
     rows = []
     for code, label in q.options:
-        s = weighted_share(f[question].eq(code).to_numpy(dtype=float), w) if len(f) else {
-            "estimate": np.nan, "lower": np.nan, "upper": np.nan}
-        rows.append({"code": code, "label": label, "share": s["estimate"], "lower": s["lower"],
-                     "upper": s["upper"], "n": len(f)})
+        s = (
+            weighted_share(f[question].eq(code).to_numpy(dtype=float), w)
+            if len(f)
+            else {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
+        )
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "share": s["estimate"],
+                "lower": s["lower"],
+                "upper": s["upper"],
+                "n": len(f),
+            }
+        )
     df = pd.DataFrame(rows)
     hide = len(f) < threshold
     if hide:
@@ -239,7 +280,7 @@ def single_shares(
     return df
 
 
-def recommendation(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> dict[str, object]:
+def recommendation(responses: pd.DataFrame, *, threshold: int = MIN_CELL) -> dict[str, object]:
     """Residents' answer to "would you recommend a friend to move here" (0–10), weighted.
 
     Returns the mean with CI and the shares of promoters (9–10) and
@@ -255,14 +296,24 @@ def recommendation(responses: "pd.DataFrame", *, threshold: int = MIN_CELL) -> d
     ok = np.isfinite(y)
     promoters = weighted_share(np.where(ok, y >= 9, np.nan), w)
     detractors = weighted_share(np.where(ok, y <= 6, np.nan), w)
-    return {"suppressed": False, "mean": m, "promoters": promoters, "detractors": detractors, "n": m["n"],
-            "nps": promoters["estimate"] - detractors["estimate"]}
+    return {
+        "suppressed": False,
+        "mean": m,
+        "promoters": promoters,
+        "detractors": detractors,
+        "n": m["n"],
+        "nps": promoters["estimate"] - detractors["estimate"],
+    }
 
 
 def profile_table(
-    responses: "pd.DataFrame", rows: str = "age_band", *, threshold: int = MIN_CELL,
-    row_labels: dict[str, str] | None = None, codebook: Codebook | None = None,
-) -> "pd.DataFrame":
+    responses: pd.DataFrame,
+    rows: str = "age_band",
+    *,
+    threshold: int = MIN_CELL,
+    row_labels: dict[str, str] | None = None,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
     """Who answered: a count table (``rows`` × residents/out-movers) with small cells suppressed.
 
     In-scope respondents only. Returns a nullable-integer frame with totals,
@@ -276,7 +327,8 @@ def profile_table(
     else:
         index = [c for c in cb[rows].codes] if rows in cb else sorted(r[rows].dropna().unique())
     counts = pd.crosstab(r[rows].astype(str), r["status"].astype(str)).reindex(
-        index=index, columns=list(STATUS_LABELS), fill_value=0)
+        index=index, columns=list(STATUS_LABELS), fill_value=0
+    )
     table = suppress_small(counts, threshold)
     if row_labels is None:
         row_labels = cb[rows].labels() if rows in cb and cb[rows].type == "single" else {}
@@ -285,13 +337,12 @@ def profile_table(
     return table
 
 
-def text_themes(responses: "pd.DataFrame", columns: Sequence[str] = ("text_best", "text_improve")) -> "pd.DataFrame":
+def text_themes(responses: pd.DataFrame, columns: Sequence[str] = ("text_best", "text_improve")) -> pd.DataFrame:
     """Theme coding of the survey's free text with the workshops' codebook (:mod:`analysis.themes`).
 
     One row per theme: ``theme, label, respondents`` (in-scope respondents
     whose answers mention it), ``share`` (of respondents who wrote anything).
     """
-
 
     r = responses.loc[responses["in_scope"].astype(bool).to_numpy()]
     text = pd.Series("", index=r.index, dtype=object)
@@ -306,14 +357,17 @@ def text_themes(responses: "pd.DataFrame", columns: Sequence[str] = ("text_best"
         for t in themes:
             counts[t] = counts.get(t, 0) + 1
     n = int(wrote.sum())
-    return pd.DataFrame({
-        "theme": list(counts), "label": [labels.get(t, t) for t in counts],
-        "respondents": list(counts.values()),
-        "share": [c / n if n else np.nan for c in counts.values()],
-    }).assign(n=n)
+    return pd.DataFrame(
+        {
+            "theme": list(counts),
+            "label": [labels.get(t, t) for t in counts],
+            "respondents": list(counts.values()),
+            "share": [c / n if n else np.nan for c in counts.values()],
+        }
+    ).assign(n=n)
 
 
-def workshop_themes(processed_dir=None) -> tuple["pd.DataFrame | None", str | None]:
+def workshop_themes(processed_dir=None) -> tuple[pd.DataFrame | None, str | None]:
     """Share of workshop statements per theme, or ``(None, reason)`` when the workshop data is unavailable."""
     try:
         st = load_statements(processed_dir)
@@ -324,15 +378,21 @@ def workshop_themes(processed_dir=None) -> tuple["pd.DataFrame | None", str | No
     n = len(st)
     counts = {t: 0 for t in labels}
     for themes in st["themes"]:
-        for t in (themes if themes is not None else ()):
+        for t in themes if themes is not None else ():
             counts[t] = counts.get(t, 0) + 1
-    return pd.DataFrame({"theme": list(counts), "label": [labels.get(t, t) for t in counts],
-                         "statements": list(counts.values()),
-                         "share": [c / n if n else float("nan") for c in counts.values()]}).assign(n=n), None
+    return pd.DataFrame(
+        {
+            "theme": list(counts),
+            "label": [labels.get(t, t) for t in counts],
+            "statements": list(counts.values()),
+            "share": [c / n if n else float("nan") for c in counts.values()],
+        }
+    ).assign(n=n), None
 
 
-def theme_comparison(survey: "pd.DataFrame", workshops: "pd.DataFrame | None", *, threshold: int = MIN_CELL,
-                     top: int = 3) -> "pd.DataFrame":
+def theme_comparison(
+    survey: pd.DataFrame, workshops: pd.DataFrame | None, *, threshold: int = MIN_CELL, top: int = 3
+) -> pd.DataFrame:
     """Survey themes beside workshop themes: ``theme, label, survey_share, workshop_share, both_top``.
 
     ``both_top`` marks themes among the ``top`` most frequent in both sources
@@ -343,25 +403,19 @@ def theme_comparison(survey: "pd.DataFrame", workshops: "pd.DataFrame | None", *
     out = survey[["theme", "label", "respondents", "share"]].rename(columns={"share": "survey_share"})
     out["survey_share"] = out["survey_share"].where(out["respondents"] >= threshold)
     if workshops is not None:
-        out = out.merge(workshops[["theme", "share"]].rename(columns={"share": "workshop_share"}), on="theme",
-                        how="left")
+        out = out.merge(
+            workshops[["theme", "share"]].rename(columns={"share": "workshop_share"}), on="theme", how="left"
+        )
     else:
         out["workshop_share"] = np.nan
     s_top = set(out.nlargest(top, "survey_share")["theme"])
     w_top = set(out.nlargest(top, "workshop_share")["theme"]) if workshops is not None else set()
     out["both_top"] = out["theme"].isin(s_top & w_top)
-    return out.drop(columns=["respondents"]).sort_values("survey_share", ascending=False,
-                                                         na_position="last").reset_index(drop=True)
+    return (
+        out.drop(columns=["respondents"])
+        .sort_values("survey_share", ascending=False, na_position="last")
+        .reset_index(drop=True)
+    )
 
 
 # ---------------------------------------------------------------- findings as sentences
-
-
-
-
-
-
-
-
-
-

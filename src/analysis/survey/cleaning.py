@@ -44,7 +44,7 @@ _LEADING_INT = re.compile(r"^\s*(\d{1,2})\b")
 class Parsed:
     """One export, parsed: codes per question, cell-level rejects, what was matched."""
 
-    frame: "pd.DataFrame"
+    frame: pd.DataFrame
     rejects: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
@@ -57,7 +57,7 @@ def _neutralise(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def _unique_apply(values, fn: Callable[[str], Any]) -> tuple["np.ndarray", "np.ndarray"]:
+def _unique_apply(values, fn: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray]:
     """Apply ``fn`` once per distinct value (exports repeat the same labels).
 
     Returns ``(codes, results)``: ``results[codes[i]]`` is ``fn(values[i])``.
@@ -74,7 +74,7 @@ def _unique_apply(values, fn: Callable[[str], Any]) -> tuple["np.ndarray", "np.n
     return codes, results
 
 
-def _unique_map(values, fn: Callable[[str], Any]) -> "np.ndarray":
+def _unique_map(values, fn: Callable[[str], Any]) -> np.ndarray:
     """``fn`` applied to every value (computed once per distinct value), as an object array."""
     codes, results = _unique_apply(values, fn)
     return results[codes] if len(codes) else results[:0]
@@ -91,19 +91,25 @@ def _parse_choice(q: Question, missing: frozenset[str]) -> Callable[[str], tuple
             return (lm[key], None)
         if q.type == "scale":
             m = _LEADING_INT.match(key)
-            if m and (m.end() == len(key) or key[m.end():].strip().startswith("–")):
+            if m and (m.end() == len(key) or key[m.end() :].strip().startswith("–")):
                 v = int(m.group(1))
                 if q.min <= v <= q.max:
                     return (v, None)
-                return (None, f"answer '{raw.strip()}' to question {q.id} ({q.short}) is outside {q.min}–{q.max}; set to missing")
+                return (
+                    None,
+                    f"answer '{raw.strip()}' to question {q.id} ({q.short}) is outside {q.min}–{q.max}; set to missing",
+                )
         if q.type == "likert":
             num = _NUMBER.match(key)
             if num:
                 v = float(num.group(1).replace(",", "."))
                 what = f"is outside {q.min}–{q.max}" if v.is_integer() else "is not one of the scale's values"
                 return (None, f"answer '{raw.strip()}' to question {q.id} ({q.short}) {what}; set to missing")
-        return (None, f"unknown answer '{raw.strip()}' to question {q.id} ({q.short}); "
-                      "set to missing (add the label to the codebook if it is a valid answer)")
+        return (
+            None,
+            f"unknown answer '{raw.strip()}' to question {q.id} ({q.short}); "
+            "set to missing (add the label to the codebook if it is a valid answer)",
+        )
 
     return parse
 
@@ -124,8 +130,10 @@ def _parse_multiple(q: Question, missing: frozenset[str], sep: str) -> Callable[
                 unknown.append(p)
         err = None
         if unknown:
-            err = (f"unknown answer '{'; '.join(unknown)}' to question {q.id} ({q.short}); left out "
-                   "(add the label to the codebook if it is a valid answer)")
+            err = (
+                f"unknown answer '{'; '.join(unknown)}' to question {q.id} ({q.short}); left out "
+                "(add the label to the codebook if it is a valid answer)"
+            )
         return (";".join(sorted(codes, key=order.__getitem__)) if codes else None, err)
 
     return parse
@@ -141,20 +149,22 @@ def _parse_number(q: Question, missing: frozenset[str]) -> Callable[[str], tuple
             return (None, f"answer '{raw.strip()}' to question {q.id} ({q.short}) is not a number; set to missing")
         v = float(m.group(1).replace(",", "."))
         if not v.is_integer():
-            return (None, f"answer '{raw.strip()}' to question {q.id} ({q.short}) is not a whole number; set to missing")
+            return (
+                None,
+                f"answer '{raw.strip()}' to question {q.id} ({q.short}) is not a whole number; set to missing",
+            )
         return (int(v), None)
 
     return parse
 
 
-def parse_export(raw: "pd.DataFrame", codebook: Codebook | None = None, *, file: str | None = None) -> Parsed:
+def parse_export(raw: pd.DataFrame, codebook: Codebook | None = None, *, file: str | None = None) -> Parsed:
     """Map one export's labels to codes. Does not mutate ``raw``.
 
     Returns a :class:`Parsed` whose ``frame`` has one row per data row with
     ``source_file``, ``source_row``, ``submission_id`` and one column per
     question (codes; ``None`` for missing), and cell-level ``rejects``.
     """
-
 
     cb = codebook or load_codebook()
     file = file or raw.attrs.get("file") or "?"
@@ -212,9 +222,15 @@ def parse_export(raw: "pd.DataFrame", codebook: Codebook | None = None, *, file:
         bad = [k for k, r in enumerate(results) if r[1] is not None]
         if bad:
             for i in np.flatnonzero(np.isin(codes, bad)):
-                rejects.append({"file": file, "row": int(rows[i]), "column": header,
-                                "value": _neutralise("" if col[i] is None else col[i]),
-                                "reason": results[codes[i]][1]})
+                rejects.append(
+                    {
+                        "file": file,
+                        "row": int(rows[i]),
+                        "column": header,
+                        "value": _neutralise("" if col[i] is None else col[i]),
+                        "reason": results[codes[i]][1],
+                    }
+                )
     out["_answers_key"] = key
     out["_answered"] = answered
     frame = pd.DataFrame(out)
@@ -233,7 +249,7 @@ def _value_hash(value: Any) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
-def respondent_ids(files: "pd.Series", keys: "pd.Series") -> list[str]:
+def respondent_ids(files: pd.Series, keys: pd.Series) -> list[str]:
     """Stable, meaningless respondent ids from file name and submission id (or row)."""
     return [
         "r" + hashlib.blake2b(f"{f}\x1f{k}".encode(), digest_size=6).hexdigest()
@@ -241,7 +257,7 @@ def respondent_ids(files: "pd.Series", keys: "pd.Series") -> list[str]:
     ]
 
 
-def finish(parsed: "pd.DataFrame", codebook: Codebook | None = None) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def finish(parsed: pd.DataFrame, codebook: Codebook | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn parsed rows (one or more exports, concatenated in file order) into responses and row rejects.
 
     Drops empty submissions and duplicates (same submission id, or the same
@@ -267,20 +283,36 @@ def finish(parsed: "pd.DataFrame", codebook: Codebook | None = None) -> tuple["p
     first_row = {}
     for key_series, mask in ((sub, dup_id.to_numpy()), (hashed, dup_answers.to_numpy())):
         if mask.any():
-            firsts = (f.assign(_k=key_series.to_numpy())
-                      .drop_duplicates("_k", keep="first").set_index("_k")[["source_file", "source_row"]])
+            firsts = (
+                f.assign(_k=key_series.to_numpy())
+                .drop_duplicates("_k", keep="first")
+                .set_index("_k")[["source_file", "source_row"]]
+            )
             for i in np.flatnonzero(mask):
                 if i not in first_row:
                     src = firsts.loc[key_series.iloc[i]]
                     first_row[i] = f"{src['source_file']} row {src['source_row']}"
     row_rejects = []
     for i in np.flatnonzero(is_empty):
-        row_rejects.append({"file": f.at[i, "source_file"], "row": f.at[i, "source_row"], "column": "",
-                            "value": "", "reason": "empty submission (no answers); row left out"})
+        row_rejects.append(
+            {
+                "file": f.at[i, "source_file"],
+                "row": f.at[i, "source_row"],
+                "column": "",
+                "value": "",
+                "reason": "empty submission (no answers); row left out",
+            }
+        )
     for i in np.flatnonzero(dup):
-        row_rejects.append({"file": f.at[i, "source_file"], "row": f.at[i, "source_row"], "column": "",
-                            "value": f.at[i, "submission_id"] or "",
-                            "reason": f"duplicate submission of {first_row[i]}; row left out"})
+        row_rejects.append(
+            {
+                "file": f.at[i, "source_file"],
+                "row": f.at[i, "source_row"],
+                "column": "",
+                "value": f.at[i, "submission_id"] or "",
+                "reason": f"duplicate submission of {first_row[i]}; row left out",
+            }
+        )
     keep = ~(is_empty | dup)
     r = f.loc[keep].drop(columns=["_answers_key", "_answered"], errors="ignore").reset_index(drop=True)
 
@@ -307,13 +339,20 @@ def finish(parsed: "pd.DataFrame", codebook: Codebook | None = None) -> tuple["p
         )
     no_status = r["status"].isna().to_numpy()
     flags = np.full(len(r), "", dtype=object)
-    for mask, name in ((out_of_range, "age_out_of_range"), (straight, "straight_lining"), (no_status, "missing_status")):
+    for mask, name in (
+        (out_of_range, "age_out_of_range"),
+        (straight, "straight_lining"),
+        (no_status, "missing_status"),
+    ):
         flags[mask] = np.where(flags[mask] == "", name, flags[mask].astype(str) + ";" + name)
     r["flags"] = pd.array(flags, dtype="string")
     r["straight_lining"] = straight
     r["in_scope"] = ~(out_of_range | no_status)
-    key = r["submission_id"].astype(str).where(r["submission_id"].astype(str).str.strip() != "",
-                                                r["source_row"].astype(str))
+    key = (
+        r["submission_id"]
+        .astype(str)
+        .where(r["submission_id"].astype(str).str.strip() != "", r["source_row"].astype(str))
+    )
     r.insert(0, "respondent_id", respondent_ids(r["source_file"], key))
     r["source_row"] = r["source_row"].astype("int64")
     r = r.drop(columns=["submission_id"])

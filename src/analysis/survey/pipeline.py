@@ -11,86 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from analysis import paths
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
 from analysis.survey.cleaning import REJECT_COLUMNS, finish, parse_export
 from analysis.survey.codebook import load_codebook
 from analysis.survey.readers import SUPPORTED_SUFFIXES, read_export
 from analysis.survey.schema import validate_responses
+from analysis.survey.store import ITEMS_FILE, MANIFEST_FILE, REJECTS_FILE, RESPONSES_FILE, to_items
 from analysis.survey.weights import read_population_targets, weight_responses
 
-RESPONSES_FILE = "survey_responses.parquet"
-
-
-ITEMS_FILE = "survey_items.parquet"
-
-
-REJECTS_FILE = "survey_rejects.csv"
-
-
-MANIFEST_FILE = "survey_manifest.json"
-
-
 IGNORED_SUFFIXES = (".md", ".gitkeep")
-
-
-@dataclass
-class Survey:
-    """The processed survey: responses, long-form items, rejects and the manifest."""
-
-    responses: "pd.DataFrame"
-    items: "pd.DataFrame"
-    rejects: "pd.DataFrame"
-    manifest: dict
-
-
-def to_items(responses: "pd.DataFrame", codebook=None) -> "pd.DataFrame":
-    """Long form of the closed questions: ``respondent_id, question, type, code, value, label``.
-
-    One row per respondent and answered question; a multiple-choice question
-    gives one row per option chosen. ``value`` is the numeric code of Likert,
-    0–10 and number questions (else missing). Free text is not included.
-    """
-
-
-    cb = codebook or load_codebook()
-    parts = []
-    for q in cb.questions:
-        if q.type == "text" or q.id not in responses:
-            continue
-        col = responses[q.id]
-        sel = col.notna().to_numpy()
-        ids = responses["respondent_id"].to_numpy(dtype=object)[sel]
-        vals = col[sel]
-        if q.type == "multiple":
-            split = vals.astype(str).str.split(";")
-            lens = split.str.len().to_numpy()
-            ids = np.repeat(ids, lens)
-            codes = np.concatenate(split.to_list()) if len(split) else np.array([], dtype=object)
-            numeric = np.full(len(codes), np.nan)
-        elif q.type in ("likert", "scale", "number"):
-            numeric = vals.astype(float).to_numpy()
-            codes = np.array([str(int(v)) for v in numeric], dtype=object)
-        else:
-            codes = vals.astype(str).to_numpy(dtype=object)
-            numeric = np.full(len(codes), np.nan)
-        labels = q.labels()
-        lab = np.array([labels.get(int(c) if q.type in ("likert", "scale") else c, c) for c in codes], dtype=object)
-        parts.append(pd.DataFrame({"respondent_id": ids, "question": q.id, "type": q.type, "code": codes,
-                                   "value": numeric, "label": lab}))
-    if not parts:
-        return pd.DataFrame(columns=["respondent_id", "question", "type", "code", "value", "label"])
-    out = pd.concat(parts, ignore_index=True)
-    for c in ("respondent_id", "question", "type", "code", "label"):
-        out[c] = out[c].astype("string")
-    return out
 
 
 def clean_files(paths: list[Path], log: Callable[[str], None] = lambda _m: None, codebook=None):
@@ -99,7 +33,6 @@ def clean_files(paths: list[Path], log: Callable[[str], None] = lambda _m: None,
     A file that cannot be read at all is reported in ``file_info`` (``error``)
     and makes ``ok`` False; the other files are still cleaned.
     """
-
 
     cb = codebook or load_codebook()
     ok = True
@@ -124,8 +57,11 @@ def clean_files(paths: list[Path], log: Callable[[str], None] = lambda _m: None,
             missing_questions=p.missing_questions,
             ignored_columns=p.ignored_columns,
         )
-        log(f"survey: read {path.name} ({len(raw)} rows, {len(p.columns)} questions"
-            + (f", {raw.attrs['encoding']}" if raw.attrs.get("encoding") else "") + ")")
+        log(
+            f"survey: read {path.name} ({len(raw)} rows, {len(p.columns)} questions"
+            + (f", {raw.attrs['encoding']}" if raw.attrs.get("encoding") else "")
+            + ")"
+        )
         parsed.append(p.frame)
         cell_rejects.extend(p.rejects)
         info.append(entry)
@@ -146,10 +82,12 @@ def _write_outputs(processed_dir: Path, responses, items, rejects, manifest: dic
     for frame, name in ((responses, RESPONSES_FILE), (items, ITEMS_FILE)):
         with atomic_path(processed_dir / name) as tmp:
             frame.to_parquet(tmp, index=False)
-    atomic_write_text(processed_dir / REJECTS_FILE, rejects.to_csv(index=False, lineterminator="\n"),
-                      encoding="utf-8-sig")
-    atomic_write_text(processed_dir / MANIFEST_FILE,
-                      json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(
+        processed_dir / REJECTS_FILE, rejects.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig"
+    )
+    atomic_write_text(
+        processed_dir / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
 
 
 def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -> bool:
@@ -188,8 +126,10 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -
             targets, year = read_population_targets("3425", codebook=cb)
             responses, winfo = weight_responses(responses, targets, region="3425", year=year)
             weighting = winfo.to_dict()
-            log(f"survey: weighted {winfo.n_weighted} residents to SSB {year} "
-                f"(effective n {winfo.effective_n:.1f}, design effect {winfo.design_effect:.2f})")
+            log(
+                f"survey: weighted {winfo.n_weighted} residents to SSB {year} "
+                f"(effective n {winfo.effective_n:.1f}, design effect {winfo.design_effect:.2f})"
+            )
         except AnalysisError as exc:
             weighting = {"error": str(exc)}
             log(f"survey: warning: no weights ({exc})")
@@ -217,26 +157,8 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -
     if manifest["rows_in"] != manifest["rows_clean"] + manifest["rows_rejected"]:  # pragma: no cover (invariant)
         raise AnalysisError("survey cleaning lost rows: rows_in != rows_clean + rows_rejected (a bug; report it)")
     _write_outputs(processed_dir, responses, items, rejects, manifest)
-    log(f"survey: {manifest['rows_clean']} responses, {manifest['rows_rejected']} rows rejected, "
-        f"{manifest['cells_rejected']} answers rejected → {processed_dir}")
-    return ok
-
-
-def load_survey(processed_dir: str | Path | None = None) -> Survey:
-    """The processed survey (``run_clean``'s outputs); raises ``AnalysisError`` saying to run
-    ``analysis clean`` when they are missing."""
-
-
-    folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    resp = folder / RESPONSES_FILE
-    if not resp.is_file():
-        raise AnalysisError("the survey has not been cleaned yet: run `analysis clean`", file=resp)
-    manifest_path = folder / MANIFEST_FILE
-    return Survey(
-        responses=pd.read_parquet(resp),
-        items=pd.read_parquet(folder / ITEMS_FILE) if (folder / ITEMS_FILE).is_file() else to_items(
-            pd.read_parquet(resp)),
-        rejects=pd.read_csv(folder / REJECTS_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if (folder / REJECTS_FILE).is_file() else pd.DataFrame(),
-        manifest=json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {},
+    log(
+        f"survey: {manifest['rows_clean']} responses, {manifest['rows_rejected']} rows rejected, "
+        f"{manifest['cells_rejected']} answers rejected → {processed_dir}"
     )
+    return ok

@@ -27,7 +27,7 @@ _GROUP_STYLE = {
 }
 
 
-def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
+def satisfaction_chart(table: pd.DataFrame, *, title: str | None = None, threshold: int = MIN_CELL) -> Figure:
     """Dot plot of mean satisfaction (1–5) per item with 95 % CIs; one marker per group.
 
     ``table`` is :func:`analysis.survey.analysis.satisfaction_by_item` output
@@ -44,10 +44,23 @@ def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None, thres
         color, marker, name = _GROUP_STYLE.get(g, (PALETTE[k % len(PALETTE)], "oDs^v"[k % 5], g))
         y = np.arange(len(labels)) + off
         m = sub["mean"].to_numpy(dtype=float)
-        err = np.clip(np.vstack([m - sub["mean_lower"].to_numpy(dtype=float),
-                                 sub["mean_upper"].to_numpy(dtype=float) - m]), 0, None)
-        ax.errorbar(m, y, xerr=err, fmt=marker, color=color, ecolor=color, elinewidth=1.5, capsize=3,
-                    label=name if len(groups) > 1 else None, markersize=7)
+        err = np.clip(
+            np.vstack([m - sub["mean_lower"].to_numpy(dtype=float), sub["mean_upper"].to_numpy(dtype=float) - m]),
+            0,
+            None,
+        )
+        ax.errorbar(
+            m,
+            y,
+            xerr=err,
+            fmt=marker,
+            color=color,
+            ecolor=color,
+            elinewidth=1.5,
+            capsize=3,
+            label=name if len(groups) > 1 else None,
+            markersize=7,
+        )
         for yi, hidden in zip(y, sub["suppressed"].fillna(False)):
             if hidden:
                 ax.text(1.05, yi, fewer_than(threshold), va="center", fontsize=9, color=NEUTRAL)
@@ -61,13 +74,16 @@ def satisfaction_chart(table: "pd.DataFrame", *, title: str | None = None, thres
     ax.grid(axis="y", visible=False)
     if title is None:
         items = first.drop(index=[lbl for lbl in first.index if lbl.startswith("Å bo")], errors="ignore").dropna()
-        title = (f"Mest fornøyd med {items.idxmax().lower()}, minst med {items.idxmin().lower()}"
-                 if len(items) else "Tilfredshet per tema")
+        title = (
+            f"Mest fornøyd med {items.idxmax().lower()}, minst med {items.idxmin().lower()}"
+            if len(items)
+            else "Tilfredshet per tema"
+        )
     ax.set_title(wrap_label(title, 70, 2))
     return fig
 
 
-def drivers_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
+def drivers_chart(table: pd.DataFrame, *, title: str | None = None, threshold: int = MIN_CELL) -> Figure:
     """Importance (correlation with overall satisfaction) against satisfaction, one point per item.
 
     Items in the upper left (important, low satisfaction) are where
@@ -81,10 +97,16 @@ def drivers_chart(table: "pd.DataFrame", *, title: str | None = None, threshold:
     placed: list[tuple[float, float]] = []
     for r in t.sort_values("importance_overall", ascending=False).itertuples():
         # put the label below the point when another label sits close by (avoids overlaps)
-        crowded = any(abs(r.satisfaction - x) < 0.6 and abs(r.importance_overall - y) < 0.06 * max(span, 1e-9)
-                      for x, y in placed)
-        ax.annotate(wrap_label(r.label, 22), (r.satisfaction, r.importance_overall),
-                    xytext=(6, -14) if crowded else (6, 4), textcoords="offset points", fontsize=9)
+        crowded = any(
+            abs(r.satisfaction - x) < 0.6 and abs(r.importance_overall - y) < 0.06 * max(span, 1e-9) for x, y in placed
+        )
+        ax.annotate(
+            wrap_label(r.label, 22),
+            (r.satisfaction, r.importance_overall),
+            xytext=(6, -14) if crowded else (6, 4),
+            textcoords="offset points",
+            fontsize=9,
+        )
         placed.append((r.satisfaction, r.importance_overall))
     ax.axvline(3, color=NEUTRAL, lw=1, ls="--")
     med = float(np.median(t["importance_overall"])) if len(t) else 0.0
@@ -96,14 +118,22 @@ def drivers_chart(table: "pd.DataFrame", *, title: str | None = None, threshold:
     norwegian_axis(ax.yaxis, 2)
     if title is None:
         hot = t[(t["satisfaction"] < 3) & (t["importance_overall"] >= med)]
-        title = ("Viktig, men svakt: " + " og ".join(hot.nlargest(2, "importance_overall")["label"].str.lower())
-                 if len(hot) else "Hva henger sammen med tilfredsheten?")
+        title = (
+            "Viktig, men svakt: " + " og ".join(hot.nlargest(2, "importance_overall")["label"].str.lower())
+            if len(hot)
+            else "Hva henger sammen med tilfredsheten?"
+        )
     ax.set_title(wrap_label(title, 70, 2))
     return fig
 
 
-def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = None,
-               title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
+def move_chart(
+    table: pd.DataFrame,
+    *,
+    group_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    threshold: int = MIN_CELL,
+) -> Figure:
     """Stacked 100 % bars: plans to move within five years (ja/kanskje/nei) per group."""
 
     groups = list(dict.fromkeys(table["group"]))
@@ -118,12 +148,27 @@ def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = N
         left = 0.0
         for code in MOVE_LABELS:
             share = float(sub.loc[code, "share"])
-            ax.barh(i, share, left=left, color=colours[code], hatch=hatches[code], edgecolor="white",
-                    label=MOVE_LABELS[code] if i == 0 or not ax.get_legend_handles_labels()[1].count(
-                        MOVE_LABELS[code]) else None)
+            ax.barh(
+                i,
+                share,
+                left=left,
+                color=colours[code],
+                hatch=hatches[code],
+                edgecolor="white",
+                label=MOVE_LABELS[code]
+                if i == 0 or not ax.get_legend_handles_labels()[1].count(MOVE_LABELS[code])
+                else None,
+            )
             if share >= 0.06:
-                ax.text(left + share / 2, i, f"{round(share * 100):d} %", ha="center", va="center",
-                        color="white" if code != "maybe" else "black", fontsize=9)
+                ax.text(
+                    left + share / 2,
+                    i,
+                    f"{round(share * 100):d} %",
+                    ha="center",
+                    va="center",
+                    color="white" if code != "maybe" else "black",
+                    fontsize=9,
+                )
             left += share
     ax.set_yticks(range(len(groups)), [(group_labels or {}).get(g, g) for g in groups])
     ax.invert_yaxis()
@@ -138,7 +183,7 @@ def move_chart(table: "pd.DataFrame", *, group_labels: dict[str, str] | None = N
     return fig
 
 
-def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
+def options_chart(table: pd.DataFrame, *, xlabel: str, title: str | None = None, threshold: int = MIN_CELL) -> Figure:
     """Horizontal bars of shares choosing each option (with 95 % CIs), largest first."""
 
     t = table.reset_index(drop=True)
@@ -146,8 +191,9 @@ def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = Non
     y = np.arange(len(t))
     share = t["share"].to_numpy(dtype=float)
     ax.barh(y, np.nan_to_num(share), color=PALETTE[0])
-    err = np.clip(np.vstack([share - t["lower"].to_numpy(dtype=float), t["upper"].to_numpy(dtype=float) - share]),
-                  0, None)
+    err = np.clip(
+        np.vstack([share - t["lower"].to_numpy(dtype=float), t["upper"].to_numpy(dtype=float) - share]), 0, None
+    )
     ax.errorbar(share, y, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=3)
     for yi, hidden in zip(y, t["suppressed"]):
         if hidden:
@@ -165,7 +211,7 @@ def options_chart(table: "pd.DataFrame", *, xlabel: str, title: str | None = Non
     return fig
 
 
-def themes_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: int = MIN_CELL) -> "Figure":
+def themes_chart(table: pd.DataFrame, *, title: str | None = None, threshold: int = MIN_CELL) -> Figure:
     """Survey free text vs workshop statements: share mentioning each theme (side-by-side bars)."""
 
     t = table.reset_index(drop=True)
@@ -173,11 +219,23 @@ def themes_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: 
     fig, ax = new_figure(9, 0.5 * len(t) + 1.8)
     y = np.arange(len(t))
     h = 0.38 if has_ws else 0.7
-    ax.barh(y - (h / 2 if has_ws else 0), t["survey_share"].fillna(0), height=h, color=PALETTE[0],
-            label="Spørreundersøkelsen (andel som skrev fritekst)")
+    ax.barh(
+        y - (h / 2 if has_ws else 0),
+        t["survey_share"].fillna(0),
+        height=h,
+        color=PALETTE[0],
+        label="Spørreundersøkelsen (andel som skrev fritekst)",
+    )
     if has_ws:
-        ax.barh(y + h / 2, t["workshop_share"].fillna(0), height=h, color=PALETTE[1], hatch="//",
-                edgecolor="white", label="Verkstedene (andel utsagn)")
+        ax.barh(
+            y + h / 2,
+            t["workshop_share"].fillna(0),
+            height=h,
+            color=PALETTE[1],
+            hatch="//",
+            edgecolor="white",
+            label="Verkstedene (andel utsagn)",
+        )
     for yi, v in zip(y, t["survey_share"]):
         if v != v:
             ax.text(0.005, yi, fewer_than(threshold), va="center", fontsize=8, color=NEUTRAL)
@@ -189,7 +247,10 @@ def themes_chart(table: "pd.DataFrame", *, title: str | None = None, threshold: 
     ax.grid(axis="y", visible=False)
     if title is None:
         both = t[t["both_top"]]
-        title = ("Undersøkelsen og verkstedene er enige om " + " og ".join(both["label"].str.lower())
-                 if len(both) else f"Oftest nevnt i fritekst: {t['label'].iloc[0].lower()}")
+        title = (
+            "Undersøkelsen og verkstedene er enige om " + " og ".join(both["label"].str.lower())
+            if len(both)
+            else f"Oftest nevnt i fritekst: {t['label'].iloc[0].lower()}"
+        )
     ax.set_title(wrap_label(title, 70, 2))
     return fig

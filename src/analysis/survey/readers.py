@@ -37,7 +37,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_csv_export(path: str | Path) -> "pd.DataFrame":
+def read_csv_export(path: str | Path) -> pd.DataFrame:
     """A CSV export (any of UTF-8, UTF-8-BOM, Windows-1252; ``;``, ``,`` or tab) as text cells.
 
     Encoding and delimiter are detected with :mod:`analysis.fileio`
@@ -45,8 +45,6 @@ def read_csv_export(path: str | Path) -> "pd.DataFrame":
     holds the line where each record starts (a quoted answer may span lines).
     Cells are plain ``str`` in object columns (fast to map to codes).
     """
-
-
 
     text, encoding = read_text(path)
     delimiter = sniff_delimiter(text)
@@ -71,12 +69,13 @@ def read_csv_export(path: str | Path) -> "pd.DataFrame":
         body = [r + [""] * (width - len(r)) for r in body]
     data = np.array(body, dtype=object).reshape(len(body), width)
     frame = pd.DataFrame({h: data[:, i] for i, h in enumerate(header)}, dtype=object)
-    frame.attrs.update(file=Path(path).name, rows=np.asarray(rows, dtype=np.int64), encoding=encoding,
-                       delimiter=delimiter)
+    frame.attrs.update(
+        file=Path(path).name, rows=np.asarray(rows, dtype=np.int64), encoding=encoding, delimiter=delimiter
+    )
     return frame
 
 
-def read_xlsx_export(path: str | Path) -> "pd.DataFrame":
+def read_xlsx_export(path: str | Path) -> pd.DataFrame:
     """The first worksheet of an xlsx export as text cells (first non-empty row = header)."""
 
     try:
@@ -106,12 +105,13 @@ def read_xlsx_export(path: str | Path) -> "pd.DataFrame":
     header = header + [f"column_{i + 1}" for i in range(len(header), width)]
     data = [r + [""] * (width - len(r)) for r in data]
     frame = pd.DataFrame(data, columns=header, dtype=object)
-    frame.attrs.update(file=Path(path).name, rows=np.asarray(rows, dtype=np.int64), sheet=sheet, encoding=None,
-                       delimiter=None)
+    frame.attrs.update(
+        file=Path(path).name, rows=np.asarray(rows, dtype=np.int64), sheet=sheet, encoding=None, delimiter=None
+    )
     return frame
 
 
-def read_export(path: str | Path) -> "pd.DataFrame":
+def read_export(path: str | Path) -> pd.DataFrame:
     """Read one export file by its suffix; raises ``AnalysisError`` for unsupported or unreadable files."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -119,9 +119,7 @@ def read_export(path: str | Path) -> "pd.DataFrame":
         return read_csv_export(path)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx_export(path)
-    raise AnalysisError(
-        f"unsupported file type '{suffix}' (save the export as CSV or .xlsx)", file=path
-    )
+    raise AnalysisError(f"unsupported file type '{suffix}' (save the export as CSV or .xlsx)", file=path)
 
 
 def resolve_columns(headers: list[str], codebook: Codebook) -> tuple[dict[str, str], dict[str, str | None], list[str]]:

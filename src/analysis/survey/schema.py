@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
+def responses_schema(codebook: Codebook | None = None) -> pa.DataFrameSchema:
     """The schema: one column per question with its allowed codes or range, plus the derived columns."""
 
     cb = codebook or load_codebook()
@@ -45,8 +45,11 @@ def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
             allowed = set(q.codes)
             cols[q.id] = pa.Column(
                 str,
-                pa.Check(lambda s, a=allowed: s.str.split(";").map(lambda parts: set(parts) <= a),
-                         element_wise=False, name="codes in codebook"),
+                pa.Check(
+                    lambda s, a=allowed: s.str.split(";").map(lambda parts: set(parts) <= a),
+                    element_wise=False,
+                    name="codes in codebook",
+                ),
                 nullable=True,
             )
         else:
@@ -54,7 +57,7 @@ def responses_schema(codebook: Codebook | None = None) -> "pa.DataFrameSchema":
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
-def validate_responses(df: "pd.DataFrame", codebook: Codebook | None = None) -> "pd.DataFrame":
+def validate_responses(df: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
     """Validate ``df`` against :func:`responses_schema`; returns it unchanged or raises ``AnalysisError``."""
 
     if len(df) == 0:

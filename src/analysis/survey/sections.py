@@ -21,7 +21,7 @@ from analysis.report import html
 from analysis.survey import analysis as sa
 from analysis.survey import plots, text
 from analysis.survey.codebook import load_codebook
-from analysis.survey.pipeline import load_survey
+from analysis.survey.store import load_survey
 
 Section = list[Any]
 GENDERS = ["female", "male"]
@@ -65,9 +65,15 @@ def load(kommunenummer: object, *, min_cell: int, shareable: bool, allow_quotes:
         name = snapshot.region_name(kommunenummer)
     except AnalysisError:
         name = "kommunen"
-    return SurveyReport(responses=survey.responses, manifest=survey.manifest, name=name,
-                        bands=load_codebook().band_labels(), threshold=min_cell, shareable=shareable,
-                        allow_quotes=allow_quotes)
+    return SurveyReport(
+        responses=survey.responses,
+        manifest=survey.manifest,
+        name=name,
+        bands=load_codebook().band_labels(),
+        threshold=min_cell,
+        shareable=shareable,
+        allow_quotes=allow_quotes,
+    )
 
 
 def intro(s: SurveyReport) -> Section:
@@ -81,7 +87,9 @@ def intro(s: SurveyReport) -> Section:
 
 def respondents(s: SurveyReport) -> Section:
     return [
-        html.key_figures(text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold)),
+        html.key_figures(
+            text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold)
+        ),
         html.paragraph(text.respondents_sentence(s.manifest)),
     ]
 
@@ -105,8 +113,10 @@ def satisfaction(s: SurveyReport) -> Section:
         html.callout(finding, title="Funn:"),
         html.figure(
             plots.satisfaction_chart(table, threshold=s.threshold),
-            alt=("Punktdiagram med gjennomsnittlig tilfredshet fra 1 til 5 for elleve temaer, med 95 % "
-                 "konfidensintervall. " + finding),
+            alt=(
+                "Punktdiagram med gjennomsnittlig tilfredshet fra 1 til 5 for elleve temaer, med 95 % "
+                "konfidensintervall. " + finding
+            ),
             caption="Tilfredshet blant innbyggere 18–40 år, vektet etter alder og kjønn.",
             guide=text.SATISFACTION_GUIDE,
         ),
@@ -117,9 +127,13 @@ def satisfaction_table(s: SurveyReport) -> Section:
     if not s.has_data:
         return []
     table = sa.satisfaction_by_item(s.responses, threshold=s.threshold)
-    return [html.table(text.satisfaction_shares_table(table, s.threshold),
-                       "Gjennomsnitt (1–5) og andel som er fornøyd (4 eller 5), vektet",
-                       decimals={"Snitt": 1, "Andel fornøyd eller svært fornøyd (%)": 0})]
+    return [
+        html.table(
+            text.satisfaction_shares_table(table, s.threshold),
+            "Gjennomsnitt (1–5) og andel som er fornøyd (4 eller 5), vektet",
+            decimals={"Snitt": 1, "Andel fornøyd eller svært fornøyd (%)": 0},
+        )
+    ]
 
 
 def gender(s: SurveyReport) -> Section:
@@ -135,8 +149,10 @@ def gender(s: SurveyReport) -> Section:
             caption="Tilfredshet blant kvinner og menn 18–40 år som bor i kommunen, vektet.",
             guide=text.GENDER_GUIDE,
         ),
-        html.table(text.satisfaction_table(table, text.GENDER_LABELS, threshold=s.threshold),
-                   "Gjennomsnitt 1–5 (95 % konfidensintervall) for kvinner og menn"),
+        html.table(
+            text.satisfaction_table(table, text.GENDER_LABELS, threshold=s.threshold),
+            "Gjennomsnitt 1–5 (95 % konfidensintervall) for kvinner og menn",
+        ),
     ]
 
 
@@ -145,10 +161,14 @@ def age(s: SurveyReport) -> Section:
         return []
     table = sa.satisfaction_by_item(s.responses, "age_band", order=s.bands, threshold=s.threshold)
     return [
-        html.table(text.satisfaction_table(table, threshold=s.threshold),
-                   "Gjennomsnitt 1–5 (95 % konfidensintervall) etter aldersgruppe, vektet"),
-        html.paragraph(f"Grupper med {fewer_than(s.threshold)} svar vises ikke. Intervallene er brede fordi hver "
-                       "aldersgruppe har få svar."),
+        html.table(
+            text.satisfaction_table(table, threshold=s.threshold),
+            "Gjennomsnitt 1–5 (95 % konfidensintervall) etter aldersgruppe, vektet",
+        ),
+        html.paragraph(
+            f"Grupper med {fewer_than(s.threshold)} svar vises ikke. Intervallene er brede fordi hver "
+            "aldersgruppe har få svar."
+        ),
     ]
 
 
@@ -161,8 +181,10 @@ def drivers(s: SurveyReport) -> Section:
         html.callout(finding, title="Funn:"),
         html.figure(
             plots.drivers_chart(table, threshold=s.threshold),
-            alt=("Spredningsdiagram der hvert tema er plassert etter tilfredshet (vannrett) og hvor sterkt det henger "
-                 "sammen med total tilfredshet (loddrett). " + finding),
+            alt=(
+                "Spredningsdiagram der hvert tema er plassert etter tilfredshet (vannrett) og hvor sterkt det henger "
+                "sammen med total tilfredshet (loddrett). " + finding
+            ),
             caption="Betydning (samvariasjon med total tilfredshet) mot tilfredshet, innbyggere 18–40 år, vektet.",
             guide=text.DRIVERS_GUIDE,
         ),
@@ -178,8 +200,10 @@ def recommendation(s: SurveyReport) -> Section:
         return [html.no_data(f"{fewer_than(s.threshold).capitalize()} har svart på spørsmålet.")]
     return [
         html.key_figures(text.recommendation_figures(rec)),
-        html.paragraph("Vektede tall med 95 % konfidensintervall i parentes. Skala fra 0 (svært lite sannsynlig) "
-                       "til 10 (svært sannsynlig)."),
+        html.paragraph(
+            "Vektede tall med 95 % konfidensintervall i parentes. Skala fra 0 (svært lite sannsynlig) "
+            "til 10 (svært sannsynlig)."
+        ),
     ]
 
 
@@ -194,15 +218,17 @@ def moving(s: SurveyReport) -> Section:
         html.figure(
             plots.move_chart(by_age, threshold=s.threshold),
             alt="Stablede søyler per aldersgruppe med andelen som svarer ja, kanskje og nei på om de planlegger å "
-                "flytte innen fem år. " + finding,
+            "flytte innen fem år. " + finding,
             caption="Planer om å flytte fra kommunen innen fem år, innbyggere etter alder, vektet. «Vet ikke» er "
-                    "holdt utenfor.",
+            "holdt utenfor.",
             guide="Hver søyle er en aldersgruppe og summerer til 100 %. Den skraverte delen til venstre er de som "
-                  "planlegger å flytte.",
+            "planlegger å flytte.",
         ),
-        html.table(text.move_table(moves),
-                   "Planlegger du å flytte fra kommunen i løpet av de neste fem årene? (alle innbyggere 18–40 år, vektet)",
-                   decimals=0),
+        html.table(
+            text.move_table(moves),
+            "Planlegger du å flytte fra kommunen i løpet av de neste fem årene? (alle innbyggere 18–40 år, vektet)",
+            decimals=0,
+        ),
     ]
 
 
@@ -215,27 +241,34 @@ def out_movers(s: SurveyReport) -> Section:
     xlabel = "Andel av utflytterne som svarte (flere svar mulig)"
     back = sa.single_shares(s.out_movers, "move_back", weighted=False, threshold=s.threshold)
     return [
-        html.callout(text.finding_options(reasons, "grunner til å flytte") + " "
-                     + text.finding_options(conditions, "hva som skal til for å flytte tilbake"), title="Funn:"),
+        html.callout(
+            text.finding_options(reasons, "grunner til å flytte")
+            + " "
+            + text.finding_options(conditions, "hva som skal til for å flytte tilbake"),
+            title="Funn:",
+        ),
         html.caution(text.OUT_MOVERS_UNWEIGHTED, title="Uvektede tall:"),
         html.figure(
             plots.options_chart(reasons, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hver grunn til å flytte. "
-                + text.finding_options(reasons, "grunner"),
+            + text.finding_options(reasons, "grunner"),
             caption="Hvorfor flyttet du fra kommunen? Utflyttere 18–40 år, uvektet, flere svar mulig.",
             guide="Hver søyle er andelen av utflytterne som krysset av for grunnen, og streken viser 95 % "
-                  "konfidensintervall. Summen blir over 100 % fordi man kunne velge flere grunner.",
+            "konfidensintervall. Summen blir over 100 % fordi man kunne velge flere grunner.",
         ),
         html.figure(
             plots.options_chart(conditions, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hvert vilkår for å flytte tilbake. "
-                + text.finding_options(conditions, "vilkår"),
+            + text.finding_options(conditions, "vilkår"),
             caption="Hva skal til for at du flytter tilbake? Utflyttere 18–40 år, uvektet, flere svar mulig.",
             guide="Lengst søyle øverst er det flest nevner. Det viser hva kommunen kan gjøre for å få utflyttere "
-                  "tilbake.",
+            "tilbake.",
         ),
-        html.table(text.move_back_table(back, s.threshold), "Kan du tenke deg å flytte tilbake? (utflyttere, uvektet)",
-                   decimals=0),
+        html.table(
+            text.move_back_table(back, s.threshold),
+            "Kan du tenke deg å flytte tilbake? (utflyttere, uvektet)",
+            decimals=0,
+        ),
     ]
 
 
@@ -259,16 +292,20 @@ def free_text_themes(s: SurveyReport) -> Section:
     ]
     agreed = comparison[comparison["both_top"]]["label"].tolist()
     if agreed:
-        out.append(html.callout("Både undersøkelsen og verkstedene peker på: " + ", ".join(agreed) + ".",
-                                title="Samstemt:"))
+        out.append(
+            html.callout("Både undersøkelsen og verkstedene peker på: " + ", ".join(agreed) + ".", title="Samstemt:")
+        )
     return out
 
 
 def quotes(s: SurveyReport) -> Section:
     """Free-text quotes (scrubbed), only where the report may show them."""
     if not can_show_quotes(s.shareable, s.allow_quotes):
-        return [html.paragraph("Sitater fra fritekstsvarene vises bare i interne rapporter, for at ingen skal kunne "
-                               "kjennes igjen.")]
+        return [
+            html.paragraph(
+                "Sitater fra fritekstsvarene vises bare i interne rapporter, for at ingen skal kunne kjennes igjen."
+            )
+        ]
     texts = s.out_movers["text_improve"].dropna().tolist() + s.residents["text_improve"].dropna().tolist()
     chosen = quotes_for_report(texts, shareable=s.shareable, allow_quotes=s.allow_quotes, limit=8)
     return [html.heading("Eksempler på hva som må til (fritekst, anonymisert)", 3), html.bullet_list(chosen)]

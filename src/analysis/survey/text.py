@@ -17,8 +17,8 @@ MOVE_LABELS = {"yes": "Ja", "maybe": "Kanskje", "no": "Nei"}
 
 
 def satisfaction_table(
-    table: "pd.DataFrame", group_labels: dict[str, str] | None = None, *, threshold: int = MIN_CELL
-) -> "pd.DataFrame":
+    table: pd.DataFrame, group_labels: dict[str, str] | None = None, *, threshold: int = MIN_CELL
+) -> pd.DataFrame:
     """Reader's table of :func:`~analysis.survey.analysis.satisfaction_by_item`: item × group,
     "3,4 (3,1–3,7)", hidden groups as "færre enn <threshold>"."""
 
@@ -37,7 +37,7 @@ def satisfaction_table(
     return wide.reset_index().rename(columns={"label": "Tema"})
 
 
-def finding_satisfaction(table: "pd.DataFrame") -> str:
+def finding_satisfaction(table: pd.DataFrame) -> str:
     """One sentence: the items residents are most and least satisfied with (from ``satisfaction_by_item``)."""
 
     t = table[(table["item"] != "sat_overall") & ~table["suppressed"]].dropna(subset=["mean"])
@@ -45,13 +45,15 @@ def finding_satisfaction(table: "pd.DataFrame") -> str:
         return "For få svar til å vise tilfredshet per tema."
     hi = t.nlargest(2, "mean")
     lo = t.nsmallest(2, "mean")
-    return (f"Innbyggerne er mest fornøyd med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
-            f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyd med "
-            f"{lo.iloc[0]['label'].lower()} ({fmt_num(lo.iloc[0]['mean'], 1)}) og "
-            f"{lo.iloc[1]['label'].lower()} ({fmt_num(lo.iloc[1]['mean'], 1)}), på en skala fra 1 til 5.")
+    return (
+        f"Innbyggerne er mest fornøyd med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
+        f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyd med "
+        f"{lo.iloc[0]['label'].lower()} ({fmt_num(lo.iloc[0]['mean'], 1)}) og "
+        f"{lo.iloc[1]['label'].lower()} ({fmt_num(lo.iloc[1]['mean'], 1)}), på en skala fra 1 til 5."
+    )
 
 
-def finding_gender_gaps(table: "pd.DataFrame", min_gap: float = 0.3) -> str:
+def finding_gender_gaps(table: pd.DataFrame, min_gap: float = 0.3) -> str:
     """Sentence naming the items where women and men differ most (CIs not overlapping = clear difference)."""
 
     t = table[~table["suppressed"]].pivot(index="label", columns="group", values=["mean", "mean_lower", "mean_upper"])
@@ -64,38 +66,47 @@ def finding_gender_gaps(table: "pd.DataFrame", min_gap: float = 0.3) -> str:
     parts = []
     for label, g in big.items():
         clear = (t.loc[label, ("mean_upper", "female")] < t.loc[label, ("mean_lower", "male")]) or (
-            t.loc[label, ("mean_upper", "male")] < t.loc[label, ("mean_lower", "female")])
+            t.loc[label, ("mean_upper", "male")] < t.loc[label, ("mean_lower", "female")]
+        )
         who = "kvinner" if g < 0 else "menn"
-        parts.append(f"{label.lower()} ({who} er {fmt_num(abs(g), 1)} poeng mindre fornøyd"
-                     + ("" if clear else ", men usikkerheten er stor") + ")")
+        parts.append(
+            f"{label.lower()} ({who} er {fmt_num(abs(g), 1)} poeng mindre fornøyd"
+            + ("" if clear else ", men usikkerheten er stor")
+            + ")"
+        )
     return "Størst forskjell mellom kvinner og menn: " + "; ".join(parts) + "."
 
 
-def finding_drivers(table: "pd.DataFrame") -> str:
+def finding_drivers(table: pd.DataFrame) -> str:
     """Sentence: which items go most with overall satisfaction, and which of those score low."""
     t = table.dropna(subset=["importance_overall"])
     if t.empty:
         return "For få svar til å si hva som henger sammen med tilfredshet."
     top = t.nlargest(3, "importance_overall")
     low = top[top["satisfaction"] < 3]
-    s = "Tilfredsheten med å bo i Engerdal henger sterkest sammen med " + ", ".join(
-        top["label"].str.lower().tolist()[:-1]) + f" og {top['label'].iloc[-1].lower()}."
+    s = (
+        "Tilfredsheten med å bo i Engerdal henger sterkest sammen med "
+        + ", ".join(top["label"].str.lower().tolist()[:-1])
+        + f" og {top['label'].iloc[-1].lower()}."
+    )
     if not low.empty:
         s += " Av disse får " + " og ".join(low["label"].str.lower()) + " lav score: her er det mest å hente."
     return s
 
 
-def finding_move(table: "pd.DataFrame") -> str:
+def finding_move(table: pd.DataFrame) -> str:
     """Sentence on residents' plans to move (from ``move_intentions`` without ``by``)."""
 
     t = table[(table["group"] == "Alle") & ~table["suppressed"]].set_index("answer")
     if t.empty or t["share"].isna().all():
         return "For få svar til å vise flytteplaner."
-    return (f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne 18–40 år planlegger å flytte innen fem år, "
-            f"og {fmt_pct(t.loc['maybe', 'share'])} er usikre (vektede tall).")
+    return (
+        f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne 18–40 år planlegger å flytte innen fem år, "
+        f"og {fmt_pct(t.loc['maybe', 'share'])} er usikre (vektede tall)."
+    )
 
 
-def finding_options(table: "pd.DataFrame", what: str) -> str:
+def finding_options(table: pd.DataFrame, what: str) -> str:
     """Sentence naming the three most common options of a multiple-choice question."""
 
     t = table[~table["suppressed"]].dropna(subset=["share"])
@@ -151,32 +162,45 @@ def respondents_sentence(manifest: dict) -> str:
 
 def profile_caption(by: str, threshold: int) -> str:
     """Caption of a suppressed count table of respondents (``by``: "alder", "kjønn")."""
-    return (f"Antall svar etter {by} og bosted (skjult: {fewer_than(threshold)}, eller skjult for at en annen liten "
-            "celle ikke skal kunne regnes ut)")
+    return (
+        f"Antall svar etter {by} og bosted (skjult: {fewer_than(threshold)}, eller skjult for at en annen liten "
+        "celle ikke skal kunne regnes ut)"
+    )
 
 
-def share_intervals(lower: "pd.Series", upper: "pd.Series", threshold: int) -> list[str]:
+def share_intervals(lower: pd.Series, upper: pd.Series, threshold: int) -> list[str]:
     """95 % intervals of shares as text, hidden groups as "færre enn <threshold>"."""
     return [fmt_interval(a, b, percent=True) if a == a else fewer_than(threshold) for a, b in zip(lower, upper)]
 
 
-def satisfaction_shares_table(table: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+def satisfaction_shares_table(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Mean (1–5), share satisfied (%) and its interval per item."""
     shares = table.assign(
         Snitt=table["mean"],
         Fornøyd=table["satisfied"] * 100,
         Intervall=share_intervals(table["satisfied_lower"], table["satisfied_upper"], threshold),
     )[["label", "Snitt", "Fornøyd", "Intervall"]]
-    return shares.rename(columns={"label": "Tema", "Fornøyd": "Andel fornøyd eller svært fornøyd (%)",
-                                  "Intervall": "95 % konfidensintervall"})
+    return shares.rename(
+        columns={
+            "label": "Tema",
+            "Fornøyd": "Andel fornøyd eller svært fornøyd (%)",
+            "Intervall": "95 % konfidensintervall",
+        }
+    )
 
 
-def drivers_table(drivers: "pd.DataFrame") -> "pd.DataFrame":
-    table = drivers.rename(columns={"label": "Tema", "satisfaction": "Tilfredshet (1–5)",
-                                    "importance_overall": "Sammenheng med total tilfredshet (r)",
-                                    "importance_stay": "Sammenheng med å ville bli boende (r)"})
-    return table[["Tema", "Tilfredshet (1–5)", "Sammenheng med total tilfredshet (r)",
-                  "Sammenheng med å ville bli boende (r)"]]
+def drivers_table(drivers: pd.DataFrame) -> pd.DataFrame:
+    table = drivers.rename(
+        columns={
+            "label": "Tema",
+            "satisfaction": "Tilfredshet (1–5)",
+            "importance_overall": "Sammenheng med total tilfredshet (r)",
+            "importance_stay": "Sammenheng med å ville bli boende (r)",
+        }
+    )
+    return table[
+        ["Tema", "Tilfredshet (1–5)", "Sammenheng med total tilfredshet (r)", "Sammenheng med å ville bli boende (r)"]
+    ]
 
 
 def recommendation_figures(rec: dict) -> dict[str, str]:
@@ -189,33 +213,48 @@ def recommendation_figures(rec: dict) -> dict[str, str]:
     }
 
 
-def move_table(moves: "pd.DataFrame") -> "pd.DataFrame":
-    table = moves.assign(Svar=moves["answer"].map(MOVE_LABELS), Andel=moves["share"] * 100,
-                         Intervall=[fmt_interval(a, b, percent=True) for a, b in zip(moves["lower"], moves["upper"])])
-    return table[["Svar", "Andel", "Intervall"]].rename(columns={"Andel": "Andel (%)",
-                                                                 "Intervall": "95 % konfidensintervall"})
+def move_table(moves: pd.DataFrame) -> pd.DataFrame:
+    table = moves.assign(
+        Svar=moves["answer"].map(MOVE_LABELS),
+        Andel=moves["share"] * 100,
+        Intervall=[fmt_interval(a, b, percent=True) for a, b in zip(moves["lower"], moves["upper"])],
+    )
+    return table[["Svar", "Andel", "Intervall"]].rename(
+        columns={"Andel": "Andel (%)", "Intervall": "95 % konfidensintervall"}
+    )
 
 
-def move_back_table(shares: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
-    table = shares.assign(Andel=shares["share"] * 100,
-                          Intervall=share_intervals(shares["lower"], shares["upper"], threshold))
-    return table[["label", "Andel", "Intervall"]].rename(columns={
-        "label": "Svar", "Andel": "Andel (%)", "Intervall": "95 % konfidensintervall"})
+def move_back_table(shares: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    table = shares.assign(
+        Andel=shares["share"] * 100, Intervall=share_intervals(shares["lower"], shares["upper"], threshold)
+    )
+    return table[["label", "Andel", "Intervall"]].rename(
+        columns={"label": "Svar", "Andel": "Andel (%)", "Intervall": "95 % konfidensintervall"}
+    )
 
 
 def themes_alt(with_workshops: bool) -> str:
-    return ("Liggende søyler med andelen som nevner hvert tema i fritekstsvarene"
-            + (", ved siden av andelen utsagn fra verkstedene" if with_workshops else "") + ".")
+    return (
+        "Liggende søyler med andelen som nevner hvert tema i fritekstsvarene"
+        + (", ved siden av andelen utsagn fra verkstedene" if with_workshops else "")
+        + "."
+    )
 
 
-def themes_table(comparison: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+def themes_table(comparison: pd.DataFrame, threshold: int) -> pd.DataFrame:
     table = comparison.assign(
-        Undersøkelsen=[f"{fmt_num(v * 100, 0)} %" if v == v else fewer_than(threshold)
-                       for v in comparison["survey_share"]],
+        Undersøkelsen=[
+            f"{fmt_num(v * 100, 0)} %" if v == v else fewer_than(threshold) for v in comparison["survey_share"]
+        ],
         Verkstedene=[f"{fmt_num(v * 100, 0)} %" if v == v else MISSING for v in comparison["workshop_share"]],
     )[["label", "Undersøkelsen", "Verkstedene"]]
-    return table.rename(columns={"label": "Tema", "Undersøkelsen": "Spørreundersøkelsen (andel som skrev fritekst)",
-                                 "Verkstedene": "Verkstedene (andel utsagn)"})
+    return table.rename(
+        columns={
+            "label": "Tema",
+            "Undersøkelsen": "Spørreundersøkelsen (andel som skrev fritekst)",
+            "Verkstedene": "Verkstedene (andel utsagn)",
+        }
+    )
 
 
 def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int) -> list[str]:
@@ -225,8 +264,11 @@ def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int) -
         f"ligner befolkningen 18–40 år i {name} 1.1.{weighting.get('year', '–')} etter aldersgruppe og kjønn (SSB, tabell 07459). "
         f"Designeffekten av vektene er {fmt_num(weighting.get('design_effect'), 2)}, så {fmt_int(weighting.get('n_weighted'))} vektede svar "
         f"gir like sikre tall som om {fmt_num(weighting.get('effective_n'), 0)} personer var trukket tilfeldig."
-        + (f" Aldersgruppene {', '.join(weighting['merged_bands'])} er slått sammen i vektingen fordi en gruppe manglet svar."
-           if weighting.get("merged_bands") else ""),
+        + (
+            f" Aldersgruppene {', '.join(weighting['merged_bands'])} er slått sammen i vektingen fordi en gruppe manglet svar."
+            if weighting.get("merged_bands")
+            else ""
+        ),
         "Usikkerhet: gjennomsnitt har 95 % konfidensintervall beregnet med Taylor-linearisering; andeler har Wilson-intervall "
         "med effektivt antall svar. Intervallene tar ikke høyde for at de som svarer på en åpen nettundersøkelse kan skille seg fra "
         "dem som ikke svarer, ut over alder og kjønn.",

@@ -51,8 +51,8 @@ class WeightInfo:
 
 
 def population_targets(
-    population: "pd.DataFrame", region: str = "3425", year: int | None = None, codebook: Codebook | None = None
-) -> tuple["pd.DataFrame", int]:
+    population: pd.DataFrame, region: str = "3425", year: int | None = None, codebook: Codebook | None = None
+) -> tuple[pd.DataFrame, int]:
     """Population by age band and sex (``age_band, sex, population``) for one region and year.
 
     ``population`` is SSB's long table (``region, year, sex, age, population``)
@@ -73,22 +73,25 @@ def population_targets(
     for (lo, hi), label in zip(cb.age_bands, cb.band_labels()):
         sel = pop[(pop["age"] >= lo) & (pop["age"] <= hi)]
         for sex in SEX_CODES:
-            rows.append({"age_band": label, "sex": sex,
-                         "population": float(sel.loc[sel["sex"].astype(str) == sex, "population"].sum())})
+            rows.append(
+                {
+                    "age_band": label,
+                    "sex": sex,
+                    "population": float(sel.loc[sel["sex"].astype(str) == sex, "population"].sum()),
+                }
+            )
     return pd.DataFrame(rows), int(year)
 
 
 def read_population_targets(
     region: str = "3425", year: int | None = None, ssb_dir=None, codebook: Codebook | None = None
-) -> tuple["pd.DataFrame", int]:
+) -> tuple[pd.DataFrame, int]:
     """:func:`population_targets` from the SSB data layer (``analysis.population.snapshot.read_population``)."""
 
     return population_targets(read_population(ssb_dir, regions=[str(region)]), region, year, codebook)
 
 
-def collapse_empty_bands(
-    bands: "pd.Series", targets: "pd.Series"
-) -> tuple["pd.Series", "pd.Series", list[str]]:
+def collapse_empty_bands(bands: pd.Series, targets: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
     """Merge age bands without respondents into a neighbouring band (for raking only).
 
     ``targets`` is the population per band in age order. A band with people
@@ -117,7 +120,7 @@ def collapse_empty_bands(
         i = empty[0]
         j = i - 1 if i > 0 else i + 1
         lo, hi = sorted((i, j))
-        groups[lo:hi + 1] = [groups[lo] + groups[hi]]
+        groups[lo : hi + 1] = [groups[lo] + groups[hi]]
 
     def name(group: list[str]) -> str:
         return group[0] if len(group) == 1 else f"{group[0].split('–')[0]}–{group[-1].split('–')[-1]}"
@@ -128,8 +131,8 @@ def collapse_empty_bands(
 
 
 def weight_responses(
-    responses: "pd.DataFrame", targets: "pd.DataFrame", *, region: str = "3425", year: int = 0
-) -> tuple["pd.DataFrame", WeightInfo]:
+    responses: pd.DataFrame, targets: pd.DataFrame, *, region: str = "3425", year: int = 0
+) -> tuple[pd.DataFrame, WeightInfo]:
     """Add a ``weight`` column (see the module docstring). Returns ``(new frame, WeightInfo)``.
 
     Raises ``AnalysisError`` when an age band has no resident respondents.
@@ -137,17 +140,19 @@ def weight_responses(
 
     r = responses.copy()
     eligible = (
-        r["in_scope"].astype(bool)
-        & r["status"].eq("resident").fillna(False).astype(bool)
-        & r["age_band"].notna()
+        r["in_scope"].astype(bool) & r["status"].eq("resident").fillna(False).astype(bool) & r["age_band"].notna()
     ).to_numpy()
     w = np.full(len(r), np.nan)
     w[r["status"].eq("out_mover").fillna(False).to_numpy(dtype=bool) & r["in_scope"].to_numpy(dtype=bool)] = 1.0
-    sample = pd.DataFrame({
-        "age_band": r.loc[eligible, "age_band"].astype(str).to_numpy(),
-        "sex": r.loc[eligible, "gender"].astype(object).where(
-            r.loc[eligible, "gender"].isin(SEX_CODES).fillna(False), "other").to_numpy(),
-    })
+    sample = pd.DataFrame(
+        {
+            "age_band": r.loc[eligible, "age_band"].astype(str).to_numpy(),
+            "sex": r.loc[eligible, "gender"]
+            .astype(object)
+            .where(r.loc[eligible, "gender"].isin(SEX_CODES).fillna(False), "other")
+            .to_numpy(),
+        }
+    )
     total = float(targets["population"].sum())
     band_t = targets.groupby("age_band", sort=False)["population"].sum()
     sample["age_band"], band_t, merged = collapse_empty_bands(sample["age_band"], band_t)

@@ -38,9 +38,24 @@ _WINDOW = 128
 
 REJECT_COLUMNS = ["file", "sheet", "row", "column", "value", "reason"]
 STATEMENT_COLUMNS = [
-    "statement_id", "source", "group", "date", "goal", "delmal", "kind", "text", "text_raw",
-    "strength", "pavirkbar", "votes", "themes", "merged_ids", "n_sources",
-    "source_file", "source_sheet", "source_row",
+    "statement_id",
+    "source",
+    "group",
+    "date",
+    "goal",
+    "delmal",
+    "kind",
+    "text",
+    "text_raw",
+    "strength",
+    "pavirkbar",
+    "votes",
+    "themes",
+    "merged_ids",
+    "n_sources",
+    "source_file",
+    "source_sheet",
+    "source_row",
 ]
 
 # ----------------------------------------------------------------------------- text
@@ -98,7 +113,9 @@ def statement_id(group: str, goal: str | None, kind: str, text: str, *, folded: 
     >>> statement_id("ungdomsradet", "bolyst", "tiltak", "flere boliger")
     'w61445bed2410ef0d'
     """
-    key = "\x1f".join([group, goal if isinstance(goal, str) else "", kind, folded if folded is not None else fold_text(text)])
+    key = "\x1f".join(
+        [group, goal if isinstance(goal, str) else "", kind, folded if folded is not None else fold_text(text)]
+    )
     return "w" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -176,10 +193,11 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
             if "_origin" not in f:
                 return np.full(n, fld, dtype=object)
             return np.array([o.get(fld, fld) if isinstance(o, dict) else fld for o in f["_origin"]], dtype=object)
+
         return get
 
     def flag(mask: np.ndarray, reason, column, value) -> None:
-        take = mask & (reasons == None)  # noqa: E711 (element-wise)
+        take = mask & pd.isna(reasons)
         if not take.any():
             return
         if callable(column):
@@ -203,24 +221,44 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
 
     group_raw = f["group"].to_numpy(dtype=object)
     group = _unique_map(f["group"], lambda v: m.group(v) if v.strip() else "").to_numpy(dtype=object)
-    flag(np.array([g == "" for g in group], bool),
-         "no group: no 'Gruppe' column, heading, sheet name or file name says which group", origin("group"), group_raw)
-    flag(np.array([g is None for g in group], bool),
-         np.array([f"unknown group '{v.strip()}' (add it to the mapping file)" for v in group_raw], object),
-         origin("group"), group_raw)
+    flag(
+        np.array([g == "" for g in group], bool),
+        "no group: no 'Gruppe' column, heading, sheet name or file name says which group",
+        origin("group"),
+        group_raw,
+    )
+    flag(
+        np.array([g is None for g in group], bool),
+        np.array([f"unknown group '{v.strip()}' (add it to the mapping file)" for v in group_raw], object),
+        origin("group"),
+        group_raw,
+    )
 
     kind_raw = f["kind"].to_numpy(dtype=object)
     kind = _unique_map(f["kind"], lambda v: m.kind(v) if v.strip() else "").to_numpy(dtype=object)
-    flag(np.array([k == "" for k in kind], bool),
-         "no kind: say whether it is ønsket resultat, delmål, tiltak, kraft or motkraft", origin("kind"), kind_raw)
-    flag(np.array([k is None for k in kind], bool),
-         np.array([f"unknown kind '{v.strip()}'" for v in kind_raw], object), origin("kind"), kind_raw)
+    flag(
+        np.array([k == "" for k in kind], bool),
+        "no kind: say whether it is ønsket resultat, delmål, tiltak, kraft or motkraft",
+        origin("kind"),
+        kind_raw,
+    )
+    flag(
+        np.array([k is None for k in kind], bool),
+        np.array([f"unknown kind '{v.strip()}'" for v in kind_raw], object),
+        origin("kind"),
+        kind_raw,
+    )
 
     goal_raw = f["goal"].to_numpy(dtype=object)
     goal = _unique_map(f["goal"], lambda v: m.goal(v) if v.strip() else "").to_numpy(dtype=object)
-    flag(np.array([g is None for g in goal], bool),
-         np.array([f"unknown goal '{v.strip()}' (use one of the four main goals or leave it empty)" for v in goal_raw],
-                  object), origin("goal"), goal_raw)
+    flag(
+        np.array([g is None for g in goal], bool),
+        np.array(
+            [f"unknown goal '{v.strip()}' (use one of the four main goals or leave it empty)" for v in goal_raw], object
+        ),
+        origin("goal"),
+        goal_raw,
+    )
 
     scores = {}
     for fld, label in (("strength", "strength"), ("pavirkbar", "påvirkbar")):
@@ -239,37 +277,55 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
         return (int(mv.group(1)), None) if mv else (None, f"votes '{v.strip()}' is not a whole number of 0 or more")
 
     pv = _unique_map(f["votes"], parse_votes).to_numpy(dtype=object)
-    flag(np.array([p[1] is not None for p in pv], bool), np.array([p[1] or "" for p in pv], object),
-         origin("votes"), votes_raw)
+    flag(
+        np.array([p[1] is not None for p in pv], bool),
+        np.array([p[1] or "" for p in pv], object),
+        origin("votes"),
+        votes_raw,
+    )
 
     date_raw = f["date"].to_numpy(dtype=object)
     pd_ = _unique_map(f["date"], parse_date).to_numpy(dtype=object)
-    flag(np.array([p[1] is not None for p in pd_], bool), np.array([p[1] or "" for p in pd_], object),
-         origin("date"), date_raw)
+    flag(
+        np.array([p[1] is not None for p in pd_], bool),
+        np.array([p[1] or "" for p in pd_], object),
+        origin("date"),
+        date_raw,
+    )
 
-    rejected = reasons != None  # noqa: E711
-    rejects = pd.DataFrame({
-        "file": f["file"].to_numpy(dtype=object)[rejected],
-        "sheet": f["sheet"].to_numpy(dtype=object)[rejected],
-        "row": f["row"].to_numpy()[rejected],
-        "column": rcols[rejected],
-        "value": [_neutralise(str(v)) for v in rvals[rejected]],
-        "reason": reasons[rejected],
-    }, columns=REJECT_COLUMNS)
+    rejected = ~pd.isna(reasons)
+    rejects = pd.DataFrame(
+        {
+            "file": f["file"].to_numpy(dtype=object)[rejected],
+            "sheet": f["sheet"].to_numpy(dtype=object)[rejected],
+            "row": f["row"].to_numpy()[rejected],
+            "column": rcols[rejected],
+            "value": [_neutralise(str(v)) for v in rvals[rejected]],
+            "reason": reasons[rejected],
+        },
+        columns=REJECT_COLUMNS,
+    )
     rejects = rejects.sort_values(["file", "sheet", "row", "column"], kind="stable").reset_index(drop=True)
 
     ok = ~rejected
     goal_ok = np.array([g if g else None for g in goal[ok]], dtype=object)
-    clean = pd.DataFrame({
-        "group": group[ok], "goal": goal_ok, "kind": kind[ok], "text": text[ok], "text_raw": raw_text[ok],
-        "delmal": _unique_map(f["delmal"][ok], normalise_text).to_numpy(dtype=object),
-        "strength": scores["strength"][ok], "pavirkbar": scores["pavirkbar"][ok],
-        "votes": np.array([p[0] for p in pv[ok]], dtype=object),
-        "date": np.array([p[0] for p in pd_[ok]], dtype=object),
-        "source_file": f["file"].to_numpy(dtype=object)[ok],
-        "source_sheet": f["sheet"].to_numpy(dtype=object)[ok],
-        "source_row": f["row"].to_numpy()[ok],
-    })
+    clean = pd.DataFrame(
+        {
+            "group": group[ok],
+            "goal": goal_ok,
+            "kind": kind[ok],
+            "text": text[ok],
+            "text_raw": raw_text[ok],
+            "delmal": _unique_map(f["delmal"][ok], normalise_text).to_numpy(dtype=object),
+            "strength": scores["strength"][ok],
+            "pavirkbar": scores["pavirkbar"][ok],
+            "votes": np.array([p[0] for p in pv[ok]], dtype=object),
+            "date": np.array([p[0] for p in pd_[ok]], dtype=object),
+            "source_file": f["file"].to_numpy(dtype=object)[ok],
+            "source_sheet": f["sheet"].to_numpy(dtype=object)[ok],
+            "source_row": f["row"].to_numpy()[ok],
+        }
+    )
     clean["delmal"] = clean["delmal"].where(clean["delmal"] != "", None)
     fold_of = {t: fold_text(t) for t in set(text[ok].tolist())}
     clean["_fold"] = [fold_of[t] for t in text[ok].tolist()]
@@ -279,11 +335,13 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
     ]
     statements = merge_near_duplicates(clean)
     statements = finish_statements(statements)
-    return CleanResult(statements, rejects, rows_in=n, rows_rejected=int(rejected.sum()),
-                       rows_merged=int(ok.sum()) - len(statements))
+    return CleanResult(
+        statements, rejects, rows_in=n, rows_rejected=int(rejected.sum()), rows_merged=int(ok.sum()) - len(statements)
+    )
 
 
 # ----------------------------------------------------------------------------- near-duplicates
+
 
 def _pairs_in_block(texts: list[str]) -> list[tuple[int, int]]:
 
@@ -305,7 +363,7 @@ def _pairs_in_block(texts: list[str]) -> list[tuple[int, int]]:
     for key in (lambda i: texts[i], lambda i: texts[i][::-1]):
         order = np.array(sorted(range(n), key=key))
         for start in range(0, n, _WINDOW // 2):
-            window = order[start:start + _WINDOW]
+            window = order[start : start + _WINDOW]
             if len(window) > 1:
                 compare(window)
             if start + _WINDOW >= n:
@@ -374,8 +432,11 @@ def merge_near_duplicates(clean: pd.DataFrame) -> pd.DataFrame:
         return single.reset_index(drop=True)
     grp = work[is_multi].copy()
     grp["_is_rep"] = grp["statement_id"] == grp["_rep"]
-    grp = grp.sort_values(["_rep", "_is_rep", "statement_id", "source_file", "source_sheet", "source_row"],
-                          ascending=[True, False, True, True, True, True], kind="stable")
+    grp = grp.sort_values(
+        ["_rep", "_is_rep", "statement_id", "source_file", "source_sheet", "source_row"],
+        ascending=[True, False, True, True, True, True],
+        kind="stable",
+    )
     grouped = grp.groupby("_rep", sort=True)
     first = grouped[["strength", "pavirkbar", "date", "delmal"]].first()  # first non-null, kept row first
     out = grouped.head(1).set_index("_rep").drop(columns=["_is_rep"])  # the kept row itself (text, lineage)
@@ -390,6 +451,7 @@ def merge_near_duplicates(clean: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- final table
+
 
 def finish_statements(df: pd.DataFrame) -> pd.DataFrame:
     """Types, themes, source, sort order and column order of the statements table."""

@@ -36,8 +36,9 @@ PACKAGE_MAPPINGS = Path(__file__).resolve().parent.parent / "data" / "workshop_m
 #: name of the optional project-level file, looked for in ``data/raw/workshops/``
 PROJECT_MAPPINGS_NAME = "mappings.yaml"
 
-_FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e",
-                             "ü": "u", "_": " ", ":": " "})
+_FOLD_TABLE = str.maketrans(
+    {"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "_": " ", ":": " "}
+)
 _BRACKETS = re.compile(r"[\(\[].*?[\)\]]")
 _NON_WORD = re.compile(r"[^0-9a-z+\-]+")
 _SPACES = re.compile(r"\s+")
@@ -127,7 +128,7 @@ class Mappings:
         for size in range(len(tokens), 0, -1):
             found = set()
             for start in range(len(tokens) - size + 1):
-                gram = " ".join(tokens[start:start + size])
+                gram = " ".join(tokens[start : start + size])
                 if not allow_digits and re.fullmatch(r"[\d\s]+", gram):
                     continue
                 if gram in table and table[gram]:

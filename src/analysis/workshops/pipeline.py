@@ -16,27 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import paths
-from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
 from analysis.workshops.cleaning import CleanResult, clean_records
 from analysis.workshops.mappings import PROJECT_MAPPINGS_NAME, load_mappings
 from analysis.workshops.readers import FileResult, list_raw_files, read_file, tables_frame
 from analysis.workshops.schema import rejects_schema, statements_schema
+from analysis.workshops.store import MANIFEST_FILE, REJECTS_FILE, STATEMENTS_FILE, UNTHEMED_FILE, _to_storage
 
-STATEMENTS_FILE = "statements.parquet"
-REJECTS_FILE = "statements_rejects.csv"
-UNTHEMED_FILE = "statements_unthemed.csv"
-MANIFEST_FILE = "statements_manifest.json"
 #: raw sub-folders read by ``analysis clean`` (relative to ``data/raw``)
 RAW_FOLDERS = ("workshops", "grendemoter")
 #: a file with this name in ``data/raw/workshops`` marks the notes as illustrative
 ILLUSTRATIVE_MARKER = "ILLUSTRATIVE.md"
-_LIST_COLUMNS = ("themes", "merged_ids")
 
 
 @dataclass
@@ -71,30 +64,14 @@ def clean_folder(raw_dir: Path, log: Callable[[str], None] = lambda s: None) -> 
         tables.extend(fr.tables)
     result = clean_records(tables_frame(tables), m)
     return CleanRun(
-        result=result, files=files, hashes=hashes,
-        mapping_files=[Path(p).name if i == 0 else str(Path(p).relative_to(raw_dir.resolve()))
-                       for i, p in enumerate(m.sources)],
+        result=result,
+        files=files,
+        hashes=hashes,
+        mapping_files=[
+            Path(p).name if i == 0 else str(Path(p).relative_to(raw_dir.resolve())) for i, p in enumerate(m.sources)
+        ],
         illustrative=(raw_dir / "workshops" / ILLUSTRATIVE_MARKER).is_file(),
     )
-
-
-def _to_storage(statements: pd.DataFrame) -> pd.DataFrame:
-    out = statements.copy()
-    for col in _LIST_COLUMNS:
-        out[col] = pd.Series([";".join(t) for t in out[col]], dtype="string", index=out.index)
-    return out
-
-
-def _from_storage(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in _LIST_COLUMNS:
-        out[col] = pd.Series([tuple(v.split(";")) if isinstance(v, str) and v else () for v in out[col]],
-                             dtype=object, index=out.index)
-    for col in ("statement_id", "source", "group", "goal", "delmal", "kind", "text", "text_raw",
-                "source_file", "source_sheet"):
-        out[col] = out[col].astype("string")
-    out["date"] = out["date"].astype("datetime64[ms]")
-    return out
 
 
 def manifest(run: CleanRun) -> dict:
@@ -136,23 +113,26 @@ def manifest(run: CleanRun) -> dict:
 def write_outputs(run: CleanRun, processed_dir: Path) -> None:
     """Validate and write the four outputs atomically."""
 
-
     res = run.result
     if res.rows_in != res.rows_clean + res.rows_rejected + res.rows_merged:  # pragma: no cover (a bug)
         raise AssertionError("row accounting is broken")
     statements = statements_schema().validate(res.statements)
-    rejects = rejects_schema().validate(res.rejects.astype({c: str for c in ("file", "sheet", "column", "value",
-                                                                             "reason")}))
+    rejects = rejects_schema().validate(
+        res.rejects.astype({c: str for c in ("file", "sheet", "column", "value", "reason")})
+    )
     processed_dir.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(_to_storage(statements), preserve_index=False)
     with atomic_path(processed_dir / STATEMENTS_FILE) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     atomic_write_text(processed_dir / REJECTS_FILE, rejects.to_csv(index=False, lineterminator="\n"))
-    unthemed = statements.loc[[not t for t in statements["themes"]],
-                              ["statement_id", "group", "goal", "kind", "text", "source_file", "source_row"]]
+    unthemed = statements.loc[
+        [not t for t in statements["themes"]],
+        ["statement_id", "group", "goal", "kind", "text", "source_file", "source_row"],
+    ]
     atomic_write_text(processed_dir / UNTHEMED_FILE, unthemed.to_csv(index=False, lineterminator="\n"))
-    atomic_write_text(processed_dir / MANIFEST_FILE,
-                      json.dumps(manifest(run), ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    atomic_write_text(
+        processed_dir / MANIFEST_FILE, json.dumps(manifest(run), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    )
 
 
 def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None] = print) -> bool:
@@ -165,33 +145,11 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None] = 
     run = clean_folder(raw, log)
     write_outputs(run, Path(processed_dir))
     res = run.result
-    log(f"workshops: {len(run.files)} files, {res.rows_in} rows in, {res.rows_clean} statements, "
-        f"{res.rows_rejected} rejected, {res.rows_merged} merged"
-        + (" (illustrative data)" if run.illustrative else ""))
+    log(
+        f"workshops: {len(run.files)} files, {res.rows_in} rows in, {res.rows_clean} statements, "
+        f"{res.rows_rejected} rejected, {res.rows_merged} merged" + (" (illustrative data)" if run.illustrative else "")
+    )
     if not run.ok:
         failed = [f.file for f in run.files if f.error]
         log(f"workshops: {len(failed)} file(s) could not be read: {', '.join(failed)}")
     return run.ok
-
-
-def load_statements(processed_dir: Path | None = None) -> pd.DataFrame:
-    """The cleaned ``statements`` table (``themes``/``merged_ids`` as tuples).
-
-    Raises AnalysisError telling the user to run ``analysis clean`` when it is missing.
-    """
-
-    folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    path = folder / STATEMENTS_FILE
-    if not path.is_file():
-        raise AnalysisError("the cleaned workshop statements are missing: run `analysis clean` first", file=path)
-    return _from_storage(pd.read_parquet(path))
-
-
-def load_manifest(processed_dir: Path | None = None) -> dict:
-    """The manifest of the last clean run (e.g. to tell whether the data are illustrative)."""
-
-    folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    path = folder / MANIFEST_FILE
-    if not path.is_file():
-        raise AnalysisError("the workshop manifest is missing: run `analysis clean` first", file=path)
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -91,6 +91,7 @@ class FileResult:
 
 # --------------------------------------------------------------------------- cells
 
+
 def cell_text(value) -> str:
     """A spreadsheet value as the text a user would read (dates as ISO dates)."""
     if value is None:
@@ -107,6 +108,7 @@ def cell_text(value) -> str:
 
 
 # --------------------------------------------------------------------------- grids
+
 
 def read_csv_grid(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], str, str]:
     """Rows of a CSV as ``(line_number, cells)`` without blank lines, the encoding and the delimiter."""
@@ -127,8 +129,6 @@ def read_xlsx_grids(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]
     Formulas are read as their formula text (``=HYPERLINK(...)``) so cleaning
     can reject them instead of passing a computed value on silently.
     """
-
-
 
     try:
         wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
@@ -172,6 +172,7 @@ _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+
 
 
 # --------------------------------------------------------------------------- layout
+
 
 def _recognised(cells: list[str], m: Mappings) -> dict[int, str]:
     return {i: f for i, c in enumerate(cells) if c.strip() and (f := m.column(c))}
@@ -245,7 +246,11 @@ def _rejoin_split_text(rows: list[tuple[int, list[str]]], width: int, text_col: 
             last -= 1
         extra = last - width
         if extra > 0 and text_col < width:
-            cells = cells[:text_col] + [delimiter.join(cells[text_col:text_col + extra + 1])] + cells[text_col + extra + 1:]
+            cells = (
+                cells[:text_col]
+                + [delimiter.join(cells[text_col : text_col + extra + 1])]
+                + cells[text_col + extra + 1 :]
+            )
         out.append((rownum, cells))
     return out
 
@@ -286,7 +291,12 @@ def _current(section: dict[int, tuple[str, str]], k: int, fld: str) -> str:
 
 
 def parse_grid(
-    rows: list[tuple[int, list[str]]], *, file: str, sheet: str, file_stem: str, m: Mappings,
+    rows: list[tuple[int, list[str]]],
+    *,
+    file: str,
+    sheet: str,
+    file_stem: str,
+    m: Mappings,
     delimiter: str | None = None,
 ) -> Table:
     """Detect the layout of one grid and turn it into input records.
@@ -303,7 +313,8 @@ def parse_grid(
         raise AnalysisError(
             "no recognisable columns: expected a header row with a text column (e.g. 'Tekst', 'Utsagn', "
             f"'Innspill') or force-field columns ('Krefter', 'Motkrefter'); the first row has {seen or 'nothing'}",
-            file=file, sheet=sheet or None,
+            file=file,
+            sheet=sheet or None,
         )
     hidx, layout, colmap = found
     header_cells = rows[hidx][1]
@@ -324,7 +335,7 @@ def parse_grid(
     def get(cells: list[str], i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
 
-    body = rows[hidx + 1:]
+    body = rows[hidx + 1 :]
     if delimiter and layout == "long" and "text" in field_col:
         width = max(i for i, c in enumerate(header_cells) if c.strip()) + 1
         body = _rejoin_split_text(body, width, field_col["text"], delimiter)
@@ -344,8 +355,7 @@ def parse_grid(
                 vals = [""] * len(idx)
             if f in _CONTEXT_FIELDS:
                 heads = [_current(section, k, f) for k in idx] if section else None
-                vals = [v if v.strip() else ((heads[j] if heads and heads[j] else base[f]))
-                        for j, v in enumerate(vals)]
+                vals = [v if v.strip() else (heads[j] if heads and heads[j] else base[f]) for j, v in enumerate(vals)]
             out[f] = vals
         out["_row"] = [body[k][0] for k in idx]
         out["_col"] = [table.origin.get("text", "")] * len(idx)
@@ -387,6 +397,7 @@ def parse_grid(
 
 
 # --------------------------------------------------------------------------- files
+
 
 def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
     """Read one raw file into tables; never raises for a bad file (``error`` says why)."""

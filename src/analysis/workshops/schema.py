@@ -37,9 +37,14 @@ def statements_schema() -> pa.DataFrameSchema:
             "strength": pa.Column("Int64", scale, nullable=True),
             "pavirkbar": pa.Column("Int64", scale, nullable=True),
             "votes": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "themes": pa.Column(object, pa.Check(lambda s: s.map(lambda t: isinstance(t, tuple) and set(t) <= themes
-                                                                  and list(t) == sorted(t)),
-                                                 element_wise=False, name="themes are sorted codebook ids")),
+            "themes": pa.Column(
+                object,
+                pa.Check(
+                    lambda s: s.map(lambda t: isinstance(t, tuple) and set(t) <= themes and list(t) == sorted(t)),
+                    element_wise=False,
+                    name="themes are sorted codebook ids",
+                ),
+            ),
             "merged_ids": pa.Column(object, pa.Check(lambda s: _ids_ok(s), name="merged ids")),
             "n_sources": pa.Column("int64", pa.Check.ge(1)),
             "source_file": pa.Column("string"),

@@ -39,23 +39,38 @@ INSTRUCTIONS = [
     ("Velg fra listene der cellen har en nedtrekksliste. Skriv dato som dd.mm.åååå.", None),
     ("", None),
     ("Kolonnene", "head"),
-    ("Gruppe – hvem innspillet kommer fra: arbeidsgruppen, kommunestyret, ungdomsrådet, eldrerådet, "
-     "rådet for personer med funksjonsnedsettelse eller et grendemøte.", None),
+    (
+        "Gruppe – hvem innspillet kommer fra: arbeidsgruppen, kommunestyret, ungdomsrådet, eldrerådet, "
+        "rådet for personer med funksjonsnedsettelse eller et grendemøte.",
+        None,
+    ),
     ("Dato – dagen workshopen eller grendemøtet ble holdt.", None),
-    ("Mål – ett av de fire hovedmålene (Økt bolyst, Økt innbyggertall, Flere kvinnelige innbyggere, "
-     "Flere yngre innbyggere). La feltet stå tomt hvis innspillet ikke gjelder ett bestemt mål.", None),
+    (
+        "Mål – ett av de fire hovedmålene (Økt bolyst, Økt innbyggertall, Flere kvinnelige innbyggere, "
+        "Flere yngre innbyggere). La feltet stå tomt hvis innspillet ikke gjelder ett bestemt mål.",
+        None,
+    ),
     ("Delmål – delmålet innspillet hører til, hvis det finnes (fritekst).", None),
-    ("Type – Ønsket resultat (skrevet som om det er nådd, f.eks. «Engerdal har 1 300 innbyggere i 2030»), "
-     "Delmål, Tiltak, Kraft (noe som driver mot målet) eller Motkraft (noe som holder igjen).", None),
+    (
+        "Type – Ønsket resultat (skrevet som om det er nådd, f.eks. «Engerdal har 1 300 innbyggere i 2030»), "
+        "Delmål, Tiltak, Kraft (noe som driver mot målet) eller Motkraft (noe som holder igjen).",
+        None,
+    ),
     ("Tekst – innspillet slik gruppen formulerte det.", None),
     ("Styrke (1–5) – hvor sterk kraften eller motkraften er: 1 = svært svak, 5 = svært sterk.", None),
-    ("Påvirkbar (1–5) – Distriktssenterets prioriteringsskala: hvor mye kommunen selv kan påvirke dette. "
-     "1 = nesten ikke, 5 = helt og fullt.", None),
+    (
+        "Påvirkbar (1–5) – Distriktssenterets prioriteringsskala: hvor mye kommunen selv kan påvirke dette. "
+        "1 = nesten ikke, 5 = helt og fullt.",
+        None,
+    ),
     ("Stemmer – antall stemmer/prikker innspillet fikk i prioriteringen (tomt hvis dere ikke stemte).", None),
     ("", None),
     ("Når arket er fylt ut", "head"),
-    ("Lagre filen i mappen data/raw/workshops/ og kjør «analysis clean». Rader som ikke kan leses, "
-     "står i statements_rejects.csv med fil, rad, kolonne og årsak.", None),
+    (
+        "Lagre filen i mappen data/raw/workshops/ og kjør «analysis clean». Rader som ikke kan leses, "
+        "står i statements_rejects.csv med fil, rad, kolonne og årsak.",
+        None,
+    ),
 ]
 
 
@@ -67,7 +82,7 @@ def _lists() -> dict[str, list[str]]:
     }
 
 
-def write_template(path: str | Path, statements: "pd.DataFrame | None" = None) -> Path:
+def write_template(path: str | Path, statements: pd.DataFrame | None = None) -> Path:
     """Write the input workbook to ``path`` (atomically); pre-fill it with ``statements`` if given.
 
     ``statements`` uses the canonical ids of the statements table; they are
@@ -112,16 +127,50 @@ def write_template(path: str | Path, statements: "pd.DataFrame | None" = None) -
 
     for col, list_col, title in (("A", "A", "Gruppe"), ("C", "B", "Mål"), ("E", "C", "Type")):
         n = len(_lists()[title])
-        dv = DataValidation(type="list", formula1=f"=Lister!${list_col}$2:${list_col}${n + 1}", allow_blank=True,
-                            showErrorMessage=True, errorTitle=title, error=f"Velg {title.lower()} fra listen.")
+        dv = DataValidation(
+            type="list",
+            formula1=f"=Lister!${list_col}$2:${list_col}${n + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=title,
+            error=f"Velg {title.lower()} fra listen.",
+        )
         add(dv, col)
-    add(DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
-                       showErrorMessage=True, error="Skriv en dato (dd.mm.åååå)."), "B")
+    add(
+        DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="36526",
+            allow_blank=True,
+            showErrorMessage=True,
+            error="Skriv en dato (dd.mm.åååå).",
+        ),
+        "B",
+    )
     for col, label in (("G", "Styrke"), ("H", "Påvirkbar")):
-        add(DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True,
-                           showErrorMessage=True, error=f"{label} er et helt tall fra 1 til 5."), col)
-    add(DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                       showErrorMessage=True, error="Stemmer er et helt tall (0 eller mer)."), "I")
+        add(
+            DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1",
+                formula2="5",
+                allow_blank=True,
+                showErrorMessage=True,
+                error=f"{label} er et helt tall fra 1 til 5.",
+            ),
+            col,
+        )
+    add(
+        DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            error="Stemmer er et helt tall (0 eller mer).",
+        ),
+        "I",
+    )
     for r in range(2, last + 1):
         ws.cell(row=r, column=2).number_format = "DD.MM.YYYY"
         ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
@@ -158,7 +207,7 @@ def _isna(v) -> bool:
         return False
 
 
-def read_template(path: str | Path) -> "pd.DataFrame":
+def read_template(path: str | Path) -> pd.DataFrame:
     """Read a filled template (or any readable workshop file) into a cleaned statements table.
 
     Raises AnalysisError when the file cannot be read; rows that cannot be
