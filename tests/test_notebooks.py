@@ -71,3 +71,28 @@ def test_every_notebook_is_in_the_catalogue() -> None:
     cat = load_catalogue(REPO / "catalogue.yaml")
     used = {e.notebook for e in cat.reports}
     assert {p.name for p in NOTEBOOKS} <= used, "a notebook that no report uses"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_thin(path: Path) -> None:
+    """At most 60 lines of code; every cell after the load cell shows library sections."""
+    cells = _cells(path)
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    lines = [ln for src in code for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert len(lines) <= 60, f"{path.name}: {len(lines)} lines of code (at most 60)"
+    assert not any(re.search(r"^\s*(if|for|while|try)\b", src, flags=re.M) for src in code), (
+        f"{path.name}: control flow belongs in the library's sections, not in the notebook"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_data_facts_typed_into_markdown(path: Path) -> None:
+    """Facts that change with the data (years, thresholds, a municipality's name or target) come from code."""
+    for i, cell in enumerate(_cells(path)):
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        assert not re.search(r"\b(19|20)\d\d\b", text), f"{path.name} cell {i}: a year typed into Markdown"
+        assert not re.search(r"færre enn \d", text), f"{path.name} cell {i}: a threshold typed into Markdown"
+        assert not re.search(r"\b\d[\d ]{2,}\b innbyggere", text), f"{path.name} cell {i}: a target in Markdown"
+        assert "Engerdal" not in text, f"{path.name} cell {i}: a municipality's name typed into Markdown"

@@ -93,3 +93,12 @@ def test_engerdal_figures_from_the_snapshot():
     assert 45 < ind.loc[2026, "median_age"] < 60
     idx = pp.index_series(pop, ["3425", "34", "0"], base_year=2005)
     assert idx.loc[2005].tolist() == [100, 100, 100]
+
+
+def test_facts_about_the_rates_come_from_the_data() -> None:
+    from analysis.population import text as ptext
+
+    assert ptext.rates_held_sentence(2023, 2022).endswith("(dødelighet 2023, fruktbarhet 2022).")
+    assert "(flytting 2005–2014, dødelighet og fruktbarhet fra 2015)" in ptext.backtest_intro(2015, 2005, 2015, 2015)
+    assert "dødelighet fra 2014 og fruktbarhet fra 2013" in ptext.backtest_intro(2015, 2005, 2014, 2013)
+    assert "(dødelighet 2019, fruktbarhet 2018) holdes fast" in ptext.about_the_numbers(2019, 2018)

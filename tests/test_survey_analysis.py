@@ -206,3 +206,17 @@ def test_report_builds_from_illustrative_data(built_catalogue, tmp_path):
     assert html.count("<li>") >= 3
     assert "912 34 567" not in html and "ola.nordmann" not in html and "Kari Nordmann" not in html
     assert "display(*sections.quotes(undersokelse))" in (REPO / "notebooks" / "bolyst.ipynb").read_text("utf-8")
+
+
+def test_intervals_have_one_format() -> None:
+    rec = {
+        "mean": {"estimate": 7.25, "lower": 6.81, "upper": 7.69},
+        "promoters": {"estimate": 0.45, "lower": 0.38, "upper": 0.52},
+        "detractors": {"estimate": 0.2, "lower": 0.15, "upper": 0.26},
+    }
+    figures = stext.recommendation_figures(rec)
+    assert figures == {
+        "Snitt 0–10": "7,2 (6,8–7,7)",
+        "Svarer 9 eller 10": "45 % (38–52 %)",
+        "Svarer 0–6": "20 % (15–26 %)",
+    }

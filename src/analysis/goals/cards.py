@@ -44,9 +44,9 @@ from analysis.goals.text import (
     _trend_word,
     workshop_sentence,
 )
-from analysis.numfmt import MISSING, fmt_int, fmt_num, fmt_pct
+from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
 from analysis.population.text import requirement_sentence
-from analysis.privacy import MIN_CELL
+from analysis.privacy import MIN_CELL, fewer_than
 from analysis.report.html import esc
 from analysis.vocab import GOAL_LABELS, GOALS
 
@@ -336,9 +336,11 @@ def bolyst_card(
         return card
     facts = []
     if s.suppressed:
-        card.headline = f"Færre enn {s.threshold} innbyggere har svart, så resultatet vises ikke (personvern)."
+        card.headline = (
+            f"{fewer_than(s.threshold).capitalize()} innbyggere har svart, så resultatet vises ikke (personvern)."
+        )
     else:
-        ci = f"{fmt_num(100 * s.satisfied_lower, 0)}–{fmt_pct(s.satisfied_upper)}"
+        ci = fmt_interval(s.satisfied_lower, s.satisfied_upper, percent=True)
         card.headline = (
             f"{fmt_pct(s.satisfied)} av innbyggerne 18–40 år er fornøyde med å bo i kommunen "
             f"(95 % konfidensintervall {ci})."
@@ -354,7 +356,7 @@ def bolyst_card(
                     (
                         f"På spørsmålet om de vil anbefale en venn å flytte hit, svarer innbyggerne i snitt "
                         f"{fmt_num(s.recommend, 1)} på en skala fra 0 til 10 (95 % konfidensintervall "
-                        f"{fmt_num(s.recommend_lower, 1)}–{fmt_num(s.recommend_upper, 1)})."
+                        f"{fmt_interval(s.recommend_lower, s.recommend_upper, 1)})."
                     ),
                 )
             )

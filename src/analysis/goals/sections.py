@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.goals import cards, plots, status, text
+from analysis.privacy import MIN_CELL
 from analysis.report import html
 
 Section = list[Any]
@@ -70,3 +71,8 @@ def population_path(o: Overview) -> Section:
             guide=FIGURE_GUIDE,
         )
     ]
+
+
+def about(o: Overview) -> Section:
+    """Sources and methods ("Om tallene"), with the privacy threshold the overview uses."""
+    return [html.markdown(text.about_the_numbers(MIN_CELL))]

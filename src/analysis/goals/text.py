@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from analysis.numfmt import fmt_int
+from analysis.privacy import fewer_than
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.goals.status import Layers, PopulationStatus, WorkshopGoal
@@ -156,3 +157,19 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
             f"i {status.target_year}."
         )
     return text
+
+
+def about_the_numbers(threshold: int) -> str:
+    """The overview's "Om tallene" list (Markdown written here): sources, methods and the privacy threshold used."""
+    return (
+        "- **Folketall, kvinner og unge**: SSB, tabell 07459, folkemengde 1. januar etter kjønn og alder (ekte tall).\n"
+        "- **Nødvendig innflytting** er regnet ut med samme framskriving som i rapporten om befolkningsutvikling: "
+        "dødelighet og fruktbarhet som i Norge (justert til kommunens nivå), og nye innbyggere med samme fordeling "
+        "på alder og kjønn som netto innflyttingen de siste fem årene. Tallet er et anslag, ikke en prognose.\n"
+        "- **Bolyst** er første måling i innbyggerundersøkelsen blant innbyggere 18–40 år, vektet etter alder og "
+        "kjønn.\n"
+        "- **Workshops og grendemøter**: antall grupper, drivkrefter og motkrefter per mål; tyngste motkraft er "
+        "temaet flest grupper nevnte som motkraft.\n"
+        f"- **Personvern**: Resultater for {fewer_than(threshold)} personer vises ikke, og rapporten viser ingen "
+        "fritekstsvar eller sitater."
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.numfmt import fmt_int
-from analysis.population import indicators, migration, plots, projection, snapshot, text
+from analysis.population import cohort, indicators, migration, plots, projection, snapshot, text
 from analysis.report import html
 
 Section = list[Any]
@@ -90,6 +90,11 @@ class PopulationReport:
     @cached_property
     def scenarios(self) -> pd.DataFrame:
         return projection.scenarios(self.setup, self.horizon)
+
+    @property
+    def rates_years(self) -> tuple[int, int]:
+        """The data years of the national mortality and fertility the projection holds fixed."""
+        return self.setup.rates.mortality_years[0], self.setup.rates.fertility_years[0]
 
     @property
     def at_target_year(self) -> pd.Series:
@@ -319,6 +324,7 @@ def outlook(r: PopulationReport) -> Section:
         return []
     at = r.at_target_year
     return [
+        html.paragraph(text.rates_held_sentence(*r.rates_years)),
         html.heading(text.projection_headline(at["none"], at.get("last5", float("nan")), r.target_year), level=3),
         html.table(text.assumptions_table(r.setup), caption="Forutsetninger i framskrivingen"),
     ]
@@ -375,6 +381,14 @@ def backtest(r: PopulationReport) -> Section:
     start = r.backtest_from
     if start not in set(r.totals["year"]):
         return [html.no_data(f"Folketallet for {start} mangler, så tilbaketesten kan ikke vises.")]
+    intro = html.paragraph(
+        text.backtest_intro(
+            start,
+            int(r.totals["year"].min()),
+            cohort.mortality_rates(r.mortality, start)[1],
+            cohort.fertility_array(r.fertility, start)[1],
+        )
+    )
     bt = projection.backtest(r.population, r.region, r.mortality, r.fertility, start_year=start)
     summary = projection.backtest_summary(bt).set_index("scenario")
     error = summary.loc["last10"]
@@ -390,6 +404,7 @@ def backtest(r: PopulationReport) -> Section:
         official_label=text.official_label(official),
     )
     return [
+        intro,
         html.figure(
             fig,
             alt=text.backtest_alt(r.name, start, last_year, summary),
@@ -414,3 +429,10 @@ def official(r: PopulationReport) -> Section:
         compared = compared[compared["year"] > compared["year"].min()]
         return [html.paragraph(text.official_sentence(text.official_label(proj), compared))]
     return [html.paragraph("Datagrunnlaget har ingen offisiell framskriving fra SSB for denne kommunen.")]
+
+
+def about(r: PopulationReport) -> Section:
+    """Sources and methods ("Om tallene"), with the years of the rates taken from the data."""
+    if not r.has_data:
+        return []
+    return [html.markdown(text.about_the_numbers(*r.rates_years))]

@@ -486,3 +486,39 @@ def backtest_table(summary: pd.DataFrame, last_year: int) -> pd.DataFrame:
         "Gjennomsnittlig avvik alle år",
     ]
     return table
+
+
+def rates_held_sentence(mortality_year: int, fertility_year: int) -> str:
+    """Which years' national rates a projection holds fixed (from the data, never typed by hand)."""
+    return (
+        f"Dødelighet og fruktbarhet holdes på siste kjente nivå (dødelighet {mortality_year}, "
+        f"fruktbarhet {fertility_year})."
+    )
+
+
+def backtest_intro(start_year: int, first_year: int, mortality_year: int, fertility_year: int) -> str:
+    """What the backtest knew: migration from the years before ``start_year`` and the rates it held."""
+    rates = (
+        f"dødelighet og fruktbarhet fra {mortality_year}"
+        if mortality_year == fertility_year
+        else f"dødelighet fra {mortality_year} og fruktbarhet fra {fertility_year}"
+    )
+    return (
+        f"For å teste metoden har vi framskrevet fra 1. januar {start_year} med bare de opplysningene som "
+        f"fantes da (flytting {first_year}–{start_year - 1}, {rates}), og sammenlignet med det som faktisk "
+        "skjedde."
+    )
+
+
+def about_the_numbers(mortality_year: int, fertility_year: int) -> str:
+    """The "Om tallene" list (Markdown written here, not data): sources, methods and the rates' years."""
+    return (
+        "- **Folketall**: SSB, tabell 07459, folkemengde 1. januar etter kommune, kjønn og alder (kommunegrenser "
+        "per 2024; gamle kommunenummer, som 0434 Engerdal, er ført over til dagens).\n"
+        "- **Dødelighet og fruktbarhet**: Human Mortality Database og Human Fertility Database, basert på SSBs "
+        "registre for hele Norge. Dødelighet omregnes til overlevelse med en vanlig dødelighetstabell. Siste "
+        f"kjente år (dødelighet {mortality_year}, fruktbarhet {fertility_year}) holdes fast i framskrivingen.\n"
+        "- **Flytting** er beregnet med restmetoden og er et anslag. I små kommuner gir noen få personer store "
+        "utslag.\n"
+        "- Tall for 105 år og eldre er slått sammen."
+    )

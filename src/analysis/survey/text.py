@@ -208,8 +208,8 @@ def recommendation_figures(rec: dict) -> dict[str, str]:
     mean, pro, det = rec["mean"], rec["promoters"], rec["detractors"]
     return {
         "Snitt 0–10": f"{fmt_num(mean['estimate'], 1)} ({fmt_interval(mean['lower'], mean['upper'], 1)})",
-        "Svarer 9 eller 10": f"{fmt_pct(pro['estimate'])} ({fmt_pct(pro['lower'])}–{fmt_pct(pro['upper'])})",
-        "Svarer 0–6": f"{fmt_pct(det['estimate'])} ({fmt_pct(det['lower'])}–{fmt_pct(det['upper'])})",
+        "Svarer 9 eller 10": f"{fmt_pct(pro['estimate'])} ({fmt_interval(pro['lower'], pro['upper'], percent=True)})",
+        "Svarer 0–6": f"{fmt_pct(det['estimate'])} ({fmt_interval(det['lower'], det['upper'], percent=True)})",
     }
 
 
