@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.forcefield import metrics as ff
-from analysis.vocab import GOALS
+from analysis.profile import load_profile
+
+GOALS = load_profile().goal_ids
 
 THEMES = [f"tema_{i:02d}" for i in range(20)]
 

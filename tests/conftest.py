@@ -37,14 +37,20 @@ _FOLDER_VARS = (
 
 
 def ssb_snapshot_dir() -> Path | None:
-    """The real SSB snapshot (ANALYSIS_SSB_DIR, or ../shared/data/ssb beside the repo), if present."""
+    """The real SSB snapshot: ANALYSIS_SSB_DIR if set, else the one shipped in the repo (data/raw/ssb)."""
     env = os.environ.get("ANALYSIS_SSB_DIR")
     candidates = [Path(env)] if env else []
-    candidates.append(REPO.parent / "shared" / "data" / "ssb")
+    candidates.append(REPO / "data" / "raw" / "ssb")
     for c in candidates:
-        if (c / "population_by_age.csv.gz").is_file():
+        if any((c / name).is_file() for name in ("population.parquet", "population_by_age.csv.gz")):
             return c.resolve()
     return None
+
+
+def shared_ssb_dir() -> Path | None:
+    """The team's reference copy of SSB figures beside the repo (../shared/data/ssb), for facts not shipped."""
+    folder = REPO.parent / "shared" / "data" / "ssb"
+    return folder if folder.is_dir() else None
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +86,9 @@ def _build_real_catalogue(out: Path) -> dict:
         "ANALYSIS_REPORTS_DIR": str(out / "reports"),
         "SOURCE_DATE_EPOCH": "1785312000",
     }
+    # No ANALYSIS_SSB_DIR unless the caller set one: the build reads the snapshot shipped in data/raw/ssb,
+    # as a fresh clone does.
     snapshot = ssb_snapshot_dir()
-    if snapshot:
-        env["ANALYSIS_SSB_DIR"] = str(snapshot)
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from analysis.errors import AnalysisError
 from analysis.forcefield import metrics as ffm
 from analysis.forcefield import text as fft
+from analysis.profile import load_profile
 from analysis.report.labels import goal_label, group_label
-from analysis.vocab import GOALS
+
+GOALS = load_profile().goal_ids
 
 
 def make(rows: list[tuple]) -> pd.DataFrame:

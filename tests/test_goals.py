@@ -20,8 +20,11 @@ from analysis.goals import text as gtext
 from analysis.numfmt import fmt_int
 from analysis.population import projection
 from analysis.population import text as ptext
-from analysis.vocab import GOALS
+from analysis.profile import load_profile
 from conftest import ssb_snapshot_dir
+
+PROFILE = load_profile()
+GOALS = PROFILE.goal_ids
 
 MINUS = "\u2212"
 
@@ -74,7 +77,7 @@ def test_population_status_latest_change_and_gap():
 
 def test_population_card_prints_numbers_the_norwegian_way():
     s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
-    card = gcards.population_card(s)
+    card = gcards.population_card(PROFILE.goal("innbyggertall"), s)
     assert card.headline == "1 287 innbyggere 1.1.2026; mål: minst 1 300 i 2030."
     assert card.figures["Innbyggere 1.1.2026"] == "1 287"
     assert card.figures["Mål 1.1.2030"] == "minst 1 300"
@@ -89,7 +92,7 @@ def test_population_card_prints_numbers_the_norwegian_way():
 def test_population_above_target_and_past_target_year():
     s = gstatus.population_status(totals_pop({2025: 1400, 2026: 1401}), "3425", target=1300, target_year=2026)
     assert s.gap == -101
-    facts = dict(gcards.population_card(s).facts)
+    facts = dict(gcards.population_card(PROFILE.goal("innbyggertall"), s).facts)
     assert facts["Avstand til målet"].startswith("101 innbyggere over målet i dag.")
     assert "Målåret 2026 er passert." in facts["Avstand til målet"]
 
@@ -110,7 +113,7 @@ def test_required_net_migration_comes_from_the_projection():
     assert s.path["required"].iloc[-1] == pytest.approx(target, abs=1e-3)
     scen = projection.scenarios(setup, 2026)
     assert s.scenario_total == pytest.approx(float(scen.query("scenario == 'last5' and year == 2026")["total"].iloc[0]))
-    card = gcards.population_card(s)
+    card = gcards.population_card(PROFILE.goal("innbyggertall"), s)
     assert card.headline.endswith(
         f"det krever netto innflytting på om lag {fmt_int(expected.persons_per_year)} per år."
     )
@@ -150,7 +153,7 @@ def test_women_status_ratio_trend_comparison_and_gap():
 
 
 def test_women_card_text():
-    card = gcards.women_card(gstatus.women_status(women_pop(), "3425"))
+    card = gcards.women_card(PROFILE.goal("kvinner"), gstatus.women_status(women_pop(), "3425"))
     assert card.headline == "75 kvinner per 100 menn i alderen 20–39 år 1.1.2026 (Norge: 95)."
     facts = dict(card.facts)
     assert facts["Utvikling"].startswith("Tallet har gått ned fra 88 i 2016 til 75 i 2026.")
@@ -183,7 +186,7 @@ def test_young_status_and_card():
     assert (kids.label, kids.latest, kids.then, kids.change) == ("0–19 år", 204, 265, -61)
     assert (young.label, young.latest, young.change) == ("20–39 år", 249, 29)
     assert kids.share == pytest.approx(204 / 1287)
-    card = gcards.young_card(s)
+    card = gcards.young_card(PROFILE.goal("unge"), s)
     assert card.headline == "204 i alderen 0–19 år og 249 i alderen 20–39 år 1.1.2026."
     facts = dict(card.facts)
     assert (
@@ -221,7 +224,7 @@ def test_bolyst_status_weighted_share_with_ci():
     assert s.satisfied == pytest.approx((2 + 1 + 1 + 1 + 1) / 10)  # weights of 4–5 answers / all answered
     assert s.satisfied_lower < s.satisfied < s.satisfied_upper
     assert s.recommend == pytest.approx((20 + 8 + 7 + 5 + 3 + 9 + 0 + 6 + 7) / 10)
-    card = gcards.bolyst_card(s)
+    card = gcards.bolyst_card(PROFILE.goal("bolyst"), s)
     assert card.headline.startswith("60 % av innbyggerne 18–40 år er fornøyde med å bo i kommunen (95 %")
     assert card.figures["Fornøyde med å bo her"] == "60 %"
     assert card.figures["Vil anbefale en venn å flytte hit (0–10)"] == "6,5"
@@ -235,7 +238,7 @@ def test_bolyst_status_weighted_share_with_ci():
 def test_bolyst_suppressed_below_five_answers():
     s = gstatus.bolyst_status(responses([5, 5, 4, 1, None, None]))
     assert s.suppressed and s.n is None and s.satisfied is None
-    card = gcards.bolyst_card(s)
+    card = gcards.bolyst_card(PROFILE.goal("bolyst"), s)
     assert card.figures == {}
     assert card.headline == "Færre enn 5 innbyggere har svart, så resultatet vises ikke (personvern)."
     assert "%" not in gcards.card_html(card)
@@ -244,7 +247,7 @@ def test_bolyst_suppressed_below_five_answers():
 def test_bolyst_unweighted_survey_says_so():
     s = gstatus.bolyst_status(responses([5] * 8, weights=[float("nan")] * 8))
     assert not s.weighted
-    card = gcards.bolyst_card(s)
+    card = gcards.bolyst_card(PROFILE.goal("bolyst"), s)
     assert card.messages == [gtext.UNWEIGHTED_SURVEY] and card.figures == {}
 
 
@@ -371,7 +374,7 @@ def test_a_shareable_report_may_not_link_to_an_internal_one():
 def test_cards_link_to_the_detailed_reports():
     cat = catalogue()
     links = gcards.report_links_from(build_links.resolve(cat.get("oversikt-engerdal"), cat))
-    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"), links=links)
+    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"), PROFILE, links=links)
     hrefs = {c.goal: [link.href for link in c.links] for c in cards}
     assert hrefs["bolyst"] == ["bolyst-engerdal.html", "kraftfelt-samlet.html"]
     assert hrefs["innbyggertall"] == ["befolkning-engerdal.html", "kraftfelt-samlet.html"]
@@ -382,7 +385,7 @@ def test_cards_link_to_the_detailed_reports():
 
 
 def test_missing_layers_give_plain_norwegian_messages():
-    cards, pop_status = gcards.build_cards(gstatus.Layers(region="3425"))
+    cards, pop_status = gcards.build_cards(gstatus.Layers(region="3425"), PROFILE)
     assert pop_status is None
     assert [c.goal for c in cards] == list(GOALS)
     by_goal = {c.goal: c for c in cards}
@@ -401,7 +404,7 @@ def test_load_layers_with_nothing_there_does_not_raise(tmp_path):
     assert layers.population is None and "SSB" in layers.population_message
     assert layers.statements is None and layers.statements_message == gtext.MISSING_WORKSHOPS
     assert layers.responses is None and layers.survey_message == gtext.MISSING_SURVEY
-    cards, _ = gcards.build_cards(layers)
+    cards, _ = gcards.build_cards(layers, PROFILE)
     assert len(cards) == 4
 
 
@@ -413,7 +416,7 @@ def test_one_layer_present_others_missing():
         statements=statements(),
         statements_message=None,
     )
-    cards, _ = gcards.build_cards(layers, theme_labels={})
+    cards, _ = gcards.build_cards(layers, PROFILE, theme_labels={})
     by_goal = {c.goal: c for c in cards}
     assert by_goal["bolyst"].messages == [] and by_goal["bolyst"].figures
     assert by_goal["innbyggertall"].messages == [gtext.MISSING_SSB]
@@ -445,13 +448,13 @@ def test_render_escapes_every_text_value_and_uses_h3():
 
 def test_theme_label_with_markup_is_escaped_in_the_card():
     w = gstatus.workshop_status(statements(), theme_labels={"skole": "<script>x</script>"})
-    card = gcards.young_card(None, workshop=w["unge"])
+    card = gcards.young_card(PROFILE.goal("unge"), None, workshop=w["unge"])
     html = gcards.card_html(card)
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_headlines_one_line_per_goal():
-    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"))
+    cards, _ = gcards.build_cards(gstatus.Layers(region="3425"), PROFILE)
     lines = gcards.headlines(cards)
     assert lines[0] == f"Økt bolyst: {gtext.MISSING_SURVEY}"
     assert len(lines) == 4
@@ -472,7 +475,7 @@ def test_population_figure_and_alt_text():
 def test_engerdal_from_the_real_snapshot(tmp_path):
     layers = gstatus.load_layers("3425", ssb_dir=ssb_snapshot_dir(), processed_dir=tmp_path)
     assert layers.name == "Engerdal" and layers.county == "34"
-    cards, s = gcards.build_cards(layers, target=1300, target_year=2030)
+    cards, s = gcards.build_cards(layers, PROFILE)
     assert (s.latest_year, s.latest) == (2026, 1287)
     assert s.history.set_index("year").loc[[2005, 2021, 2024], "total"].tolist() == [1499, 1250, 1361]
     n = s.requirement.persons_per_year
@@ -490,7 +493,7 @@ def test_engerdal_from_the_real_snapshot(tmp_path):
 def test_illustrative_notice_and_data_note_follow_the_layers():
     nothing = gstatus.Layers(region="3425")
     assert gtext.illustrative_what(nothing) is None
-    assert gtext.data_note(nothing) == (
+    assert gtext.data_note(nothing, PROFILE) == (
         "Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra "
         "Statistisk sentralbyrå (SSB). De vises når SSB-dataene er på plass."
     )
@@ -504,13 +507,15 @@ def test_illustrative_notice_and_data_note_follow_the_layers():
     assert gtext.illustrative_what(both) == (
         "Utsagnene fra workshops og grendemøter og svarene i innbyggerundersøkelsen"
     )
-    assert gtext.data_note(both).endswith("(SSB). De vises når SSB-dataene er på plass.")
+    assert gtext.data_note(both, PROFILE).endswith("(SSB). De vises når SSB-dataene er på plass.")
     real_survey = gstatus.Layers(
         region="3425", responses=responses([5] * 6), survey_message=None, survey_illustrative=False
     )
     assert gtext.illustrative_what(real_survey) is None
     assert "Merk" not in dict(
-        gcards.bolyst_card(gstatus.bolyst_status(real_survey.responses), illustrative=False).facts
+        gcards.bolyst_card(
+            PROFILE.goal("bolyst"), gstatus.bolyst_status(real_survey.responses), illustrative=False
+        ).facts
     )
 
 
@@ -519,7 +524,7 @@ def test_target_reached_without_migration_draws_no_path():
     latest = int(pop.loc[pop["year"] == 2020, "population"].sum())
     s = gstatus.population_status(pop, "9999", target=latest // 2, target_year=2024, mortality=mort, fertility=fert)
     assert s.requirement.per_year <= 0 and s.requirement.persons_per_year == 0
-    card = gcards.population_card(s)
+    card = gcards.population_card(PROFILE.goal("innbyggertall"), s)
     assert card.headline.endswith("det nås også uten netto innflytting.")
     fig = gplots.plot_population_path(s, "Testby")
     labels = [line.get_label() for line in fig.axes[0].get_lines()]

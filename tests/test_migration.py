@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from _ssb_helpers import synthetic_pop
@@ -14,6 +12,7 @@ from analysis.errors import AnalysisError
 from analysis.population import cohort
 from analysis.population import migration as mg
 from analysis.population import text as ptext
+from conftest import ssb_snapshot_dir
 
 N = cohort.N_AGES
 
@@ -76,7 +75,7 @@ def test_needs_two_consecutive_years():
         mg.residual_arrays(np.zeros((2, 2, N)), [2010, 2015], mort, fert)
 
 
-@pytest.mark.skipif(not os.environ.get("ANALYSIS_SSB_DIR"), reason="ANALYSIS_SSB_DIR is not set (CI sets it)")
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="no SSB snapshot (data/raw/ssb or ANALYSIS_SSB_DIR)")
 def test_engerdal_residuals_add_up_to_the_population_change():
     from analysis.population import snapshot
 

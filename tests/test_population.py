@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.errors import AnalysisError
 from analysis.population import indicators as pp
 from analysis.population import plots as pplots
+from conftest import ssb_snapshot_dir
 
 
 def tiny() -> pd.DataFrame:
@@ -81,7 +80,7 @@ def test_figures_have_titles():
     assert "Engerdal" in fig.axes[0].get_title(loc="left")
 
 
-@pytest.mark.skipif(not os.environ.get("ANALYSIS_SSB_DIR"), reason="ANALYSIS_SSB_DIR is not set (CI sets it)")
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="no SSB snapshot (data/raw/ssb or ANALYSIS_SSB_DIR)")
 def test_engerdal_figures_from_the_snapshot():
     from analysis.population import snapshot
 

@@ -297,10 +297,11 @@ def test_min_cell_default():
 
 def test_the_fewer_than_label_follows_the_threshold_used() -> None:
     from analysis.goals.text import about_the_numbers
+    from analysis.profile import load_profile
     from analysis.survey.text import profile_caption, share_intervals
 
     assert privacy.fewer_than(5) == "færre enn 5" and privacy.fewer_than(10) == "færre enn 10"
     assert privacy.n_label(7, 10) == "færre enn 10" and privacy.n_label(12, 10) == "12"
     assert "færre enn 8" in profile_caption("alder", 8)
     assert share_intervals([float("nan"), 0.2], [float("nan"), 0.4], 8) == ["færre enn 8", "20–40 %"]
-    assert "færre enn 3 personer" in about_the_numbers(3)
+    assert "færre enn 3 personer" in about_the_numbers(3, load_profile())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +14,7 @@ from analysis.errors import AnalysisError
 from analysis.population import cohort
 from analysis.population import projection as pj
 from analysis.population import text as ptext
+from conftest import ssb_snapshot_dir
 
 N = cohort.N_AGES
 
@@ -177,8 +176,8 @@ def test_errors_are_analysis_errors():
         pj.required_net_migration(s, profile="nope")
 
 
-SSB = os.environ.get("ANALYSIS_SSB_DIR")
-needs_snapshot = pytest.mark.skipif(not SSB, reason="ANALYSIS_SSB_DIR is not set (CI sets it to ../shared/data/ssb)")
+SSB = ssb_snapshot_dir()
+needs_snapshot = pytest.mark.skipif(SSB is None, reason="no SSB snapshot (data/raw/ssb or ANALYSIS_SSB_DIR)")
 
 
 @needs_snapshot

@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
 from analysis.population import fetch, snapshot
+from conftest import ssb_snapshot_dir
 
-SSB_DIR = os.environ.get("ANALYSIS_SSB_DIR")
-needs_snapshot = pytest.mark.skipif(
-    not SSB_DIR, reason="ANALYSIS_SSB_DIR is not set (CI sets it to ../shared/data/ssb)"
-)
+SSB_DIR = ssb_snapshot_dir()
+needs_snapshot = pytest.mark.skipif(SSB_DIR is None, reason="no SSB snapshot (data/raw/ssb or ANALYSIS_SSB_DIR)")
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ssb"
 
 
@@ -81,7 +80,8 @@ def test_missing_folder_and_file_are_clear_errors(tmp_path):
     with pytest.raises(AnalysisError, match="no population_by_age.csv.gz"):
         snapshot.read_population(tmp_path / "empty")
     assert snapshot.missing_files(tmp_path / "empty") == [snapshot.POPULATION_FILE, snapshot.REGIONS_FILE]
-    assert "Fant ingen mappe" in snapshot.availability_message("3425", tmp_path / "nowhere")
+    message = snapshot.availability_message("3425", tmp_path / "nowhere")
+    assert "Befolkningstallene fra SSB mangler" in message and str(tmp_path) not in message  # no local path
     assert "mangler" in snapshot.availability_message("3425", tmp_path / "empty")
 
 

@@ -411,7 +411,7 @@ def test_weighting_merges_age_bands_without_respondents():
             "gender": pd.array(rng.choice(["female", "male", "other"], n, p=[0.5, 0.45, 0.05]), dtype="string"),
         }
     )
-    out, info = weight_responses(responses, targets, year=2026)
+    out, info = weight_responses(responses, targets, region="3425", year=2026)
     assert info.merged_bands == ("18–29",) and info.converged
     assert out["weight"].sum() == pytest.approx(281)
     got = out.groupby("age_band")["weight"].sum()

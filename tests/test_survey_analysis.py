@@ -162,8 +162,8 @@ def test_findings_are_sentences():
     assert stext.finding_satisfaction(t).startswith("Innbyggerne er mest fornøyd med")
     g = sa.satisfaction_by_item(df, "gender", order=["female", "male"])
     assert stext.finding_gender_gaps(g).endswith(".")
-    assert "henger sterkest sammen" in stext.finding_drivers(sa.drivers(df))
-    assert "planlegger å flytte" in stext.finding_move(sa.move_intentions(df))
+    assert "henger sterkest sammen" in stext.finding_drivers(sa.drivers(df), "Engerdal")
+    assert "planlegger å flytte" in stext.finding_move(sa.move_intentions(df), "18–40")
     assert "Vanligst" in stext.finding_options(sa.option_shares(df, "left_reasons"), "grunner")
 
 
@@ -172,7 +172,7 @@ def test_plots_have_titles_and_labels():
     figs = [
         sp.satisfaction_chart(sa.satisfaction_by_item(df, "gender", order=["female", "male"])),
         sp.drivers_chart(sa.drivers(df)),
-        sp.move_chart(sa.move_intentions(df, "age_band", order=CB.band_labels())),
+        sp.move_chart(sa.move_intentions(df, "age_band", order=CB.band_labels()), title="Planer", ages="18–40"),
         sp.options_chart(sa.option_shares(df, "left_reasons"), xlabel="Andel"),
         sp.themes_chart(sa.theme_comparison(sa.text_themes(df), None)),
     ]
@@ -200,7 +200,7 @@ def test_report_builds_from_illustrative_data(built_catalogue, tmp_path):
     from analysis.survey import sections
 
     os.environ["ANALYSIS_PROCESSED_DIR"] = built_catalogue["processed"]
-    internal = sections.load("3425", min_cell=5, shareable=False, allow_quotes=False)
+    internal = sections.load(min_cell=5, shareable=False, allow_quotes=False)
     html = "".join(item.data for item in sections.quotes(internal))
     assert "Eksempler på hva som må til" in html
     assert html.count("<li>") >= 3

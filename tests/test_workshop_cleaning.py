@@ -58,8 +58,12 @@ def test_village_source():
     [
         ("strength", "7", "strength 7 is outside 1–5"),
         ("pavirkbar", "0", "påvirkbar 0 is outside 1–5"),
-        ("group", "Skolekorpset", "unknown group 'Skolekorpset' (add it to the mapping file)"),
-        ("goal", "Mål 5", "unknown goal 'Mål 5' (use one of the four main goals or leave it empty)"),
+        (
+            "group",
+            "Skolekorpset",
+            "unknown group 'Skolekorpset' (add it to profile.yaml, under groups or villages or as an alias)",
+        ),
+        ("goal", "Mål 5", "unknown goal 'Mål 5' (use one of the goals in profile.yaml or leave it empty)"),
         ("kind", "idé", "unknown kind 'idé'"),
         (
             "text",

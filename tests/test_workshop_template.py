@@ -10,6 +10,7 @@ import pytest
 
 from analysis import vocab
 from analysis.cli import main
+from analysis.profile import load_profile
 from analysis.workshops.template import read_template, write_template
 
 
@@ -50,9 +51,9 @@ def test_drop_downs_and_number_rules(blank):
     assert rules["I2"].type == "whole" and rules["I2"].operator == "greaterThanOrEqual"
     assert ws["B2"].number_format == "DD.MM.YYYY"
     lists = openpyxl.load_workbook(blank)["Lister"]
-    assert [lists.cell(r, 2).value for r in range(2, 6)] == list(vocab.GOAL_LABELS.values())
+    assert [lists.cell(r, 2).value for r in range(2, 6)] == list(load_profile().goal_labels.values())
     assert [lists.cell(r, 3).value for r in range(2, 7)] == list(vocab.KIND_LABELS.values())
-    assert [lists.cell(r, 1).value for r in range(2, 13)] == list(vocab.GROUP_LABELS.values())
+    assert [lists.cell(r, 1).value for r in range(2, 13)] == list(load_profile().group_labels.values())
 
 
 def test_round_trip_is_exact(tmp_path):

@@ -15,6 +15,7 @@ function                   environment variable             default
 ``reports_dir()``          ``ANALYSIS_REPORTS_DIR``         ``<root>/reports``
 ``ssb_dir()``              ``ANALYSIS_SSB_DIR``             ``<data>/raw/ssb``
 ``catalogue_path()``       ``ANALYSIS_CATALOGUE``           ``<root>/catalogue.yaml``
+``profile_path()``         ``ANALYSIS_PROFILE``             ``<root>/profile.yaml``
 ``notebooks_dir()``        (follows project_root)           ``<root>/notebooks``
 =========================  ===============================  =========================
 """
@@ -69,6 +70,11 @@ def ssb_dir() -> Path:
 
 def catalogue_path() -> Path:
     return _env_path("ANALYSIS_CATALOGUE") or project_root() / "catalogue.yaml"
+
+
+def profile_path() -> Path:
+    """The municipality profile (``profile.yaml``): goals, groups, villages, peers, targets."""
+    return _env_path("ANALYSIS_PROFILE") or project_root() / "profile.yaml"
 
 
 def notebooks_dir() -> Path:

@@ -1,6 +1,6 @@
 """Privacy rules every report follows (docs/privacy.md): small cells and free text.
 
-Engerdal has about 1 300 inhabitants; a table cell with three women aged 18–24
+A municipality of about 1 300 inhabitants is small; a table cell with three women aged 18–24
 in one village points at people. This module holds the two rules that keep
 reports safe to share:
 
@@ -34,7 +34,10 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from analysis.errors import AnalysisError
 from analysis.numfmt import fmt_int
+from analysis.paths import profile_path
+from analysis.profile import load_profile
 
 MIN_CELL = 5
 """Smallest group for which a count, share or mean is shown."""
@@ -130,13 +133,13 @@ _AMBIGUOUS = frozenset(
     Finn Gro Stig Tone Rune Lene Brede Vera Ella Inge Mette Sander""".split()
 )
 
-# Places in and around Engerdal, and other capitalised words never taken for a surname.
+# Capitalised words never taken for a surname: large places, institutions, shops, and words that
+# start sentences. The municipality's own places come from its profile (:func:`place_names`).
 PLACE_NAMES = frozenset(
-    """Engerdal Drevsjø Elgå Sømådalen Heggeriset Elvdalen Trysil Femund Femunden Femundsmarka
-    Femundsenden Isteren Gutulia Rendalen Røros Tolga Os Hamar Elverum Lillehammer Gjøvik Kongsvinger
-    Oslo Trondheim Bergen Stavanger Tromsø Innlandet Hedmark Trøndelag Norge Sverige Idre Särna Sälen
-    Valdres Østerdalen Rogen Engerdalen Sølen Sølenstua Galthåen Langen Søvollen Synnervika
-    Grøvelsjøen Kvikne Joten Trysilelva Glomma Fjellet Coop Kiwi Rema Joker Extra Spar Facebook
+    """Oslo Trondheim Bergen Stavanger Tromsø Kristiansand Bodø Norge Sverige Finland Danmark
+    Innlandet Hedmark Oppland Trøndelag Viken Agder Rogaland Vestland Nordland Troms Finnmark Østfold
+    Akershus Buskerud Vestfold Telemark Østlandet Vestlandet Sørlandet Nord-Norge Fjellet
+    Coop Kiwi Rema Joker Extra Spar Facebook
     Nettskjema NAV Nav SSB Distriktssenteret Kommune Kommunen Fylkeskommune Fylkeskommunen
     Statsforvalteren Helse Sykehuset Norsk Norske Svensk Svenske Sametinget Samisk Sør Nord Øst Vest
     Jul Påske Pinse Sankthans Jeg Vi Han Hun De Det Den Dette Men Og Eller Så Da Når Hvis Om""".split()
@@ -181,12 +184,31 @@ def _is_name_token(token: str, names: frozenset[str]) -> bool:
     return len(token) > 3 and token.endswith("s") and "-" not in token and token[:-1] in names
 
 
-def _is_surname_candidate(token: str) -> bool:
-    return token not in PLACE_NAMES and not any(p in PLACE_NAMES for p in token.split("-"))
+@functools.lru_cache(maxsize=4)
+def _profile_places(path: str, mtime_ns: int) -> frozenset[str]:
+    try:
+        return frozenset(load_profile(path).place_names)
+    except AnalysisError:
+        return frozenset()
+
+
+def place_names() -> frozenset[str]:
+    """:data:`PLACE_NAMES` and the profile's own places (municipality, villages, ``places``)."""
+    path = profile_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return PLACE_NAMES
+    return PLACE_NAMES | _profile_places(str(path), mtime)
+
+
+def _is_surname_candidate(token: str, places: frozenset[str] = PLACE_NAMES) -> bool:
+    return token not in places and not any(p in places for p in token.split("-"))
 
 
 def _scrub_names(text: str) -> str:
     names = first_names()
+    places = place_names()
     tokens = list(_WORD_RE.finditer(text))
     if not tokens:
         return text
@@ -203,7 +225,7 @@ def _scrub_names(text: str) -> str:
         while j + 1 < len(tokens):
             nxt = tokens[j + 1]
             gap = text[tokens[j].end() : nxt.start()]
-            if gap not in (" ", "\u00a0") or not _is_surname_candidate(nxt.group(0)):
+            if gap not in (" ", "\u00a0") or not _is_surname_candidate(nxt.group(0), places):
                 break
             j += 1
         has_surname = j > i
@@ -215,7 +237,9 @@ def _scrub_names(text: str) -> str:
                 spans.append((start, end))
                 i = j + 1
                 continue
-        elif not sentence_start and len(word) >= 5 and re.search(r"s?sen$", word) and _is_surname_candidate(word):
+        elif (
+            not sentence_start and len(word) >= 5 and re.search(r"s?sen$", word) and _is_surname_candidate(word, places)
+        ):
             # standalone patronymic surname mid-sentence: "lege Hansen", "hos Nilsen"
             spans.append((start, tok.end()))
         i += 1

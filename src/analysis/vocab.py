@@ -1,17 +1,10 @@
-"""Canonical ids for the ``statements`` table (docs/data-model.md) and their Norwegian labels.
+"""The words every municipality shares: statement kinds, sources, the village-meeting prefix.
 
-Kept small and import-free so the command line can use it without pandas.
+A municipality's own words — its goals, groups and villages — are in its profile
+(:mod:`analysis.profile`). Kept import-free so the command line can use it without pandas.
 """
 
 from __future__ import annotations
-
-GOALS: tuple[str, ...] = ("bolyst", "innbyggertall", "kvinner", "unge")
-GOAL_LABELS: dict[str, str] = {
-    "bolyst": "Økt bolyst",
-    "innbyggertall": "Økt innbyggertall",
-    "kvinner": "Flere kvinnelige innbyggere",
-    "unge": "Flere yngre innbyggere",
-}
 
 KINDS: tuple[str, ...] = ("onsket_resultat", "delmal", "tiltak", "kraft", "motkraft")
 KIND_LABELS: dict[str, str] = {
@@ -22,24 +15,8 @@ KIND_LABELS: dict[str, str] = {
     "motkraft": "Motkraft",
 }
 
+#: Group ids of village meetings are ``grendemote:<village id>``.
 VILLAGE_PREFIX = "grendemote:"
-VILLAGES: dict[str, str] = {
-    "engerdal_sentrum": "Engerdal sentrum",
-    "drevsjo": "Drevsjø",
-    "elga": "Elgå",
-    "somadalen": "Sømådalen",
-    "heggeriset": "Heggeriset",
-    "elvdalen": "Elvdalen",
-}
-GROUP_LABELS: dict[str, str] = {
-    "arbeidsgruppe": "Arbeidsgruppen",
-    "kommunestyret": "Kommunestyret",
-    "ungdomsradet": "Ungdomsrådet",
-    "eldreradet": "Eldrerådet",
-    "funksjonshemmede": "Rådet for personer med funksjonsnedsettelse",
-    **{f"{VILLAGE_PREFIX}{k}": f"Grendemøte {v}" for k, v in VILLAGES.items()},
-}
-GROUPS: tuple[str, ...] = tuple(GROUP_LABELS)
 
 SOURCES: tuple[str, ...] = ("workshop", "grendemote")
 

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis.profile import load_profile
 from analysis.survey.codebook import Codebook, load_codebook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +146,7 @@ def generate_labels(
     hi = np.array([b[1] for b in cb.age_bands])[band]
     age = lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(int)
     out["age"] = age.astype(str).astype(object)
-    villages = ["sentrum", "drevsjo", "elga", "somadalen", "heggeriset", "elvdalen", "annet"]
+    villages = [v.id for v in load_profile().villages] + ["annet"]
     out["village"] = _choice(rng, [lab["village"][v] for v in villages], [35, 30, 8, 10, 7, 8, 2], n)
     yl = ["lt2", "y2_5", "y6_10", "gt10"]
     out["years_lived"] = np.where(

@@ -22,6 +22,11 @@ import random
 from pathlib import Path
 
 from analysis import vocab
+from analysis.profile import load_profile
+
+_PROFILE = load_profile()
+_GOALS = list(_PROFILE.goal_ids)
+_VILLAGES = {v.id: v.name for v in _PROFILE.villages}
 
 NOTICE = (
     "# Illustrative data\n\n"
@@ -257,11 +262,11 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     st = statements_for("kommunestyret", rng)
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for i, goal in enumerate(vocab.GOALS, start=1):
+    for i, goal in enumerate(_GOALS, start=1):
         ws = wb.create_sheet(f"Mål {i}")
         ws["A1"] = "Kraftfeltanalyse – kommunestyret 18.03.2021"
         ws.merge_cells("A1:D1")
-        ws["A2"] = f"Mål {i}: {vocab.GOAL_LABELS[goal]}"
+        ws["A2"] = f"Mål {i}: {_PROFILE.goal_labels[goal]}"
         ws.merge_cells("A2:D2")
         ws.append([])
         ws.append(["Krefter", "Styrke", "Motkrefter", "Styrke"])
@@ -280,7 +285,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
             ws.append(
                 [
                     vocab.KIND_LABELS[s["kind"]].lower(),
-                    f"Mål {vocab.GOALS.index(s['goal']) + 1}",
+                    f"Mål {_GOALS.index(s['goal']) + 1}",
                     s["text"],
                     s["pavirkbar"],
                     s["votes"],
@@ -297,9 +302,9 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     rows = [["GRUPPE", " mål ", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Dato"]]
     for k, s in enumerate(st):
         goal = [
-            s["goal"] and vocab.GOAL_LABELS[s["goal"]],
-            f"Mål {vocab.GOALS.index(s['goal']) + 1}",
-            str(vocab.GOALS.index(s["goal"]) + 1),
+            s["goal"] and _PROFILE.goal_labels[s["goal"]],
+            f"Mål {_GOALS.index(s['goal']) + 1}",
+            str(_GOALS.index(s["goal"]) + 1),
         ][k % 3]
         kind = {"kraft": ["kraft", "Krefter"], "motkraft": ["motkraft", "Motkrefter"]}.get(
             s["kind"], [vocab.KIND_LABELS[s["kind"]]]
@@ -334,7 +339,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
             [
                 "Eldrerådet",
                 WORKSHOP_DATES["eldreradet"].isoformat(),
-                vocab.GOAL_LABELS[s["goal"]],
+                _PROFILE.goal_labels[s["goal"]],
                 s["kind"].replace("onsket_resultat", "ønsket resultat"),
                 "- " + s["text"],
                 "" if s["strength"] is None else s["strength"],
@@ -346,7 +351,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     written.append(path)
 
     # 5. funksjonshemmede: thin, heading above the table, merged goal cells, mojibake
-    st = sorted(statements_for("funksjonshemmede", rng), key=lambda s: vocab.GOALS.index(s["goal"]))
+    st = sorted(statements_for("funksjonshemmede", rng), key=lambda s: _GOALS.index(s["goal"]))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Ark1"
@@ -360,7 +365,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
         text = s["text"]
         if k in (1, 4):  # typed in one program, opened in another
             text = text.encode("utf-8").decode("cp1252", errors="replace")
-        ws.append([vocab.GOAL_LABELS[s["goal"]], vocab.KIND_LABELS[s["kind"]], text, s["strength"], s["pavirkbar"]])
+        ws.append([_PROFILE.goal_labels[s["goal"]], vocab.KIND_LABELS[s["kind"]], text, s["strength"], s["pavirkbar"]])
     # merge runs of the same goal (as typed in Excel)
     r = start
     while r <= ws.max_row:
@@ -379,7 +384,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     # 6. village meetings: one sheet per village + Drevsjø as its own CSV
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for village, name in vocab.VILLAGES.items():
+    for village, name in _VILLAGES.items():
         st = statements_for(f"grendemote:{village}", rng)
         if village == "drevsjo":
             rows = [["Grend", "Dato", "Mål", "Type", "Innspill", "Styrke", "Stemmer"]]
@@ -388,7 +393,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                     [
                         "Drevsjø",
                         VILLAGE_DATES[village].strftime("%d.%m.%Y"),
-                        vocab.GOAL_LABELS[s["goal"]],
+                        _PROFILE.goal_labels[s["goal"]],
                         vocab.KIND_LABELS[s["kind"]],
                         s["text"],
                         s["strength"] or "",
@@ -405,7 +410,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
             ws.append(
                 [
                     dt.datetime.combine(VILLAGE_DATES[village], dt.time()),
-                    vocab.GOAL_LABELS[s["goal"]],
+                    _PROFILE.goal_labels[s["goal"]],
                     vocab.KIND_LABELS[s["kind"]],
                     s["text"],
                     s["strength"],

@@ -41,8 +41,8 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.privacy import scrub_text
+from analysis.profile import load_profile
 from analysis.report.labels import group_sort_key
-from analysis.vocab import GOALS
 from analysis.workshops.store import load_manifest
 
 FORCE_KINDS: tuple[str, ...] = ("kraft", "motkraft")
@@ -230,8 +230,9 @@ def _group_rank(groups: pd.Series) -> np.ndarray:
 
 
 def _goal_order(goals: pd.Series) -> pd.Series:
-    order = {g: i for i, g in enumerate(GOALS)}
-    return goals.map(order).fillna(len(GOALS)).astype(int)
+    ids = load_profile().goal_ids
+    order = {g: i for i, g in enumerate(ids)}
+    return goals.map(order).fillna(len(ids)).astype(int)
 
 
 def _kind_order(kinds: pd.Series) -> pd.Series:
@@ -312,7 +313,7 @@ def goals_discussed(statements: pd.DataFrame, group: str) -> dict[str, bool]:
     """For each of the four goals: did the group say anything (any kind) about it?"""
     df = select_group(statements, group)
     present = set(df["goal"].dropna().astype(str)) if "goal" in df.columns else set()
-    return {g: g in present for g in GOALS}
+    return {g: g in present for g in load_profile().goal_ids}
 
 
 def desired_results(statements: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -367,7 +368,7 @@ def force_summary(
     statements: pd.DataFrame,
     *,
     groups: Iterable[str] | None = None,
-    goals: Sequence[str] = GOALS,
+    goals: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Per group and goal: forces, counter-forces, sums, means and the net force.
 
@@ -386,7 +387,7 @@ def force_summary(
     """
     df = _base(statements)
     wanted_groups = sort_groups(groups) if groups is not None else sort_groups(df["group"].unique())
-    goals = list(goals)
+    goals = list(goals) if goals is not None else list(load_profile().goal_ids)
     grid = pd.MultiIndex.from_product([wanted_groups, goals], names=["group", "goal"])
 
     all_counts = df.groupby(["group", "goal"], dropna=True).size().reindex(grid, fill_value=0)

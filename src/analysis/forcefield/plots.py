@@ -21,9 +21,9 @@ import pandas as pd
 from analysis.forcefield.metrics import SCALE_MAX
 from analysis.forcefield.text import theme_label
 from analysis.numfmt import fmt_num
+from analysis.profile import load_profile
 from analysis.report.labels import goal_label, group_label
 from analysis.report.style import DRIVING, HIGHLIGHT, OKABE_ITO, RESTRAINING, new_figure, wrap_label
-from analysis.vocab import GOALS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -162,9 +162,10 @@ def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> Figure:
     Goals the group did not discuss, or discussed without scoring any force,
     are marked in words instead of a bar.
     """
-    s = summary_one_group.set_index("goal").reindex(list(GOALS))
+    goals = list(load_profile().goal_ids)
+    s = summary_one_group.set_index("goal").reindex(goals)
     fig, ax = new_figure(9.0, 3.6)
-    ypos = np.arange(len(GOALS))
+    ypos = np.arange(len(goals))
     vals = s["net_normalised"].to_numpy(dtype=float)
     colours = [DRIVING if v > 0 else RESTRAINING for v in np.nan_to_num(vals)]
     hatches = [None if v > 0 else RESTRAINING_HATCH for v in np.nan_to_num(vals)]
@@ -172,7 +173,7 @@ def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> Figure:
         if np.isnan(v):
             continue
         ax.barh(yi, v, color=c, hatch=h, edgecolor="white" if h else c, height=0.6)
-    for yi, goal in zip(ypos, GOALS):
+    for yi, goal in zip(ypos, goals):
         row = s.loc[goal]
         v = row["net_normalised"]
         if not bool(row.get("discussed", False)) and not (row.get("n_kraft", 0) or row.get("n_motkraft", 0)):
@@ -187,7 +188,7 @@ def net_balance_chart(summary_one_group: pd.DataFrame, title: str) -> Figure:
     ax.axvline(0, color="#333333", linewidth=1)
     ax.set_xlim(-1.35, 1.35)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1\nbare motkrefter", "−0,5", "0\nbalanse", "0,5", "+1\nbare drivkrefter"])
-    ax.set_yticks(ypos, [goal_label(g) for g in GOALS])
+    ax.set_yticks(ypos, [goal_label(g) for g in goals])
     ax.invert_yaxis()
     ax.set_xlabel("Normalisert nettokraft (nettokraft / samlet styrke)")
     ax.grid(axis="y", visible=False)

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from analysis.forcefield import metrics, plots, text
+from analysis.profile import load_profile
 from analysis.report import html
 from analysis.report.labels import goal_label, group_label
-from analysis.vocab import GOALS
 from analysis.workshops.store import load_statements
 
 Section = list[Any]
@@ -84,7 +84,7 @@ def group_desired(g: GroupReport) -> Section:
     out: Section = []
     if desired.empty:
         out.append(html.paragraph(f"{g.name} skrev ikke ned ønskede resultater eller delmål."))
-    for goal in [*GOALS, None]:
+    for goal in [*load_profile().goal_ids, None]:
         items = text.desired_results_items(desired, goal)
         if items:
             out += [html.heading(goal_label(goal), 3), html.bullet_list(items)]
@@ -96,7 +96,7 @@ def group_forces(g: GroupReport) -> Section:
     if not g.has_data:
         return _no_group_data()
     out: Section = []
-    for goal in GOALS:
+    for goal in load_profile().goal_ids:
         out.append(html.heading(goal_label(goal), 3))
         goal_forces = metrics.forces(g.statements, goal=goal)
         if not g.discussed[goal]:

@@ -28,7 +28,6 @@ from analysis.forcefield.metrics import (
 from analysis.numfmt import fmt_num
 from analysis.report.labels import goal_label, group_label, kind_label
 from analysis.themes import theme_labels as _labels
-from analysis.vocab import GOALS
 
 NET_FORMULA = (
     "Nettokraft = summen av styrke for drivkreftene minus summen av styrke for motkreftene "
@@ -330,13 +329,14 @@ def headline_bullets(statements: pd.DataFrame, labels: dict[str, str] | None = N
 def balance_headline(summary_one_group: pd.DataFrame) -> str:
     """One sentence on the balance across the four goals for one group (a chart title).
 
-    >>> s = pd.DataFrame({"goal": list(GOALS), "net_force": [2.0, -1.0, -3.0, float("nan")]})
+    >>> s = pd.DataFrame({"goal": ["bolyst", "innbyggertall", "kvinner", "unge"],
+    ...                   "net_force": [2.0, -1.0, -3.0, float("nan")]})
     >>> balance_headline(s)
     'Motkreftene veier tyngst for 2 av 4 mål, drivkreftene for 1'
     """
     net = summary_one_group["net_force"].astype(float)
     neg, pos = int((net < 0).sum()), int((net > 0).sum())
-    total = len(GOALS)
+    total = len(summary_one_group)
     if neg == 0 and pos == 0:
         return "Ingen vurderte krefter å veie mot hverandre"
     if neg >= pos:
@@ -662,7 +662,7 @@ def group_figures(counts: pd.Series, discussed: dict[str, bool]) -> dict[str, st
         "Drivkrefter": fmt_num(counts["n_kraft"]),
         "Motkrefter": fmt_num(counts["n_motkraft"]),
         "Tiltak": fmt_num(counts["n_tiltak"]),
-        "Mål drøftet": f"{sum(discussed.values())} av {len(GOALS)}",
+        "Mål drøftet": f"{sum(discussed.values())} av {len(discussed)}",
     }
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from IPython.display import HTML
 
@@ -35,27 +34,21 @@ from analysis.goals.status import (
     young_status,
 )
 from analysis.goals.text import (
-    INDICATORS,
     MISSING_PROJECTION,
     MISSING_SSB,
     MISSING_SURVEY,
+    NO_INDICATOR,
     UNWEIGHTED_SURVEY,
     _plural,
     _trend_word,
+    indicator_text,
     workshop_sentence,
 )
 from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
 from analysis.population.text import requirement_sentence
 from analysis.privacy import MIN_CELL, fewer_than
+from analysis.profile import Goal, Profile
 from analysis.report.html import esc
-from analysis.vocab import GOAL_LABELS, GOALS
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
-
-# --------------------------------------------------------------------------- small text helpers
-
 
 # --------------------------------------------------------------------------- layers
 
@@ -98,11 +91,13 @@ def report_links_from(links: Mapping[str, Mapping[str, str]] | None) -> dict[str
     return {key: ReportLink(str(v["title"]), str(v["href"])) for key, v in (links or {}).items()}
 
 
-GOAL_LINKS: dict[str, tuple[str, ...]] = {
-    "bolyst": ("survey", "forcefield"),
-    "innbyggertall": ("population", "forcefield"),
-    "kvinner": ("population", "forcefield"),
-    "unge": ("population", "forcefield"),
+#: Which detailed reports a card links to, by the kind of its goal's indicator.
+INDICATOR_LINKS: dict[str | None, tuple[str, ...]] = {
+    "survey_share": ("survey", "forcefield"),
+    "population_total": ("population", "forcefield"),
+    "women_per_100_men": ("population", "forcefield"),
+    "age_bands": ("population", "forcefield"),
+    None: ("forcefield",),
 }
 
 
@@ -128,15 +123,18 @@ class GoalCard:
     links: list[ReportLink] = field(default_factory=list)
 
 
-def _new_card(goal: str, workshop: WorkshopGoal | str | None, links: Mapping[str, ReportLink] | None) -> GoalCard:
-    card = GoalCard(goal=goal, title=GOAL_LABELS.get(goal, goal))
-    card.facts.append(("Indikator", INDICATORS[goal]))
+def _new_card(
+    goal: Goal, workshop: WorkshopGoal | str | None, links: Mapping[str, ReportLink] | None, survey_ages=(18, 40)
+) -> GoalCard:
+    card = GoalCard(goal=goal.id, title=goal.label)
+    card.facts.append(("Indikator", indicator_text(goal.indicator, survey_ages)))
     if isinstance(workshop, WorkshopGoal):
         card.facts.append(("I workshops og grendemøter", workshop_sentence(workshop)))
     elif isinstance(workshop, str):
         card.facts.append(("I workshops og grendemøter", workshop))
     links = links or {}
-    card.links = [links[k] for k in GOAL_LINKS.get(goal, ()) if k in links]
+    kind = goal.indicator.kind if goal.indicator is not None else None
+    card.links = [links[k] for k in INDICATOR_LINKS[kind] if k in links]
     return card
 
 
@@ -146,19 +144,32 @@ def _insert_before_workshops(card: GoalCard, facts: list[tuple[str, str]]) -> No
 
 
 def population_card(
+    goal: Goal,
     status: PopulationStatus | None,
     *,
     message: str | None = None,
     workshop: WorkshopGoal | str | None = None,
     links: Mapping[str, ReportLink] | None = None,
 ) -> GoalCard:
-    """The ``innbyggertall`` card; ``message`` is shown instead of numbers when ``status`` is ``None``."""
-    card = _new_card("innbyggertall", workshop, links)
+    """The card of a goal measured by the population; ``message`` is shown instead of numbers when ``status``
+    is ``None``. Without a target (``status.target`` ``None``) it describes the trend and sets no gap."""
+    card = _new_card(goal, workshop, links)
     if status is None:
         card.messages.insert(0, message or MISSING_SSB)
         return card
     s, req = status, status.requirement
     date = f"1.1.{s.latest_year}"
+    if s.target is None:
+        card.headline = f"{fmt_int(s.latest)} innbyggere {date}."
+        card.figures[f"Innbyggere {date}"] = fmt_int(s.latest)
+        trend = [
+            f"{fmt_int(c, signed=True)} siste {n} år (fra {fmt_int(v)} i {s.latest_year - n})"
+            for n, (c, v) in sorted(s.change.items())
+        ]
+        facts = [("Utvikling", "Endring " + "; ".join(trend) + ".")] if trend else []
+        facts.append(("Mål", f"{goal.label} (målet er ikke tallfestet)."))
+        _insert_before_workshops(card, facts)
+        return card
     card.headline = f"{fmt_int(s.latest)} innbyggere {date}; mål: minst {fmt_int(s.target)} i {s.target_year}"
     if req is not None and req.per_year > 0:
         card.headline += f"; det krever netto innflytting på om lag {fmt_int(req.persons_per_year)} per år."
@@ -206,6 +217,7 @@ def population_card(
 
 
 def women_card(
+    goal: Goal,
     status: WomenStatus | None,
     *,
     message: str | None = None,
@@ -213,7 +225,7 @@ def women_card(
     links: Mapping[str, ReportLink] | None = None,
 ) -> GoalCard:
     """The ``kvinner`` card (women per 100 men aged 20–39)."""
-    card = _new_card("kvinner", workshop, links)
+    card = _new_card(goal, workshop, links)
     if status is None:
         card.messages.insert(0, message or MISSING_SSB)
         return card
@@ -247,7 +259,7 @@ def women_card(
                 + f" kvinner per 100 menn ({s.latest_year}).",
             )
         )
-    facts.append(("Mål", "Flere kvinnelige innbyggere (målet er ikke tallfestet)."))
+    facts.append(("Mål", f"{goal.label} (målet er ikke tallfestet)."))
     need = s.women_for_balance
     if need is not None:
         ref = s.comparisons[s.reference]
@@ -277,14 +289,15 @@ def women_card(
 
 
 def young_card(
+    goal: Goal,
     status: YoungStatus | None,
     *,
     message: str | None = None,
     workshop: WorkshopGoal | str | None = None,
     links: Mapping[str, ReportLink] | None = None,
 ) -> GoalCard:
-    """The ``unge`` card (people 0–19 and 20–39)."""
-    card = _new_card("unge", workshop, links)
+    """The card of a goal measured by people in age bands (0–19 and 20–39 by default)."""
+    card = _new_card(goal, workshop, links)
     if status is None:
         card.messages.insert(0, message or MISSING_SSB)
         return card
@@ -305,7 +318,7 @@ def young_card(
                 ),
             )
         )
-    facts.append(("Mål", "Flere yngre innbyggere (målet er ikke tallfestet)."))
+    facts.append(("Mål", f"{goal.label} (målet er ikke tallfestet)."))
     if s.year_then is not None:
         gaps = [f"{fmt_int(-b.change)} flere i alderen {b.label}" for b in s.bands if b.change < 0]
         if gaps:
@@ -318,15 +331,18 @@ def young_card(
 
 
 def bolyst_card(
+    goal: Goal,
     status: BolystStatus | None,
     *,
     message: str | None = None,
     workshop: WorkshopGoal | str | None = None,
     links: Mapping[str, ReportLink] | None = None,
     illustrative: bool = True,
+    survey_ages: tuple[int, int] = (18, 40),
 ) -> GoalCard:
     """The ``bolyst`` card: first measurement (baseline) from the survey; hidden below the small-cell threshold."""
-    card = _new_card("bolyst", workshop, links)
+    card = _new_card(goal, workshop, links, survey_ages)
+    ages = f"{survey_ages[0]}–{survey_ages[1]} år"
     if status is None:
         card.messages.insert(0, message or MISSING_SURVEY)
         return card
@@ -342,13 +358,13 @@ def bolyst_card(
     else:
         ci = fmt_interval(s.satisfied_lower, s.satisfied_upper, percent=True)
         card.headline = (
-            f"{fmt_pct(s.satisfied)} av innbyggerne 18–40 år er fornøyde med å bo i kommunen "
+            f"{fmt_pct(s.satisfied)} av innbyggerne {ages} er fornøyde med å bo i kommunen "
             f"(95 % konfidensintervall {ci})."
         )
         card.figures["Fornøyde med å bo her"] = fmt_pct(s.satisfied)
         if s.recommend is not None:
             card.figures["Vil anbefale en venn å flytte hit (0–10)"] = fmt_num(s.recommend, 1)
-        card.figures["Svar fra innbyggere 18–40 år"] = fmt_int(s.n)
+        card.figures[f"Svar fra innbyggere {ages}"] = fmt_int(s.n)
         if s.recommend is not None:
             facts.append(
                 (
@@ -361,79 +377,106 @@ def bolyst_card(
                 )
             )
     facts.append(("Utvikling", "Dette er første måling (nullpunkt). Utviklingen kan vises når undersøkelsen gjentas."))
-    facts.append(("Mål", "Økt bolyst (målet er ikke tallfestet): andelen fornøyde skal øke fra denne målingen."))
+    facts.append(("Mål", f"{goal.label} (målet er ikke tallfestet): andelen fornøyde skal øke fra denne målingen."))
     if illustrative:
         facts.append(("Merk", "Svarene er illustrative eksempeldata, ikke en ekte måling."))
     _insert_before_workshops(card, facts)
     return card
 
 
+def indicator_card(
+    goal: Goal, *, workshop: WorkshopGoal | str | None, links: Mapping[str, ReportLink] | None
+) -> GoalCard:
+    """The card of a goal the profile gives no indicator: what the workshops said, and a note."""
+    card = _new_card(goal, workshop, links)
+    card.messages.insert(0, NO_INDICATOR)
+    return card
+
+
 def build_cards(
     layers: Layers,
+    profile: Profile,
     *,
-    target: int = 1300,
-    target_year: int = 2030,
     links: Mapping[str, ReportLink] | None = None,
     theme_labels: Mapping[str, str] | None = None,
     threshold: int = MIN_CELL,
 ) -> tuple[list[GoalCard], PopulationStatus | None]:
-    """All four cards in the council's order, and the population status (for the figure).
+    """One card per goal of ``profile`` in the council's order, and the population status (for the figure).
 
     A layer that is missing, or whose numbers cannot be computed, gives its
     cards a plain Norwegian message instead of numbers; this never raises
-    for missing data.
+    for missing data. A goal without a target is described and compared, never given an invented target.
     """
-    workshops: dict[str, WorkshopGoal | str | None] = {g: layers.statements_message for g in GOALS}
+    goal_ids = profile.goal_ids
+    workshops: dict[str, WorkshopGoal | str | None] = {g: layers.statements_message for g in goal_ids}
     if layers.statements is not None:
         try:
-            workshops.update(workshop_status(layers.statements, theme_labels=theme_labels))
+            workshops.update(workshop_status(layers.statements, goals=goal_ids, theme_labels=theme_labels))
         except AnalysisError as exc:
-            workshops = {g: f"Notatene fra workshops og grendemøter kunne ikke leses: {exc.message}" for g in GOALS}
+            workshops = {g: f"Notatene fra workshops og grendemøter kunne ikke leses: {exc.message}" for g in goal_ids}
 
-    pop_status = women = young = None
+    target = profile.population_target()
+    pop_status = None
     pop_message = layers.population_message
+    comparisons = [("0", layers.names.get("0", "Norge"))]
+    if layers.county:
+        comparisons.append((layers.county, layers.names.get(layers.county, layers.county)))
     if layers.population is not None:
         try:
             pop_status = population_status(
                 layers.population,
                 layers.region,
-                target=target,
-                target_year=target_year,
+                target=None if target is None else int(round(target.value)),
+                target_year=None if target is None else target.year,
                 mortality=layers.mortality,
                 fertility=layers.fertility,
             )
-            comparisons = [("0", layers.names.get("0", "Norge"))]
-            if layers.county:
-                comparisons.append((layers.county, layers.names.get(layers.county, layers.county)))
-            women = women_status(layers.population, layers.region, comparisons=comparisons)
-            young = young_status(layers.population, layers.region)
         except AnalysisError as exc:
-            pop_status = women = young = None
             pop_message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
 
-    bolyst = None
-    survey_message = layers.survey_message
-    if layers.responses is not None:
-        try:
-            bolyst = bolyst_status(layers.responses, threshold=threshold)
-        except (AnalysisError, KeyError) as exc:
-            survey_message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
-
-    cards = {
-        "bolyst": bolyst_card(
-            bolyst,
-            message=survey_message,
-            workshop=workshops["bolyst"],
-            links=links,
-            illustrative=layers.survey_illustrative,
-        ),
-        "innbyggertall": population_card(
-            pop_status, message=pop_message, workshop=workshops["innbyggertall"], links=links
-        ),
-        "kvinner": women_card(women, message=pop_message, workshop=workshops["kvinner"], links=links),
-        "unge": young_card(young, message=pop_message, workshop=workshops["unge"], links=links),
-    }
-    return [cards[g] for g in GOALS], pop_status
+    cards = []
+    for goal in profile.goals:
+        kind = goal.indicator.kind if goal.indicator is not None else None
+        common = {"workshop": workshops.get(goal.id), "links": links}
+        if kind is None:
+            cards.append(indicator_card(goal, **common))
+        elif kind == "survey_share":
+            status, message = None, layers.survey_message
+            if layers.responses is not None:
+                try:
+                    status = bolyst_status(
+                        layers.responses, threshold=threshold, item=goal.indicator.item, values=goal.indicator.values
+                    )
+                except (AnalysisError, KeyError) as exc:
+                    message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
+            cards.append(
+                bolyst_card(
+                    goal,
+                    status,
+                    message=message,
+                    illustrative=layers.survey_illustrative,
+                    survey_ages=profile.survey.ages,
+                    **common,
+                )
+            )
+        elif kind == "population_total":
+            cards.append(population_card(goal, pop_status, message=pop_message, **common))
+        else:
+            status, message = None, pop_message
+            if layers.population is not None and pop_status is not None:
+                try:
+                    status = (
+                        women_status(
+                            layers.population, layers.region, comparisons=comparisons, ages=goal.indicator.ages
+                        )
+                        if kind == "women_per_100_men"
+                        else young_status(layers.population, layers.region, bands=goal.indicator.bands)
+                    )
+                except AnalysisError as exc:
+                    message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
+            card_for = women_card if kind == "women_per_100_men" else young_card
+            cards.append(card_for(goal, status, message=message, **common))
+    return cards, pop_status
 
 
 # --------------------------------------------------------------------------- rendering

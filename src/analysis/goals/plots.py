@@ -55,16 +55,17 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
             linewidth=2,
             label="Flytting som de siste fem årene",
         )
-    ax.axhline(status.target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.2)
-    ax.plot(
-        [status.target_year],
-        [status.target],
-        marker="*",
-        ms=16,
-        color=style.HIGHLIGHT,
-        linestyle="none",
-        label=f"Mål: minst {fmt_int(status.target)} i {status.target_year}",
-    )
+    if status.target is not None:
+        ax.axhline(status.target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.2)
+        ax.plot(
+            [status.target_year],
+            [status.target],
+            marker="*",
+            ms=16,
+            color=style.HIGHLIGHT,
+            linestyle="none",
+            label=f"Mål: minst {fmt_int(status.target)} i {status.target_year}",
+        )
     ax.annotate(
         fmt_int(status.latest),
         (status.latest_year, status.latest),

@@ -1,8 +1,8 @@
 """The sections of the goals overview ("Oversikt over hovedmålene"), ready to display.
 
-``overview = sections.load(kommunenummer, target, target_year, links)`` reads every layer that exists
-(a missing one gives its cards a plain Norwegian message); each section returns a list of display
-objects.
+``overview = sections.load(links)`` reads the municipality profile (its goals, targets and indicators)
+and every data layer that exists (a missing one gives its cards a plain Norwegian message); each
+section returns a list of display objects.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from analysis.goals import cards, plots, status, text
 from analysis.privacy import MIN_CELL
+from analysis.profile import Profile, load_profile
 from analysis.report import html
 
 Section = list[Any]
@@ -21,24 +22,24 @@ FIGURE_GUIDE = (
     "Den svarte linjen er registrert folketall. Den blå stiplede linjen viser hvordan folketallet må "
     "utvikle seg for å nå målet (stjernen), den grå prikkede hva som skjer med flytting som de siste fem årene."
 )
+FIGURE_GUIDE_NO_TARGET = "Den svarte linjen er registrert folketall 1. januar hvert år."
 
 
 @dataclass
 class Overview:
+    profile: Profile
     layers: status.Layers
     cards: list[cards.GoalCard]
     population: status.PopulationStatus | None
 
 
-def load(
-    kommunenummer: object, target: int, target_year: int, links: Mapping[str, Mapping[str, str]] | None = None
-) -> Overview:
-    """Every layer that exists, and the four cards built from them (links as the build passes them)."""
-    layers = status.load_layers(str(kommunenummer))
-    goal_cards, population = cards.build_cards(
-        layers, target=target, target_year=target_year, links=cards.report_links_from(links)
-    )
-    return Overview(layers, goal_cards, population)
+def load(links: Mapping[str, Mapping[str, str]] | None = None, profile: Profile | None = None) -> Overview:
+    """The profile's municipality and goals, every layer that exists, and one card per goal (links as the
+    build passes them)."""
+    profile = profile or load_profile()
+    layers = status.load_layers(profile.kommune.number)
+    goal_cards, population = cards.build_cards(layers, profile, links=cards.report_links_from(links))
+    return Overview(profile, layers, goal_cards, population)
 
 
 def introduction(o: Overview) -> Section:
@@ -47,12 +48,14 @@ def introduction(o: Overview) -> Section:
     what = text.illustrative_what(o.layers)
     if what:
         out.append(html.illustrative_notice(what))
-    out.append(html.paragraph(text.data_note(o.layers)))
+    out.append(html.paragraph(text.data_note(o.layers, o.profile)))
+    if not o.profile.goals:
+        out.append(html.callout(text.NO_GOALS, title="Ingen mål:"))
     return out
 
 
 def goal_cards(o: Overview) -> Section:
-    return [cards.render_cards(o.cards)]
+    return [cards.render_cards(o.cards)] if o.cards else []
 
 
 def population_path(o: Overview) -> Section:
@@ -75,4 +78,4 @@ def population_path(o: Overview) -> Section:
 
 def about(o: Overview) -> Section:
     """Sources and methods ("Om tallene"), with the privacy threshold the overview uses."""
-    return [html.markdown(text.about_the_numbers(MIN_CELL))]
+    return [html.markdown(text.about_the_numbers(MIN_CELL, o.profile))]

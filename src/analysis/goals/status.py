@@ -28,9 +28,9 @@ from analysis.forcefield import text as fft
 from analysis.goals.text import EMPTY_WORKSHOPS, MISSING_SSB, MISSING_SURVEY, MISSING_WORKSHOPS
 from analysis.population import indicators, projection, snapshot
 from analysis.privacy import MIN_CELL
+from analysis.profile import load_profile
 from analysis.survey import analysis as sa
 from analysis.survey.store import load_survey
-from analysis.vocab import GOALS
 from analysis.weighting import weighted_mean, weighted_share
 from analysis.workshops.store import load_manifest, load_statements
 
@@ -148,8 +148,9 @@ def load_layers(
 class PopulationStatus:
     """Numbers of the ``innbyggertall`` card.
 
-    ``gap`` is ``target − latest`` (negative: above the target).
-    ``requirement`` is the yearly net in-migration that reaches the target
+    ``target``/``target_year`` are the council's target (``None`` when it set none: then the card
+    describes and compares and never invents one). ``gap`` is ``target − latest`` (negative: above
+    the target). ``requirement`` is the yearly net in-migration that reaches the target
     (:func:`analysis.population.projection.required_net_migration`, movers shaped like
     the last five years), ``None`` when rates are missing or the target year
     has passed. ``scenario_total`` is the projected population on 1 January
@@ -161,8 +162,8 @@ class PopulationStatus:
     region: str
     latest_year: int
     latest: int
-    target: int
-    target_year: int
+    target: int | None
+    target_year: int | None
     history: pd.DataFrame = field(repr=False)
     change: dict[int, tuple[int, int]] = field(default_factory=dict)  # years back → (change, value then)
     requirement: Requirement | None = None
@@ -171,16 +172,16 @@ class PopulationStatus:
     path: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
-    def gap(self) -> int:
-        return int(self.target - self.latest)
+    def gap(self) -> int | None:
+        return None if self.target is None else int(self.target - self.latest)
 
 
 def population_status(
     pop: pd.DataFrame,
     region: str,
     *,
-    target: int = 1300,
-    target_year: int = 2030,
+    target: int | None = None,
+    target_year: int | None = None,
     mortality: pd.DataFrame | None = None,
     fertility: pd.DataFrame | None = None,
     windows: Sequence[int] = (5, TREND_YEARS),
@@ -202,7 +203,8 @@ def population_status(
         if then in series.index:
             change[int(n)] = (latest - int(series.loc[then]), int(series.loc[then]))
     req = scenario_total = scenario_net = path = None
-    if mortality is not None and fertility is not None and target_year > latest_year:
+    has_target = target is not None and target_year is not None
+    if has_target and mortality is not None and fertility is not None and target_year > latest_year:
         try:
             s = projection.setup(pop, region, mortality, fertility, horizon=int(target_year))
             req = projection.required_net_migration(
@@ -223,8 +225,8 @@ def population_status(
         region=str(region),
         latest_year=latest_year,
         latest=latest,
-        target=int(target),
-        target_year=int(target_year),
+        target=int(target) if has_target else None,
+        target_year=int(target_year) if has_target else None,
         history=tot,
         change=change,
         requirement=req,
@@ -383,8 +385,15 @@ class BolystStatus:
     weighted: bool = True
 
 
-def bolyst_status(responses: pd.DataFrame, *, threshold: int = MIN_CELL) -> BolystStatus:
-    """Weighted share satisfied with living in the municipality and the recommend score, residents 18–40.
+def bolyst_status(
+    responses: pd.DataFrame,
+    *,
+    threshold: int = MIN_CELL,
+    item: str = "sat_overall",
+    values: Sequence[int] = sa.SATISFIED,
+) -> BolystStatus:
+    """Weighted share of residents answering ``values`` to ``item`` (satisfied with living in the
+    municipality by default) and the recommend score.
 
     Uses :func:`analysis.survey.analysis.residents` (in scope, weighted) and
     :func:`analysis.weighting.weighted_share`/:func:`~analysis.weighting.weighted_mean`;
@@ -396,9 +405,11 @@ def bolyst_status(responses: pd.DataFrame, *, threshold: int = MIN_CELL) -> Boly
         return BolystStatus(n=None, suppressed=True, threshold=threshold, weighted=False)
     res = sa.residents(responses)
     w = res["weight"].to_numpy(dtype=float)
-    y = res["sat_overall"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if item not in res.columns:
+        raise AnalysisError(f"the survey has no question '{item}' (the profile's indicator names it)")
+    y = res[item].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     ok = np.isfinite(y)
-    sat = weighted_share(np.where(ok, np.isin(y, sa.SATISFIED), np.nan), w)
+    sat = weighted_share(np.where(ok, np.isin(y, list(values)), np.nan), w)
     r = res["recommend"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) if "recommend" in res else None
     rec = weighted_mean(r, w, bounds=(0, 10)) if r is not None else {"n": 0}
     if sat["n"] < threshold:
@@ -439,12 +450,13 @@ class WorkshopGoal:
 def workshop_status(
     statements: pd.DataFrame,
     *,
-    goals: Sequence[str] = GOALS,
+    goals: Sequence[str] | None = None,
     theme_labels: Mapping[str, str] | None = None,
     top: int = 2,
 ) -> dict[str, WorkshopGoal]:
     """Per goal: groups that discussed it, forces, counter-forces and the top ``top`` counter-force themes."""
 
+    goals = list(goals) if goals is not None else list(load_profile().goal_ids)
     data = ffm.prepare(statements)
     summary = ffm.force_summary(data, goals=goals)
     n_total = int(summary["group"].nunique())

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from analysis.numfmt import fmt_int
 from analysis.privacy import fewer_than
+from analysis.profile import Indicator, Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.goals.status import Layers, PopulationStatus, WorkshopGoal
@@ -14,13 +15,48 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-INDICATORS: dict[str, str] = {
-    "bolyst": "Andel innbyggere 18–40 år som er fornøyde med å bo i kommunen (svar 4 eller 5 på en skala "
-    "fra 1 til 5), vektet etter alder og kjønn. Innbyggerundersøkelsen.",
-    "innbyggertall": "Folketall 1. januar. SSB, tabell 07459.",
-    "kvinner": "Kvinner per 100 menn i alderen 20–39 år, 1. januar. SSB, tabell 07459.",
-    "unge": "Innbyggere 0–19 år og 20–39 år, 1. januar. SSB, tabell 07459.",
-}
+def indicator_text(indicator: Indicator | None, survey_ages: tuple[int, int] = (18, 40)) -> str:
+    """What a goal's indicator measures, in one sentence for the card.
+
+    >>> indicator_text(Indicator(kind="women_per_100_men", ages=(20, 39)))
+    'Kvinner per 100 menn i alderen 20–39 år, 1. januar. SSB, tabell 07459.'
+    >>> indicator_text(Indicator(kind="age_bands", bands=((0, 19), (20, 39))))
+    'Innbyggere 0–19 år og 20–39 år, 1. januar. SSB, tabell 07459.'
+    """
+    if indicator is None:
+        return "Profilen sier ikke hvordan målet måles."
+    if indicator.kind == "population_total":
+        return "Folketall 1. januar. SSB, tabell 07459."
+    if indicator.kind == "women_per_100_men":
+        lo, hi = indicator.ages
+        return f"Kvinner per 100 menn i alderen {lo}–{hi} år, 1. januar. SSB, tabell 07459."
+    if indicator.kind == "age_bands":
+        return (
+            "Innbyggere "
+            + " og ".join(f"{lo}–{hi} år" for lo, hi in indicator.bands)
+            + ", 1. januar. SSB, tabell 07459."
+        )
+    lo, hi = survey_ages
+    answers = " eller ".join(str(v) for v in indicator.values)
+    if indicator.item == "sat_overall":
+        return (
+            f"Andel innbyggere {lo}–{hi} år som er fornøyde med å bo i kommunen (svar {answers} på en skala "
+            "fra 1 til 5), vektet etter alder og kjønn. Innbyggerundersøkelsen."
+        )
+    return (
+        f"Andel innbyggere {lo}–{hi} år som svarer {answers} på spørsmålet «{indicator.item}», vektet etter "
+        "alder og kjønn. Innbyggerundersøkelsen."
+    )
+
+
+NO_GOALS = (
+    "Profilen (profile.yaml) har ingen mål ennå. Rapporten viser derfor bare hvordan befolkningen utvikler seg. "
+    "Når kommunestyret har vedtatt mål, legg dem inn under «goals» i profilen, så får hvert mål sitt eget kort."
+)
+NO_INDICATOR = (
+    "Profilen (profile.yaml) sier ikke hvordan dette målet måles, så kortet viser bare hva "
+    "workshops og grendemøter sa om det."
+)
 
 
 MISSING_SSB = (
@@ -90,9 +126,20 @@ def illustrative_what(layers: Layers) -> str | None:
     return text[0].upper() + text[1:]
 
 
-def data_note(layers: Layers) -> str:
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+POPULATION_KINDS = ("population_total", "women_per_100_men", "age_bands")
+
+
+def data_note(layers: Layers, profile: Profile) -> str:
     """One sentence telling readers which numbers are real (SSB); the illustrative notice covers the rest."""
-    text = "Tallene for økt innbyggertall, flere kvinner og flere unge er ekte tall fra Statistisk sentralbyrå (SSB)."
+    ssb = [g.in_text for g in profile.goals if g.indicator is not None and g.indicator.kind in POPULATION_KINDS]
+    if ssb:
+        text = f"Tallene for {_join(ssb)} er ekte tall fra Statistisk sentralbyrå (SSB)."
+    else:
+        text = "Befolkningstallene er ekte tall fra Statistisk sentralbyrå (SSB)."
     if layers.population is None:
         text += " De vises når SSB-dataene er på plass."
     return text
@@ -125,6 +172,8 @@ def population_figure_title(status: PopulationStatus, name: str) -> str:
     """A title that states the finding of :func:`plot_population_path`."""
     req = status.requirement
     text = f"{name}: {fmt_int(status.latest)} innbyggere i {status.latest_year}"
+    if status.target is None:
+        return text
     if req is not None and req.per_year > 0:
         text += (
             f" – målet om minst {fmt_int(status.target)} i {status.target_year} krever netto innflytting "
@@ -142,9 +191,10 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
     first = hist.iloc[0]
     text = (
         f"Linjediagram over folketallet i {name} 1. januar fra {int(first['year'])} til {status.latest_year}: "
-        f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(status.latest)} i {status.latest_year}. "
-        f"Målet er minst {fmt_int(status.target)} i {status.target_year}."
+        f"{fmt_int(first['total'])} i {int(first['year'])} og {fmt_int(status.latest)} i {status.latest_year}."
     )
+    if status.target is not None:
+        text += f" Målet er minst {fmt_int(status.target)} i {status.target_year}."
     req = status.requirement
     if req is not None and req.per_year > 0:
         text += (
@@ -159,17 +209,28 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
     return text
 
 
-def about_the_numbers(threshold: int) -> str:
+def about_the_numbers(threshold: int, profile: Profile) -> str:
     """The overview's "Om tallene" list (Markdown written here): sources, methods and the privacy threshold used."""
-    return (
-        "- **Folketall, kvinner og unge**: SSB, tabell 07459, folkemengde 1. januar etter kjønn og alder (ekte tall).\n"
-        "- **Nødvendig innflytting** er regnet ut med samme framskriving som i rapporten om befolkningsutvikling: "
-        "dødelighet og fruktbarhet som i Norge (justert til kommunens nivå), og nye innbyggere med samme fordeling "
-        "på alder og kjønn som netto innflyttingen de siste fem årene. Tallet er et anslag, ikke en prognose.\n"
-        "- **Bolyst** er første måling i innbyggerundersøkelsen blant innbyggere 18–40 år, vektet etter alder og "
-        "kjønn.\n"
+    lo, hi = profile.survey.ages
+    lines = ["- **Befolkningstallene**: SSB, tabell 07459, folkemengde 1. januar etter kjønn og alder (ekte tall)."]
+    if profile.population_target() is not None:
+        lines.append(
+            "- **Nødvendig innflytting** er regnet ut med samme framskriving som i rapporten om befolkningsutvikling: "
+            "dødelighet og fruktbarhet som i Norge (justert til kommunens nivå), og nye innbyggere med samme fordeling "
+            "på alder og kjønn som netto innflyttingen de siste fem årene. Tallet er et anslag, ikke en prognose."
+        )
+    for goal in profile.goals:
+        if goal.indicator is not None and goal.indicator.kind == "survey_share":
+            lines.append(
+                f"- **{goal.label}** måles i innbyggerundersøkelsen blant innbyggere {lo}–{hi} år (første måling), "
+                "vektet etter alder og kjønn."
+            )
+    lines.append(
         "- **Workshops og grendemøter**: antall grupper, drivkrefter og motkrefter per mål; tyngste motkraft er "
-        "temaet flest grupper nevnte som motkraft.\n"
+        "temaet flest grupper nevnte som motkraft."
+    )
+    lines.append(
         f"- **Personvern**: Resultater for {fewer_than(threshold)} personer vises ikke, og rapporten viser ingen "
         "fritekstsvar eller sitater."
     )
+    return "\n".join(lines)

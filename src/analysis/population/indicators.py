@@ -27,10 +27,6 @@ import pandas as pd
 from analysis.errors import AnalysisError
 from analysis.population.text import band_label
 
-#: Default comparison regions for the Innlandet pilot (code -> role). Engerdal is 3425.
-PILOTS = {"3425": "Engerdal", "3424": "Rendalen", "3417": "Grue", "3449": "Sør-Aurdal"}
-NEIGHBOURS = {"3421": "Trysil", "3423": "Stor-Elvdal", "3426": "Tolga", "3430": "Os"}
-DEFAULT_PEERS = ["3424", "3417", "3449", "3421", "3423", "3426", "3430", "34", "0"]
 YOUNG_BANDS: tuple[tuple[int, int], ...] = ((0, 19), (20, 39))
 
 SEX_LABELS = {"female": "Kvinner", "male": "Menn"}
@@ -41,8 +37,7 @@ def _region(pop: pd.DataFrame, region: str) -> pd.DataFrame:
     sub = pop[pop["region"] == region]
     if sub.empty:
         raise AnalysisError(
-            f"region {region} is not in the population data; check the kommunenummer "
-            "(4 digits, e.g. 3425 for Engerdal; 2024 borders)"
+            f"region {region} is not in the population data; check the kommunenummer (4 digits, today's borders)"
         )
     return sub
 
@@ -211,3 +206,30 @@ def frame_from_series(series: Mapping[str, pd.Series]) -> pd.DataFrame:
     """Columns from a mapping of region code → yearly series (years as index, sorted)."""
 
     return pd.DataFrame(dict(series)).sort_index()
+
+
+def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float], n: int = 4) -> list[str]:
+    """Comparison regions for a municipality: the ``n`` others of its county closest in size, the county, Norway.
+
+    Size is the latest population (``totals``: region → persons); closeness is the ratio of the two,
+    either way round (a municipality of 1 000 is as close to one of 2 000 as to one of 500). Ties go to
+    the lower code, so the choice is the same on every run.
+
+    >>> import pandas as pd
+    >>> regions = pd.DataFrame({"region": ["34", "3401", "3402", "3403", "3404"], "type": ["fylke"] + ["kommune"] * 4,
+    ...                         "county": ["", "34", "34", "34", "34"]})
+    >>> default_peers("3401", regions, {"3401": 1000, "3402": 2000, "3403": 500, "3404": 30000}, n=2)
+    ['3402', '3403', '34', '0']
+    """
+    region = str(region)
+    county = regions.loc[regions["region"] == region, "county"]
+    county = str(county.iloc[0]) if len(county) and county.iloc[0] else ""
+    own = float(totals.get(region, 0) or 0)
+    same = regions[(regions["type"] == "kommune") & (regions["county"] == county) & (regions["region"] != region)]
+    scored = []
+    for code in same["region"]:
+        size = float(totals.get(code, 0) or 0)
+        if size > 0 and own > 0:
+            scored.append((abs(np.log(size / own)), code))
+    peers = [code for _, code in sorted(scored)[:n]]
+    return list(dict.fromkeys([*peers, *([county] if county else []), "0"]))

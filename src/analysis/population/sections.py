@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.numfmt import fmt_int
 from analysis.population import cohort, indicators, migration, plots, projection, snapshot, text
+from analysis.profile import Profile, load_profile
 from analysis.report import html
 
 Section = list[Any]
@@ -28,8 +29,8 @@ class PopulationReport:
 
     region: str
     peers: list[str]
-    targets: dict[str, int]
-    target_year: int
+    target: int | None  # the council's population target (None: none set; never invented)
+    target_year: int  # the target's year, or the reference year of the projection when there is none
     backtest_from: int
     horizon: int
     message: str | None = None  # why there are no data (None: data present)
@@ -38,6 +39,8 @@ class PopulationReport:
     county: str = "0"
     compare: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    peers_are: str = text.SIMILAR_PEERS  # what the peers are, for the chart guide
+    old_code: str | None = None  # the municipality's own earlier number, if it was renumbered
 
     @property
     def has_data(self) -> bool:
@@ -57,11 +60,7 @@ class PopulationReport:
 
     @property
     def has_target(self) -> bool:
-        return self.region in self.targets
-
-    @property
-    def target(self) -> int:
-        return self.targets.get(self.region, int(self.totals["total"].iloc[-1]))
+        return self.target is not None
 
     @cached_property
     def mortality(self) -> pd.DataFrame:
@@ -102,21 +101,30 @@ class PopulationReport:
 
 
 def load(
-    kommunenummer: object,
-    peers: list[object],
-    targets: dict[object, int],
+    kommunenummer: object = None,
+    peers: list[object] | None = None,
     *,
-    target_year: int,
     backtest_from: int,
     horizon: int,
+    profile: Profile | None = None,
 ) -> PopulationReport:
-    """Read the SSB snapshot for ``kommunenummer`` and its comparison regions; never raises for missing data."""
-    region = snapshot.region_code(kommunenummer)
+    """Read the SSB snapshot for ``kommunenummer`` and its comparison regions; never raises for missing data.
+
+    ``kommunenummer`` None means the profile's municipality. The target comes from the profile, and
+    only for the profile's own municipality: any other municipality is described and compared, never
+    measured against a target nobody set. ``peers`` None means the profile's peers for its own
+    municipality, and otherwise the municipalities of the same county closest in size
+    (:func:`analysis.population.indicators.default_peers`), the county and Norway.
+    """
+    profile = profile or load_profile()
+    region = snapshot.region_code(profile.kommune.number if kommunenummer in (None, "") else kommunenummer)
+    own = region == profile.kommune.number
+    target = profile.population_target() if own else None
     report = PopulationReport(
         region=region,
-        peers=[snapshot.region_code(p) for p in peers],
-        targets={snapshot.region_code(k): v for k, v in targets.items()},
-        target_year=target_year,
+        peers=[snapshot.region_code(p) for p in peers] if peers is not None else [],
+        target=target.value if target else None,
+        target_year=target.year if target else 0,
         backtest_from=backtest_from,
         horizon=horizon,
         message=snapshot.availability_message(region, snapshot.snapshot_dir()),
@@ -125,10 +133,20 @@ def load(
         regions = snapshot.read_regions()
         report.name = snapshot.region_name(region, regions)
         report.county = regions.loc[regions["region"] == region, "county"].iloc[0] or "0"
+        if peers is None:
+            own_peers = [snapshot.region_code(p) for p in profile.peers] if own else []
+            report.peers = own_peers or indicators.default_peers(region, regions, snapshot.latest_totals(regions))
+            if own_peers:
+                report.peers_are = profile.peers_are
+        else:
+            report.peers_are = "sammenligningskommuner"
+        report.old_code = snapshot.former_code(region)
         report.compare = list(dict.fromkeys([region, *report.peers, report.county, "0"]))
         wanted = sorted({*report.compare, report.county, "0"})
         report.population = snapshot.read_population(regions=wanted)
         report.names = {r: snapshot.region_name(r, regions) for r in wanted}
+        if not report.target_year:
+            report.target_year = text.reference_year(report.last_year)
     return report
 
 
@@ -143,11 +161,11 @@ def now(r: PopulationReport) -> Section:
         return []
     latest = r.indicators.loc[r.last_year]
     out = [
-        html.key_figures(text.key_figures(latest, r.indicators, r.last_year, r.target, r.target_year, r.has_target)),
+        html.key_figures(text.key_figures(latest, r.indicators, r.last_year, r.target, r.target_year)),
         html.paragraph(text.change_sentence(r.totals, r.name)),
     ]
     if not r.has_target:
-        out.append(html.paragraph(text.no_target_sentence(r.name, r.target, r.target_year)))
+        out.append(html.paragraph(text.no_target_sentence(r.name, r.target_year)))
     return out
 
 
@@ -164,7 +182,7 @@ def history(r: PopulationReport) -> Section:
             plots.plot_totals(r.totals, r.name, target=r.target, target_year=r.target_year),
             alt=text.totals_alt(r.name, first, r.last_year, latest["total"]),
             caption=f"Folketall 1. januar i {r.name}, i alt og etter kjønn. Kilde: SSB, tabell 07459.",
-            guide=text.TOTALS_GUIDE,
+            guide=text.TOTALS_GUIDE if r.has_target else text.TOTALS_GUIDE_NO_TARGET,
         ),
     ]
 
@@ -192,7 +210,7 @@ def comparison(r: PopulationReport) -> Section:
             plots.plot_index(index, r.names, r.region, title),
             alt=text.index_alt(r.name, base_year, len(ranked) - 1, value, r.last_year),
             caption=f"Folketall 1. januar, indeks {base_year} = 100. Kilde: SSB, tabell 07459 (kommunegrenser 2024).",
-            guide=text.index_guide(r.name),
+            guide=text.index_guide(r.name, r.peers_are),
         ),
         html.table(
             text.index_change_table(index, r.last_year, r.names),
@@ -363,6 +381,8 @@ def requirement(r: PopulationReport) -> Section:
     """The yearly net in-migration the target needs (movers shaped as the last five, and ten, years)."""
     if not r.has_data:
         return []
+    if r.target is None:
+        return [html.paragraph(text.no_target_requirement(r.name))]
     req = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last5")
     req10 = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last10")
     return [
@@ -435,4 +455,4 @@ def about(r: PopulationReport) -> Section:
     """Sources and methods ("Om tallene"), with the years of the rates taken from the data."""
     if not r.has_data:
         return []
-    return [html.markdown(text.about_the_numbers(*r.rates_years))]
+    return [html.markdown(text.about_the_numbers(*r.rates_years, r.old_code, r.name))]

@@ -1,11 +1,13 @@
-"""SSB population data: read a snapshot folder, map old municipality codes, fetch a new snapshot.
+"""SSB population data: read a snapshot folder and map old municipality codes.
 
-A *snapshot* is a folder of plain files (the format of ``../shared/data/ssb/``):
+A *snapshot* is a folder of files (``data/raw/ssb/`` by default; ``analysis fetch-ssb`` writes one):
 
 =================================  ==============================================================
 file                               columns
 =================================  ==============================================================
-``population_by_age.csv.gz``       region, year, sex, age, population (1 January; age 105 = 105+)
+``population.parquet``             region, year, sex, age, population (1 January; age 105 = 105+),
+                                   sorted by region (``population_by_age.csv.gz`` is read when
+                                   there is no parquet file)
 ``regions.csv``                    region, name, type (kommune/fylke/land), county
 ``region_changes.csv``             old_region, region, weight, first_year, last_year
 ``norway_fertility_by_age.csv``    year, age, births_per_woman
@@ -23,8 +25,8 @@ mtime); callers get a copy, so mutating a result never touches the cache.
 Every reader raises :class:`~analysis.errors.AnalysisError` naming the folder
 and file when the snapshot is missing, with what to do about it.
 
-The fetcher (:func:`fetch_snapshot`, command ``analysis fetch-ssb``) uses
-SSB's PxWebApi v2 through ``pxwebpy`` and writes the folder atomically.
+The fetcher (:mod:`analysis.population.fetch`, command ``analysis fetch-ssb``)
+uses SSB's PxWebApi v2 and writes the folder atomically.
 """
 
 from __future__ import annotations
@@ -36,11 +38,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from analysis import paths
 from analysis.errors import AnalysisError
 
 POPULATION_FILE = "population_by_age.csv.gz"
+#: The compact form of the population table (preferred when present; read with a region filter).
+POPULATION_PARQUET = "population.parquet"
 REGIONS_FILE = "regions.csv"
 REGION_CHANGES_FILE = "region_changes.csv"
 FERTILITY_FILE = "norway_fertility_by_age.csv"
@@ -71,10 +76,16 @@ def missing_files(
 ) -> list[str]:
     """Names of ``files`` that are not in the snapshot folder (all of them when it is missing).
 
-    Notebooks use this to say "no SSB data" plainly instead of failing.
+    The population table counts as present in either form (parquet or csv.gz). Notebooks use this to
+    say "no SSB data" plainly instead of failing.
     """
     folder = snapshot_dir(ssb_dir)
-    return [name for name in files if not (folder / name).is_file()]
+    out = []
+    for name in files:
+        present = (folder / name).is_file() or (name == POPULATION_FILE and (folder / POPULATION_PARQUET).is_file())
+        if not present:
+            out.append(name)
+    return out
 
 
 def _file(ssb_dir: str | Path | None, name: str) -> Path:
@@ -181,15 +192,92 @@ def _read_population_file(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _read_population_parquet(path: Path, regions: Iterable[str] | None = None) -> pd.DataFrame:
+    """The parquet population table, only ``regions`` when given (row groups of other regions are skipped)."""
+
+    filters = [("region", "in", sorted({str(r) for r in regions}))] if regions is not None else None
+    try:
+        table = pq.read_table(path, columns=["region", "year", "sex", "age", "population"], filters=filters)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise AnalysisError(f"could not read the population file: {exc}", file=path) from exc
+    frame = pd.DataFrame(
+        {
+            "region": table.column("region").to_pandas().astype(str).to_numpy(dtype=object),
+            "year": table.column("year").to_numpy().astype("int64"),
+            "sex": pd.Categorical(table.column("sex").to_pandas().astype(str), categories=list(SEXES)),
+            "age": table.column("age").to_numpy().astype("int64"),
+            "population": table.column("population").to_numpy().astype("int64"),
+        }
+    )
+    bad = frame["sex"].isna()
+    if bad.any():
+        raise AnalysisError("unknown sex value(s); expected 'female' or 'male'", file=path, column="sex")
+    return frame
+
+
+#: Rows per parquet row group: about ten regions, so a report's filtered read touches a few groups.
+PARQUET_ROW_GROUP = 50_000
+
+
+def write_population_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the population table in the snapshot's compact form (sorted by region; zstd; small row groups).
+
+    Sorting by region, year, sex and age makes the file deterministic and lets a reader that filters on
+    ``region`` skip the row groups of other regions (min/max statistics). Written atomically.
+    """
+    path = Path(path)
+    cols = ["region", "year", "sex", "age", "population"]
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"the population table lacks column(s) {', '.join(missing)}", file=path)
+    df = frame[cols].copy()
+    df["region"] = df["region"].astype(str)
+    df["sex"] = df["sex"].astype(str)
+    df = df.sort_values(["region", "year", "sex", "age"], kind="mergesort").reset_index(drop=True)
+    table = pa.table(
+        {
+            "region": pa.array(df["region"].to_numpy(dtype=object), pa.string()),
+            "year": pa.array(df["year"].to_numpy(dtype="int16")),
+            "sex": pa.array(df["sex"].to_numpy(dtype=object), pa.string()),
+            "age": pa.array(df["age"].to_numpy(dtype="int16")),
+            "population": pa.array(df["population"].to_numpy(dtype="int32")),
+        }
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(
+        table,
+        tmp,
+        compression="zstd",
+        compression_level=19,
+        row_group_size=PARQUET_ROW_GROUP,
+        use_dictionary=["region", "sex"],
+        write_statistics=True,
+    )
+    tmp.replace(path)
+    return path
+
+
+def population_file(ssb_dir: str | Path | None = None) -> Path:
+    """The snapshot's population table: ``population.parquet`` if present, else ``population_by_age.csv.gz``."""
+    folder = snapshot_dir(ssb_dir)
+    parquet = folder / POPULATION_PARQUET
+    return parquet if parquet.is_file() else _file(ssb_dir, POPULATION_FILE)
+
+
 def read_population(ssb_dir: str | Path | None = None, regions: Iterable[str] | None = None) -> pd.DataFrame:
     """Population on 1 January by region, year, sex and single-year age.
 
     Returns a new frame with columns ``region`` (str), ``year`` (int64), ``sex``
     (category female/male), ``age`` (int64, 105 = 105+) and ``population``
-    (int64). ``regions`` selects region codes. The file is read once per
-    process (cached by size and modification time); the result is a copy.
+    (int64), sorted by region, year, sex and age. ``regions`` selects region codes; from a parquet
+    snapshot only those regions are read. A whole table is read once per process (cached by size and
+    modification time); the result is a copy.
     """
-    path = _file(ssb_dir, POPULATION_FILE)
+    path = population_file(ssb_dir)
+    if path.suffix == ".parquet":
+        if regions is not None:
+            return _read_population_parquet(path, regions)
+        return _cached(path, _read_population_parquet)
     frame = _cached(path, _read_population_file)
     if regions is not None:
         wanted = [str(r) for r in regions]
@@ -215,6 +303,36 @@ def _read_regions_file(path: Path) -> pd.DataFrame:
 def read_regions(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """Regions of the snapshot: ``region`` (code), ``name``, ``type`` (kommune/fylke/land), ``county``."""
     return _cached(_file(ssb_dir, REGIONS_FILE), _read_regions_file)
+
+
+def latest_totals(regions: pd.DataFrame | None = None, ssb_dir: str | Path | None = None) -> dict[str, float]:
+    """The population of every municipality in ``regions`` (default: all) in the snapshot's last year."""
+    if regions is None:
+        regions = read_regions(ssb_dir)
+    codes = regions.loc[regions["type"] == "kommune", "region"].tolist()
+    pop = read_population(ssb_dir, regions=codes)
+    if pop.empty:
+        return {}
+    last = pop[pop["year"] == pop["year"].max()]
+    return {str(k): float(v) for k, v in last.groupby("region", observed=True)["population"].sum().items()}
+
+
+def former_code(region: str, ssb_dir: str | Path | None = None) -> str | None:
+    """The municipality's latest earlier number when it was only renumbered (weight 1), else None.
+
+    Used to name a real example in the report ("gamle kommunenummer, som 0434 Engerdal, ...").
+    """
+    try:
+        changes = read_region_changes(ssb_dir)
+    except AnalysisError:
+        return None
+    whole = changes[(changes["region"] == str(region)) & (changes["weight"] >= 0.999)]
+    whole = whole[whole["old_region"].str.len() == 4]
+    if whole.empty:
+        return None
+    if "last_year" in whole.columns:
+        whole = whole.sort_values("last_year")
+    return str(whole["old_region"].iloc[-1])
 
 
 def region_name(region: str, regions: pd.DataFrame | None = None, *, short: bool = True) -> str:
@@ -384,25 +502,22 @@ def availability_message(region: str, ssb_dir: str | Path | None = None) -> str 
     """
     folder = snapshot_dir(ssb_dir)
     missing = missing_files(folder)
+    # The message is shown on pages that may be shared: it names no folder on this machine.
     if missing:
         if not folder.is_dir():
             return (
-                f"Fant ingen mappe med SSB-data ({folder}). Rapporten kan ikke vise befolkningstall før "
-                "dataene er hentet med kommandoen «analysis fetch-ssb», eller ANALYSIS_SSB_DIR peker på "
-                "en mappe med SSB-data."
+                "Befolkningstallene fra SSB mangler. Legg SSB-utdraget i data/raw/ssb, eller hent tallene med "
+                "kommandoen «analysis fetch-ssb»."
             )
-        return (
-            f"SSB-mappen {folder} mangler {', '.join(missing)}. Rapporten kan ikke vise befolkningstall "
-            "før dataene er hentet på nytt med «analysis fetch-ssb»."
-        )
+        return f"SSB-utdraget mangler {', '.join(missing)}. Hent tallene på nytt med kommandoen «analysis fetch-ssb»."
     try:
         regions = read_regions(folder)
     except AnalysisError as exc:
-        return f"SSB-dataene kunne ikke leses: {exc}"
+        return f"SSB-dataene kunne ikke leses: {exc.message}"
     if str(region) not in set(regions["region"]):
         return (
-            f"Kommunenummer {region} finnes ikke i SSB-dataene (kommuneinndeling per 2024). "
-            "Sjekk kommunenummeret, for eksempel 3425 for Engerdal."
+            f"Kommunenummer {region} finnes ikke i SSB-dataene (dagens kommuneinndeling). "
+            "Sjekk kommunenummeret (fire sifre)."
         )
     return None
 

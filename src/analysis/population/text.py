@@ -178,6 +178,10 @@ TOTALS_GUIDE = (
     "Den øverste linjen viser alle innbyggere, den stiplede oransje linjen er kommunens mål. "
     "Det nederste panelet viser kvinner og menn hver for seg, slik at man ser om forskjellen mellom dem øker."
 )
+TOTALS_GUIDE_NO_TARGET = (
+    "Den øverste linjen viser alle innbyggere. "
+    "Det nederste panelet viser kvinner og menn hver for seg, slik at man ser om forskjellen mellom dem øker."
+)
 WOMEN_GUIDE = (
     "Linjer under den grå stiplede linjen betyr færre kvinner enn menn i alderen 20–39 år. "
     "I en liten kommune gjør få personer store utslag, så se på nivået over flere år."
@@ -207,24 +211,43 @@ REQUIREMENT_METHOD = (
 
 
 def key_figures(
-    latest: pd.Series, indicators: pd.DataFrame, year: int, target: int, target_year: int, has_target: bool
+    latest: pd.Series, indicators: pd.DataFrame, year: int, target: int | None, target_year: int
 ) -> dict[str, str]:
-    """The key figures at the top of the report (label → formatted value)."""
-    return {
+    """The key figures at the top of the report (label → formatted value); the target only where one is set."""
+    figures = {
         f"Innbyggere 1.1.{year}": fmt_int(latest["total"]),
         "Kvinner per 100 menn, 20–39 år (snitt siste 5 år)": fmt_num(indicators["women_per_100_men"].tail(5).mean(), 0),
         "Innbyggere 20–39 år": fmt_int(latest["20–39 år"]),
         "Medianalder": fmt_num(latest["median_age"], 1) + " år",
-        (
-            f"Mål for {target_year}" if has_target else f"Dagens nivå, holdt til {target_year}"
-        ): f"minst {fmt_int(target)}",
     }
+    if target is not None:
+        figures[f"Mål for {target_year}"] = f"minst {fmt_int(target)}"
+    return figures
 
 
-def no_target_sentence(name: str, target: int, target_year: int) -> str:
+def reference_year(last_year: int) -> int:
+    """The year the projection is read at when no target year is set: the first round year 4+ years ahead.
+
+    >>> reference_year(2026), reference_year(2027)
+    (2030, 2035)
+    """
+    return -(-(last_year + 4) // 5) * 5
+
+
+def no_target_sentence(name: str, reference_year: int) -> str:
+    """Said once, near the top, when no target for the population is set for this municipality."""
     return (
-        f"Rapporten har ikke noe mål for folketallet i {name}. Som mål brukes derfor å holde dagens "
-        f"folketall ({fmt_int(target)}) fram til {target_year}."
+        f"Det er ikke lagt inn noe tallfestet mål for folketallet i {name}. Rapporten beskriver derfor "
+        f"utviklingen og sammenligner med andre kommuner, uten å regne mot et mål. Framskrivingen leses av "
+        f"i {reference_year}."
+    )
+
+
+def no_target_requirement(name: str) -> str:
+    """The requirement section when no target is set: nothing is computed against an invented target."""
+    return (
+        f"Uten et tallfestet mål for folketallet i {name} regner rapporten ikke ut hvor mange flere som må "
+        "flytte inn. Framskrivingen over viser hvor folketallet går med og uten flytting."
     )
 
 
@@ -256,9 +279,13 @@ def index_alt(name: str, base_year: int, n_others: int, value: float, year: int)
     )
 
 
-def index_guide(name: str) -> str:
+SIMILAR_PEERS = "kommuner i samme fylke med omtrent like mange innbyggere"
+
+
+def index_guide(name: str, peers: str = SIMILAR_PEERS) -> str:
+    """The chart guide; ``peers`` says what the comparison municipalities are (the profile may say it)."""
     return (
-        f"Den tykke svarte linjen er {name}; de andre er pilotkommuner, nabokommuner, fylket og landet. "
+        f"Den tykke svarte linjen er {name}; de andre er {peers}, fylket og landet. "
         "Linjer som faller, viser områder som har mistet en større del av folketallet siden første år."
     )
 
@@ -510,11 +537,15 @@ def backtest_intro(start_year: int, first_year: int, mortality_year: int, fertil
     )
 
 
-def about_the_numbers(mortality_year: int, fertility_year: int) -> str:
-    """The "Om tallene" list (Markdown written here, not data): sources, methods and the rates' years."""
+def about_the_numbers(mortality_year: int, fertility_year: int, old_code: str | None = None, name: str = "") -> str:
+    """The "Om tallene" list (Markdown written here, not data): sources, methods and the rates' years.
+
+    ``old_code`` is the municipality's own earlier number, named as the example of a renumbering.
+    """
+    example = f", som {old_code} {name}," if old_code else ""
     return (
         "- **Folketall**: SSB, tabell 07459, folkemengde 1. januar etter kommune, kjønn og alder (kommunegrenser "
-        "per 2024; gamle kommunenummer, som 0434 Engerdal, er ført over til dagens).\n"
+        f"per 2024; gamle kommunenummer{example} er ført over til dagens).\n"
         "- **Dødelighet og fruktbarhet**: Human Mortality Database og Human Fertility Database, basert på SSBs "
         "registre for hele Norge. Dødelighet omregnes til overlevelse med en vanlig dødelighetstabell. Siste "
         f"kjente år (dødelighet {mortality_year}, fruktbarhet {fertility_year}) holdes fast i framskrivingen.\n"

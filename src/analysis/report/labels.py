@@ -1,7 +1,9 @@
 """Norwegian display names for groups, goals and statement kinds.
 
 One place for the words readers see, so every report names a group or a goal
-the same way. Ids are the ones in the ``statements`` table (docs/data-model.md).
+the same way. Ids are the ones in the ``statements`` table (docs/data-model.md);
+the names of a municipality's goals, groups and villages come from its profile
+(:mod:`analysis.profile`, ``profile.yaml``).
 
 >>> group_label("ungdomsradet")
 'Ungdomsrådet'
@@ -15,12 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-# The canonical ids and their labels live in one place, the shared vocabulary (the same words
-# the template's drop-downs offer); this module adds what reports need on top of them.
-from analysis.vocab import GOAL_LABELS, GROUP_LABELS, VILLAGE_PREFIX, VILLAGES
-
-#: Workshop groups, in the order the workshops were held.
-WORKSHOP_GROUPS: dict[str, str] = {k: v for k, v in GROUP_LABELS.items() if not k.startswith(VILLAGE_PREFIX)}
+from analysis.profile import Profile, load_profile
+from analysis.vocab import VILLAGE_PREFIX
 
 #: Display names of statement kinds; a report says "Drivkraft" where the template says "Kraft".
 KIND_LABELS: dict[str, str] = {
@@ -36,24 +34,25 @@ SOURCE_LABELS: dict[str, str] = {"workshop": "Workshop", "grendemote": "Grendem�
 NO_GOAL_LABEL = "Ikke knyttet til ett mål"
 
 
-def group_label(group: str) -> str:
-    """Norwegian display name of a group id; unknown ids get a readable fallback.
+def group_label(group: str, profile: Profile | None = None) -> str:
+    """Norwegian display name of a group id (from the profile); unknown ids get a readable fallback.
 
     >>> group_label("grendemote:nytt_sted")
     'Grendemøte Nytt sted'
     >>> group_label("naeringsforening")
     'Naeringsforening'
     """
-    if group in GROUP_LABELS:
-        return GROUP_LABELS[group]
+    labels = (profile or load_profile()).group_labels
+    if group in labels:
+        return labels[group]
     text = str(group)
     if text.startswith(VILLAGE_PREFIX):
         village = text[len(VILLAGE_PREFIX) :]
-        return "Grendemøte " + VILLAGES.get(village, village.replace("_", " ").replace("-", " ").capitalize())
+        return "Grendemøte " + village.replace("_", " ").replace("-", " ").capitalize()
     return text.replace("_", " ").capitalize()
 
 
-def goal_label(goal: object) -> str:
+def goal_label(goal: object, profile: Profile | None = None) -> str:
     """Norwegian label of a goal id; missing goal means "not tied to one goal".
 
     >>> goal_label(None)
@@ -68,7 +67,7 @@ def goal_label(goal: object) -> str:
         pass
     if str(goal) in {"", "<NA>", "nan"}:
         return NO_GOAL_LABEL
-    return GOAL_LABELS.get(str(goal), str(goal))
+    return (profile or load_profile()).goal_labels.get(str(goal), str(goal))
 
 
 def kind_label(kind: str) -> str:
@@ -76,9 +75,9 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
-def group_sort_key(group: str) -> tuple[int, int, str]:
-    """Sort key putting workshop groups first (catalogue order), then village meetings."""
-    order = list(GROUP_LABELS)
-    if group in GROUP_LABELS:
+def group_sort_key(group: str, profile: Profile | None = None) -> tuple[int, int, str]:
+    """Sort key putting the profile's groups first (workshop groups, then village meetings), in its order."""
+    order = (profile or load_profile()).group_ids
+    if group in order:
         return (0, order.index(group), group)
     return (1, 0, str(group))

@@ -21,12 +21,13 @@ import pandas as pd
 from analysis.errors import AnalysisError
 from analysis.privacy import MIN_CELL, suppress_groups, suppress_small
 from analysis.survey.codebook import Codebook, load_codebook
-from analysis.survey.text import MOVE_LABELS, STATUS_LABELS
+from analysis.survey.text import MOVE_LABELS
 from analysis.themes import code_themes, theme_labels
 from analysis.weighting import weighted_mean, weighted_share
 from analysis.workshops.store import load_statements
 
 SATISFIED = (4, 5)
+STATUS_CODES = ("resident", "out_mover")
 
 
 def residents(responses: pd.DataFrame) -> pd.DataFrame:
@@ -312,6 +313,7 @@ def profile_table(
     *,
     threshold: int = MIN_CELL,
     row_labels: dict[str, str] | None = None,
+    status_labels: dict[str, str] | None = None,
     codebook: Codebook | None = None,
 ) -> pd.DataFrame:
     """Who answered: a count table (``rows`` × residents/out-movers) with small cells suppressed.
@@ -327,13 +329,13 @@ def profile_table(
     else:
         index = [c for c in cb[rows].codes] if rows in cb else sorted(r[rows].dropna().unique())
     counts = pd.crosstab(r[rows].astype(str), r["status"].astype(str)).reindex(
-        index=index, columns=list(STATUS_LABELS), fill_value=0
+        index=index, columns=list(STATUS_CODES), fill_value=0
     )
     table = suppress_small(counts, threshold)
     if row_labels is None:
         row_labels = cb[rows].labels() if rows in cb and cb[rows].type == "single" else {}
     table.index = [row_labels.get(i, i) for i in table.index]
-    table.columns = [STATUS_LABELS.get(c, c) for c in table.columns]
+    table.columns = [(status_labels or {}).get(c, c) for c in table.columns]
     return table
 
 

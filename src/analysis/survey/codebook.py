@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 import yaml
 
 from analysis.errors import AnalysisError
+from analysis.paths import profile_path as profile_path_
+from analysis.profile import Profile, load_profile
 
 QUESTION_TYPES = ("single", "multiple", "likert", "scale", "number", "text")
 CODEBOOK_FILE = "data/survey_codebook.yaml"
@@ -177,9 +180,41 @@ def _parse(raw: dict, source: str) -> Codebook:
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _load_cached(path: str | None) -> Codebook:
+def _fill_in(value: Any, words: Mapping[str, str]) -> Any:
+    """``{kommune}`` and ``{alder}`` in every string of the codebook replaced by the profile's words."""
+    if isinstance(value, str):
+        for key, word in words.items():
+            value = value.replace("{" + key + "}", word)
+        return value
+    if isinstance(value, list):
+        return [_fill_in(v, words) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill_in(v, words) for k, v in value.items()}
+    return value
 
+
+def apply_profile(raw: dict, profile: Profile) -> dict:
+    """The codebook as this municipality asked it: its name, its villages, the survey's ages and bands."""
+    lo, hi = profile.survey.ages
+    raw = _fill_in(raw, {"kommune": profile.kommune.name, "alder": f"{lo}–{hi}"})
+    villages = [{"code": v.id, "label": v.name} for v in profile.villages]
+    villages.append({"code": "annet", "label": "Annet sted i kommunen"})
+    for q in raw.get("questions") or []:
+        if q.get("options") == "{villages}":
+            q["options"] = villages
+        if q.get("id") == "age":
+            q["min"], q["max"] = lo, hi
+    raw["population"] = {
+        **(raw.get("population") or {}),
+        "age_min": lo,
+        "age_max": hi,
+        "age_bands": [list(b) for b in profile.survey.bands],
+    }
+    return raw
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str | None, profile_path: str, mtime_ns: int) -> Codebook:
     if path is None:
         text = resources.files("analysis").joinpath(CODEBOOK_FILE).read_text(encoding="utf-8")
         source = CODEBOOK_FILE
@@ -193,9 +228,16 @@ def _load_cached(path: str | None) -> Codebook:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise AnalysisError(f"the survey codebook is not valid YAML: {exc}", file=source) from exc
+    if isinstance(raw, dict):
+        raw = apply_profile(raw, load_profile(profile_path))
     return _parse(raw, source)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Read the codebook (the shipped one by default); raises ``AnalysisError`` when invalid."""
-    return _load_cached(str(path) if path is not None else None)
+    """Read the codebook (the shipped one by default), filled in from the profile; ``AnalysisError`` when invalid."""
+    profile_path = profile_path_()
+    try:
+        mtime = profile_path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _load_cached(str(path) if path is not None else None, str(profile_path), mtime)

@@ -17,6 +17,8 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
+from analysis.population import snapshot
+from analysis.profile import load_profile
 from analysis.survey.cleaning import REJECT_COLUMNS, finish, parse_export
 from analysis.survey.codebook import load_codebook
 from analysis.survey.readers import SUPPORTED_SUFFIXES, read_export
@@ -101,6 +103,7 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -
 
     data_dir, processed_dir = Path(data_dir), Path(processed_dir)
     cb = load_codebook()
+    region = load_profile().kommune.number
     folder = data_dir / "raw" / "survey"
     ok = True
     files: list[Path] = []
@@ -123,15 +126,16 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -
     responses["weight"] = float("nan")
     if len(responses):
         try:
-            targets, year = read_population_targets("3425", codebook=cb)
-            responses, winfo = weight_responses(responses, targets, region="3425", year=year)
+            targets, year = read_population_targets(region, codebook=cb)
+            responses, winfo = weight_responses(responses, targets, region=region, year=year)
             weighting = winfo.to_dict()
             log(
                 f"survey: weighted {winfo.n_weighted} residents to SSB {year} "
                 f"(effective n {winfo.effective_n:.1f}, design effect {winfo.design_effect:.2f})"
             )
         except AnalysisError as exc:
-            weighting = {"error": str(exc)}
+            missing = snapshot.availability_message(region)
+            weighting = {"error": str(exc), "reason": "no_population" if missing else "not_weighted"}
             log(f"survey: warning: no weights ({exc})")
 
     validate_responses(responses, cb)

@@ -130,11 +130,12 @@ def drivers_chart(table: pd.DataFrame, *, title: str | None = None, threshold: i
 def move_chart(
     table: pd.DataFrame,
     *,
+    title: str,
+    ages: str,
     group_labels: dict[str, str] | None = None,
-    title: str | None = None,
     threshold: int = MIN_CELL,
 ) -> Figure:
-    """Stacked 100 % bars: plans to move within five years (ja/kanskje/nei) per group."""
+    """Stacked 100 % bars: plans to move within five years (ja/kanskje/nei) per group (residents aged ``ages``)."""
 
     groups = list(dict.fromkeys(table["group"]))
     fig, ax = new_figure(9, 0.6 * len(groups) + 1.8)
@@ -174,12 +175,12 @@ def move_chart(
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     norwegian_axis(ax.xaxis, 0, percent=True)
-    ax.set_xlabel("Andel av innbyggerne 18–40 år (vektet)")
+    ax.set_xlabel(f"Andel av innbyggerne {ages} år (vektet)")
     handles, labels = ax.get_legend_handles_labels()
     uniq = dict(zip(labels, handles))
     ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title or "Planer om å flytte fra Engerdal innen fem år")
+    ax.set_title(title)
     return fig
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from analysis.errors import AnalysisError
 from analysis.numfmt import fmt_int
-from analysis.population import snapshot
 from analysis.privacy import can_show_quotes, fewer_than, label_suppressed, quotes_for_report
+from analysis.profile import Profile, load_profile
 from analysis.report import html
 from analysis.survey import analysis as sa
 from analysis.survey import plots, text
@@ -36,6 +36,7 @@ class SurveyReport:
     threshold: int
     shareable: bool
     allow_quotes: bool
+    ages: str = ""  # the survey's age range, e.g. "18–40"
 
     @property
     def weighting(self) -> dict:
@@ -58,18 +59,28 @@ class SurveyReport:
         return bool(self.weighting.get("converged"))
 
 
-def load(kommunenummer: object, *, min_cell: int, shareable: bool, allow_quotes: bool) -> SurveyReport:
-    """The cleaned survey (``analysis clean``) and the municipality's name (``"kommunen"`` without SSB data)."""
+def load(*, min_cell: int, shareable: bool, allow_quotes: bool, profile: Profile | None = None) -> SurveyReport:
+    """The cleaned survey (``analysis clean``) for the profile's municipality.
+
+    When the answers could not be weighted (no SSB population figures when they were cleaned), the
+    report works on the answers as they came in (every resident weight 1) and says so on the page.
+    """
+    profile = profile or load_profile()
     survey = load_survey()
-    try:
-        name = snapshot.region_name(kommunenummer)
-    except AnalysisError:
-        name = "kommunen"
+    codebook = load_codebook()
+    responses = survey.responses
+    if not survey.manifest.get("weighting", {}).get("converged") and "weight" in responses.columns:
+        responses = responses.copy()
+        scope = (
+            responses["in_scope"].astype(bool).to_numpy() & responses["status"].eq("resident").fillna(False).to_numpy()
+        )
+        responses["weight"] = np.where(scope, 1.0, np.nan)
     return SurveyReport(
-        responses=survey.responses,
+        responses=responses,
         manifest=survey.manifest,
-        name=name,
-        bands=load_codebook().band_labels(),
+        name=profile.kommune.name,
+        bands=codebook.band_labels(),
+        ages=f"{codebook.age_min}–{codebook.age_max}",
         threshold=min_cell,
         shareable=shareable,
         allow_quotes=allow_quotes,
@@ -79,25 +90,31 @@ def load(kommunenummer: object, *, min_cell: int, shareable: bool, allow_quotes:
 def intro(s: SurveyReport) -> Section:
     out: Section = [html.illustrative_notice("Svarene") if s.manifest.get("illustrative") else html.paragraph("")]
     if not s.has_data:
-        out.append(html.no_data("Undersøkelsen har for få svar fra innbyggere til å vise resultater."))
+        out.append(html.no_data(text.too_few_answers(len(s.residents), s.threshold)))
     if s.has_data and not s.weighted:
-        out.append(html.caution("Befolkningstall fra SSB manglet da dataene ble renset, så tallene er ikke vektet."))
+        out.append(html.caution(text.unweighted_reason(s.weighting)))
     return out
 
 
 def respondents(s: SurveyReport) -> Section:
     return [
         html.key_figures(
-            text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold)
+            text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold, s.ages)
         ),
-        html.paragraph(text.respondents_sentence(s.manifest)),
+        html.paragraph(text.respondents_sentence(s.manifest, s.ages)),
     ]
 
 
 def respondent_tables(s: SurveyReport) -> Section:
     """Who answered, by age and by gender (small cells and their complements hidden)."""
-    by_age = sa.profile_table(s.responses, "age_band", threshold=s.threshold)
-    by_gender = sa.profile_table(s.responses, "gender", threshold=s.threshold, row_labels=text.GENDER_LABELS)
+    by_age = sa.profile_table(s.responses, "age_band", threshold=s.threshold, status_labels=text.status_labels(s.name))
+    by_gender = sa.profile_table(
+        s.responses,
+        "gender",
+        threshold=s.threshold,
+        row_labels=text.GENDER_LABELS,
+        status_labels=text.status_labels(s.name),
+    )
     return [
         html.table(label_suppressed(by_age).reset_index(names="Alder"), text.profile_caption("alder", s.threshold)),
         html.table(label_suppressed(by_gender).reset_index(names="Kjønn"), text.profile_caption("kjønn", s.threshold)),
@@ -117,7 +134,7 @@ def satisfaction(s: SurveyReport) -> Section:
                 "Punktdiagram med gjennomsnittlig tilfredshet fra 1 til 5 for elleve temaer, med 95 % "
                 "konfidensintervall. " + finding
             ),
-            caption="Tilfredshet blant innbyggere 18–40 år, vektet etter alder og kjønn.",
+            caption=f"Tilfredshet blant innbyggere {s.ages} år, vektet etter alder og kjønn.",
             guide=text.SATISFACTION_GUIDE,
         ),
     ]
@@ -146,7 +163,7 @@ def gender(s: SurveyReport) -> Section:
         html.figure(
             plots.satisfaction_chart(table, threshold=s.threshold),
             alt="Punktdiagram som sammenligner kvinners og menns tilfredshet per tema. " + finding,
-            caption="Tilfredshet blant kvinner og menn 18–40 år som bor i kommunen, vektet.",
+            caption=f"Tilfredshet blant kvinner og menn {s.ages} år som bor i kommunen, vektet.",
             guide=text.GENDER_GUIDE,
         ),
         html.table(
@@ -176,7 +193,7 @@ def drivers(s: SurveyReport) -> Section:
     if not s.has_data:
         return []
     table = sa.drivers(s.responses, threshold=s.threshold)
-    finding = text.finding_drivers(table)
+    finding = text.finding_drivers(table, s.name)
     return [
         html.callout(finding, title="Funn:"),
         html.figure(
@@ -185,7 +202,7 @@ def drivers(s: SurveyReport) -> Section:
                 "Spredningsdiagram der hvert tema er plassert etter tilfredshet (vannrett) og hvor sterkt det henger "
                 "sammen med total tilfredshet (loddrett). " + finding
             ),
-            caption="Betydning (samvariasjon med total tilfredshet) mot tilfredshet, innbyggere 18–40 år, vektet.",
+            caption=f"Betydning (samvariasjon med total tilfredshet) mot tilfredshet, innbyggere {s.ages} år, vektet.",
             guide=text.DRIVERS_GUIDE,
         ),
         html.table(text.drivers_table(table), "Betydning målt som vektet korrelasjon (r, fra −1 til 1)", decimals=2),
@@ -212,11 +229,13 @@ def moving(s: SurveyReport) -> Section:
         return []
     moves = sa.move_intentions(s.responses, threshold=s.threshold)
     by_age = sa.move_intentions(s.responses, "age_band", order=s.bands, threshold=s.threshold)
-    finding = text.finding_move(moves)
+    finding = text.finding_move(moves, s.ages)
     return [
         html.callout(finding, title="Funn:"),
         html.figure(
-            plots.move_chart(by_age, threshold=s.threshold),
+            plots.move_chart(
+                by_age, title=f"Planer om å flytte fra {s.name} innen fem år", ages=s.ages, threshold=s.threshold
+            ),
             alt="Stablede søyler per aldersgruppe med andelen som svarer ja, kanskje og nei på om de planlegger å "
             "flytte innen fem år. " + finding,
             caption="Planer om å flytte fra kommunen innen fem år, innbyggere etter alder, vektet. «Vet ikke» er "
@@ -226,7 +245,7 @@ def moving(s: SurveyReport) -> Section:
         ),
         html.table(
             text.move_table(moves),
-            "Planlegger du å flytte fra kommunen i løpet av de neste fem årene? (alle innbyggere 18–40 år, vektet)",
+            f"Planlegger du å flytte fra kommunen i løpet av de neste fem årene? (alle innbyggere {s.ages} år, vektet)",
             decimals=0,
         ),
     ]
@@ -252,7 +271,7 @@ def out_movers(s: SurveyReport) -> Section:
             plots.options_chart(reasons, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hver grunn til å flytte. "
             + text.finding_options(reasons, "grunner"),
-            caption="Hvorfor flyttet du fra kommunen? Utflyttere 18–40 år, uvektet, flere svar mulig.",
+            caption=f"Hvorfor flyttet du fra kommunen? Utflyttere {s.ages} år, uvektet, flere svar mulig.",
             guide="Hver søyle er andelen av utflytterne som krysset av for grunnen, og streken viser 95 % "
             "konfidensintervall. Summen blir over 100 % fordi man kunne velge flere grunner.",
         ),
@@ -260,7 +279,7 @@ def out_movers(s: SurveyReport) -> Section:
             plots.options_chart(conditions, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hvert vilkår for å flytte tilbake. "
             + text.finding_options(conditions, "vilkår"),
-            caption="Hva skal til for at du flytter tilbake? Utflyttere 18–40 år, uvektet, flere svar mulig.",
+            caption=f"Hva skal til for at du flytter tilbake? Utflyttere {s.ages} år, uvektet, flere svar mulig.",
             guide="Lengst søyle øverst er det flest nevner. Det viser hva kommunen kan gjøre for å få utflyttere "
             "tilbake.",
         ),
@@ -312,4 +331,4 @@ def quotes(s: SurveyReport) -> Section:
 
 
 def method(s: SurveyReport) -> Section:
-    return [html.bullet_list(text.method_bullets(s.name, s.weighting, s.manifest, s.threshold))]
+    return [html.bullet_list(text.method_bullets(s.name, s.weighting, s.manifest, s.threshold, s.ages))]

@@ -12,7 +12,13 @@ from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
 from analysis.privacy import MIN_CELL, fewer_than, n_label
 
 GENDER_LABELS = {"female": "Kvinner", "male": "Menn", "other": "Annet / ikke oppgitt"}
-STATUS_LABELS = {"resident": "Bor i Engerdal", "out_mover": "Utflyttet"}
+
+
+def status_labels(name: str) -> dict[str, str]:
+    """Column labels for residents and out-movers: ``{"resident": "Bor i <name>", "out_mover": "Utflyttet"}``."""
+    return {"resident": f"Bor i {name}", "out_mover": "Utflyttet"}
+
+
 MOVE_LABELS = {"yes": "Ja", "maybe": "Kanskje", "no": "Nei"}
 
 
@@ -77,7 +83,7 @@ def finding_gender_gaps(table: pd.DataFrame, min_gap: float = 0.3) -> str:
     return "Størst forskjell mellom kvinner og menn: " + "; ".join(parts) + "."
 
 
-def finding_drivers(table: pd.DataFrame) -> str:
+def finding_drivers(table: pd.DataFrame, name: str) -> str:
     """Sentence: which items go most with overall satisfaction, and which of those score low."""
     t = table.dropna(subset=["importance_overall"])
     if t.empty:
@@ -85,7 +91,7 @@ def finding_drivers(table: pd.DataFrame) -> str:
     top = t.nlargest(3, "importance_overall")
     low = top[top["satisfaction"] < 3]
     s = (
-        "Tilfredsheten med å bo i Engerdal henger sterkest sammen med "
+        f"Tilfredsheten med å bo i {name} henger sterkest sammen med "
         + ", ".join(top["label"].str.lower().tolist()[:-1])
         + f" og {top['label'].iloc[-1].lower()}."
     )
@@ -94,14 +100,14 @@ def finding_drivers(table: pd.DataFrame) -> str:
     return s
 
 
-def finding_move(table: pd.DataFrame) -> str:
+def finding_move(table: pd.DataFrame, ages: str) -> str:
     """Sentence on residents' plans to move (from ``move_intentions`` without ``by``)."""
 
     t = table[(table["group"] == "Alle") & ~table["suppressed"]].set_index("answer")
     if t.empty or t["share"].isna().all():
         return "For få svar til å vise flytteplaner."
     return (
-        f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne 18–40 år planlegger å flytte innen fem år, "
+        f"{fmt_pct(t.loc['yes', 'share'])} av innbyggerne {ages} år planlegger å flytte innen fem år, "
         f"og {fmt_pct(t.loc['maybe', 'share'])} er usikre (vektede tall)."
     )
 
@@ -141,22 +147,46 @@ THEMES_GUIDE = (
 )
 
 
-def respondent_figures(residents: int, out_movers: int, name: str, weighting: dict, threshold: int) -> dict[str, str]:
+def too_few_answers(residents: int, threshold: int) -> str:
+    """Shown instead of results when fewer residents answered than may be shown."""
+    return (
+        f"Undersøkelsen har for få svar fra innbyggere til å vise resultater: {fewer_than(threshold)} "
+        "innbyggere har svart."
+    )
+
+
+def unweighted_reason(weighting: dict) -> str:
+    """Why the answers are not weighted: missing population figures, or too few answers to weight by."""
+    if weighting.get("reason") == "no_population":
+        return (
+            "Tallene er ikke vektet fordi befolkningstallene fra SSB manglet da svarene ble renset. De viser svarene "
+            "slik de kom inn, og kan skjeve mot de aldersgruppene og det kjønnet som svarte mest. Legg inn "
+            "befolkningstall og rens svarene på nytt for å vekte dem."
+        )
+    return (
+        "Tallene er ikke vektet fordi svarene ikke kunne vektes til befolkningen (for få svar i noen grupper "
+        "etter alder og kjønn). De viser svarene slik de kom inn."
+    )
+
+
+def respondent_figures(
+    residents: int, out_movers: int, name: str, weighting: dict, threshold: int, ages: str
+) -> dict[str, str]:
     """Key figures on who answered (counts below the threshold are hidden)."""
     return {
-        "Svar fra innbyggere 18–40 år": n_label(residents, threshold),
-        "Svar fra utflyttere 18–40 år": n_label(out_movers, threshold),
-        f"Innbyggere 18–40 år i {name} ({weighting.get('year', '–')})": fmt_int(weighting.get("population")),
+        f"Svar fra innbyggere {ages} år": n_label(residents, threshold),
+        f"Svar fra utflyttere {ages} år": n_label(out_movers, threshold),
+        f"Innbyggere {ages} år i {name} ({weighting.get('year', '–')})": fmt_int(weighting.get("population")),
         "Effektivt antall svar etter vekting": fmt_num(weighting.get("effective_n"), 0),
     }
 
 
-def respondents_sentence(manifest: dict) -> str:
+def respondents_sentence(manifest: dict, ages: str) -> str:
     """How many answers were valid, held out, or out of the age range (from the cleaning manifest)."""
     return (
         f"Til sammen {fmt_int(manifest.get('rows_clean', 0))} gyldige svar. "
         f"{fmt_int(manifest.get('rows_rejected', 0))} innsendinger ble holdt utenfor (dobbelt innsendt eller tomme), "
-        f"og {fmt_int(manifest.get('flags', {}).get('age_out_of_range', 0))} svar var fra personer utenfor 18–40 år."
+        f"og {fmt_int(manifest.get('flags', {}).get('age_out_of_range', 0))} svar var fra personer utenfor {ages} år."
     )
 
 
@@ -257,11 +287,11 @@ def themes_table(comparison: pd.DataFrame, threshold: int) -> pd.DataFrame:
     )
 
 
-def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int) -> list[str]:
+def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int, ages: str) -> list[str]:
     """How the numbers were computed: weighting, uncertainty, missing answers, privacy, importance, data quality."""
     return [
         f"Vekting: innbyggerne som svarte, er vektet med raking (iterativ proporsjonal tilpasning) slik at de til sammen "
-        f"ligner befolkningen 18–40 år i {name} 1.1.{weighting.get('year', '–')} etter aldersgruppe og kjønn (SSB, tabell 07459). "
+        f"ligner befolkningen {ages} år i {name} 1.1.{weighting.get('year', '–')} etter aldersgruppe og kjønn (SSB, tabell 07459). "
         f"Designeffekten av vektene er {fmt_num(weighting.get('design_effect'), 2)}, så {fmt_int(weighting.get('n_weighted'))} vektede svar "
         f"gir like sikre tall som om {fmt_num(weighting.get('effective_n'), 0)} personer var trukket tilfeldig."
         + (

@@ -51,7 +51,7 @@ class WeightInfo:
 
 
 def population_targets(
-    population: pd.DataFrame, region: str = "3425", year: int | None = None, codebook: Codebook | None = None
+    population: pd.DataFrame, region: str, year: int | None = None, codebook: Codebook | None = None
 ) -> tuple[pd.DataFrame, int]:
     """Population by age band and sex (``age_band, sex, population``) for one region and year.
 
@@ -84,7 +84,7 @@ def population_targets(
 
 
 def read_population_targets(
-    region: str = "3425", year: int | None = None, ssb_dir=None, codebook: Codebook | None = None
+    region: str, year: int | None = None, ssb_dir=None, codebook: Codebook | None = None
 ) -> tuple[pd.DataFrame, int]:
     """:func:`population_targets` from the SSB data layer (``analysis.population.snapshot.read_population``)."""
 
@@ -131,7 +131,7 @@ def collapse_empty_bands(bands: pd.Series, targets: pd.Series) -> tuple[pd.Serie
 
 
 def weight_responses(
-    responses: pd.DataFrame, targets: pd.DataFrame, *, region: str = "3425", year: int = 0
+    responses: pd.DataFrame, targets: pd.DataFrame, *, region: str, year: int = 0
 ) -> tuple[pd.DataFrame, WeightInfo]:
     """Add a ``weight`` column (see the module docstring). Returns ``(new frame, WeightInfo)``.
 

@@ -27,6 +27,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from analysis import vocab
+from analysis.profile import Profile, load_profile
 from analysis.themes import code_themes
 from analysis.workshops.mappings import Mappings, load_mappings
 
@@ -229,7 +230,13 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
     )
     flag(
         np.array([g is None for g in group], bool),
-        np.array([f"unknown group '{v.strip()}' (add it to the mapping file)" for v in group_raw], object),
+        np.array(
+            [
+                f"unknown group '{v.strip()}' (add it to profile.yaml, under groups or villages or as an alias)"
+                for v in group_raw
+            ],
+            object,
+        ),
         origin("group"),
         group_raw,
     )
@@ -254,7 +261,8 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
     flag(
         np.array([g is None for g in goal], bool),
         np.array(
-            [f"unknown goal '{v.strip()}' (use one of the four main goals or leave it empty)" for v in goal_raw], object
+            [f"unknown goal '{v.strip()}' (use one of the goals in profile.yaml or leave it empty)" for v in goal_raw],
+            object,
         ),
         origin("goal"),
         goal_raw,
@@ -334,7 +342,7 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
         for g, o, k, fo in zip(group[ok].tolist(), goal_ok.tolist(), kind[ok].tolist(), clean["_fold"].tolist())
     ]
     statements = merge_near_duplicates(clean)
-    statements = finish_statements(statements)
+    statements = finish_statements(statements, m.profile)
     return CleanResult(
         statements, rejects, rows_in=n, rows_rejected=int(rejected.sum()), rows_merged=int(ok.sum()) - len(statements)
     )
@@ -453,7 +461,7 @@ def merge_near_duplicates(clean: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- final table
 
 
-def finish_statements(df: pd.DataFrame) -> pd.DataFrame:
+def finish_statements(df: pd.DataFrame, profile: Profile | None = None) -> pd.DataFrame:
     """Types, themes, source, sort order and column order of the statements table."""
 
     out = pd.DataFrame(index=range(len(df)))
@@ -475,7 +483,7 @@ def finish_statements(df: pd.DataFrame) -> pd.DataFrame:
     out["source_file"] = df["source_file"].astype("string")
     out["source_sheet"] = df["source_sheet"].astype("string")
     out["source_row"] = df["source_row"].astype("int64")
-    goal_order = {g: i for i, g in enumerate(vocab.GOALS)}
+    goal_order = {g: i for i, g in enumerate((profile or load_profile()).goal_ids)}
     kind_order = {k: i for i, k in enumerate(vocab.KINDS)}
     out["_g"] = out["goal"].map(goal_order).fillna(len(goal_order)).astype(int)
     out["_k"] = out["kind"].map(kind_order).astype(int)

@@ -1,8 +1,9 @@
 """Canonical values from the analyst-extendable mapping file.
 
-``src/analysis/data/workshop_mappings.yaml`` lists, for every canonical id, the
-spellings seen in real notes (group and goal aliases, statement kinds, strength
-words and column-header synonyms). A project may add spellings in
+The municipality's goals, groups and villages and their spellings come from its profile
+(``profile.yaml``, :mod:`analysis.profile`). ``src/analysis/data/workshop_mappings.yaml`` lists the
+words every municipality shares: statement kinds, strength words, column-header synonyms and the
+spellings of "not tied to one goal". A project may add spellings in
 ``data/raw/workshops/mappings.yaml`` (same structure; lists are added).
 
 Matching is done on a *folded* form: lower case, æ/ø/å as ae/o/a, punctuation
@@ -31,6 +32,7 @@ import yaml
 
 from analysis import vocab
 from analysis.errors import AnalysisError
+from analysis.profile import Profile, load_profile
 
 PACKAGE_MAPPINGS = Path(__file__).resolve().parent.parent / "data" / "workshop_mappings.yaml"
 #: name of the optional project-level file, looked for in ``data/raw/workshops/``
@@ -74,6 +76,7 @@ class Mappings:
     scale_words: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    profile: Profile | None = None  # the municipality the goals and groups belong to
 
     # -- single values ---------------------------------------------------
     def group(self, value: object) -> str | None:
@@ -168,12 +171,21 @@ def _add(table: dict, canonical, aliases, what: str, source: str) -> None:
         table[key] = canonical
 
 
-def _merge_into(m: Mappings, data: dict, source: str) -> None:
+def _merge_into(m: Mappings, data: dict, source: str, profile: Profile) -> None:
     if not isinstance(data, dict):
         raise AnalysisError("the mapping file must be a YAML mapping", file=source)
+    known_groups, known_goals = set(profile.group_ids), set(profile.goal_ids)
     for gid, aliases in (data.get("groups") or {}).items():
+        if str(gid) not in known_groups:
+            raise AnalysisError(
+                f"the group '{gid}' is not in the municipality profile; add it to profile.yaml "
+                "(groups or villages) before giving it more spellings here",
+                file=source,
+            )
         _add(m.groups, str(gid), [gid, *(aliases or [])], "group", source)
     for gid, aliases in (data.get("goals") or {}).items():
+        if gid != "_none" and str(gid) not in known_goals:
+            raise AnalysisError(f"the goal '{gid}' is not in the municipality profile (profile.yaml)", file=source)
         canonical = "" if gid == "_none" else str(gid)
         _add(m.goals, canonical, ([] if gid == "_none" else [gid]) + list(aliases or []), "goal", source)
     for kid, aliases in (data.get("kinds") or {}).items():
@@ -184,38 +196,40 @@ def _merge_into(m: Mappings, data: dict, source: str) -> None:
         _add(m.columns, str(col), aliases, "column", source)
 
 
-def _base() -> Mappings:
-    m = Mappings()
-    for gid, label in vocab.GROUP_LABELS.items():
-        _add(m.groups, gid, [gid, label], "group", "built-in")
-    for gid, label in vocab.GOAL_LABELS.items():
-        _add(m.goals, gid, [gid, label], "goal", "built-in")
+def _base(profile: Profile) -> Mappings:
+    """The municipality's goals and groups with their aliases (from the profile), and the statement kinds."""
+    m = Mappings(profile=profile)
+    for alias, gid in profile.group_aliases:
+        _add(m.groups, gid, [alias], "group", "the municipality profile")
+    for alias, gid in profile.goal_aliases:
+        _add(m.goals, gid, [alias], "goal", "the municipality profile")
     for kid, label in vocab.KIND_LABELS.items():
         _add(m.kinds, kid, [kid, label], "kind", "built-in")
     return m
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Mappings:
-
-    m = _base()
+def _load_cached(paths: tuple[str, ...], stamps: tuple[float, ...], profile: Profile) -> Mappings:
+    m = _base(profile)
     for p in paths:
         try:
             data = yaml.safe_load(Path(p).read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise AnalysisError(f"the mapping file is not valid YAML: {exc}", file=p) from exc
-        _merge_into(m, data, p)
+        _merge_into(m, data, p, profile)
     m.sources = paths
     return m
 
 
-def load_mappings(project_file: str | Path | None = None) -> Mappings:
-    """The package mappings, plus ``project_file`` (e.g. ``data/raw/workshops/mappings.yaml``) if it exists.
+def load_mappings(project_file: str | Path | None = None, profile: Profile | None = None) -> Mappings:
+    """The municipality's words (profile), the package mappings, and ``project_file`` if it exists.
 
-    Returns a :class:`Mappings`; does not mutate anything. Cached per file version.
+    ``project_file`` is e.g. ``data/raw/workshops/mappings.yaml`` (more spellings for the analyst to
+    add without editing the package). Returns a :class:`Mappings`; does not mutate anything. Cached
+    per file version and profile.
     """
     paths = [str(PACKAGE_MAPPINGS)]
     if project_file is not None and Path(project_file).is_file():
         paths.append(str(Path(project_file).resolve()))
     stamps = tuple(Path(p).stat().st_mtime for p in paths)
-    return _load_cached(tuple(paths), stamps)
+    return _load_cached(tuple(paths), stamps, profile or load_profile())

@@ -7,6 +7,7 @@ import re
 import pandera.pandas as pa
 
 from analysis import vocab
+from analysis.profile import Profile, load_profile
 from analysis.themes import theme_labels
 from analysis.workshops.cleaning import REJECT_COLUMNS
 
@@ -14,22 +15,24 @@ _ID = r"^w[0-9a-f]{16}$"
 
 
 def _ids_ok(values) -> bool:
-
     return all(isinstance(t, tuple) and all(re.fullmatch(_ID, i) for i in t) for t in values)
 
 
-def statements_schema() -> pa.DataFrameSchema:
-    """The ``statements`` table as :func:`analysis.workshops.load_statements` returns it."""
+def statements_schema(profile: Profile | None = None) -> pa.DataFrameSchema:
+    """The ``statements`` table as :func:`analysis.workshops.store.load_statements` returns it.
 
+    Groups and goals are the municipality's own (``profile``, default the project's profile).
+    """
+    profile = profile or load_profile()
     themes = set(theme_labels())
     scale = [pa.Check.in_range(1, 5)]
     return pa.DataFrameSchema(
         {
             "statement_id": pa.Column("string", pa.Check.str_matches(_ID), unique=True),
             "source": pa.Column("string", pa.Check.isin(vocab.SOURCES)),
-            "group": pa.Column("string", pa.Check.isin(vocab.GROUPS)),
+            "group": pa.Column("string", pa.Check.isin(profile.group_ids)),
             "date": pa.Column("datetime64[ms]", nullable=True),
-            "goal": pa.Column("string", pa.Check.isin(vocab.GOALS), nullable=True),
+            "goal": pa.Column("string", pa.Check.isin(profile.goal_ids), nullable=True),
             "delmal": pa.Column("string", nullable=True),
             "kind": pa.Column("string", pa.Check.isin(vocab.KINDS)),
             "text": pa.Column("string", pa.Check.str_length(min_value=1)),

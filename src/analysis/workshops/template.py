@@ -21,6 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from analysis import vocab
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path
+from analysis.numfmt import fmt_int
+from analysis.profile import Profile, load_profile
 from analysis.workshops.cleaning import clean_records
 from analysis.workshops.mappings import load_mappings
 from analysis.workshops.readers import read_file, tables_frame
@@ -30,71 +32,90 @@ HEADERS = ["Gruppe", "Dato", "Mål", "Delmål", "Type", "Tekst", "Styrke (1–5)
 WIDTHS = [34, 12, 28, 30, 17, 70, 13, 16, 10]
 MAX_ROWS = 2000
 
-INSTRUCTIONS = [
-    ("Mal for innspill fra workshop og grendemøte", "title"),
-    ("Kommunen som samfunnsutvikler – Engerdal kommune", "sub"),
-    ("", None),
-    ("Slik fyller du ut", "head"),
-    ("Skriv ett innspill per rad i arket «Innspill». Ikke slå sammen celler, og ikke skriv formler.", None),
-    ("Velg fra listene der cellen har en nedtrekksliste. Skriv dato som dd.mm.åååå.", None),
-    ("", None),
-    ("Kolonnene", "head"),
-    (
-        "Gruppe – hvem innspillet kommer fra: arbeidsgruppen, kommunestyret, ungdomsrådet, eldrerådet, "
-        "rådet for personer med funksjonsnedsettelse eller et grendemøte.",
-        None,
-    ),
-    ("Dato – dagen workshopen eller grendemøtet ble holdt.", None),
-    (
-        "Mål – ett av de fire hovedmålene (Økt bolyst, Økt innbyggertall, Flere kvinnelige innbyggere, "
-        "Flere yngre innbyggere). La feltet stå tomt hvis innspillet ikke gjelder ett bestemt mål.",
-        None,
-    ),
-    ("Delmål – delmålet innspillet hører til, hvis det finnes (fritekst).", None),
-    (
-        "Type – Ønsket resultat (skrevet som om det er nådd, f.eks. «Engerdal har 1 300 innbyggere i 2030»), "
-        "Delmål, Tiltak, Kraft (noe som driver mot målet) eller Motkraft (noe som holder igjen).",
-        None,
-    ),
-    ("Tekst – innspillet slik gruppen formulerte det.", None),
-    ("Styrke (1–5) – hvor sterk kraften eller motkraften er: 1 = svært svak, 5 = svært sterk.", None),
-    (
-        "Påvirkbar (1–5) – Distriktssenterets prioriteringsskala: hvor mye kommunen selv kan påvirke dette. "
-        "1 = nesten ikke, 5 = helt og fullt.",
-        None,
-    ),
-    ("Stemmer – antall stemmer/prikker innspillet fikk i prioriteringen (tomt hvis dere ikke stemte).", None),
-    ("", None),
-    ("Når arket er fylt ut", "head"),
-    (
-        "Lagre filen i mappen data/raw/workshops/ og kjør «analysis clean». Rader som ikke kan leses, "
-        "står i statements_rejects.csv med fil, rad, kolonne og årsak.",
-        None,
-    ),
-]
+
+def _join(words: list[str]) -> str:
+    """``a, b og c`` (Norwegian)."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1] if words else ""
 
 
-def _lists() -> dict[str, list[str]]:
+def instructions(profile: Profile) -> list[tuple[str, str | None]]:
+    """The instruction sheet's lines (text, style), in Norwegian, with the municipality's own goals and groups."""
+    groups = [g.label[0].lower() + g.label[1:] for g in profile.groups]
+    if profile.villages:
+        groups.append("et grendemøte")
+    goals = [g.label for g in profile.goals]
+    goal_line = (
+        f"Mål – ett av hovedmålene ({', '.join(goals)}). La feltet stå tomt hvis innspillet ikke gjelder ett "
+        "bestemt mål."
+        if goals
+        else "Mål – kommunens mål for arbeidet, slik de står i profile.yaml. La feltet stå tomt hvis innspillet "
+        "ikke gjelder ett bestemt mål."
+    )
+    target = profile.population_target()
+    example = (
+        f"{profile.kommune.name} har {fmt_int(target.value)} innbyggere i {target.year}"
+        if target
+        else f"{profile.kommune.name} har flere unge innbyggere"
+    )
+    return [
+        ("Mal for innspill fra workshop og grendemøte", "title"),
+        (f"Kommunen som samfunnsutvikler – {profile.kommune.name} kommune", "sub"),
+        ("", None),
+        ("Slik fyller du ut", "head"),
+        ("Skriv ett innspill per rad i arket «Innspill». Ikke slå sammen celler, og ikke skriv formler.", None),
+        ("Velg fra listene der cellen har en nedtrekksliste. Skriv dato som dd.mm.åååå.", None),
+        ("", None),
+        ("Kolonnene", "head"),
+        (f"Gruppe – hvem innspillet kommer fra: {_join(groups) or 'gruppen som holdt workshopen'}.", None),
+        ("Dato – dagen workshopen eller grendemøtet ble holdt.", None),
+        (goal_line, None),
+        ("Delmål – delmålet innspillet hører til, hvis det finnes (fritekst).", None),
+        (
+            f"Type – Ønsket resultat (skrevet som om det er nådd, f.eks. «{example}»), "
+            "Delmål, Tiltak, Kraft (noe som driver mot målet) eller Motkraft (noe som holder igjen).",
+            None,
+        ),
+        ("Tekst – innspillet slik gruppen formulerte det.", None),
+        ("Styrke (1–5) – hvor sterk kraften eller motkraften er: 1 = svært svak, 5 = svært sterk.", None),
+        (
+            "Påvirkbar (1–5) – Distriktssenterets prioriteringsskala: hvor mye kommunen selv kan påvirke dette. "
+            "1 = nesten ikke, 5 = helt og fullt.",
+            None,
+        ),
+        ("Stemmer – antall stemmer/prikker innspillet fikk i prioriteringen (tomt hvis dere ikke stemte).", None),
+        ("", None),
+        ("Når arket er fylt ut", "head"),
+        (
+            "Lagre filen i mappen data/raw/workshops/ og kjør «analysis clean». Rader som ikke kan leses, "
+            "står i statements_rejects.csv med fil, rad, kolonne og årsak.",
+            None,
+        ),
+    ]
+
+
+def _lists(profile: Profile) -> dict[str, list[str]]:
     return {
-        "Gruppe": list(vocab.GROUP_LABELS.values()),
-        "Mål": list(vocab.GOAL_LABELS.values()),
+        "Gruppe": list(profile.group_labels.values()),
+        "Mål": list(profile.goal_labels.values()),
         "Type": list(vocab.KIND_LABELS.values()),
     }
 
 
-def write_template(path: str | Path, statements: pd.DataFrame | None = None) -> Path:
+def write_template(path: str | Path, statements: pd.DataFrame | None = None, profile: Profile | None = None) -> Path:
     """Write the input workbook to ``path`` (atomically); pre-fill it with ``statements`` if given.
 
     ``statements`` uses the canonical ids of the statements table; they are
-    written as the Norwegian labels the drop-downs offer. Returns the path.
+    written as the Norwegian labels the drop-downs offer. The drop-downs list the groups, villages and
+    goals of ``profile`` (default: the project's profile). Returns the path.
     """
-
+    profile = profile or load_profile()
+    values_of = _lists(profile)
     path = Path(path)
     wb = Workbook()
     guide = wb.active
     guide.title = "Veiledning"
     guide.column_dimensions["A"].width = 120
-    for i, (text, style) in enumerate(INSTRUCTIONS, start=1):
+    for i, (text, style) in enumerate(instructions(profile), start=1):
         cell = guide.cell(row=i, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if style == "title":
@@ -107,7 +128,7 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None) -> 
     ws = wb.create_sheet(INPUT_SHEET)
     lists = wb.create_sheet("Lister")
     lists.sheet_state = "hidden"
-    for c, (name, values) in enumerate(_lists().items(), start=1):
+    for c, (name, values) in enumerate(values_of.items(), start=1):
         lists.cell(row=1, column=c, value=name)
         for r, v in enumerate(values, start=2):
             lists.cell(row=r, column=c, value=v)
@@ -126,7 +147,9 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None) -> 
         ws.add_data_validation(dv)
 
     for col, list_col, title in (("A", "A", "Gruppe"), ("C", "B", "Mål"), ("E", "C", "Type")):
-        n = len(_lists()[title])
+        n = len(values_of[title])
+        if n == 0:  # a profile without goals: the goal column stays free text
+            continue
         dv = DataValidation(
             type="list",
             formula1=f"=Lister!${list_col}$2:${list_col}${n + 1}",
@@ -180,9 +203,9 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None) -> 
             rec = row._asdict()
             date = rec.get("date")
             values = [
-                vocab.GROUP_LABELS.get(rec["group"], rec["group"]),
+                profile.group_labels.get(rec["group"], rec["group"]),
                 date.date() if hasattr(date, "date") and not _isna(date) else None,
-                vocab.GOAL_LABELS.get(rec["goal"]) if not _isna(rec["goal"]) else None,
+                profile.goal_labels.get(rec["goal"]) if not _isna(rec["goal"]) else None,
                 None if _isna(rec.get("delmal")) else rec["delmal"],
                 vocab.KIND_LABELS[rec["kind"]],
                 rec["text"],
