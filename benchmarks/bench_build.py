@@ -78,8 +78,6 @@ def main() -> None:
     entries = catalogue.select(args.only)
     tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
     env = dict(os.environ, ANALYSIS_PROCESSED_DIR=str(tmp / "processed"))
-    if "ANALYSIS_SSB_DIR" not in env and (REPO.parent / "shared" / "data" / "ssb").is_dir():
-        env["ANALYSIS_SSB_DIR"] = str(REPO.parent / "shared" / "data" / "ssb")
     subprocess.run([str(BIN / "analysis"), "clean"], env=env, check=False, stdout=subprocess.DEVNULL)
     only = ["--only", args.only] if args.only else []
 

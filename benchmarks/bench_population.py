@@ -7,9 +7,9 @@
             one vectorised call, against the same model run municipality by municipality;
 * setup:    building the array (357, 2, 106) from the long table.
 
-Needs ANALYSIS_SSB_DIR (e.g. ../shared/data/ssb). Prints medians over ``--repeat`` runs and ratios.
+Reads the shipped snapshot (data/raw/ssb) or ANALYSIS_SSB_DIR. Prints medians over ``--repeat`` runs and ratios.
 
-    ANALYSIS_SSB_DIR=/work/shared/data/ssb python benchmarks/bench_population.py [--repeat 5]
+    .venv/bin/python benchmarks/bench_population.py [--repeat 5]
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ with the seeded generator, writes them as a Nettskjema-style CSV (UTF-8,
 The population targets are computed once beforehand (reading SSB's
 all-Norway file is the SSB layer's cost, cached per process). Run::
 
-    ANALYSIS_SSB_DIR=/work/shared/data/ssb .venv/bin/python benchmarks/bench_survey.py [--n 100000] [--runs 5]
+    .venv/bin/python benchmarks/bench_survey.py [--n 100000] [--runs 5]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 * ``isolated_env``: every test runs with the ANALYSIS_* folder variables
-  cleared (except ANALYSIS_SSB_DIR, which CI points at the real snapshot), so
+  cleared (except ANALYSIS_SSB_DIR; without it the snapshot shipped in data/raw/ssb is used), so
   no test writes into the repository's data/processed or reports.
 * ``pipeline_project``: a temporary project with the fixture notebooks.
 * ``built_catalogue``: the real catalogue built once per test session (shared

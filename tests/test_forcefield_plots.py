@@ -198,7 +198,7 @@ def test_group_report_with_thin_data_and_without_data(thin_processed, monkeypatc
     assert thin.count("Gruppen drøftet ikke dette målet.") == 3  # only «Flere yngre innbyggere» was discussed
     assert "ikke vurdert" in thin and "<img" in thin
     empty = _shown(lambda: sections.load_group("grendemote:elga"), GROUP_SECTIONS, thin_processed, monkeypatch)
-    assert "Ingen data:" in empty and "Grendemøte Elgå" in empty
+    assert "Mangler data:" in empty and "Grendemøte Elgå" in empty
     assert "<img" not in empty and "Traceback" not in empty
 
 

@@ -35,6 +35,10 @@ FAILING = """
     title: "Feilende rapport"
     notebook: failing.ipynb
     output: failing
+  - id: nodata
+    title: "Rapport uten data"
+    notebook: nodata.ipynb
+    output: nodata
 """
 
 
@@ -200,6 +204,20 @@ def test_build_writes_readable_selfcontained_html(built_fixture: Path) -> None:
 
 
 @pytest.mark.slow
+def test_missing_data_found_by_the_notebook_is_one_message_and_marked(built_fixture: Path) -> None:
+    manifest = json.loads((built_fixture / "build-manifest.json").read_text())
+    rec = manifest["reports"]["nodata"]
+    assert rec["status"] == "missing" and "Testdataene for Sømådalen mangler" in rec["error"]
+    page = (built_fixture / "nodata.html").read_text(encoding="utf-8")
+    assert "Mangler data:" in page and "Testdataene for Sømådalen mangler" in page
+    assert "Denne overskriften skal ikke vises" not in page and "Heller ikke dette" not in page
+    index = (built_fixture / "index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>[^\n]*Rapport uten data.*?</tr>", index).group(0)
+    assert "Mangler data" in row and "Testdataene for Sømådalen mangler" in row
+    assert "1 rapport(er) mangler data" in index
+
+
+@pytest.mark.slow
 def test_failure_is_isolated_and_visible(built_fixture: Path) -> None:
     assert (built_fixture / "hello.html").is_file()  # the other report was built
     failing = (built_fixture / "failing.html").read_text(encoding="utf-8")
@@ -296,3 +314,43 @@ def test_share_bundle_has_only_shareable_html(built_fixture: Path, monkeypatch, 
     first = bundle.read_bytes()
     cli.main(["share", "--reports-dir", str(built_fixture)])
     assert bundle.read_bytes() == first  # deterministic zip
+
+
+# ---------------------------------------------------------------- required data (checked before any kernel)
+
+NEEDS_POPULATION = """
+reports:
+  - id: needs-population
+    title: "Trenger befolkningstall"
+    notebook: hello.ipynb
+    output: needs-population
+    requires: [population]
+"""
+
+
+def _needs_population(project: Path, optional: bool) -> None:
+    _write_catalogue(project, NEEDS_POPULATION + ("    optional: true\n" if optional else ""))
+    (project / "profile.yaml").write_text('kommune: {number: "3417", name: Grue}\n', encoding="utf-8")
+    (project / "data" / "raw" / "ssb").mkdir(parents=True)  # an empty snapshot folder
+
+
+def test_missing_required_data_fails_the_build_without_a_kernel(pipeline_project: Path, capsys) -> None:
+    _needs_population(pipeline_project, optional=False)
+    assert cli.main(["build"]) == 3
+    err = capsys.readouterr().err
+    assert "needs-population: Befolkningstallene fra SSB mangler" not in err  # the folder exists, files missing
+    assert "SSB-utdraget mangler" in err and "--allow-missing" in err
+    page = (pipeline_project / "reports" / "needs-population.html").read_text(encoding="utf-8")
+    assert "Mangler data:" in page and "Hilsenen vises" not in page  # the notebook never ran
+    assert str(pipeline_project) not in page  # no local folder on the page
+    manifest = json.loads((pipeline_project / "reports" / "build-manifest.json").read_text())
+    assert manifest["reports"]["needs-population"]["status"] == "missing"
+    assert cli.main(["build"]) == 3  # still missing when nothing changed (up to date, still failing)
+    assert cli.main(["build", "--allow-missing"]) == 0
+
+
+def test_optional_report_waits_for_its_data(pipeline_project: Path) -> None:
+    _needs_population(pipeline_project, optional=True)
+    assert cli.main(["build"]) == 0
+    index = (pipeline_project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Venter på data" in index and "mangler data" not in index.split("<table")[0]

@@ -220,3 +220,31 @@ def test_intervals_have_one_format() -> None:
         "Svarer 9 eller 10": "45 % (38–52 %)",
         "Svarer 0–6": "20 % (15–26 %)",
     }
+
+
+def test_unweighted_reasons_are_told_apart():
+    from analysis.survey import text as st
+
+    missing = st.unweighted_reason({"error": "no population", "reason": "no_population"})
+    other = st.unweighted_reason({"error": "no resident respondents aged 18–40 to weight", "reason": "not_weighted"})
+    assert "befolkningstallene fra SSB manglet" in missing and "for få" not in missing
+    assert "ikke kunne vektes" in other and "SSB manglet" not in other
+    assert "for få svar" in st.too_few_answers(3, 5) and "færre enn 5" in st.too_few_answers(3, 5)
+
+
+def test_survey_without_population_figures_is_shown_unweighted_not_as_too_few(tmp_path, monkeypatch):
+    """Cleaned with no SSB snapshot: the answers are there, unweighted, and the page says why."""
+    from analysis import cli
+    from analysis.survey import sections
+
+    monkeypatch.setenv("ANALYSIS_SSB_DIR", str(tmp_path / "no-ssb"))
+    monkeypatch.setenv("ANALYSIS_PROCESSED_DIR", str(tmp_path / "processed"))
+    assert cli.main(["clean", "--only", "survey"]) == 0
+    report = sections.load(min_cell=5, shareable=True, allow_quotes=False)
+    assert report.manifest["weighting"]["reason"] == "no_population"
+    assert report.has_data and not report.weighted and len(report.residents) > 100
+    shown = "".join(getattr(item, "data", "") for item in sections.intro(report))
+    assert "ikke vektet fordi befolkningstallene fra SSB manglet" in shown
+    assert "for få svar" not in shown
+    satisfaction = "".join(getattr(item, "data", "") for item in sections.satisfaction(report))
+    assert "<img" in satisfaction  # estimates are shown (unweighted), not hidden as "too few answers"

@@ -8,7 +8,7 @@ the tests point the package (and the notebooks it runs) somewhere else.
 =========================  ===============================  =========================
 function                   environment variable             default
 =========================  ===============================  =========================
-``project_root()``         ``ANALYSIS_PROJECT_ROOT``        the checkout holding ``pyproject.toml``
+``project_root()``         ``ANALYSIS_PROJECT_ROOT``        see :func:`project_root`
 ``data_dir()``             ``ANALYSIS_DATA_DIR``            ``<root>/data``
 ``raw_dir()``              (follows data_dir)               ``<data>/raw``
 ``processed_dir()``        ``ANALYSIS_PROCESSED_DIR``       ``<data>/processed``
@@ -33,15 +33,32 @@ def _env_path(name: str) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
 
-def project_root() -> Path:
-    """The project checkout: ``ANALYSIS_PROJECT_ROOT`` or the folder above ``src/``.
+#: A folder holding both files is a project (the checkout, or one made by ``analysis init``).
+PROJECT_MARKERS = ("profile.yaml", "catalogue.yaml")
 
-    Falls back to the current directory when the package is installed without
-    a checkout (a wheel) and no variable is set.
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a project (``profile.yaml`` and ``catalogue.yaml``)."""
+    for folder in (start, *start.parents):
+        if all((folder / name).is_file() for name in PROJECT_MARKERS):
+            return folder
+    return None
+
+
+def project_root() -> Path:
+    """The project: ``ANALYSIS_PROJECT_ROOT``; else the nearest project folder at or above the current
+    folder (so ``analysis reports`` works inside a project made by ``analysis init``, and a notebook in
+    its ``notebooks/`` finds it); else the checkout holding the package; else the current folder.
     """
     env = _env_path("ANALYSIS_PROJECT_ROOT")
     if env is not None:
         return env
+    try:
+        found = find_project(Path.cwd().resolve())
+    except OSError:  # the current folder was deleted
+        found = None
+    if found is not None:
+        return found
     for parent in PACKAGE_DIR.parents:
         if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysis").is_dir():
             return parent
@@ -79,3 +96,11 @@ def profile_path() -> Path:
 
 def notebooks_dir() -> Path:
     return project_root() / "notebooks"
+
+
+def package_checkout() -> Path | None:
+    """The repository checkout the package runs from (editable install), or None for a wheel."""
+    for parent in PACKAGE_DIR.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysis").is_dir():
+            return parent
+    return None

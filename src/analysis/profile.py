@@ -133,6 +133,22 @@ class Village(_WithId):
         return f"Grendemøte {self.name}"
 
 
+#: The stakeholder groups most municipalities hold workshops with: the working group and the councils
+#: every municipality must have (kommuneloven § 5-12: eldreråd, råd for personer med funksjonsnedsettelse,
+#: ungdomsråd), and the municipal council. ``analysis init`` writes them into a new profile.
+STANDARD_GROUPS: tuple[Group, ...] = (
+    Group(id="arbeidsgruppe", label="Arbeidsgruppen", aliases=("arbeidsgruppa", "prosjektgruppa", "prosjektgruppen")),
+    Group(id="kommunestyret", label="Kommunestyret", aliases=("kommunestyre", "kommunestyremedlemmer")),
+    Group(id="ungdomsradet", label="Ungdomsrådet", aliases=("ungdomsråd", "ungdommens kommunestyre")),
+    Group(id="eldreradet", label="Eldrerådet", aliases=("eldreråd", "eldres råd", "seniorrådet")),
+    Group(
+        id="funksjonshemmede",
+        label="Rådet for personer med funksjonsnedsettelse",
+        aliases=("rådet for personer med funksjonsnedsetting", "funksjonshemmedes råd"),
+    ),
+)
+
+
 class Kommune(_Model):
     number: str
     name: str = Field(min_length=1)
@@ -145,7 +161,7 @@ class Kommune(_Model):
         if len(text) == 3 and text.isdigit():
             text = "0" + text
         if not _REGION.match(text):
-            raise ValueError("a kommunenummer has 4 digits, e.g. '3425' (write it in quotes)")
+            raise ValueError("a kommunenummer has 4 digits, e.g. '0301' (write it in quotes)")
         return text
 
 

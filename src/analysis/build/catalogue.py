@@ -25,16 +25,19 @@ import fnmatch
 import glob
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analysis import paths
 from analysis.errors import AnalysisError
+from analysis.profile import Profile, load_profile
 
 #: Fields a ``notebooks:`` block may share with every report of that notebook.
-SHARED_FIELDS = ("shareable", "allow_quotes", "inputs", "sources")
+SHARED_FIELDS = ("shareable", "allow_quotes", "inputs", "sources", "requires", "optional")
+#: The data a report may require; the build checks them before starting a kernel.
+REQUIREMENTS = ("population", "workshops", "survey")
 #: Fields where ``{name}`` placeholders are filled from a ``for_each`` item.
 TEMPLATED_FIELDS = ("id", "title", "output", "parameters", "sources", "links")
 
@@ -57,6 +60,8 @@ class ReportEntry(BaseModel):
     inputs: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     links: dict[str, str] = Field(default_factory=dict)  # key (e.g. "population") → id of another report
+    requires: list[Literal["population", "workshops", "survey"]] = Field(default_factory=list)
+    optional: bool = False  # missing required data is "waiting for data", not an error
 
     @field_validator("id")
     @classmethod
@@ -176,6 +181,8 @@ class SharedFields(BaseModel):
     allow_quotes: bool | None = None
     inputs: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    requires: list[Literal["population", "workshops", "survey"]] = Field(default_factory=list)
+    optional: bool | None = None
 
 
 _PLACEHOLDER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
@@ -199,13 +206,43 @@ def _fill(value: Any, variables: dict[str, Any], where: str) -> Any:
     return value
 
 
-def expand_entries(raw: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def slug(text: str) -> str:
+    """A file-name and id friendly form: ``"grendemote:engerdal_sentrum"`` → ``"grendemote-engerdal-sentrum"``.
+
+    >>> slug("grendemote:engerdal_sentrum"), slug("Sør-Aurdal"), slug("Nord-Fron")
+    ('grendemote-engerdal-sentrum', 'sor-aurdal', 'nord-fron')
+    """
+    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "á": "a", "č": "c", "š": "s"}))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def profile_variables(profile: Profile) -> dict[str, Any]:
+    """Variables every entry may use: ``{kommune}``, ``{kommunenummer}``, ``{kommune_slug}``, ``{alder}``."""
+    lo, hi = profile.survey.ages
+    return {
+        "alder": f"{lo}–{hi}",
+        "kommune": profile.kommune.name,
+        "kommunenummer": profile.kommune.number,
+        "kommune_slug": slug(profile.kommune.name),
+    }
+
+
+def group_items(profile: Profile) -> list[dict[str, Any]]:
+    """``for_each: groups``: one item per stakeholder group and village meeting of the profile."""
+    return [{"group": gid, "slug": slug(gid), "label": label} for gid, label in profile.group_labels.items()]
+
+
+def expand_entries(raw: dict[str, Any], profile: Profile | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """The catalogue's entries with ``for_each`` expanded and shared fields merged.
 
-    Returns ``(entries, labels)``: plain dicts for :class:`ReportEntry` and, for each, where it
-    came from (``"entry 3 (id 'befolkning-{slug}'), item 2"``) for error messages. Raises
+    ``for_each`` is a list of mappings of variables, or ``groups``: every group and village meeting in
+    the profile. The profile's ``{kommune}``, ``{kommunenummer}``, ``{kommune_slug}`` and ``{alder}`` (the
+    survey's ages) may be used in
+    every entry. Returns ``(entries, labels)``: plain dicts for :class:`ReportEntry` and, for each,
+    where it came from (``"entry 3 (id 'befolkning-{slug}'), item 2"``) for error messages. Raises
     :class:`ValueError` naming the entry when an item or placeholder is wrong.
     """
+    globals_ = profile_variables(profile) if profile is not None else {}
     shared_raw = raw.get("notebooks") or {}
     if not isinstance(shared_raw, dict):
         raise ValueError("notebooks: must be a mapping of notebook file → shared fields")
@@ -225,19 +262,25 @@ def expand_entries(raw: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
         base = {**shared.get(str(entry.get("notebook")), {}), **{k: v for k, v in entry.items() if k != "for_each"}}
         items = entry.get("for_each")
         if items is None:
-            entries.append(base)
-            labels.append(label)
-            continue
-        if not isinstance(items, list) or not items:
-            raise ValueError(f"{label}, field 'for_each': must be a non-empty list of mappings of variables")
+            items = [{}]
+        elif items == "groups":
+            if profile is None:
+                raise ValueError(f"{label}, field 'for_each': 'groups' needs the municipality profile")
+            items = group_items(profile)
+            if not items:
+                continue  # a profile without groups: no per-group reports
+        elif not isinstance(items, list) or not items:
+            raise ValueError(
+                f"{label}, field 'for_each': must be a non-empty list of mappings of variables, or 'groups'"
+            )
         for k, variables in enumerate(items, start=1):
-            where = f"{label}, for_each item {k}"
-            if not isinstance(variables, dict) or not variables:
+            where = f"{label}, for_each item {k}" if entry.get("for_each") is not None else label
+            if not isinstance(variables, dict) or (not variables and entry.get("for_each") is not None):
                 raise ValueError(f"{where}: must be a mapping of variables, e.g. {{group: ungdomsradet}}")
             expanded = dict(base)
             for fld in TEMPLATED_FIELDS:
                 if fld in expanded:
-                    expanded[fld] = _fill(expanded[fld], variables, f"{where}, field '{fld}'")
+                    expanded[fld] = _fill(expanded[fld], {**globals_, **variables}, f"{where}, field '{fld}'")
             entries.append(expanded)
             labels.append(where)
     return entries, labels
@@ -280,7 +323,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             file=path,
         )
     try:
-        entries, labels = expand_entries(raw)
+        # The profile is validated here, before any kernel starts (a wrong profile stops the build with an
+        # error naming the file and field). A project of generic notebooks may have none.
+        profile = load_profile() if paths.profile_path().is_file() else None
+        entries, labels = expand_entries(raw, profile)
     except ValueError as exc:
         raise AnalysisError(f"the report catalogue is not valid:\n  - {exc}", file=path) from None
     try:

@@ -1,4 +1,9 @@
-"""Commands: ``build``, ``clean``, ``list-reports`` and ``share``."""
+"""Commands: ``reports`` (clean, then build), ``build``, ``clean``, ``list-reports``, ``share`` and ``init``.
+
+Exit codes of ``build`` and ``reports``: 0 every report built; 1 a report failed (or, for ``reports``,
+a raw file could not be read); 2 an error before building (catalogue, profile); 3 a report's required
+data are missing (not with ``--allow-missing``).
+"""
 
 from __future__ import annotations
 
@@ -33,12 +38,7 @@ def apply_dir_options(args: argparse.Namespace) -> None:
             os.environ[env] = str(Path(value).expanduser().resolve())
 
 
-def register_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "build",
-        help="build the reports in the catalogue",
-        description="Execute the report notebooks and publish HTML in reports/.",
-    )
+def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only", metavar="PATTERN", help="build only reports whose id matches (shell pattern, comma-separated)"
     )
@@ -46,6 +46,11 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
         "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: number of cores)"
     )
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="exit 0 even when a report's required data are missing (the index still says so)",
+    )
     p.add_argument(
         "--catalogue",
         type=Path,
@@ -65,6 +70,27 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
         help="afterwards, collect the shareable reports into reports/deling/ and a zip (optionally at ZIP)",
     )
     add_dir_options(p)
+
+
+def register_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "reports",
+        help="clean the raw data, then build every report (what `make reports` does)",
+        description=(
+            "Clean the workshop notes and survey answers in data/raw/, then build every report in the "
+            "catalogue into reports/. Exit code 0: all built; 1: a report failed or a raw file could not "
+            "be read; 2: error before building; 3: required data missing (unless --allow-missing)."
+        ),
+    )
+    _add_build_options(p)
+    p.set_defaults(func=_reports)
+
+    p = sub.add_parser(
+        "build",
+        help="build the reports in the catalogue",
+        description="Execute the report notebooks and publish HTML in reports/.",
+    )
+    _add_build_options(p)
     p.set_defaults(func=_build)
 
     p = sub.add_parser("clean", help="clean workshop and survey data into data/processed/")
@@ -79,6 +105,20 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
     add_dir_options(p, ("--reports-dir",))
     p.set_defaults(func=_share)
+
+    p = sub.add_parser(
+        "init",
+        help="create a project folder for a municipality (profile, catalogue, data folders, SSB figures)",
+        description=(
+            "Create a ready project for a municipality: profile.yaml pre-filled from the SSB snapshot (name, "
+            "county, peers of similar size), a catalogue, data folders with the SSB figures, the notebooks, "
+            "a README on what to fill in and a Makefile. Then run `analysis reports` in that folder."
+        ),
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="the new project's folder (created if missing)")
+    p.add_argument("--kommune", required=True, metavar="NNNN", help="kommunenummer (4 digits, today's borders) or name")
+    add_dir_options(p, ("--ssb-dir",))
+    p.set_defaults(func=_init)
 
     p = sub.add_parser("list-reports", help="list the reports in the catalogue and their status")
     p.add_argument("--catalogue", type=Path, default=None, metavar="FILE")
@@ -95,15 +135,29 @@ def _build(args: argparse.Namespace) -> int:
 
         raise AnalysisError("--jobs must be at least 1")
     summary = build(
-        BuildOptions(only=args.only, jobs=args.jobs, force=args.force, catalogue=args.catalogue, timeout=args.timeout),
+        BuildOptions(
+            only=args.only,
+            jobs=args.jobs,
+            force=args.force,
+            catalogue=args.catalogue,
+            timeout=args.timeout,
+            allow_missing=args.allow_missing,
+        ),
         _run_stale,
     )
     from analysis import paths
 
     n_built, n_skipped, n_failed = len(summary.built), len(summary.skipped), len(summary.failed)
-    print(
-        f"{n_built} built, {n_skipped} up to date, {n_failed} failed in {summary.seconds:.2f} s → {paths.reports_dir() / 'index.html'}"
-    )
+    line = f"{n_built} built, {n_skipped} up to date, {n_failed} failed"
+    if summary.missing or summary.waiting:
+        line += f", {len(summary.missing)} missing data, {len(summary.waiting)} waiting for data"
+    print(f"{line} in {summary.seconds:.2f} s → {paths.reports_dir() / 'index.html'}")
+    if summary.missing:
+        print("Reports whose required data are missing:", file=sys.stderr)
+        for r in summary.missing:
+            print(f"  - {r.id}: {r.error}", file=sys.stderr)
+        if not args.allow_missing:
+            print("Add the data and run again, or pass --allow-missing to accept it.", file=sys.stderr)
     if summary.failed:
         print("Failed reports:", file=sys.stderr)
         for r in summary.failed:
@@ -115,6 +169,13 @@ def _build(args: argparse.Namespace) -> int:
         bundle = make_share_bundle(zip_path=Path(args.share) if args.share else None, catalogue=args.catalogue)
         print(f"Shareable bundle: {bundle}")
     return summary.exit_code
+
+
+def _reports(args: argparse.Namespace) -> int:
+    """``analysis reports``: clean, then build; a file that could not be read fails the command at the end."""
+    clean_code = _clean(argparse.Namespace(only=None, data_dir=args.data_dir, processed_dir=args.processed_dir))
+    build_code = _build(args)
+    return build_code or clean_code
 
 
 def _run_stale(*args, **kwargs):
@@ -144,6 +205,18 @@ def _clean(args: argparse.Namespace) -> int:
             "Some files could not be read at all (see the messages above); the others were processed.", file=sys.stderr
         )
     return 0 if ok else 1
+
+
+def _init(args: argparse.Namespace) -> int:
+    apply_dir_options(args)
+    from analysis.build.project import init_project
+    from analysis.profile import load_profile
+
+    folder = init_project(args.kommune, args.folder)
+    profile = load_profile(folder / "profile.yaml")
+    print(f"Project for {profile.kommune.name} ({profile.kommune.number}) in {folder}")
+    print("Next: fill in profile.yaml (goals, villages), then run `analysis reports` in that folder.")
+    return 0
 
 
 def _list(args: argparse.Namespace) -> int:

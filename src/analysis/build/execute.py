@@ -33,13 +33,15 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from analysis import __version__
+from analysis import __version__, paths
 from analysis.build.catalogue import Catalogue
 from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
 from analysis.build.pipeline import BuildOptions, BuildSummary, StaleReport
 from analysis.build.pipeline import build as _build
+from analysis.build.requirements import missing_message, missing_requirement
 from analysis.errors import AnalysisError
-from analysis.fileio import atomic_path, atomic_write_text
+from analysis.fileio import atomic_write_text
+from analysis.report.html import missing_data
 from analysis.report.template import ILLUSTRATIVE_CLASS, TEMPLATE_DIR, report_css
 
 log = logging.getLogger("analysis.build")
@@ -99,7 +101,14 @@ def _normalise_notebook(nb: Any, entry_notebook: str, output_name: str) -> None:
 
 
 def _prepare_for_html(nb: Any) -> None:
-    """Hide code (except a cell that failed) and drop the notebook's own ``# Title`` line."""
+    """Hide code (except a cell that failed) and drop the notebook's own ``# Title`` line.
+
+    When a cell showed :func:`analysis.report.html.missing_data`, the page ends with that message: the
+    cells after it (headings with nothing under them) are left out.
+    """
+    found = missing_message(nb)
+    if found is not None:
+        nb.cells = nb.cells[: found[0] + 1]
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -153,6 +162,53 @@ def render_html(nb: Any, meta: dict[str, Any]) -> str:
     return body
 
 
+def _local_prefixes() -> list[tuple[str, str]]:
+    """Folders of this machine that must not appear on a page, longest first, with what replaces them."""
+    pairs = {
+        str(paths.project_root()): "<prosjekt>",
+        str(Path(sys.prefix).resolve()): "<python>",
+        str(Path(sys.prefix)): "<python>",
+        str(Path(tempfile.gettempdir()).resolve()): "<tmp>",
+        str(Path.home()): "<hjemmemappe>",
+    }
+    for var in ("ANALYSIS_DATA_DIR", "ANALYSIS_PROCESSED_DIR", "ANALYSIS_REPORTS_DIR", "ANALYSIS_SSB_DIR"):
+        if os.environ.get(var):
+            pairs[str(Path(os.environ[var]).resolve())] = f"<{var.removeprefix('ANALYSIS_').lower()}>"
+    found = [(k, v) for k, v in pairs.items() if len(k) > 3]
+    # In JSON (the .ipynb file) a Windows path's backslashes are doubled.
+    found += [(k.replace("\\", "\\\\"), v) for k, v in found if "\\" in k]
+    return sorted(found, key=lambda kv: -len(kv[0]))
+
+
+def _notebook_text(nb: Any) -> str:
+    """The notebook file's text as ``nbformat.write`` writes it, with local folders redacted."""
+    text = redact_local_paths(nbformat.writes(nb))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def redact_local_paths(text: str) -> str:
+    """Replace this machine's folders (project, Python, temporary, home) in ``text`` with neutral names.
+
+    Warnings and errors a notebook prints name files with their absolute paths; a page that is shared
+    must not show where the analyst's files are or the user name in them.
+    """
+    for prefix, name in _local_prefixes():
+        text = text.replace(prefix, name)
+    return text
+
+
+def _missing_notebook(message: str) -> Any:
+    """The notebook of a report whose required data are missing: one output with the message."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            source="# Rapporten ble ikke kjørt: data mangler",
+            outputs=[nbformat.v4.new_output("display_data", data={"text/html": missing_data(message).data})],
+        )
+    )
+    return nb
+
+
 def _error_notebook(message: str) -> Any:
     nb = nbformat.v4.new_notebook()
     nb.cells.append(
@@ -179,6 +235,8 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     html_path = reports_dir / f"{task['output']}.html"
     nb_path = reports_dir / f"{task['output']}.ipynb"
     status, error = "ok", None
+    if task.get("missing"):
+        return _write_missing(task, task["missing"], start)
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
         try:
@@ -204,12 +262,14 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         else:
             nb = _error_notebook(error or "unknown error")
     _normalise_notebook(nb, task["notebook_name"], task["output"])
+    found = missing_message(nb) if status == "ok" else None
+    if found is not None:
+        status, error = ("waiting" if task.get("optional") else "missing"), found[1]
     illustrative = shows_illustrative_notice(nb)
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
-    with atomic_path(nb_path) as tmp_nb:
-        nbformat.write(nb, str(tmp_nb))
-    atomic_write_text(html_path, html)
+    atomic_write_text(nb_path, _notebook_text(nb))
+    atomic_write_text(html_path, redact_local_paths(html))
     return {
         "id": task["id"],
         "status": status,
@@ -219,6 +279,35 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         "html": html_path.name,
         "notebook": nb_path.name,
     }
+
+
+def _write_missing(task: dict[str, Any], message: str, start: float) -> dict[str, Any]:
+    """A report whose required data are missing, without starting a kernel: one message on the page."""
+    reports_dir = Path(task["reports_dir"])
+    html_path = reports_dir / f"{task['output']}.html"
+    nb_path = reports_dir / f"{task['output']}.ipynb"
+    nb = _missing_notebook(message)
+    status = "waiting" if task.get("optional") else "missing"
+    meta = dict(task["meta"], failed=False, error="", illustrative=False)
+    html = render_html(nb, meta)
+    atomic_write_text(nb_path, _notebook_text(nb))
+    atomic_write_text(html_path, redact_local_paths(html))
+    return {
+        "id": task["id"],
+        "status": status,
+        "error": message,
+        "seconds": round(time.perf_counter() - start, 2),
+        "illustrative": False,
+        "html": html_path.name,
+        "notebook": nb_path.name,
+    }
+
+
+def start_method(available: list[str] | None = None) -> str:
+    """How worker processes start: a forkserver where the platform has one (Linux, macOS), else spawn
+    (Windows). Both give each worker a clean interpreter; neither forks a process holding threads."""
+    available = multiprocessing.get_all_start_methods() if available is None else available
+    return "forkserver" if "forkserver" in available else "spawn"
 
 
 def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callable[[str], None]) -> dict[str, dict]:
@@ -237,24 +326,29 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
     def report(res: dict) -> None:
         results[res["id"]] = res
         n = len(results)
-        mark = "ok    " if res["status"] == "ok" else "FAILED"
+        mark = {"ok": "ok    ", "missing": "MISSING DATA", "waiting": "waiting for data"}.get(res["status"], "FAILED")
         line = f"[{n}/{total}] {mark} {res['id']} ({res['seconds']:.1f} s)"
-        if res.get("error"):
+        if res.get("error") and res["status"] != "waiting":
             line += f": {res['error']}"
         echo(line)
-        (log.info if res["status"] == "ok" else log.error)(line)
+        (log.error if res["status"] == "failed" else log.info)(line)
         if res.get("traceback"):
             log.error("traceback for %s:\n%s", res["id"], res["traceback"])
 
     try:
         log.info("building %d report(s) with %d worker(s)", total, jobs)
-        if jobs == 1:
+        # Reports whose data are missing need no kernel: their one-message page is written here.
+        for task in [t for t in tasks if t.get("missing")]:
+            report(_safe_build_one(task))
+        tasks = [t for t in tasks if not t.get("missing")]
+        if jobs == 1 or len(tasks) <= 1:
             for task in tasks:
                 echo(f"building {task['id']} …")
                 report(_safe_build_one(task))
         else:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.build.execute"])
+            ctx = multiprocessing.get_context(start_method())
+            if ctx.get_start_method() == "forkserver":
+                ctx.set_forkserver_preload(["analysis.build.execute"])
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 futures = {pool.submit(_safe_build_one, t): t for t in tasks}
                 for fut in as_completed(futures):
@@ -318,6 +412,8 @@ def run_stale(
         tasks.append(
             {
                 "id": entry.id,
+                "missing": missing_requirement(entry),
+                "optional": entry.optional,
                 "notebook": str(nb_path),
                 "notebook_name": entry.notebook,
                 "output": entry.output,

@@ -12,7 +12,13 @@ from analysis import __version__
 from analysis.build.catalogue import Catalogue
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html.j2"
-_STATUS_LABELS = {"ok": "Bygget", "failed": "Feilet", None: "Ikke bygget"}
+_STATUS_LABELS = {
+    "ok": "Bygget",
+    "failed": "Feilet",
+    "missing": "Mangler data",
+    "waiting": "Venter på data",
+    None: "Ikke bygget",
+}
 
 
 def _status_label(status: str | None) -> str:
@@ -37,8 +43,10 @@ def index_rows(catalogue: Catalogue, manifest: dict[str, Any], *, only_shareable
             {
                 "title": entry.title,
                 "href": f"{entry.output}.html" if rec.get("html") else None,
-                "error": rec.get("error") if status == "failed" else None,
-                "css": {"ok": "ok", "failed": "failed"}.get(status or "", "missing"),
+                "error": rec.get("error") if status in ("failed", "missing", "waiting") else None,
+                "css": {"ok": "ok", "failed": "failed", "missing": "failed", "waiting": "waiting"}.get(
+                    status or "", "notbuilt"
+                ),
                 "status": _status_label(status),
                 "shareable": "Ja" if entry.shareable else "Nei (intern)",
                 "illustrative": "Ja" if rec.get("illustrative") else ("–" if status is None else "Nei"),
@@ -54,10 +62,11 @@ def render_index(catalogue: Catalogue, manifest: dict[str, Any], *, only_shareab
     ``only_shareable`` gives the share bundle's index: only reports that may leave the municipality,
     and no build-failure summary.
     """
-    failed = sum(1 for e in catalogue.reports if manifest.get("reports", {}).get(e.id, {}).get("status") == "failed")
+    statuses = [manifest.get("reports", {}).get(e.id, {}).get("status") for e in catalogue.reports]
     return _template().render(
         title="Rapporter som kan deles" if only_shareable else "Rapporter",
         rows=index_rows(catalogue, manifest, only_shareable=only_shareable),
-        failed=0 if only_shareable else failed,
+        failed=0 if only_shareable else statuses.count("failed"),
+        missing=0 if only_shareable else statuses.count("missing"),
         version=__version__,
     )

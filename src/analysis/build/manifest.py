@@ -106,8 +106,9 @@ def write_manifest(reports_dir: Path, manifest: dict[str, Any]) -> None:
 
 
 def is_up_to_date(entry: ReportEntry, key: str, manifest: dict[str, Any], reports_dir: Path) -> bool:
-    """True when the last build of ``entry`` succeeded with the same key and its files exist."""
+    """True when the last build of ``entry`` finished (built, or found its data missing) with the same key
+    and its files exist; a failed report is always built again."""
     rec = manifest.get("reports", {}).get(entry.id)
-    if not rec or rec.get("key") != key or rec.get("status") != "ok":
+    if not rec or rec.get("key") != key or rec.get("status") not in ("ok", "missing", "waiting"):
         return False
     return (reports_dir / f"{entry.output}.html").is_file() and (reports_dir / f"{entry.output}.ipynb").is_file()

@@ -57,22 +57,29 @@ class BuildOptions:
     catalogue: Path | None = None
     timeout: int = 900  # seconds per cell
     echo: Callable[[str], None] = print
+    allow_missing: bool = False  # missing required data does not fail the build
 
 
 @dataclass
 class ReportResult:
     id: str
-    status: str  # ok | failed | skipped
+    status: str  # ok | failed | missing | waiting | skipped
     seconds: float = 0.0
     error: str | None = None
     html: str | None = None
     notebook: str | None = None
+    recorded: str | None = None  # for a skipped report: the status of its last build (ok, missing, waiting)
+
+
+#: Exit codes of ``analysis build`` and ``analysis reports``.
+EXIT_OK, EXIT_FAILED, EXIT_MISSING = 0, 1, 3
 
 
 @dataclass
 class BuildSummary:
     results: list[ReportResult] = field(default_factory=list)
     seconds: float = 0.0
+    allow_missing: bool = False
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -87,8 +94,23 @@ class BuildSummary:
         return [r for r in self.results if r.status == "skipped"]
 
     @property
+    def missing(self) -> list[ReportResult]:
+        """Reports whose required data are missing (built now, or up to date from an earlier build)."""
+        return [r for r in self.results if "missing" in (r.status, r.recorded)]
+
+    @property
+    def waiting(self) -> list[ReportResult]:
+        """Optional reports waiting for their data (not an error)."""
+        return [r for r in self.results if "waiting" in (r.status, r.recorded)]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        """1 when a report failed; 3 when required data are missing (unless allowed); else 0."""
+        if self.failed:
+            return EXIT_FAILED
+        if self.missing and not self.allow_missing:
+            return EXIT_MISSING
+        return EXIT_OK
 
 
 @dataclass
@@ -152,7 +174,7 @@ def _build_locked(
     options: BuildOptions,
     runner: Runner,
 ) -> BuildSummary:
-    summary = BuildSummary()
+    summary = BuildSummary(allow_missing=options.allow_missing)
     manifest = read_manifest(reports_dir)
     code = code_hash()
     hasher = HashCache()
@@ -160,7 +182,10 @@ def _build_locked(
     for entry in selected:
         key, inputs = report_key(entry, code, hasher, catalogue)
         if not options.force and is_up_to_date(entry, key, manifest, reports_dir):
-            summary.results.append(ReportResult(entry.id, "skipped"))
+            rec = manifest["reports"][entry.id]
+            summary.results.append(
+                ReportResult(entry.id, "skipped", error=rec.get("error"), recorded=rec.get("status"))
+            )
         else:
             stale.append(StaleReport(entry, key, inputs))
     log.info("build started: %d selected, %d to build, %d up to date", len(selected), len(stale), len(summary.skipped))
@@ -170,7 +195,7 @@ def _build_locked(
     for item in stale:
         res = results[item.entry.id]
         manifest["reports"][item.entry.id] = {
-            "key": item.key if res["status"] == "ok" else None,
+            "key": item.key if res["status"] in ("ok", "missing", "waiting") else None,
             "status": res["status"],
             "error": res.get("error"),
             "html": res.get("html"),
@@ -200,8 +225,16 @@ def _build_locked(
         atomic_write_text(index_path, index_html)
     for r in summary.skipped:
         log.info("up to date: %s", r.id)
+    for r in summary.missing:
+        log.warning("missing data: %s: %s", r.id, r.error)
     if summary.failed:
         log.error("build finished with %d failure(s): %s", len(summary.failed), ", ".join(r.id for r in summary.failed))
     else:
-        log.info("build finished: %d built, %d up to date", len(summary.built), len(summary.skipped))
+        log.info(
+            "build finished: %d built, %d up to date, %d missing data, %d waiting for data",
+            len(summary.built),
+            len(summary.skipped),
+            len(summary.missing),
+            len(summary.waiting),
+        )
     return summary

@@ -50,7 +50,9 @@ def make_share_bundle(zip_path: Path | None = None, catalogue: Path | None = Non
     for e in chosen:
         shutil.copyfile(reports / f"{e.output}.html", out_dir / f"{e.output}.html")
     shared_manifest = {"reports": {e.id: manifest["reports"][e.id] for e in chosen}}
-    atomic_write_text(out_dir / "index.html", render_index(cat, shared_manifest, only_shareable=True))
+    # The bundle's index lists what is in the bundle: reports waiting for data or failed are left out.
+    bundled = cat.model_copy(update={"reports": chosen})
+    atomic_write_text(out_dir / "index.html", render_index(bundled, shared_manifest, only_shareable=True))
     zip_path = Path(zip_path) if zip_path else reports / f"{SHARE_DIR}.zip"
     with atomic_path(zip_path) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:

@@ -64,7 +64,7 @@ def group_intro(g: GroupReport) -> Section:
     out = _illustrative()
     out.append(html.paragraph(text.group_intro(g.name)))
     if not g.has_data:
-        out.append(html.no_data(text.no_statements(g.name)))
+        out.append(html.missing_data(text.no_statements(g.name)))
     elif g.counts["thin"]:
         out.append(html.caution(text.thin_group(g.name, int(g.counts["n_statements"]))))
     if g.has_data:
@@ -222,7 +222,7 @@ def load_all(top_n: int = 10) -> AllGroups:
 def all_intro(a: AllGroups) -> Section:
     out = _illustrative()
     if not a.has_data:
-        out.append(html.no_data("Det er ikke registrert noen utsagn fra workshops eller grendemøter ennå."))
+        out.append(html.missing_data(text.NO_STATEMENTS_AT_ALL))
     return out
 
 

@@ -644,8 +644,14 @@ def group_intro(name: str) -> str:
 def no_statements(name: str) -> str:
     return (
         f"Det er ikke registrert noen utsagn fra {name}. Rapporten fylles ut når gruppens notater er lagt inn "
-        "i mappen data/raw/workshops og dataene er renset på nytt (analysis clean)."
+        "i mappen data/raw/workshops og rapportene er bygget på nytt (analysis reports)."
     )
+
+
+NO_STATEMENTS_AT_ALL = (
+    "Det er ikke registrert noen utsagn fra workshops eller grendemøter ennå. Legg notatene i mappen "
+    "data/raw/workshops (malen lages med «analysis template») og bygg rapportene på nytt (analysis reports)."
+)
 
 
 def thin_group(name: str, n_statements: int) -> str:

@@ -48,14 +48,18 @@ def introduction(o: Overview) -> Section:
     what = text.illustrative_what(o.layers)
     if what:
         out.append(html.illustrative_notice(what))
+    if o.layers.population is None:
+        # Without the population figures the overview has nothing to measure most goals by.
+        out.append(html.missing_data(o.layers.population_message or text.MISSING_SSB))
+        return out
     out.append(html.paragraph(text.data_note(o.layers, o.profile)))
     if not o.profile.goals:
-        out.append(html.callout(text.NO_GOALS, title="Ingen mål:"))
+        out.append(html.callout(text.NO_GOALS, title="Ingen mål ennå:"))
     return out
 
 
 def goal_cards(o: Overview) -> Section:
-    return [cards.render_cards(o.cards)] if o.cards else []
+    return [cards.render_cards(o.cards)] if o.cards else [html.paragraph(text.NO_GOAL_CARDS)]
 
 
 def population_path(o: Overview) -> Section:
@@ -63,15 +67,20 @@ def population_path(o: Overview) -> Section:
     if o.population is None:
         return [html.no_data(o.layers.population_message or text.MISSING_SSB)]
     name = o.layers.name
+    if o.population.target is None:
+        caption, guide = f"Folketall 1. januar i {name}. Kilde: SSB, tabell 07459.", FIGURE_GUIDE_NO_TARGET
+    else:
+        caption = (
+            f"Folketall 1. januar i {name}, mål og vei til målet. Kilde: SSB, tabell 07459; "
+            "framskrivingen er egne beregninger."
+        )
+        guide = FIGURE_GUIDE
     return [
         html.figure(
             plots.plot_population_path(o.population, name),
             alt=text.population_figure_alt(o.population, name),
-            caption=(
-                f"Folketall 1. januar i {name}, mål og vei til målet. Kilde: SSB, tabell 07459; "
-                "framskrivingen er egne beregninger."
-            ),
-            guide=FIGURE_GUIDE,
+            caption=caption,
+            guide=guide,
         )
     ]
 

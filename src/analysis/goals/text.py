@@ -50,12 +50,12 @@ def indicator_text(indicator: Indicator | None, survey_ages: tuple[int, int] = (
 
 
 NO_GOALS = (
-    "Profilen (profile.yaml) har ingen mål ennå. Rapporten viser derfor bare hvordan befolkningen utvikler seg. "
-    "Når kommunestyret har vedtatt mål, legg dem inn under «goals» i profilen, så får hvert mål sitt eget kort."
+    "Kommunestyrets mål er ikke lagt inn i kommuneprofilen ennå. Rapporten viser derfor bare hvordan "
+    "befolkningen utvikler seg, og regner ikke mot noe mål. Når målene er lagt inn, får hvert mål sitt eget kort."
 )
+NO_GOAL_CARDS = "Ingen mål er lagt inn ennå, så det er ingen kort å vise."
 NO_INDICATOR = (
-    "Profilen (profile.yaml) sier ikke hvordan dette målet måles, så kortet viser bare hva "
-    "workshops og grendemøter sa om det."
+    "Kommuneprofilen sier ikke hvordan dette målet måles, så kortet viser bare hva workshops og grendemøter sa om det."
 )
 
 

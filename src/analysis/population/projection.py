@@ -320,9 +320,9 @@ def official_projection(projections: pd.DataFrame, region: str) -> pd.DataFrame:
 
 
 def gap_to_target(
-    region: str = "3425",
-    target: float = 1300,
-    target_year: int = 2030,
+    region: str,
+    target: float,
+    target_year: int,
     *,
     ssb_dir=None,
     profile: str = "last5",

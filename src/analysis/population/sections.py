@@ -152,7 +152,7 @@ def load(
 
 def missing(r: PopulationReport) -> Section:
     """The one message shown when the SSB data are missing (nothing otherwise)."""
-    return [] if r.has_data else [html.no_data(r.message)]
+    return [] if r.has_data else [html.missing_data(r.message)]
 
 
 def now(r: PopulationReport) -> Section:

@@ -532,7 +532,7 @@ def region_code(value: object) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit():
-        raise AnalysisError(f"{value!r} is not a region code (kommunenummer has 4 digits, e.g. 3425)")
+        raise AnalysisError(f"{value!r} is not a region code (kommunenummer has 4 digits, e.g. 0301)")
     if len(text) == 3:
         return "0" + text
     if len(text) == 1 and text != NORWAY:

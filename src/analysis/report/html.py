@@ -23,7 +23,7 @@ from IPython.display import HTML, Markdown
 
 from analysis.numfmt import MISSING, fmt_num
 from analysis.report.style import figure_png
-from analysis.report.template import ILLUSTRATIVE_CLASS
+from analysis.report.template import ILLUSTRATIVE_CLASS, MISSING_CLASS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -87,6 +87,19 @@ def caution(text: str, title: str = "Tolk med varsomhet:") -> HTML:
 def no_data(text: str) -> HTML:
     """A plain message where there is nothing to show (instead of an empty chart)."""
     return callout(text, kind="info", title="Ingen data:")
+
+
+def missing_data(text: str) -> HTML:
+    """The one message of a report whose required data are missing: what is missing and what to add.
+
+    It carries the class ``missing-data`` and the message in ``data-missing``: the build finds it in the
+    executed notebook, marks the report "Mangler data" in the index with this line, and leaves out
+    everything after it (no page of empty headings).
+    """
+    return _html(
+        f'<div class="callout callout-error {MISSING_CLASS}" role="status" data-missing="{esc(text)}">'
+        f"<strong>Mangler data:</strong> {esc(text)}</div>"
+    )
 
 
 def illustrative_notice(what: str = "Dataene") -> HTML:

@@ -12,6 +12,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: CSS class of the banner every report built from illustrative data shows
 #: (:func:`analysis.report.html.illustrative_notice`); the build finds it in the executed notebook.
 ILLUSTRATIVE_CLASS = "illustrative-notice"
+#: The class of the one message of a report whose required data are missing (:func:`.html.missing_data`).
+MISSING_CLASS = "missing-data"
 
 
 def report_css() -> str:

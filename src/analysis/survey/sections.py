@@ -89,7 +89,9 @@ def load(*, min_cell: int, shareable: bool, allow_quotes: bool, profile: Profile
 
 def intro(s: SurveyReport) -> Section:
     out: Section = [html.illustrative_notice("Svarene") if s.manifest.get("illustrative") else html.paragraph("")]
-    if not s.has_data:
+    if s.responses.empty:
+        out.append(html.missing_data(text.NO_ANSWERS))
+    elif not s.has_data:
         out.append(html.no_data(text.too_few_answers(len(s.residents), s.threshold)))
     if s.has_data and not s.weighted:
         out.append(html.caution(text.unweighted_reason(s.weighting)))

@@ -147,6 +147,12 @@ THEMES_GUIDE = (
 )
 
 
+NO_ANSWERS = (
+    "Ingen svar fra spørreundersøkelsen er lagt inn ennå. Legg eksportfilene (CSV eller Excel fra Nettskjema, "
+    "Forms eller papirskjema) i mappen data/raw/survey og bygg rapportene på nytt (analysis reports)."
+)
+
+
 def too_few_answers(residents: int, threshold: int) -> str:
     """Shown instead of results when fewer residents answered than may be shown."""
     return (

@@ -477,8 +477,8 @@ def finish_statements(df: pd.DataFrame, profile: Profile | None = None) -> pd.Da
     out["text_raw"] = df["text_raw"].astype("string")
     for col in ("strength", "pavirkbar", "votes"):
         out[col] = pd.to_numeric(pd.Series(df[col].to_numpy(dtype=object)), errors="coerce").astype("Int64")
-    out["themes"] = code_themes(df["text"].tolist())
-    out["merged_ids"] = list(df["merged_ids"])
+    out["themes"] = pd.Series(code_themes(df["text"].tolist()), index=out.index, dtype=object)
+    out["merged_ids"] = pd.Series(list(df["merged_ids"]), index=out.index, dtype=object)
     out["n_sources"] = df["n_sources"].astype("int64")
     out["source_file"] = df["source_file"].astype("string")
     out["source_sheet"] = df["source_sheet"].astype("string")
