@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path, PureWindowsPath
 
 import pytest
-from conftest import REPO
 
 from analysis import cli, paths
 from analysis.build import execute
+from conftest import REPO
 
 
 def test_reports_is_clean_then_build_with_the_same_exit_codes(pipeline_project: Path) -> None:

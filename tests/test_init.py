@@ -17,12 +17,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, once_per_session, ssb_snapshot_dir
 
 from analysis import cli
 from analysis.build.project import find_municipality, init_project
 from analysis.errors import AnalysisError
 from analysis.profile import load_profile
+from conftest import REPO, once_per_session, ssb_snapshot_dir
 
 pytestmark = pytest.mark.skipif(ssb_snapshot_dir() is None, reason="no SSB snapshot")
 
@@ -86,7 +86,13 @@ def test_profiles_are_filled_in_from_the_snapshot(towns: dict) -> None:
     grue = load_profile(Path(towns["grue"]["project"]) / "profile.yaml")
     assert (grue.kommune.number, grue.kommune.name, grue.kommune.county) == ("3417", "Grue", "34")
     assert grue.goals == () and grue.villages == ()
-    assert [g.id for g in grue.groups] == ["arbeidsgruppe", "kommunestyret", "ungdomsradet", "eldreradet", "funksjonshemmede"]
+    assert [g.id for g in grue.groups] == [
+        "arbeidsgruppe",
+        "kommunestyret",
+        "ungdomsradet",
+        "eldreradet",
+        "funksjonshemmede",
+    ]
     # peers: four municipalities of Innlandet, then the county and Norway
     assert len(grue.peers) == 6 and grue.peers[-2:] == ("34", "0")
     assert all(p.startswith("34") and len(p) == 4 for p in grue.peers[:4])
@@ -107,7 +113,10 @@ def test_population_and_overview_built_at_once_the_rest_waits(towns: dict) -> No
         assert waiting == {
             "kraftfelt-samlet",
             f"bolyst-{slug}",
-            *(f"kraftfelt-{g}" for g in ("arbeidsgruppe", "kommunestyret", "ungdomsradet", "eldreradet", "funksjonshemmede")),
+            *(
+                f"kraftfelt-{g}"
+                for g in ("arbeidsgruppe", "kommunestyret", "ungdomsradet", "eldreradet", "funksjonshemmede")
+            ),
         }
         index = (Path(info["project"]) / "reports" / "index.html").read_text("utf-8")
         assert "Venter på data" in index and "feilet" not in index

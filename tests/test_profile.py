@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from analysis import cli
 from analysis.errors import AnalysisError
 from analysis.profile import Profile, load_profile, parse_profile
+from conftest import REPO
 
 PACKAGE = REPO / "src" / "analysis"
 
@@ -116,9 +116,7 @@ def _string_literals(tree: ast.AST) -> list[tuple[int, str]]:
     ]
 
 
-@pytest.mark.parametrize(
-    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
-)
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_municipality_is_written_into_library_code(path: Path) -> None:
     hits = [
         f"line {line}: {value!r}"
@@ -130,5 +128,7 @@ def test_no_municipality_is_written_into_library_code(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "data").glob("*.yaml")), ids=lambda p: p.name)
 def test_no_municipality_in_the_package_data(path: Path) -> None:
-    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")
+    )
     assert not MUNICIPAL.search(text), MUNICIPAL.search(text)
