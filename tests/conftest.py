@@ -22,7 +22,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Test helpers (``_ssb_helpers``, ``_fake_pxweb``) and the repository's own tools (``tools.illustrative``)
+# Test helpers (``_ssb_helpers``, ``ssb_world``) and the repository's own tools (``tools.illustrative``)
 # are imported by test modules; conftest runs first, so they need no sys.path lines of their own.
 for _extra in (FIXTURES / "ssb", REPO):
     if str(_extra) not in sys.path:

@@ -15,6 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.fileio import file_hash
 from analysis.population import snapshot
 
@@ -26,9 +28,45 @@ COPIED = {
     snapshot.MORTALITY_FILE: "deaths, exposure and death rates by sex and age, Norway (Human Mortality Database)",
     "norway_life_table_qx.csv": "SSB life tables (table 07902): probability of dying per 1,000 by sex and age",
     snapshot.PROJECTIONS_FILE: "SSB regional and national population projections (tables 14288, 13599 and older)",
-    snapshot.COMPONENTS_FILE: "births, deaths and migration for some municipalities and periods (SSB)",
-    "components_by_year.csv": "yearly components of change for eight Innlandet municipalities (SSB table 06913)",
 }
+#: What components.csv holds when made from the reference copy (the fetch writes it from table 06913).
+COMPONENTS_NOTE = (
+    "births, deaths and migration registered by SSB: natural increase and net migration 2005–2019 (table 06913) "
+    "for eight Innlandet municipalities, full detail for some years from SSB's quarterly releases"
+)
+SOURCE_NAMES = {"S06913": "SSB 06913", "P2012H": "SSB folkendrkv 2012 K4", "P2005O": "SSB folkendrkv 2005 K4",
+                "P2006O": "SSB folkendrkv 2006 K4"}  # fmt: skip
+
+
+def components(source: Path) -> pd.DataFrame:
+    """``components.csv`` from ``components_by_year.csv``: one row per municipality and year, detail first."""
+    raw = pd.read_csv(source / "components_by_year.csv", dtype={"region": str, "region_at_time": str})
+    raw = raw[raw["region"].notna() & (raw["region"].astype(str).str.len() == 4)]
+    frame = pd.DataFrame(
+        {
+            "region": raw["region"].astype(str),
+            "year": raw["year"].astype("int64"),
+            "pop_start": raw["pop_jan1"],
+            "births": raw["births"],
+            "deaths": raw["deaths"],
+            "natural_increase": raw["natural_increase"],
+            "in_migration": raw["in_migration_total"],
+            "out_migration": raw["out_migration_total"],
+            "net_migration": raw["net_migration"],
+            "source": raw["source_id"].map(lambda s: SOURCE_NAMES.get(s, s)),
+            "_detail": raw["births"].notna(),
+        }
+    )
+    frame = frame.sort_values(["region", "year", "_detail"], ascending=[True, True, False])
+    merged = frame.groupby(["region", "year"], as_index=False).agg(
+        {c: "first" for c in frame.columns if c not in ("region", "year", "_detail")}
+    )
+    merged["source"] = (
+        frame.groupby(["region", "year"])["source"].agg(lambda s: " + ".join(dict.fromkeys(s))).to_numpy()
+    )
+    return merged[snapshot.COMPONENT_COLUMNS]
+
+
 SOURCE_NOTE = (
     "Population 1 January by municipality, sex and age: Statistics Norway (SSB), table 07459, at 2024 "
     "borders. Mortality and fertility for Norway: Human Mortality Database and Human Fertility Database. "
@@ -45,11 +83,19 @@ def make(source: Path, out: Path) -> list[Path]:
         if (source / name).is_file():
             shutil.copyfile(source / name, out / name)
             written.append(out / name)
+    if (source / "components_by_year.csv").is_file():
+        components(source).to_csv(out / snapshot.COMPONENTS_FILE, index=False, lineterminator="\n")
+        written.append(out / snapshot.COMPONENTS_FILE)
     files = {
         p.name: {
             "blake2b_128": file_hash(p),
             "bytes": p.stat().st_size,
-            "holds": COPIED.get(p.name, "population 1 January by region, year, sex and age (0–105+)"),
+            "holds": COPIED.get(p.name)
+            or (
+                COMPONENTS_NOTE
+                if p.name == snapshot.COMPONENTS_FILE
+                else "population 1 January by region, year, sex and age (0–105+)"
+            ),
         }
         for p in sorted(written)
     }

@@ -1,19 +1,22 @@
-"""``analysis fetch-ssb``: fetch SSB tables through PxWebApi v2 into a snapshot folder."""
+"""``analysis fetch-ssb``: fetch SSB tables through PxWebApi v2 into the snapshot folder."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register_commands(subparsers) -> None:
     """Declare ``fetch-ssb`` (arguments only; the handler imports what it needs)."""
     p = subparsers.add_parser(
         "fetch-ssb",
-        help="fetch population data from SSB (PxWebApi v2) into a snapshot folder",
+        help="refresh the SSB snapshot (population, births, deaths, migration, projections, life tables)",
         description=(
-            "Fetch population by region, sex and age (07459), population changes (06913), regional "
-            "projections (14288) and national fertility and mortality from SSB's PxWebApi v2, and write a "
-            "snapshot folder (written atomically: a failed fetch leaves the previous snapshot as it was)."
+            "Fetch from SSB's PxWebApi v2, one request at a time: population by region, sex and age (07459), "
+            "births, deaths and migration (06913), the newest regional projection (found by search), and life "
+            "tables (07902). Tables are independent: one that fails is reported and the others are written. "
+            "The snapshot folder is replaced in one step, so a failed fetch leaves the old one in place. "
+            "Exit code 0: all fetched; 1: some table failed (the others were written); 2: nothing fetched."
         ),
     )
     p.add_argument(
@@ -23,7 +26,7 @@ def register_commands(subparsers) -> None:
         "--regions",
         metavar="CODES",
         default=None,
-        help="comma-separated region codes to fetch, old codes included (default: all)",
+        help="comma-separated region codes at today's borders (default: every municipality, county and Norway)",
     )
     p.add_argument(
         "--from-year", type=int, default=2005, metavar="YEAR", help="first year of population data (default: 2005)"
@@ -32,20 +35,23 @@ def register_commands(subparsers) -> None:
         "--tables",
         default=None,
         metavar="KEYS",
-        help="comma-separated tables: population,changes,projections,fertility,mortality (default: all)",
+        help="comma-separated: population,changes,projections,mortality,fertility "
+        "(default: population,changes,projections,mortality)",
     )
     p.add_argument(
         "--table",
         action="append",
         default=[],
         metavar="KEY=ID",
-        help="use another SSB table id for a table key, e.g. --table fertility=04232 (repeatable)",
+        help="another SSB table id for a key, e.g. --table fertility=ID (repeatable)",
     )
     p.add_argument(
-        "--region-changes",
-        metavar="FILE",
-        default=None,
-        help="old→new municipality codes (default: region_changes.csv in the existing snapshot)",
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="how long to wait for SSB's answer (60)"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check against the live API that every request matches the tables' metadata; downloads no data",
     )
     p.set_defaults(func=_fetch_ssb)
 
@@ -54,17 +60,29 @@ def _fetch_ssb(args: argparse.Namespace) -> int:
     from analysis import paths
     from analysis.errors import AnalysisError
     from analysis.population import fetch
+    from analysis.population.pxapi import PxClient
 
-    out = args.out or paths.ssb_dir()
-    regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else list(fetch.TABLES)
     ids = {}
     for item in args.table:
         key, sep, value = item.partition("=")
         if not sep or not value.strip():
-            raise AnalysisError(f"--table needs KEY=ID, e.g. fertility=04232 (got {item!r})")
+            raise AnalysisError(f"--table needs KEY=ID, e.g. fertility=05531 (got {item!r})")
         ids[key.strip()] = value.strip()
-    fetch.fetch_snapshot(
-        out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids, region_changes=args.region_changes
+    client = PxClient(timeout=args.timeout)
+    if args.check:
+        return 0 if fetch.check_tables(client, ids) else 1
+    out = args.out or paths.ssb_dir()
+    regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else list(fetch.DEFAULT_TABLES)
+    summary = fetch.fetch_snapshot(
+        out, regions=regions, from_year=args.from_year, tables=tables, table_ids=ids, client=client
     )
+    for key, files in summary.written.items():
+        print(f"{key}: {', '.join(files)}")
+    print(f"SSB snapshot updated in {summary.folder}")
+    if summary.failed:
+        print("Not fetched (the snapshot keeps the earlier files for these):", file=sys.stderr)
+        for key, message in summary.failed.items():
+            print(f"  - {key}: {message}", file=sys.stderr)
+        return 1
     return 0

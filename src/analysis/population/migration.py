@@ -222,3 +222,44 @@ def check_against_published(mig: pd.DataFrame, components: pd.DataFrame, region:
         if r.year in yearly.index
     ]
     return pd.DataFrame(rows, columns=["year", "published", "residual", "difference"])
+
+
+def yearly_components(totals: pd.DataFrame, mig: pd.DataFrame, components: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Why the population changed each year: natural increase and net migration, registered where SSB has them.
+
+    ``totals`` is :func:`analysis.population.indicators.totals` (1 January), ``mig`` the residual
+    estimate, ``components`` :func:`analysis.population.snapshot.read_components`. One row per year of
+    events (``year`` = from 1 January ``year`` to 1 January ``year + 1``): ``change``, ``natural``,
+    ``net_migration``, ``births``, ``deaths`` (registered only) and ``registered`` -- True when both
+    parts are SSB's registered figures (table 06913), False when they are estimated (net migration by the
+    residual method, natural increase as the rest of the change).
+    """
+    tot = totals.set_index("year")["total"].astype(float)
+    change = tot.shift(-1) - tot
+    change = change.dropna()
+    est = yearly_net(mig).assign(year=lambda f: f["year"] - 1).set_index("year")["total"] if not mig.empty else None
+    reg = components[components["region"] == str(region)].set_index("year")
+    rows = []
+    for year, delta in change.items():
+        year = int(year)
+        r = reg.loc[year] if year in reg.index else None
+        natural = r["natural_increase"] if r is not None else np.nan
+        if r is not None and pd.isna(natural) and pd.notna(r["births"]) and pd.notna(r["deaths"]):
+            natural = r["births"] - r["deaths"]
+        net = r["net_migration"] if r is not None else np.nan
+        registered = bool(pd.notna(natural) and pd.notna(net))
+        if not registered:
+            net = float(est[year + 0]) if est is not None and year in est.index else np.nan
+            natural = delta - net if pd.notna(net) else np.nan
+        rows.append(
+            {
+                "year": year,
+                "change": float(delta),
+                "natural": float(natural),
+                "net_migration": float(net),
+                "births": float(r["births"]) if r is not None and pd.notna(r["births"]) else np.nan,
+                "deaths": float(r["deaths"]) if r is not None and pd.notna(r["deaths"]) else np.nan,
+                "registered": registered,
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "change", "natural", "net_migration", "births", "deaths", "registered"])

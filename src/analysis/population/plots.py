@@ -202,6 +202,38 @@ def plot_net_by_period(table: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+def plot_components(comp: pd.DataFrame, title: str) -> Figure:
+    """Bars per year: natural increase and net migration (SSB's registered figures solid, estimates
+    hatched and lighter), and the change in population as a black dot."""
+    fig, ax = style.new_figure(9, 4.2)
+    x = comp["year"].to_numpy()
+    reg = comp["registered"].to_numpy(dtype=bool)
+    nat = comp["natural"].to_numpy(dtype=float)
+    net = comp["net_migration"].to_numpy(dtype=float)
+    for mask, alpha, hatch, suffix in ((reg, 1.0, None, " (registrert)"), (~reg, 0.55, "//", " (beregnet)")):
+        if not mask.any():
+            continue
+        # stack each part on its own side of zero, so a negative part never hides a positive one
+        pos_base = np.zeros(mask.sum())
+        neg_base = np.zeros(mask.sum())
+        for values, colour, label in ((nat[mask], style.OKABE_ITO["green"], "Fødselsoverskudd"),
+                                      (net[mask], style.OKABE_ITO["blue"], "Netto innflytting")):  # fmt: skip
+            base = np.where(values >= 0, pos_base, neg_base)
+            ax.bar(x[mask], values, bottom=base, color=colour, alpha=alpha, hatch=hatch, edgecolor="white",
+                   width=0.8, label=label + suffix)  # fmt: skip
+            pos_base = pos_base + np.clip(values, 0, None)
+            neg_base = neg_base + np.clip(values, None, 0)
+    ax.plot(x, comp["change"], "o", color="black", markersize=4, label="Endring i folketallet")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_title(wrap_title(title))
+    ax.set_xlabel("År (endringer i løpet av året)")
+    ax.set_ylabel("Personer")
+    style.norwegian_axis(ax.yaxis)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=9)
+    return fig
+
+
 def plot_scenarios(
     history: pd.DataFrame,
     proj: pd.DataFrame,

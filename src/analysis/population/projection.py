@@ -14,6 +14,7 @@ of :mod:`analysis.population.migration`:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -317,6 +318,22 @@ def official_projection(projections: pd.DataFrame, region: str) -> pd.DataFrame:
     main = sub["alternative"].astype(str).str.contains("MMM|Hoved|main|likely", case=False, regex=True)
     sub = sub[main] if main.any() else sub
     return sub.sort_values(["vintage", "year"]).reset_index(drop=True)
+
+
+def vintage_year(vintage: object) -> int | None:
+    """The year a projection was made from, read from its vintage label (``"SSB regional projection 2024 (…)"``)."""
+    found = re.search(r"(19|20)\d\d", str(vintage))
+    return int(found.group(0)) if found else None
+
+
+def newest_official(projections: pd.DataFrame, region: str) -> pd.DataFrame:
+    """SSB's newest published projection for ``region`` (main alternative), or an empty frame."""
+    sub = official_projection(projections, region)
+    if sub.empty:
+        return sub
+    years = sub["vintage"].map(vintage_year)
+    newest = years.max()
+    return sub[years == newest].reset_index(drop=True)
 
 
 def gap_to_target(

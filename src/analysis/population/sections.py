@@ -79,6 +79,15 @@ class PopulationReport:
         return migration.residual_migration(self.population, self.region, self.mortality, self.fertility)
 
     @cached_property
+    def registered(self) -> pd.DataFrame:
+        """SSB's registered components of change (06913) where the snapshot has them."""
+        return snapshot.read_components()
+
+    @cached_property
+    def components(self) -> pd.DataFrame:
+        return migration.yearly_components(self.totals, self.migration, self.registered, self.region)
+
+    @cached_property
     def periods(self) -> pd.DataFrame:
         return migration.net_by_period(self.migration)
 
@@ -191,6 +200,26 @@ def history_table(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
     return [html.table(text.totals_table(r.totals), caption=f"Folketall 1. januar i {r.name}", decimals=0)]
+
+
+def components(r: PopulationReport) -> Section:
+    """Births, deaths and migration per year: SSB's registered figures, estimates where the snapshot has none."""
+    if not r.has_data or r.components.empty:
+        return []
+    comp = r.components
+    title = text.components_headline(comp)
+    out = [html.heading(title, level=3)]
+    out += [html.paragraph(sentence) for sentence in text.components_sentences(comp, r.name)]
+    out.append(
+        html.figure(
+            plots.plot_components(comp, f"{r.name}, {title}"),
+            alt=text.components_alt(comp, r.name),
+            caption=f"Fødte, døde og flytting per år i {r.name}. {text.components_source(comp)}",
+            guide=text.COMPONENTS_GUIDE,
+        )
+    )
+    out.append(html.table(text.components_table(comp), caption=f"Endringer i folketallet per år, {r.name}", decimals=0))
+    return out
 
 
 def comparison(r: PopulationReport) -> Section:
@@ -310,9 +339,12 @@ def movers(r: PopulationReport) -> Section:
         html.heading(text.headline(r.periods, r.name), level=3),
         html.callout(finding, title="Hovedfunn:"),
     ]
-    checks = migration.check_against_published(r.migration, snapshot.read_components(), r.region)
-    for row in checks.itertuples():
-        out.append(html.paragraph(text.published_check_sentence(row.year, row.published, row.residual, r.name)))
+    checks = migration.check_against_published(r.migration, r.registered, r.region)
+    if len(checks) == 1:
+        row = checks.iloc[0]
+        out.append(html.paragraph(text.published_check_sentence(int(row.year), row.published, row.residual, r.name)))
+    elif len(checks) > 1:
+        out.append(html.paragraph(text.published_check_summary(checks, r.name)))
     out.append(
         html.figure(
             plots.plot_net_by_period(r.periods, text.headline(r.periods, r.name)),
@@ -353,7 +385,7 @@ def outlook_chart(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
     at = r.at_target_year
-    official = projection.official_projection(r.projections, r.region)
+    official = projection.newest_official(r.projections, r.region)
     official = official[official["year"] > r.last_year]
     fig = plots.plot_scenarios(
         r.totals,
@@ -440,15 +472,24 @@ def backtest(r: PopulationReport) -> Section:
 
 
 def official(r: PopulationReport) -> Section:
-    """SSB's own projection for the municipality against what was registered, where the snapshot has one."""
+    """SSB's own projections for the municipality: the newest beside the package's, an older one against what came."""
     if not r.has_data:
         return []
     proj = projection.official_projection(r.projections, r.region)
-    if len(proj) and proj["vintage"].nunique() == 1:
-        compared = proj.merge(r.totals, on="year", how="inner")
+    if proj.empty:
+        return [html.paragraph(text.NO_OFFICIAL)]
+    out = []
+    newest = projection.newest_official(r.projections, r.region)
+    ahead = newest[newest["year"] > r.last_year]
+    if len(ahead):
+        own = r.scenarios[r.scenarios["scenario"] == "last5"].set_index("year")["total"]
+        out.append(html.paragraph(text.newest_official_sentence(text.official_label(newest), ahead, own, r.name)))
+    for _vintage, old in proj.groupby("vintage", sort=True):
+        compared = old.merge(r.totals, on="year", how="inner")
         compared = compared[compared["year"] > compared["year"].min()]
-        return [html.paragraph(text.official_sentence(text.official_label(proj), compared))]
-    return [html.paragraph("Datagrunnlaget har ingen offisiell framskriving fra SSB for denne kommunen.")]
+        if len(compared):
+            out.append(html.paragraph(text.official_sentence(text.official_label(old), compared)))
+    return out
 
 
 def about(r: PopulationReport) -> Section:

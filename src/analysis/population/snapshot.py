@@ -31,6 +31,7 @@ uses SSB's PxWebApi v2 and writes the folder atomically.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -52,6 +53,24 @@ FERTILITY_FILE = "norway_fertility_by_age.csv"
 MORTALITY_FILE = "norway_mortality_by_age.csv"
 PROJECTIONS_FILE = "projections.csv"
 METADATA_FILE = "metadata.json"
+#: SSB's registered components of change (06913): births, deaths, migration per region and year.
+COMPONENTS_FILE = "components.csv"
+COMPONENT_COLUMNS = [
+    "region",
+    "year",
+    "pop_start",
+    "births",
+    "deaths",
+    "natural_increase",
+    "in_migration",
+    "out_migration",
+    "net_migration",
+    "source",
+]
+#: What the population report cannot do without (the rest is used where present).
+REPORT_FILES = (POPULATION_FILE, REGIONS_FILE, MORTALITY_FILE, FERTILITY_FILE)
+#: SSB's life tables (07902): probability of dying per 1 000 by sex and age.
+LIFE_TABLE_FILE = "norway_life_table_qx.csv"
 
 SEXES = ("female", "male")
 MAX_AGE = 105  # the last age group is 105 and older
@@ -342,13 +361,18 @@ def region_name(region: str, regions: pd.DataFrame | None = None, *, short: bool
     >>> r = pd.DataFrame({"region": ["0", "3425"], "name": ["Norge-Noreg-Norway", "Engerdal"]})
     >>> region_name("0", r), region_name("3425", r), region_name("9999", r)
     ('Norge', 'Engerdal', '9999')
+    >>> region_name("18", pd.DataFrame({"region": ["18"], "name": ["Nordland - Nordlánnda "]}))
+    'Nordland'
     """
     if regions is None:
         regions = read_regions()
     hit = regions.loc[regions["region"] == str(region), "name"]
     if hit.empty:
         return str(region)
-    name = str(hit.iloc[0])
+    name = " ".join(str(hit.iloc[0]).split())
+    if short and re.search(r"\s[-–]\s", name):
+        # SSB's labels: "Nordland - Nordlánnda", "Troms – Romsa – Tromssa": the Norwegian name comes first
+        return re.split(r"\s[-–]\s", name, maxsplit=1)[0].strip()
     if short and "-" in name:
         # "Norge-Noreg-Norway", "Oslo-Oslove", "Innlandet-Sisdajven": keep the first name,
         # unless the hyphen belongs to a Norwegian name (Stor-Elvdal, Sør-Aurdal, Aurskog-Høland).
@@ -501,7 +525,7 @@ def availability_message(region: str, ssb_dir: str | Path | None = None) -> str 
     Reports show it with :func:`analysis.report.html.no_data` instead of failing.
     """
     folder = snapshot_dir(ssb_dir)
-    missing = missing_files(folder)
+    missing = missing_files(folder, REPORT_FILES)
     # The message is shown on pages that may be shared: it names no folder on this machine.
     if missing:
         if not folder.is_dir():
@@ -543,95 +567,33 @@ def region_code(value: object) -> str:
 # --------------------------------------------------------------------------- fetcher (PxWebApi v2)
 
 
-COMPONENTS_FILE = "components_facts.csv"
-
-
 def read_components(ssb_dir: str | Path | None = None) -> pd.DataFrame:
-    """Published yearly components of change, where the snapshot has them (full calendar years only).
+    """SSB's registered yearly components of change (table 06913), where the snapshot has them.
 
-    Returns ``region`` (current code), ``year`` (the year of the events), ``births``, ``deaths``,
-    ``net_migration``, ``pop_start``, ``pop_end``; an empty frame when the file is missing. Used to
-    check the residual migration estimate against SSB's own figures.
+    ``components.csv``: ``region`` (today's code), ``year`` (of the events), ``pop_start`` (1 January),
+    ``births``, ``deaths``, ``natural_increase``, ``in_migration``, ``out_migration``, ``net_migration``
+    and ``source``; a figure SSB did not publish for a year is missing (NaN), never 0. Empty when the
+    file is missing.
     """
-
-    cols = ["region", "year", "births", "deaths", "net_migration", "pop_start", "pop_end"]
-    folder = snapshot_dir(ssb_dir)
-    path = folder / COMPONENTS_FILE
-    fetched = _components_from_changes(folder / "population_changes.csv", cols)
+    path = snapshot_dir(ssb_dir) / COMPONENTS_FILE
     if not path.is_file():
-        return fetched
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    start = pd.to_datetime(raw["pop_start_date"].str[:10], errors="coerce")
-    end = pd.to_datetime(raw["pop_end_date"].str[:10], errors="coerce")
-    full = (
-        (start.dt.month == 1)
-        & (start.dt.day == 1)
-        & (end.dt.month == 1)
-        & (end.dt.day == 1)
-        & (end.dt.year == start.dt.year + 1)
-    )
-    raw = raw[full.fillna(False)].copy()
-    if raw.empty:
-        return pd.DataFrame(columns=cols)
-    out = pd.DataFrame(
-        {
-            "region": _normalise_region(raw["unit"].str.split().str[0]),
-            "year": start[full.fillna(False)].dt.year.astype("int64").to_numpy(),
-        }
-    )
-    for col in ("births", "deaths", "net_migration", "pop_start", "pop_end"):
-        # SSB writes "-" for zero
-        out[col] = pd.to_numeric(raw[col].str.strip().replace({"-": "0", "": None}), errors="coerce").to_numpy()
-    if (folder / REGION_CHANGES_FILE).is_file():
-        changes = read_region_changes(folder)
-        merged = out.reset_index().merge(changes, left_on="region", right_on="old_region", how="left")
-        valid = (
-            merged["first_year"].le(merged["year"])
-            & merged["last_year"].ge(merged["year"])
-            & (merged["weight"] >= 0.999)
-        )
-        # only a plain renumbering (one old code -> one new code) keeps a published figure valid;
-        # a merger (Hedmark 04 + Oppland 05 -> Innlandet 34) does not
-        in_year = changes.merge(out[["year"]].drop_duplicates(), how="cross")
-        in_year = in_year[(in_year["first_year"] <= in_year["year"]) & (in_year["last_year"] >= in_year["year"])]
-        sources = in_year.groupby(["region", "year"])["old_region"].nunique()
-        merged_n = [sources.get((r, y), 0) for r, y in zip(merged["region_y"], merged["year"])]
-        valid &= pd.Series(merged_n, index=merged.index).eq(1)
-        new = merged[valid].set_index("index")["region_y"]
-        out.loc[new.index, "region"] = new
-        old_codes = set(changes["old_region"])
-        out = out[~out["region"].isin(old_codes) | out.index.isin(new.index)]
-    if len(fetched):
-        out = pd.concat([fetched, out[cols]]).drop_duplicates(["region", "year"], keep="first")
-    return out[cols].reset_index(drop=True)
+        return pd.DataFrame(columns=COMPONENT_COLUMNS)
+    return _cached(path, _read_components_file)
 
 
-_COMPONENT_WORDS = {
-    "births": ("levendefødte", "fødte", "births"),
-    "deaths": ("døde", "deaths"),
-    "net_migration": ("nettoinnflytting", "netto innflytting", "net migration"),
-}
-
-
-def _components_from_changes(path: Path, cols: list[str]) -> pd.DataFrame:
-    """Births, deaths and net migration per region and year from a fetched ``population_changes.csv`` (06913)."""
-
-    if not path.is_file():
-        return pd.DataFrame(columns=cols)
-    frame = pd.read_csv(path, dtype={"region": str, "measure": str, "label": str})
+def _read_components_file(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype={"region": str, "source": str}, keep_default_na=True)
+    except (OSError, ValueError) as exc:
+        raise AnalysisError(f"could not read the components of change: {exc}", file=path) from exc
+    missing = [c for c in ("region", "year", "net_migration") if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"the components file lacks column(s) {', '.join(missing)}", file=path)
+    for col in COMPONENT_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = np.nan if col != "source" else ""
     frame["region"] = _normalise_region(frame["region"])
-    out = None
-    for col, words in _COMPONENT_WORDS.items():
-        hit = frame[frame["label"].str.lower().str.contains("|".join(words), regex=True, na=False)]
-        if col == "births":  # "levendefødte", not "dødfødte"
-            hit = hit[~hit["label"].str.lower().str.contains("dødfødte", na=False)]
-        part = hit.groupby(["region", "year"])["value"].first().rename(col)
-        out = part.to_frame() if out is None else out.join(part, how="outer")
-    if out is None or out.empty:
-        return pd.DataFrame(columns=cols)
-    out = out.reset_index()
-    out["year"] = out["year"].astype("int64")
-    for col in cols:
-        if col not in out.columns:
-            out[col] = float("nan")
-    return out[cols]
+    frame["year"] = frame["year"].astype("int64")
+    for col in COMPONENT_COLUMNS[2:-1]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame[COMPONENT_COLUMNS].sort_values(["region", "year"]).reset_index(drop=True)

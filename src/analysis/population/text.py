@@ -345,6 +345,114 @@ def pyramid_alt(name: str, year: int, year_before: int) -> str:
     )
 
 
+def _parts(comp: pd.DataFrame) -> str:
+    natural, net = comp["natural"].sum(), comp["net_migration"].sum()
+    how = (
+        "registrert" if comp["registered"].all() else "beregnet" if not comp["registered"].any() else "delvis beregnet"
+    )
+    return f"fødselsoverskudd {fmt_int(natural, signed=True)} og netto innflytting {fmt_int(net, signed=True)} ({how})"
+
+
+def components_sentences(comp: pd.DataFrame, name: str) -> list[str]:
+    """The last two two-year periods: how much the population changed and through which part.
+
+    ``comp`` is :func:`analysis.population.migration.yearly_components`; registered figures are SSB's,
+    the others estimated (said in the sentence).
+    """
+    out = []
+    last = int(comp["year"].max()) + 1  # the last 1 January
+    for start in (last - 4, last - 2):
+        part = comp[(comp["year"] >= start) & (comp["year"] < start + 2)]
+        if len(part) < 2:
+            continue
+        change = part["change"].sum()
+        verb = "økte" if change > 0 else "falt" if change < 0 else "holdt seg"
+        amount = f" med {fmt_int(abs(change))}" if change else ""
+        out.append(f"Fra 1. januar {start} til {start + 2} {verb} folketallet i {name}{amount}: {_parts(part)}.")
+    return out
+
+
+def components_headline(comp: pd.DataFrame) -> str:
+    """What drove the change over the last five years: migration or births and deaths."""
+    part = comp.tail(5)
+    natural, net = part["natural"].sum(), part["net_migration"].sum()
+    first, last = int(part["year"].min()), int(part["year"].max()) + 1
+    driver = "flytting" if abs(net) >= abs(natural) else "fødte og døde"
+    return (
+        f"{first}–{last}: {fmt_int(natural, signed=True)} fra fødte og døde, {fmt_int(net, signed=True)} fra flytting; "
+        f"{driver} betyr mest"
+    )
+
+
+def components_alt(comp: pd.DataFrame, name: str) -> str:
+    first, last = int(comp["year"].min()), int(comp["year"].max())
+    n_reg = int(comp["registered"].sum())
+    return (
+        f"Søylediagram med fødselsoverskudd og netto innflytting i {name} for hvert år {first}–{last}, og endringen i "
+        f"folketallet som punkter. {n_reg} av {len(comp)} år har tall registrert av SSB; resten er beregnet."
+    )
+
+
+COMPONENTS_GUIDE = (
+    "Grønne søyler er fødselsoverskuddet (fødte minus døde), blå er netto innflytting (innflyttere minus "
+    "utflyttere). Helfargede søyler er tall SSB har registrert (tabell 06913); skraverte er beregnet med "
+    "restmetoden der datagrunnlaget mangler SSBs tall. Det svarte punktet er endringen i folketallet."
+)
+
+
+def components_source(comp: pd.DataFrame) -> str:
+    """Which years are SSB's registered figures and which are estimated, for the caption."""
+    reg = comp[comp["registered"]]["year"]
+    est = comp[~comp["registered"]]["year"]
+    parts = []
+    if len(reg):
+        parts.append(f"registrert av SSB (tabell 06913) for {_years(reg)}")
+    if len(est):
+        parts.append(f"beregnet med restmetoden for {_years(est)}")
+    return "Tallene er " + " og ".join(parts) + "."
+
+
+def _years(years: pd.Series) -> str:
+    ys = sorted(int(y) for y in years)
+    runs, start = [], ys[0]
+    for a, b in zip(ys, ys[1:] + [None]):
+        if b != a + 1:
+            runs.append(f"{start}–{a}" if a != start else f"{a}")
+            if b is not None:
+                start = b
+    return ", ".join(runs)
+
+
+def components_table(comp: pd.DataFrame) -> pd.DataFrame:
+    """Reader table: one row per year, newest first."""
+    t = comp.sort_values("year", ascending=False)
+    return pd.DataFrame(
+        {
+            "År": t["year"].astype(int).astype(str),
+            "Endring": t["change"].round().astype(int),
+            "Fødselsoverskudd": t["natural"].round(),
+            "Netto innflytting": t["net_migration"].round(),
+            "Fødte": t["births"],
+            "Døde": t["deaths"],
+            "Tall": t["registered"].map({True: "Registrert (SSB)", False: "Beregnet"}),
+        }
+    )
+
+
+def published_check_summary(check: pd.DataFrame, name: str) -> str:
+    """One sentence comparing the residual estimate with SSB's registered net migration (all years it has)."""
+    years = _years(check["year"])
+    mean = check["difference"].abs().mean()
+    worst = check.loc[check["difference"].abs().idxmax()]
+    return (
+        f"Kontroll mot SSBs registrerte tall: For {years} registrerte SSB netto innflytting i {name} på til sammen "
+        f"{fmt_int(check['published'].sum(), signed=True)} personer; restmetoden gir "
+        f"{fmt_int(check['residual'].sum(), signed=True)}. Beregningen avviker i snitt med {fmt_num(mean, 0)} "
+        f"personer per år (mest i {int(worst['year'])}: {fmt_int(worst['residual'], signed=True)} mot "
+        f"{fmt_int(worst['published'], signed=True)})."
+    )
+
+
 def published_check_sentence(year: int, published: float, residual: float, name: str) -> str:
     return (
         f"Kontroll: For {year} publiserte SSB netto innflytting på {fmt_int(published, signed=True)} "
@@ -426,6 +534,23 @@ def backtest_guide(start_year: int) -> str:
         "Den svarte linjen er det som faktisk skjedde; de fargede er hva modellen ville sagt i "
         f"{start_year}. Jo nærmere den svarte linjen, jo bedre traff modellen."
     )
+
+
+NO_OFFICIAL = (
+    "Datagrunnlaget har ingen framskriving fra SSB for denne kommunen. Med «analysis fetch-ssb» hentes SSBs "
+    "nyeste regionale framskriving for alle kommuner."
+)
+
+
+def newest_official_sentence(label: str, ahead: pd.DataFrame, own: pd.Series, name: str) -> str:
+    """SSB's newest projection beside the package's own (migration as the last five years), for a few years."""
+    years = [y for y in (2030, 2035, 2040, 2050) if y in set(ahead["year"])][:3] or list(ahead["year"].tail(1))
+    ssb = ahead.set_index("year")["population"]
+    parts = [
+        f"{y}: {fmt_int(ssb[y])}" + (f" (denne rapportens framskriving: {fmt_int(own[y])})" if y in own.index else "")
+        for y in years
+    ]
+    return f"{label} (hovedalternativet) for {name} gir " + "; ".join(parts) + "."
 
 
 def official_sentence(label: str, compared: pd.DataFrame) -> str:
