@@ -70,7 +70,7 @@ def totals_pop(totals: dict[int, int] = TOTALS, region: str = "3425") -> pd.Data
 def test_population_status_latest_change_and_gap():
     s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
     assert (s.latest_year, s.latest) == (2026, 1287)
-    assert s.change == {5: (37, 1250), 10: (-18, 1305)}
+    assert s.change == {2: (-74, 1361), 5: (37, 1250), 10: (-18, 1305)}
     assert s.gap == 13
     assert s.requirement is None and s.path is None  # no mortality/fertility given
 
@@ -83,7 +83,8 @@ def test_population_card_prints_numbers_the_norwegian_way():
     assert card.figures["Mål 1.1.2030"] == "minst 1 300"
     facts = dict(card.facts)
     assert facts["Utvikling"] == (
-        f"Endring +37 siste 5 år (fra 1 250 i 2021); {MINUS}18 siste 10 år (fra 1 305 i 2016)."
+        f"Endring {MINUS}74 siste 2 år (fra 1 361 i 2024); +37 siste 5 år (fra 1 250 i 2021); "
+        f"{MINUS}18 siste 10 år (fra 1 305 i 2016)."
     )
     assert facts["Avstand til målet"].startswith("13 innbyggere under målet i dag.")
     assert gtext.MISSING_PROJECTION in facts["Avstand til målet"]
@@ -103,7 +104,7 @@ def test_required_net_migration_comes_from_the_projection():
     target = int(latest) + 60
     s = gstatus.population_status(pop, "9999", target=target, target_year=2026, mortality=mort, fertility=fert)
     setup = projection.setup(pop, "9999", mort, fert, horizon=2026)
-    expected = projection.required_net_migration(setup, target=target, target_year=2026, profile="last5")
+    expected = projection.required_net_migration(setup, target=target, target_year=2026, profile="model")
     assert s.requirement is not None
     assert s.requirement.persons_per_year == expected.persons_per_year > 0
     assert s.requirement.women_per_year == expected.women_per_year
@@ -112,7 +113,8 @@ def test_required_net_migration_comes_from_the_projection():
     assert s.path["required"].iloc[0] == pytest.approx(latest)
     assert s.path["required"].iloc[-1] == pytest.approx(target, abs=1e-3)
     scen = projection.scenarios(setup, 2026)
-    assert s.scenario_total == pytest.approx(float(scen.query("scenario == 'last5' and year == 2026")["total"].iloc[0]))
+    # the same main projection as the population report
+    assert s.scenario_total == pytest.approx(float(scen.query("scenario == 'model' and year == 2026")["total"].iloc[0]))
     card = gcards.population_card(PROFILE.goal("innbyggertall"), s)
     assert card.headline.endswith(
         f"det krever netto innflytting på om lag {fmt_int(expected.persons_per_year)} per år."

@@ -125,10 +125,10 @@ def test_setup_scenarios_and_required_migration_reaches_the_target():
     assert s.fertility_scale == pytest.approx(1.0)
     np.testing.assert_allclose(s.profiles["last5"][:, 1:], M[:, 1:], atol=1e-8)
     sc = pj.scenarios(s, 2030)
-    assert set(sc["scenario"]) == {"none", "last5", "last10"}
+    assert set(sc["scenario"]) == {"model", "none", "constant", "last5", "last10"}
     assert sc[sc["year"] == 2020]["total"].nunique() == 1
     target = float(arr[-1].sum()) + 100
-    req = pj.required_net_migration(s, target=target, target_year=2025)
+    req = pj.required_net_migration(s, target=target, target_year=2025, profile="last5")
     assert req.reached >= target - 1e-4
     assert req.per_year > 0
     # one person fewer per year misses the target
@@ -159,7 +159,7 @@ def test_backtest_on_a_model_world_is_exact():
     bt = pj.backtest(pop, "9999", mort, fert, start_year=2015)
     assert set(bt["year"]) == set(range(2016, 2021))
     summary = pj.backtest_summary(bt)
-    assert set(summary["scenario"]) == {"none", "last5", "last10"}
+    assert set(summary["scenario"]) == {"model", "none", "constant", "last5", "last10"}
     # With a steady migration profile, the migration scenarios are close (rates drift 1 % a year).
     last5 = summary.set_index("scenario").loc["last5"]
     assert abs(last5["pct_error_last"]) < 0.01
@@ -171,9 +171,9 @@ def test_errors_are_analysis_errors():
         pj.setup(pop, "0000", mort, fert)
     s = pj.setup(pop, "9999", mort, fert)
     with pytest.raises(AnalysisError):
-        pj.required_net_migration(s, target_year=2019)
+        pj.required_net_migration(s, target=1000, target_year=2019)
     with pytest.raises(AnalysisError):
-        pj.required_net_migration(s, profile="nope")
+        pj.required_net_migration(s, target=1000, target_year=2030, profile="nope")
 
 
 SSB = ssb_snapshot_dir()

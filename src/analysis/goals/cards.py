@@ -42,6 +42,7 @@ from analysis.goals.text import (
     _plural,
     _trend_word,
     indicator_text,
+    population_verdict,
     workshop_sentence,
 )
 from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
@@ -200,13 +201,8 @@ def population_card(
             f" Uten flytting ventes om lag {fmt_int(req.without)} innbyggere 1.1.{s.target_year}. "
             f"{requirement_sentence(req)}"
         )
-        if s.scenario_total is not None and s.scenario_net_per_year is not None:
-            verdict = "nås målet" if s.scenario_total >= s.target else "nås ikke målet"
-            gap += (
-                f" Med flytting som de siste fem årene (netto {fmt_num(s.scenario_net_per_year, 0, signed=True)}"
-                f" per år) blir folketallet om lag {fmt_int(s.scenario_total)} i {s.target_year}, og da "
-                f"{verdict}."
-            )
+        if s.scenario_total is not None:
+            gap += " " + population_verdict(s)
     elif s.target_year <= s.latest_year:
         gap += f" Målåret {s.target_year} er passert."
     else:
@@ -430,6 +426,8 @@ def build_cards(
                 target_year=None if target is None else target.year,
                 mortality=layers.mortality,
                 fertility=layers.fertility,
+                county=layers.county or None,
+                components=layers.components,
             )
         except AnalysisError as exc:
             pop_message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"

@@ -53,7 +53,7 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
             color=style.NEUTRAL,
             linestyle=":",
             linewidth=2,
-            label="Flytting som de siste fem årene",
+            label="Hovedberegningen",
         )
     if status.target is not None:
         ax.axhline(status.target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.2)

@@ -20,7 +20,7 @@ Section = list[Any]
 
 FIGURE_GUIDE = (
     "Den svarte linjen er registrert folketall. Den blå stiplede linjen viser hvordan folketallet må "
-    "utvikle seg for å nå målet (stjernen), den grå prikkede hva som skjer med flytting som de siste fem årene."
+    "utvikle seg for å nå målet (stjernen), den grå prikkede hovedberegningen fra rapporten om befolkningsutvikling."
 )
 FIGURE_GUIDE_NO_TARGET = "Den svarte linjen er registrert folketall 1. januar hvert år."
 

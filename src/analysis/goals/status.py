@@ -68,6 +68,7 @@ class Layers:
     population_message: str | None = MISSING_SSB
     mortality: pd.DataFrame | None = None
     fertility: pd.DataFrame | None = None
+    components: pd.DataFrame | None = None  # SSB's registered births and deaths, where the snapshot has them
     statements: pd.DataFrame | None = None
     statements_message: str | None = MISSING_WORKSHOPS
     responses: pd.DataFrame | None = None
@@ -113,6 +114,7 @@ def load_layers(
             try:
                 layers.mortality = snapshot.read_mortality(ssb_dir)
                 layers.fertility = snapshot.read_fertility(ssb_dir)
+                layers.components = snapshot.read_components(ssb_dir)
             except AnalysisError:
                 layers.mortality = layers.fertility = None
     else:
@@ -184,7 +186,9 @@ def population_status(
     target_year: int | None = None,
     mortality: pd.DataFrame | None = None,
     fertility: pd.DataFrame | None = None,
-    windows: Sequence[int] = (5, TREND_YEARS),
+    windows: Sequence[int] = (2, 5, TREND_YEARS),
+    county: str | None = None,
+    components: pd.DataFrame | None = None,
 ) -> PopulationStatus:
     """Latest population, change over ``windows`` years, the gap and (with rates) the required migration.
 
@@ -206,19 +210,17 @@ def population_status(
     has_target = target is not None and target_year is not None
     if has_target and mortality is not None and fertility is not None and target_year > latest_year:
         try:
-            s = projection.setup(pop, region, mortality, fertility, horizon=int(target_year))
-            req = projection.required_net_migration(
-                s, target=target, target_year=int(target_year), profile="last5" if "last5" in s.profiles else "none"
+            s = projection.setup(
+                pop, region, mortality, fertility, horizon=int(target_year), county=county, components=components
             )
+            req = projection.required_net_migration(s, target=target, target_year=int(target_year), profile="model")
             years = list(range(s.base_year, int(target_year) + 1))
             required = projection.run(s, req.per_year * req.profile, int(target_year)).sum(axis=(1, 2))
-            frame = {"year": years, "required": required}
-            if "last5" in s.profiles:
-                scen = projection.run(s, s.profiles["last5"], int(target_year)).sum(axis=(1, 2))
-                frame["scenario"] = scen
-                scenario_total = float(scen[-1])
-                scenario_net = float(s.profiles["last5"].sum())
-            path = pd.DataFrame(frame)
+            # the same main projection as the population report (one source for the number on both pages)
+            scen = projection.run(s, "model", int(target_year)).sum(axis=(1, 2))
+            scenario_total = float(scen[-1])
+            scenario_net = float(s.model_net.sum())
+            path = pd.DataFrame({"year": years, "required": required, "scenario": scen})
         except AnalysisError:
             req = None
     return PopulationStatus(

@@ -203,7 +203,7 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
         )
     if status.scenario_total is not None:
         text += (
-            f" Med flytting som de siste fem årene blir folketallet om lag {fmt_int(status.scenario_total)} "
+            f" Hovedberegningen (den grå prikkede linjen) gir om lag {fmt_int(status.scenario_total)} "
             f"i {status.target_year}."
         )
     return text
@@ -216,8 +216,9 @@ def about_the_numbers(threshold: int, profile: Profile) -> str:
     if profile.population_target() is not None:
         lines.append(
             "- **Nødvendig innflytting** er regnet ut med samme framskriving som i rapporten om befolkningsutvikling: "
-            "dødelighet og fruktbarhet som i Norge (justert til kommunens nivå), og nye innbyggere med samme fordeling "
-            "på alder og kjønn som netto innflyttingen de siste fem årene. Tallet er et anslag, ikke en prognose."
+            "dødelighet og fruktbarhet som i Norge (trukket mot kommunens nivå), og nye innbyggere med samme fordeling "
+            "på alder og kjønn som i hovedberegningen. Tallet er et anslag, ikke en prognose; rapporten om "
+            "befolkningsutvikling viser spennet med andre flyttemønstre."
         )
     for goal in profile.goals:
         if goal.indicator is not None and goal.indicator.kind == "survey_share":
@@ -234,3 +235,30 @@ def about_the_numbers(threshold: int, profile: Profile) -> str:
         "fritekstsvar eller sitater."
     )
     return "\n".join(lines)
+
+
+def population_verdict(s: PopulationStatus) -> str:
+    """What the main projection says about the target, never "reached" against the latest two years' direction.
+
+    The main projection is the population report's (:data:`analysis.population.projection.MODEL`); the
+    latest two-year change is always stated. When the projection ends above the target but the last two
+    years fell, the sentence says the target is reached only if the fall turns.
+    """
+    change = s.change.get(2)
+    recent = ""
+    if change is not None:
+        delta, then = change
+        word = "økt" if delta > 0 else "falt" if delta < 0 else "stått stille"
+        amount = f" med {fmt_int(abs(delta))}" if delta else ""
+        recent = f" De siste to årene har folketallet {word}{amount} (fra {fmt_int(then)} i {s.latest_year - 2})."
+    projected = (
+        f"Hovedberegningen i befolkningsrapporten gir om lag {fmt_int(s.scenario_total)} innbyggere i {s.target_year}"
+    )
+    if s.scenario_total >= s.target:
+        if change is not None and change[0] < 0:
+            return (
+                f"{projected}, over målet – men den bygger på flyttingen over ti år.{recent} Målet nås bare hvis "
+                "nedgangen snur."
+            )
+        return f"{projected}, og da nås målet.{recent}"
+    return f"{projected}, og da nås ikke målet.{recent}"

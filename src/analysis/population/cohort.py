@@ -249,6 +249,17 @@ def births(P_now: np.ndarray, P_next: np.ndarray, f: np.ndarray, scale: float | 
     return np.asarray(scale) * (exposure * f).sum(axis=-1)
 
 
+def at_risk(P: np.ndarray) -> np.ndarray:
+    """The population at risk of moving in a year, by age on the next 1 January (``(..., 2, 106)``).
+
+    Those aged x on 1 January are aged x+1 a year later; the last group keeps 105+. Age 0 has none.
+    """
+    out = np.zeros_like(P)
+    out[..., 1:] = P[..., :-1]
+    out[..., -1] += P[..., -1]
+    return out
+
+
 def project(
     P0: np.ndarray,
     rates: Rates,
@@ -256,14 +267,18 @@ def project(
     migration: np.ndarray | None = None,
     fertility_scale: float | np.ndarray = 1.0,
     male_share: float = MALE_SHARE_AT_BIRTH,
+    migration_rates: np.ndarray | None = None,
 ) -> np.ndarray:
     """Project ``P0`` (shape ``(..., 2, 106)``) ``n_years`` ahead; returns ``(n_years + 1, ..., 2, 106)``.
 
     ``migration`` is net migrants per year by sex and age on the next
     1 January: ``(2, 106)``, ``(..., 2, 106)`` per region, or
-    ``(n_years, ..., 2, 106)`` per year. ``fertility_scale`` multiplies the
-    national rates (a scalar or one per region). All regions are projected at
-    once; the loop is over years only.
+    ``(n_years, ..., 2, 106)`` per year. ``migration_rates`` are net migrants per person at risk
+    (:func:`at_risk`), applied to the population of each year, so a shrinking place loses fewer
+    people as it shrinks (``(2, 106)`` or ``(..., 2, 106)``); both may be given and are added.
+    ``fertility_scale`` multiplies the national rates (a scalar or one per region). Survival may be
+    national (``S (2, 106)``) or per region (``(..., 2, 106)``). All regions are projected at once; the
+    loop is over years only.
     """
     P = np.asarray(P0, dtype=float)
     out = np.empty((n_years + 1,) + P.shape)
@@ -274,13 +289,18 @@ def project(
     for t in range(n_years):
         S, Sb, f = rates.step(t)
         nxt = survive(P, S)
+        m = None
         if mig is not None:
             m = mig[t] if per_year else mig
+        if migration_rates is not None:
+            moved = migration_rates * at_risk(P)
+            m = moved if m is None else m + moved
+        if m is not None:
             nxt[..., 1:] += m[..., 1:]
         B = births(P, nxt, f, scale)
-        nxt[..., 0, 0] = B * (1.0 - male_share) * Sb[0]
-        nxt[..., 1, 0] = B * male_share * Sb[1]
-        if mig is not None:
+        nxt[..., 0, 0] = B * (1.0 - male_share) * Sb[..., 0]
+        nxt[..., 1, 0] = B * male_share * Sb[..., 1]
+        if m is not None:
             nxt[..., 0] += m[..., 0]
         np.maximum(nxt, 0.0, out=nxt)
         out[t + 1] = nxt

@@ -55,6 +55,21 @@ def register_commands(subparsers) -> None:
     )
     p.set_defaults(func=_fetch_ssb)
 
+    p = subparsers.add_parser(
+        "backtest",
+        help="project every municipality from earlier years and measure the error (the projection's backtest)",
+        description=(
+            "Project all municipalities from each base year with only the data known then (population up to the "
+            "base year, rates and registered deaths of earlier years), compare with the registered population, "
+            "and write the mean absolute percentage error and the error by horizon, scenario and size class "
+            "(CSV and Markdown), with SSB's own projection from the same base year where the snapshot has one."
+        ),
+    )
+    p.add_argument("--bases", default="2011,2013,2016", metavar="YEARS", help="base years (default 2011,2013,2016)")
+    p.add_argument("--out", default=None, metavar="DIR", help="folder for the tables (default: reports/backtest)")
+    p.add_argument("--ssb-dir", default=None, metavar="DIR", help="SSB snapshot folder (default: data/raw/ssb)")
+    p.set_defaults(func=_backtest)
+
 
 def _fetch_ssb(args: argparse.Namespace) -> int:
     from analysis import paths
@@ -85,4 +100,32 @@ def _fetch_ssb(args: argparse.Namespace) -> int:
         for key, message in summary.failed.items():
             print(f"  - {key}: {message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from analysis import paths
+    from analysis.population import backtest, snapshot
+
+    folder = Path(args.ssb_dir) if args.ssb_dir else None
+    bases = [int(b) for b in args.bases.split(",") if b.strip()]
+    start = time.perf_counter()
+    bt = backtest.run(
+        snapshot.read_population(folder),
+        snapshot.read_regions(folder),
+        snapshot.read_mortality(folder),
+        snapshot.read_fertility(folder),
+        components=snapshot.read_components(folder),
+        changes=snapshot.read_region_changes(folder),
+        bases=bases,
+    )
+    seconds = time.perf_counter() - start
+    out = Path(args.out) if args.out else paths.reports_dir() / "backtest"
+    written = backtest.write_tables(bt, snapshot.read_projections(folder), out)
+    print(f"{bt['region'].nunique()} municipalities × {len(bases)} base years in {seconds:.1f} s")
+    for path in written:
+        print(f"  {path}")
     return 0

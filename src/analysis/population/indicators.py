@@ -233,3 +233,29 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
             scored.append((abs(np.log(size / own)), code))
     peers = [code for _, code in sorted(scored)[:n]]
     return list(dict.fromkeys([*peers, *([county] if county else []), "0"]))
+
+
+def split_history(
+    region: str, changes: pd.DataFrame, totals: pd.Series, first_year: int = 2005, jump: float = 0.1
+) -> bool:
+    """True when ``region``'s history was spread from an earlier municipality by a fixed share and it shows.
+
+    The snapshot spreads a split municipality's history over its successors by a fixed share (Haram
+    and Ålesund 50/50 until 2023), so that part of its migration history is an artefact. It counts when
+    the population (``totals``: year → persons) jumps by more than ``jump`` in the year the shared
+    history ends; a split that moved a small part (Tysfjord into Narvik and Hamarøy) leaves no jump.
+
+    >>> import pandas as pd
+    >>> ch = pd.DataFrame({"old_region": ["1507"], "region": ["1580"], "weight": [0.5], "first_year": [2020],
+    ...                    "last_year": [2023]})
+    >>> split_history("1580", ch, pd.Series({2023: 33758, 2024: 9357})), split_history("1580", ch, pd.Series({2023: 9300, 2024: 9357}))
+    (True, False)
+    """
+    rows = changes[
+        (changes["region"] == str(region)) & (changes["weight"] < 0.999) & (changes["last_year"] >= first_year)
+    ]
+    for end in sorted(set(rows["last_year"].astype(int))):
+        before, after = totals.get(end), totals.get(end + 1)
+        if before and after and abs(after / before - 1) > jump:
+            return True
+    return False

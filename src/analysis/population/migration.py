@@ -77,11 +77,13 @@ def residual_arrays(
     years: Sequence[int],
     mortality: pd.DataFrame,
     fertility: pd.DataFrame,
+    mortality_factor: float | np.ndarray = 1.0,
 ) -> Residuals:
     """Residual net migration from population arrays ``P`` (``(len(years), ..., 2, 106)``).
 
     Only pairs of consecutive calendar years are used. National rates of the
-    year the period starts (held at the last data year afterwards).
+    year the period starts (held at the last data year afterwards), death rates multiplied by
+    ``mortality_factor`` (a local standardised mortality ratio; one per region, shape ``(...)``).
     """
     years = [int(y) for y in years]
     if len(years) != len(P):
@@ -91,12 +93,13 @@ def residual_arrays(
         if years[i + 1] != years[i] + 1:
             continue
         mx, _ = mortality_rates(mortality, years[i])
-        S, Sb = survival_ratios(mx)
+        factor = np.asarray(mortality_factor, dtype=float)
+        S, Sb = survival_ratios(mx * factor[..., None, None] if factor.ndim else mx * float(factor))
         fx, _ = fertility_array(fertility, years[i])
         now, nxt = P[i], P[i + 1]
         expected = survive(now, S)
         net = nxt - expected
-        b_obs = nxt[..., 0, 0] / Sb[0] + nxt[..., 1, 0] / Sb[1]
+        b_obs = nxt[..., 0, 0] / Sb[..., 0] + nxt[..., 1, 0] / Sb[..., 1]
         net[..., 0] = 0.0
         out_years.append(years[i + 1])
         nets.append(net)

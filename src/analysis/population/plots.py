@@ -248,14 +248,23 @@ def plot_scenarios(
 
     fig, ax = style.new_figure(9, 5.5)
     ax.plot(history["year"], history["total"], color="black", linewidth=2.5, marker="o", ms=3, label="Registrert")
-    styles = {"none": ":", "last5": "-", "last10": "--"}
-    colours = {"none": style.NEUTRAL, "last5": style.OKABE_ITO["blue"], "last10": style.OKABE_ITO["green"]}
+    # The main projection bold; the benchmarks (no migration, constant population) grey; past
+    # migration as counts thin, as the sensitivity they are.
+    styles = {"model": "-", "none": ":", "constant": (0, (1, 3)), "last5": "--", "last10": "-."}
+    colours = {
+        "model": style.OKABE_ITO["blue"],
+        "none": style.NEUTRAL,
+        "constant": style.NEUTRAL,
+        "last5": style.OKABE_ITO["green"],
+        "last10": style.OKABE_ITO["skyblue"],
+    }
+    widths = {"model": 3.0, "none": 1.8, "constant": 1.8}
     for key, grp in proj.groupby("scenario", sort=False):
         ax.plot(
             grp["year"],
             grp["total"],
             linestyle=styles.get(key, "-."),
-            linewidth=2,
+            linewidth=widths.get(key, 1.4),
             color=colours.get(key, style.OKABE_ITO["purple"]),
             label=str(grp["label"].iloc[0]),
         )

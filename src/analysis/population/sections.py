@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.errors import AnalysisError
 from analysis.numfmt import fmt_int
 from analysis.population import cohort, indicators, migration, plots, projection, snapshot, text
 from analysis.profile import Profile, load_profile
@@ -93,7 +94,19 @@ class PopulationReport:
 
     @cached_property
     def setup(self) -> projection.Setup:
-        return projection.setup(self.population, self.region, self.mortality, self.fertility, horizon=self.horizon)
+        return projection.setup(
+            self.population, self.region, self.mortality, self.fertility, horizon=self.horizon,
+            county=self.county if self.county != self.region else None, components=self.registered,
+        )  # fmt: skip
+
+    @cached_property
+    def split(self) -> bool:
+        """True when the history is an artefact of a split by a fixed share (no migration or projection then)."""
+        try:
+            changes = snapshot.read_region_changes()
+        except AnalysisError:
+            return False
+        return indicators.split_history(self.region, changes, self.totals.set_index("year")["total"])
 
     @cached_property
     def scenarios(self) -> pd.DataFrame:
@@ -369,20 +382,29 @@ def movers_table(r: PopulationReport) -> Section:
 
 
 def outlook(r: PopulationReport) -> Section:
-    """What the projection gives in the target year, and its assumptions."""
+    """What the projection gives in the target year, the method in words, and its assumptions."""
     if not r.has_data:
         return []
+    if r.split:
+        return [html.caution(text.history_warning(r.name), title="Framskrivingen vises ikke:")]
     at = r.at_target_year
-    return [
+    out = [
         html.paragraph(text.rates_held_sentence(*r.rates_years)),
-        html.heading(text.projection_headline(at["none"], at.get("last5", float("nan")), r.target_year), level=3),
+        html.heading(text.projection_headline(at["model"], at["none"], r.target_year), level=3),
+        html.markdown(text.MODEL_METHOD),
         html.table(text.assumptions_table(r.setup), caption="Forutsetninger i framskrivingen"),
     ]
+    model = r.scenarios[r.scenarios["scenario"] == "model"]
+    end = float(model["total"].iloc[-1])
+    base = float(model["total"].iloc[0])
+    if base > 0 and not 0.5 <= end / base <= 2.0:
+        out.insert(0, html.caution(text.explosion_warning(r.name, base, end, r.horizon)))
+    return out
 
 
 def outlook_chart(r: PopulationReport) -> Section:
     """Registered population and the projected scenarios, with SSB's projection where the snapshot has it."""
-    if not r.has_data:
+    if not r.has_data or r.split:
         return []
     at = r.at_target_year
     official = projection.newest_official(r.projections, r.region)
@@ -391,7 +413,7 @@ def outlook_chart(r: PopulationReport) -> Section:
         r.totals,
         r.scenarios,
         r.name,
-        text.scenarios_title(r.name, r.target_year, at["none"], at.get("last5", float("nan"))),
+        text.scenarios_title(r.name, r.target_year, at["model"], at["none"]),
         target=r.target,
         target_year=r.target_year,
         official=official,
@@ -402,7 +424,8 @@ def outlook_chart(r: PopulationReport) -> Section:
         html.figure(
             fig,
             alt=text.scenarios_alt(r.name, r.last_year, r.horizon, r.target_year, at),
-            caption=f"Framskrevet folketall 1. januar for {r.name}, tre flytteforutsetninger. Egne beregninger på SSB-data.",
+            caption=f"Framskrevet folketall 1. januar for {r.name}: hovedberegningen, sammenligningene og flytting som "
+            "før. Egne beregninger på SSB-data.",
             guide=text.SCENARIOS_GUIDE,
         ),
         html.table(text.scenarios_table(r.scenarios, years), caption="Framskrevet folketall 1. januar", decimals=0),
@@ -415,20 +438,25 @@ def requirement(r: PopulationReport) -> Section:
         return []
     if r.target is None:
         return [html.paragraph(text.no_target_requirement(r.name))]
-    req = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last5")
-    req10 = projection.required_net_migration(r.setup, target=r.target, target_year=r.target_year, profile="last10")
+    if r.split:
+        return [html.caution(text.history_warning(r.name), title="Kan ikke beregnes:")]
+    reqs = projection.requirement_range(r.setup, target=r.target, target_year=r.target_year)
+    req = reqs["model"]
+    totals = [q.persons_per_year for q in reqs.values() if q.per_year > 0] or [req.persons_per_year]
     return [
         html.heading(text.requirement_headline(req, r.target, r.target_year), level=3),
         html.callout(text.requirement_sentence(req), title="Nøkkeltall:"),
-        html.key_figures(text.requirement_figures(req, r.target_year, r.setup.profiles["last5"].sum())),
-        html.paragraph(text.requirement_last10(req10)),
+        html.key_figures(
+            text.requirement_figures(req, (min(totals), max(totals)), r.target_year, r.setup.profiles["last5"].sum())
+        ),
+        *[html.paragraph(p) for p in text.requirement_uncertainty(reqs)],
         html.paragraph(text.REQUIREMENT_METHOD.format(year=r.target_year, target=fmt_int(r.target))),
     ]
 
 
 def backtest(r: PopulationReport) -> Section:
     """How well the model did: a projection from ``backtest_from`` against what was registered."""
-    if not r.has_data:
+    if not r.has_data or r.split:
         return []
     start = r.backtest_from
     if start not in set(r.totals["year"]):
@@ -436,17 +464,24 @@ def backtest(r: PopulationReport) -> Section:
     intro = html.paragraph(
         text.backtest_intro(
             start,
-            int(r.totals["year"].min()),
-            cohort.mortality_rates(r.mortality, start)[1],
-            cohort.fertility_array(r.fertility, start)[1],
+            max(int(r.totals["year"].min()), start - projection.MODEL.window),
+            cohort.mortality_rates(r.mortality, start - 1)[1],
+            cohort.fertility_array(r.fertility, start - 1)[1],
         )
     )
-    bt = projection.backtest(r.population, r.region, r.mortality, r.fertility, start_year=start)
+    bt = projection.backtest(
+        r.population, r.region, r.mortality, r.fertility, start_year=start,
+        county=r.county if r.county != r.region else None, components=r.registered,
+    )  # fmt: skip
     summary = projection.backtest_summary(bt).set_index("scenario")
-    error = summary.loc["last10"]
+    error = summary.loc["model"]
     last_year = int(error["last_year"])
     official = projection.official_projection(r.projections, r.region)
+    official = official[official["vintage"].map(projection.vintage_year) == start]
     official = official[official["year"] >= start]
+    ssb = projection.official_errors(official, r.totals, last_year)
+    if ssb is not None:
+        summary.loc["ssb"] = {"label": text.official_label(official), **ssb}
     fig = plots.plot_backtest(
         bt,
         r.totals,
@@ -455,8 +490,13 @@ def backtest(r: PopulationReport) -> Section:
         official=official,
         official_label=text.official_label(official),
     )
+    comparison = text.backtest_comparison(
+        r.name, start, summary.loc["model", "mape"], ssb["mape"] if ssb else None,
+        summary.loc["none", "mape"], summary.loc["constant", "mape"],
+    )  # fmt: skip
     return [
         intro,
+        html.paragraph(comparison),
         html.figure(
             fig,
             alt=text.backtest_alt(r.name, start, last_year, summary),
