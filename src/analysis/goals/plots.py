@@ -50,11 +50,19 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
         ax.plot(
             status.path["year"],
             status.path["scenario"],
-            color=style.NEUTRAL,
+            color=style.OKABE_ITO["green"],
             linestyle=":",
-            linewidth=2,
+            linewidth=2.2,
             label="Hovedberegningen",
         )
+    # the two benchmarks every projection is read against
+    for column, label, dash in (
+        ("none", "Ingen flytting", (0, (1, 2))),
+        ("constant", "Uendret folketall", (0, (4, 3))),
+    ):
+        if status.path is not None and column in status.path:
+            ax.plot(status.path["year"], status.path[column], color=style.NEUTRAL, linestyle=dash, linewidth=1.4,
+                    label=label)  # fmt: skip
     if status.target is not None:
         ax.axhline(status.target, color=style.HIGHLIGHT, linestyle="--", linewidth=1.2)
         ax.plot(

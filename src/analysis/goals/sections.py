@@ -20,7 +20,8 @@ Section = list[Any]
 
 FIGURE_GUIDE = (
     "Den svarte linjen er registrert folketall. Den blå stiplede linjen viser hvordan folketallet må "
-    "utvikle seg for å nå målet (stjernen), den grå prikkede hovedberegningen fra rapporten om befolkningsutvikling."
+    "utvikle seg for å nå målet (stjernen), den grønne prikkede hovedberegningen fra rapporten om befolkningsutvikling, og de grå linjene "
+    "sammenligningene uten flytting og med uendret folketall."
 )
 FIGURE_GUIDE_NO_TARGET = "Den svarte linjen er registrert folketall 1. januar hvert år."
 

@@ -218,9 +218,12 @@ def population_status(
             required = projection.run(s, req.per_year * req.profile, int(target_year)).sum(axis=(1, 2))
             # the same main projection as the population report (one source for the number on both pages)
             scen = projection.run(s, "model", int(target_year)).sum(axis=(1, 2))
+            none = projection.run(s, "none", int(target_year)).sum(axis=(1, 2))
             scenario_total = float(scen[-1])
             scenario_net = float(s.model_net.sum())
-            path = pd.DataFrame({"year": years, "required": required, "scenario": scen})
+            path = pd.DataFrame(
+                {"year": years, "required": required, "scenario": scen, "none": none, "constant": float(latest)}
+            )
         except AnalysisError:
             req = None
     return PopulationStatus(

@@ -203,7 +203,7 @@ def population_figure_alt(status: PopulationStatus, name: str, first_year: int |
         )
     if status.scenario_total is not None:
         text += (
-            f" Hovedberegningen (den grå prikkede linjen) gir om lag {fmt_int(status.scenario_total)} "
+            f" Hovedberegningen (den grønne prikkede linjen) gir om lag {fmt_int(status.scenario_total)} "
             f"i {status.target_year}."
         )
     return text
