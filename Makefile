@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all reports test lint venv lab clean build benchmarks share clobber
+.PHONY: all reports test lint venv lab clean build benchmarks share pdf clobber
 
 all: reports
 
@@ -42,6 +42,10 @@ build: $(STAMP)
 
 share: $(STAMP)
 	$(BIN)/analysis build --share $(BUILD_ARGS)
+
+## An A4 PDF of every built report for the meeting papers (needs Chromium: apt install chromium).
+pdf: $(STAMP)
+	$(BIN)/analysis build --pdf $(BUILD_ARGS)
 
 ## JupyterLab with the project's own kernel. Installs JupyterLab and the kernel once (its own stamp),
 ## so later starts need no network and never reinstall the package.

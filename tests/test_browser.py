@@ -13,9 +13,12 @@ the tests are skipped with a message, except in CI (CI set), where that is a fai
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +120,21 @@ def _check(browser, path: Path) -> dict:
     ev["lang"] = page.evaluate("() => document.documentElement.lang")
     ev["script_ran"] = page.evaluate("() => window.__planted_script_ran === true")
     ev["axe"] = Axe().run(page).response
+    ev["toc"] = page.evaluate("() => document.querySelectorAll('nav.toc a').length")
+    ev["sections"] = page.evaluate("() => document.querySelectorAll('main h2').length")
+    ev["widths"] = {}
+    for width in (390, 1280):  # a phone and a laptop: nothing wider than the screen outside a scroll box
+        page.set_viewport_size({"width": width, "height": 900})
+        ev["widths"][width] = page.evaluate(
+            """() => { const w = document.documentElement.clientWidth; const bad = [];
+                 for (const el of document.querySelectorAll('body *')) {
+                   if (el.closest('.table-wrap, .wrap, pre')) continue;
+                   const r = el.getBoundingClientRect();
+                   if (r.width > 0 && r.right > w + 1) bad.push(el.tagName.toLowerCase() + '.' + el.className);
+                 }
+                 return {scroll: document.documentElement.scrollWidth, width: w, bad: bad.slice(0, 5)}; }"""
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # A full-page JPEG: half the time of a PNG on these long pages, and enough to look at.
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}.jpg"), full_page=True, type="jpeg", quality=70)
@@ -156,6 +174,12 @@ def _problems(name: str, ev: dict) -> list[str]:
     ]
     if ev["dialogs"]:
         out.append(f"a planted script opened a dialog: {ev['dialogs']}")
+    for width, w in ev["widths"].items():
+        if w["scroll"] > w["width"] or w["bad"]:
+            out.append(f"at {width} px the page scrolls sideways ({w['scroll']} > {w['width']}): {w['bad']}")
+    toc_sections = ev["sections"] - (1 if ev["toc"] else 0)
+    if toc_sections >= 4 and not ev["toc"]:
+        out.append(f"{toc_sections} sections but no table of contents")
     if ev["script_ran"]:
         out.append("a planted script ran")
     return out
@@ -175,3 +199,48 @@ def test_page_in_a_real_browser(browser, built_catalogue, stem: str) -> None:
     problems = _problems(path.name, _check(browser, path))
     assert not problems, f"{path.name}: " + "; ".join(problems)
     assert (ARTIFACTS / f"{stem}.jpg").stat().st_size > 10_000, "screenshot not saved"
+
+
+# --------------------------------------------------------------------------- PDF for the meeting papers
+
+
+@pytest.mark.slow
+def test_shareable_reports_print_to_a4_pdf_with_title_date_page_numbers_and_aeoeaa(built_catalogue, tmp_path):
+    import pypdf
+
+    from analysis.build.catalogue import load_catalogue
+
+    _require_chromium()
+    reports = Path(built_catalogue["reports"])
+    manifest = json.loads((reports / "build-manifest.json").read_text())
+    shareable = [e for e in load_catalogue(REPO / "catalogue.yaml").reports if e.shareable]
+    # one report per notebook is enough to cover every kind of page (the PDF is the same HTML printed)
+    chosen = list({e.notebook: e for e in shareable}.values())
+    jobs = []
+    for e in chosen:
+        shutil.copyfile(reports / f"{e.output}.html", tmp_path / f"{e.output}.html")
+        jobs.append((tmp_path / f"{e.output}.html", e.title, manifest["reports"][e.id]["built"]))
+    # in a process of its own: this module's browser (Playwright's sync API) is already running here
+    script = (
+        "import json, sys; from pathlib import Path; from analysis.build.pdf import write_pdfs; "
+        "jobs = [(Path(p), t, d) for p, t, d in json.loads(sys.argv[1])]; print(json.dumps(write_pdfs(jobs)))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, json.dumps([(str(p), t, d) for p, t, d in jobs])],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    written = json.loads(proc.stdout)
+    assert len(written) == len(chosen)
+    for e in chosen:
+        reader = pypdf.PdfReader(tmp_path / f"{e.output}.pdf")
+        page = reader.pages[0]
+        assert abs(float(page.mediabox.width) - 595.3) < 2 and abs(float(page.mediabox.height) - 841.9) < 2  # A4
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert e.title in text, e.id
+        assert f"Side 1 av {len(reader.pages)}" in text and f"Side {len(reader.pages)} av {len(reader.pages)}" in text
+        assert text.count(manifest["reports"][e.id]["built"]) >= len(reader.pages)  # the date on every page
+        assert any(ch in text for ch in "æøå") and "Ã" not in text  # Norwegian letters as text, not mojibake
+        fonts = {f for p in reader.pages for f in (p.get("/Resources", {}).get("/Font", {}) or {}).values()}
+        assert fonts and all("/FontFile2" in str(f.get_object().get("/FontDescriptor", {}) or f.get_object()) or
+                             "/DescendantFonts" in str(f.get_object()) for f in fonts)  # fmt: skip

@@ -196,7 +196,7 @@ def test_build_writes_readable_selfcontained_html(built_fixture: Path) -> None:
     assert "cdn" not in html.lower() or "cdnjs" not in html.lower()
     assert re.search(r'<img alt="Stolpediagram[^"]*"[^>]*src="data:image/png;base64,', html)
     # header and footer
-    assert "Parametere" in html and "repeat = 2" in html
+    assert "<dt>repeat</dt><dd>2</dd>" in html  # parameters, one line each
     assert "Oppdiktede testdata" in html and "Kan deles utenfor kommunen" in html
     assert "Bygget" in html and "29.07.2026" in html  # SOURCE_DATE_EPOCH
     assert re.search(r"Laget med kommune-analyse versjon \d", html)
@@ -212,9 +212,11 @@ def test_missing_data_found_by_the_notebook_is_one_message_and_marked(built_fixt
     assert "Mangler data:" in page and "Testdataene for Sømådalen mangler" in page
     assert "Denne overskriften skal ikke vises" not in page and "Heller ikke dette" not in page
     index = (built_fixture / "index.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr><td>[^\n]*Rapport uten data.*?</tr>", index).group(0)
+    row = re.search(r"<li>[^\n]*Rapport uten data.*?</li>", index, flags=re.S).group(0)
     assert "Mangler data" in row and "Testdataene for Sømådalen mangler" in row
     assert "1 rapport(er) mangler data" in index
+    status = (built_fixture / "status.html").read_text(encoding="utf-8")
+    assert re.search(r"<tr><td>[^\n]*Rapport uten data.*?Mangler data.*?</tr>", status)
 
 
 @pytest.mark.slow

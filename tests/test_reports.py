@@ -101,6 +101,15 @@ def test_index_lists_every_report(built_catalogue) -> None:
     for entry in load_catalogue(REPO / "catalogue.yaml").reports:
         assert f'href="{entry.output}.html"' in index, entry.id
     assert "Feilet" not in index
+    # for readers: start at the overview, then the reports by purpose, each with what it shows
+    start = re.search(r'<div class="start">.*?</div>', index, flags=re.S).group(0)
+    assert "Start her" in start and 'href="oversikt-engerdal.html"' in start
+    assert [h for h in re.findall(r"<h2>(.*?)</h2>", index)] == [
+        "Befolkning", "Workshops og grendemøter", "Spørreundersøkelsen"
+    ]  # fmt: skip
+    assert "Engerdal har 1 287 innbyggere (1.1.2026)" in html_lib.unescape(index)
+    status = (Path(built_catalogue["reports"]) / "status.html").read_text(encoding="utf-8")
+    assert status.count("<tr><td>") == len(load_catalogue(REPO / "catalogue.yaml").reports)
 
 
 def test_building_twice_gives_identical_files(built_catalogue, tmp_path: Path) -> None:

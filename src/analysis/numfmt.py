@@ -52,11 +52,11 @@ def fmt_int(x: object, *, signed: bool = False) -> str:
     return fmt_num(x, 0, signed=signed)
 
 
-def fmt_pct(share: object, decimals: int = 0) -> str:
-    """Format a share (0–1) as a Norwegian percentage, e.g. ``'46 %'``."""
+def fmt_pct(share: object, decimals: int = 0, *, signed: bool = False) -> str:
+    """Format a share (0–1) as a Norwegian percentage, e.g. ``'46 %'``; ``signed`` writes ``'+28 %'``."""
     if _is_missing(share):
         return MISSING
-    return f"{fmt_num(float(share) * 100, decimals)} %"
+    return f"{fmt_num(float(share) * 100, decimals, signed=signed)} %"
 
 
 def fmt_interval(lower: object, upper: object, decimals: int = 0, *, percent: bool = False) -> str:

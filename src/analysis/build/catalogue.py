@@ -35,7 +35,7 @@ from analysis.errors import AnalysisError
 from analysis.profile import Profile, load_profile
 
 #: Fields a ``notebooks:`` block may share with every report of that notebook.
-SHARED_FIELDS = ("shareable", "allow_quotes", "inputs", "sources", "requires", "optional")
+SHARED_FIELDS = ("shareable", "allow_quotes", "inputs", "sources", "requires", "optional", "category", "start_here")
 #: The data a report may require; the build checks them before starting a kernel.
 REQUIREMENTS = ("population", "workshops", "survey")
 #: Fields where ``{name}`` placeholders are filled from a ``for_each`` item.
@@ -62,6 +62,8 @@ class ReportEntry(BaseModel):
     links: dict[str, str] = Field(default_factory=dict)  # key (e.g. "population") → id of another report
     requires: list[Literal["population", "workshops", "survey"]] = Field(default_factory=list)
     optional: bool = False  # missing required data is "waiting for data", not an error
+    category: str = ""  # the index's section for readers (e.g. "Befolkning"); empty: "Andre rapporter"
+    start_here: bool = False  # the index points readers here first (the overview)
 
     @field_validator("id")
     @classmethod
@@ -183,6 +185,8 @@ class SharedFields(BaseModel):
     sources: list[str] = Field(default_factory=list)
     requires: list[Literal["population", "workshops", "survey"]] = Field(default_factory=list)
     optional: bool | None = None
+    category: str | None = None
+    start_here: bool | None = None
 
 
 _PLACEHOLDER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")

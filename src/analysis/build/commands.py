@@ -46,6 +46,7 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
         "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: number of cores)"
     )
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--pdf", action="store_true", help="also write an A4 PDF of every built report (needs Chromium)")
     p.add_argument(
         "--allow-missing",
         action="store_true",
@@ -142,8 +143,10 @@ def _build(args: argparse.Namespace) -> int:
             catalogue=args.catalogue,
             timeout=args.timeout,
             allow_missing=args.allow_missing,
+            pdf=args.pdf,
         ),
         _run_stale,
+        _write_pdfs,
     )
     from analysis import paths
 
@@ -184,6 +187,13 @@ def _run_stale(*args, **kwargs):
     from analysis.build.execute import run_stale
 
     return run_stale(*args, **kwargs)
+
+
+def _write_pdfs(*args, **kwargs):
+    """The PDF writer, imported only when PDFs are asked for (Playwright)."""
+    from analysis.build.pdf import write_pdfs
+
+    return write_pdfs(*args, **kwargs)
 
 
 def _clean(args: argparse.Namespace) -> int:

@@ -15,10 +15,12 @@ when some report must be built; a rebuild with nothing to do never loads it.
 from __future__ import annotations
 
 import copy
+import html as html_lib
 import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -36,13 +38,16 @@ from nbconvert import HTMLExporter
 from analysis import __version__, paths
 from analysis.build.catalogue import Catalogue
 from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
+from analysis.build.pdf import write_pdfs
 from analysis.build.pipeline import BuildOptions, BuildSummary, StaleReport
 from analysis.build.pipeline import build as _build
 from analysis.build.requirements import missing_message, missing_requirement
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_write_text
+from analysis.population import snapshot
 from analysis.report.html import missing_data
-from analysis.report.template import ILLUSTRATIVE_CLASS, TEMPLATE_DIR, report_css
+from analysis.report.labels import group_title
+from analysis.report.template import ILLUSTRATIVE_CLASS, SUMMARY_CLASS, TEMPLATE_DIR, add_toc, report_css
 
 log = logging.getLogger("analysis.build")
 
@@ -159,7 +164,7 @@ def render_html(nb: Any, meta: dict[str, Any]) -> str:
     resources = {"report": {**meta, "css": report_css(), "version": __version__}, "metadata": {"name": meta["title"]}}
     nb.metadata["title"] = meta["title"]
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return add_toc(body)
 
 
 def _local_prefixes() -> list[tuple[str, str]]:
@@ -266,6 +271,7 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     if found is not None:
         status, error = ("waiting" if task.get("optional") else "missing"), found[1]
     illustrative = shows_illustrative_notice(nb)
+    summary = summary_of(nb) if status == "ok" else None
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
     atomic_write_text(nb_path, _notebook_text(nb))
@@ -276,9 +282,26 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         "error": error,
         "seconds": round(time.perf_counter() - start, 2),
         "illustrative": illustrative,
+        "summary": summary,
         "html": html_path.name,
         "notebook": nb_path.name,
     }
+
+
+def summary_of(nb: Any) -> str | None:
+    """The report's one-line summary (:func:`analysis.report.html.summary`) from the executed notebook."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            text = out.get("data", {}).get("text/html", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            hit = _SUMMARY_RE.search(text)
+            if hit:
+                return html_lib.unescape(hit.group(1))
+    return None
+
+
+_SUMMARY_RE = re.compile(r'class="' + re.escape(SUMMARY_CLASS) + r'"[^>]*\bdata-summary="([^"]*)"')
 
 
 def _write_missing(task: dict[str, Any], message: str, start: float) -> dict[str, Any]:
@@ -387,6 +410,35 @@ def _param_text(value: Any) -> str:
     return str(value)
 
 
+#: How a report's header names its parameters (the rest are shown as they are).
+PARAMETER_LABELS = {
+    "group": "Gruppe",
+    "kommunenummer": "Kommune",
+    "min_cell": "Minste gruppe som vises",
+    "top_n": "Antall i lister",
+}
+
+
+def display_parameters(parameters: dict[str, Any]) -> list[tuple[str, str]]:
+    """The header's parameter lines, for readers: «Gruppe: Grendemøtet i Drevsjø», «Kommune: Grue (3417)»."""
+    out = []
+    for key, value in sorted(parameters.items()):
+        label = PARAMETER_LABELS.get(key, key)
+        text = _param_text(value)
+        try:
+            if key == "group":
+                text = group_title(str(value))
+            elif key == "kommunenummer":
+                code = snapshot.region_code(value)
+                text = f"{snapshot.region_name(code)} ({code})"
+            elif key == "min_cell":
+                text = f"{int(value)} personer"
+        except (AnalysisError, OSError, ValueError):
+            pass
+        out.append((label, text))
+    return out
+
+
 def run_stale(
     stale: list[StaleReport],
     catalogue: Catalogue,
@@ -424,7 +476,7 @@ def run_stale(
                 "meta": {
                     "title": entry.title,
                     "kicker": "Kommunen som samfunnsutvikler",
-                    "parameters": [(k, _param_text(v)) for k, v in sorted(entry.parameters.items())],
+                    "parameters": display_parameters(entry.parameters),
                     "build_date": build_date,
                     "sources": list(entry.sources),
                     "sharing": "Kan deles utenfor kommunen"
@@ -444,4 +496,4 @@ def run_stale(
 
 def build(options: BuildOptions | None = None) -> BuildSummary:
     """:func:`analysis.build.pipeline.build` with :func:`run_stale` as the runner (the library entry point)."""
-    return _build(options, run_stale)
+    return _build(options, run_stale, write_pdfs)

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from analysis import paths
 from analysis.build.catalogue import Catalogue, ReportEntry, load_catalogue
-from analysis.build.index import render_index
+from analysis.build.index import STATUS_PAGE, render_index, render_status
 from analysis.build.lock import BuildLock
 from analysis.build.manifest import HashCache, code_hash, is_up_to_date, read_manifest, report_key, write_manifest
 from analysis.errors import AnalysisError
@@ -58,6 +58,7 @@ class BuildOptions:
     timeout: int = 900  # seconds per cell
     echo: Callable[[str], None] = print
     allow_missing: bool = False  # missing required data does not fail the build
+    pdf: bool = False  # also print every built report to an A4 PDF (Chromium)
 
 
 @dataclass
@@ -144,8 +145,15 @@ def _setup_log(reports_dir: Path) -> logging.Handler:
     return handler
 
 
-def build(options: BuildOptions | None, runner: Runner) -> BuildSummary:
-    """Build the catalogue into ``paths.reports_dir()`` with ``runner`` for the stale reports."""
+PdfWriter = Callable[[list[tuple[Path, str, str]]], dict[str, str]]
+
+
+def build(options: BuildOptions | None, runner: Runner, pdf_writer: PdfWriter | None = None) -> BuildSummary:
+    """Build the catalogue into ``paths.reports_dir()`` with ``runner`` for the stale reports.
+
+    With ``options.pdf``, ``pdf_writer`` (:func:`analysis.build.pdf.write_pdfs`) prints every built report
+    whose PDF is missing or older than its HTML.
+    """
     options = options or BuildOptions()
     t0 = time.perf_counter()
     catalogue = load_catalogue(options.catalogue)
@@ -159,12 +167,37 @@ def build(options: BuildOptions | None, runner: Runner) -> BuildSummary:
     with BuildLock(reports_dir):
         handler = _setup_log(reports_dir)
         try:
-            summary = _build_locked(catalogue, selected, reports_dir, options, runner)
+            summary = _build_locked(catalogue, selected, reports_dir, options, runner, pdf_writer)
         finally:
             log.removeHandler(handler)
             handler.close()
     summary.seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _update_pdfs(catalogue, selected, manifest: dict, reports_dir: Path, pdf_writer: PdfWriter | None) -> None:
+    """Print missing or stale PDFs (with a writer); forget a PDF that is older than its report's HTML."""
+    todo, ids = [], {}
+    for entry in selected:
+        rec = manifest["reports"].get(entry.id) or {}
+        html = reports_dir / f"{entry.output}.html"
+        pdf = html.with_suffix(".pdf")
+        if rec.get("status") != "ok" or not html.is_file():
+            rec.pop("pdf", None)
+            continue
+        fresh = pdf.is_file() and pdf.stat().st_mtime >= html.stat().st_mtime
+        if fresh:
+            rec["pdf"] = pdf.name
+        elif pdf_writer is not None:
+            todo.append((html, entry.title, rec.get("built", "")))
+            ids[html.name] = entry.id
+        else:
+            rec.pop("pdf", None)
+            pdf.unlink(missing_ok=True)  # a PDF of an older version must not be shared
+    if todo and pdf_writer is not None:
+        log.info("printing %d report(s) to PDF", len(todo))
+        for html_name, pdf_name in pdf_writer(todo).items():
+            manifest["reports"][ids[html_name]]["pdf"] = pdf_name
 
 
 def _build_locked(
@@ -173,6 +206,7 @@ def _build_locked(
     reports_dir: Path,
     options: BuildOptions,
     runner: Runner,
+    pdf_writer: PdfWriter | None = None,
 ) -> BuildSummary:
     summary = BuildSummary(allow_missing=options.allow_missing)
     manifest = read_manifest(reports_dir)
@@ -203,6 +237,7 @@ def _build_locked(
             "built": build_date,
             "seconds": res.get("seconds"),
             "illustrative": bool(res.get("illustrative")),
+            "summary": res.get("summary"),
             "inputs": item.inputs,
         }
         summary.results.append(
@@ -215,14 +250,18 @@ def _build_locked(
                 res.get("notebook"),
             )
         )
+    _update_pdfs(catalogue, selected, manifest, reports_dir, pdf_writer if options.pdf else None)
     # Forget reports that left the catalogue.
     known = {e.id for e in catalogue.reports}
     manifest["reports"] = {k: v for k, v in manifest["reports"].items() if k in known}
     write_manifest(reports_dir, manifest)
-    index_path = reports_dir / "index.html"
-    index_html = render_index(catalogue, manifest)
-    if not index_path.is_file() or index_path.read_text(encoding="utf-8") != index_html:
-        atomic_write_text(index_path, index_html)
+    for name, page in (
+        ("index.html", render_index(catalogue, manifest)),
+        (STATUS_PAGE, render_status(catalogue, manifest)),
+    ):
+        path = reports_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != page:
+            atomic_write_text(path, page)
     for r in summary.skipped:
         log.info("up to date: %s", r.id)
     for r in summary.missing:

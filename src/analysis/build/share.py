@@ -49,6 +49,9 @@ def make_share_bundle(zip_path: Path | None = None, catalogue: Path | None = Non
     out_dir.mkdir(parents=True)
     for e in chosen:
         shutil.copyfile(reports / f"{e.output}.html", out_dir / f"{e.output}.html")
+        pdf = manifest["reports"][e.id].get("pdf")
+        if pdf and (reports / pdf).is_file():
+            shutil.copyfile(reports / pdf, out_dir / pdf)  # the meeting papers
     shared_manifest = {"reports": {e.id: manifest["reports"][e.id] for e in chosen}}
     # The bundle's index lists what is in the bundle: reports waiting for data or failed are left out.
     bundled = cat.model_copy(update={"reports": chosen})

@@ -183,6 +183,7 @@ def now(r: PopulationReport) -> Section:
         return []
     latest = r.indicators.loc[r.last_year]
     out = [
+        html.summary(text.summary_line(r.totals, r.name)),
         html.key_figures(text.key_figures(latest, r.indicators, r.last_year, r.target, r.target_year)),
         html.paragraph(text.change_sentence(r.totals, r.name)),
     ]

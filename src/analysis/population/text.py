@@ -18,6 +18,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.population.projection import Requirement, Setup
 
 
+def summary_line(tot: pd.DataFrame, name: str) -> str:
+    """The report's one line: the population now, the change since the first year and over the last two.
+
+    >>> tot = pd.DataFrame({"year": [2005, 2024, 2026], "total": [1499, 1361, 1287]})
+    >>> summary_line(tot, "Engerdal")
+    'Engerdal har 1 287 innbyggere (1.1.2026): −212 siden 2005, −74 de siste to årene.'
+    """
+    t = tot.set_index("year")["total"]
+    first, last = int(t.index.min()), int(t.index.max())
+    text = f"{name} har {fmt_int(t[last])} innbyggere (1.1.{last}): {fmt_int(t[last] - t[first], signed=True)} siden {first}"
+    if last - 2 in t.index and last - 2 != first:
+        text += f", {fmt_int(t[last] - t[last - 2], signed=True)} de siste to årene"
+    return text + "."
+
+
 def change_sentence(tot: pd.DataFrame, name: str) -> str:
     """A Norwegian sentence on the change in total population, first year → last year and the last 10 years."""
 
@@ -25,7 +40,7 @@ def change_sentence(tot: pd.DataFrame, name: str) -> str:
     first, last = int(t.index.min()), int(t.index.max())
     parts = [
         f"{name} hadde {fmt_int(t[last])} innbyggere 1. januar {last}, mot {fmt_int(t[first])} i {first} "
-        f"({fmt_int(t[last] - t[first], signed=True)}, {fmt_pct((t[last] - t[first]) / t[first])})."
+        f"({fmt_int(t[last] - t[first], signed=True)}, {fmt_pct((t[last] - t[first]) / t[first], signed=True)})."
     ]
     ten = last - 10
     if ten in t.index and ten != first:

@@ -23,7 +23,7 @@ from IPython.display import HTML, Markdown
 
 from analysis.numfmt import MISSING, fmt_num
 from analysis.report.style import figure_png
-from analysis.report.template import ILLUSTRATIVE_CLASS, MISSING_CLASS
+from analysis.report.template import ILLUSTRATIVE_CLASS, MISSING_CLASS, SUMMARY_CLASS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -87,6 +87,15 @@ def caution(text: str, title: str = "Tolk med varsomhet:") -> HTML:
 def no_data(text: str) -> HTML:
     """A plain message where there is nothing to show (instead of an empty chart)."""
     return callout(text, kind="info", title="Ingen data:")
+
+
+def summary(text: str) -> HTML:
+    """The report's one-line summary, what the data show (e.g. «Folketallet har falt med 212 siden 2005»).
+
+    Shown as the page's lead; the build also shows it beside the report in ``reports/index.html``
+    (it carries the class ``report-lead`` and the text in ``data-summary``).
+    """
+    return _html(f'<p class="{SUMMARY_CLASS}" data-summary="{esc(text)}">{esc(text)}</p>')
 
 
 def missing_data(text: str) -> HTML:
@@ -178,7 +187,9 @@ def table(
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return _html(
-        f'<div class="table-wrap"><table class="report-table">{cap}<thead><tr>{head}</tr></thead>'
+        # a wide table scrolls in its own box; the box can take keyboard focus so it can be scrolled without a mouse
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption or "Tabell")}">'
+        f'<table class="report-table">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body_rows)}</tbody></table></div>"
     )
 

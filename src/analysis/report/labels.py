@@ -52,6 +52,31 @@ def group_label(group: str, profile: Profile | None = None) -> str:
     return text.replace("_", " ").capitalize()
 
 
+def group_title(group: str, profile: Profile | None = None) -> str:
+    """A group's name as a title in its natural form: «Ungdomsrådet», «Grendemøtet i Drevsjø».
+
+    >>> group_title("grendemote:drevsjo"), group_title("ungdomsradet")
+    ('Grendemøtet i Drevsjø', 'Ungdomsrådet')
+    """
+    profile = profile or load_profile()
+    text = str(group)
+    if text.startswith(VILLAGE_PREFIX):
+        village = next((v for v in profile.villages if v.group_id == text), None)
+        name = village.name if village else text[len(VILLAGE_PREFIX) :].replace("_", " ").capitalize()
+        return f"Grendemøtet i {name}"
+    return group_label(group, profile)
+
+
+def group_in_text(group: str, profile: Profile | None = None) -> str:
+    """A group's name inside a sentence: «ungdomsrådet», «grendemøtet i Drevsjø», «arbeidsgruppen».
+
+    >>> group_in_text("grendemote:drevsjo"), group_in_text("kommunestyret")
+    ('grendemøtet i Drevsjø', 'kommunestyret')
+    """
+    title = group_title(group, profile)
+    return title[:1].lower() + title[1:]
+
+
 def goal_label(goal: object, profile: Profile | None = None) -> str:
     """Norwegian label of a goal id; missing goal means "not tied to one goal".
 
