@@ -113,6 +113,23 @@ def _check(browser, path: Path) -> dict:
         """() => Array.from(document.images).map(i => ({
                alt: i.getAttribute('alt'), ok: i.complete && i.naturalWidth > 0, src: i.src.slice(0, 30)}))"""
     )
+    # charts are inline SVG: each has an accessible name (its <title>) and all its text inside its box
+    ev["charts"] = page.evaluate(
+        """() => Array.from(document.querySelectorAll('figure svg')).map(svg => {
+               const box = svg.viewBox.baseVal; const out = [];
+               for (const t of svg.querySelectorAll('text')) {
+                 if (!t.textContent.trim()) continue;
+                 const b = t.getBBox(); const m = t.getCTM(); const root = svg.getCTM().inverse();
+                 const p1 = new DOMPoint(b.x, b.y).matrixTransform(m).matrixTransform(root);
+                 const p2 = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(m).matrixTransform(root);
+                 const lo = [Math.min(p1.x, p2.x), Math.min(p1.y, p2.y)], hi = [Math.max(p1.x, p2.x), Math.max(p1.y, p2.y)];
+                 if (lo[0] < box.x - 1 || lo[1] < box.y - 1 || hi[0] > box.x + box.width + 1 || hi[1] > box.y + box.height + 1)
+                   out.push(t.textContent.slice(0, 40));
+               }
+               const title = svg.querySelector('title');
+               return {name: title ? title.textContent : '', role: svg.getAttribute('role'), clipped: out};
+             })"""
+    )
     ev["headings"] = page.evaluate(
         "() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => [Number(h.tagName[1]), h.innerText])"
     )
@@ -128,7 +145,7 @@ def _check(browser, path: Path) -> dict:
         ev["widths"][width] = page.evaluate(
             """() => { const w = document.documentElement.clientWidth; const bad = [];
                  for (const el of document.querySelectorAll('body *')) {
-                   if (el.closest('.table-wrap, .wrap, pre')) continue;
+                   if (el.closest('.table-wrap, .wrap, pre, .figure-scroll')) continue;
                    const r = el.getBoundingClientRect();
                    if (r.width > 0 && r.right > w + 1) bad.push(el.tagName.toLowerCase() + '.' + el.className);
                  }
@@ -149,6 +166,11 @@ def _problems(name: str, ev: dict) -> list[str]:
             out.append(f"{key}: {ev[key]}")
     if ev["requests"]:
         out.append(f"network requests: {ev['requests']}")
+    for chart in ev["charts"]:
+        if chart["role"] != "img" or not chart["name"].strip():
+            out.append("a chart has no accessible name (<title>)")
+        if chart["clipped"]:
+            out.append(f"text outside its chart: {chart['clipped'][:3]}")
     for img in ev["images"]:
         if not img["ok"]:
             out.append(f"an image did not load ({img['src']}…)")

@@ -21,6 +21,7 @@ from analysis.numfmt import fmt_int
 from analysis.population import projection
 from analysis.population import text as ptext
 from analysis.profile import load_profile
+from analysis.report import style
 from conftest import ssb_snapshot_dir
 
 PROFILE = load_profile()
@@ -465,7 +466,7 @@ def test_headlines_one_line_per_goal():
 def test_population_figure_and_alt_text():
     s = gstatus.population_status(totals_pop(), "3425", target=1300, target_year=2030)
     fig = gplots.plot_population_path(s, "Engerdal")
-    assert fig.axes[0].get_title(loc="left").startswith("Engerdal: 1 287 innbyggere i 2026")
+    assert style.title_of(fig).startswith("Engerdal: 1 287 innbyggere i 2026")
     alt = gtext.population_figure_alt(s, "Engerdal")
     assert "1 305 i 2016 og 1 287 i 2026" in alt and "minst 1 300 i 2030" in alt
 

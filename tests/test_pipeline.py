@@ -194,7 +194,7 @@ def test_build_writes_readable_selfcontained_html(built_fixture: Path) -> None:
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=", html)
     assert "cdn" not in html.lower() or "cdnjs" not in html.lower()
-    assert re.search(r'<img alt="Stolpediagram[^"]*"[^>]*src="data:image/png;base64,', html)
+    assert re.search(r'<svg[^>]*role="img"[^>]*><title id="fig-[0-9a-f]+">Stolpediagram', html)  # chart, named
     # header and footer
     assert "<dt>repeat</dt><dd>2</dd>" in html  # parameters, one line each
     assert "Oppdiktede testdata" in html and "Kan deles utenfor kommunen" in html

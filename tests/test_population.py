@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.errors import AnalysisError
 from analysis.population import indicators as pp
 from analysis.population import plots as pplots
+from analysis.report import style
 from conftest import ssb_snapshot_dir
 
 
@@ -77,7 +78,7 @@ def test_unknown_region_is_a_clear_error():
 
 def test_figures_have_titles():
     fig = pplots.plot_totals(pp.totals(tiny(), "3425"), "Engerdal", target=30, target_year=2030)
-    assert "Engerdal" in fig.axes[0].get_title(loc="left")
+    assert "Engerdal" in style.title_of(fig)
 
 
 @pytest.mark.skipif(ssb_snapshot_dir() is None, reason="no SSB snapshot (data/raw/ssb or ANALYSIS_SSB_DIR)")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.report import style
 from analysis.survey import analysis as sa
 from analysis.survey import plots as sp
 from analysis.survey import text as stext
@@ -178,7 +179,7 @@ def test_plots_have_titles_and_labels():
     ]
     for fig in figs:
         ax = fig.axes[0]
-        assert (ax.get_title(loc="left") or ax.get_title()) and ax.get_xlabel()
+        assert style.title_of(fig) and ax.get_xlabel()
 
 
 @pytest.mark.slow
@@ -193,7 +194,7 @@ def test_report_builds_from_illustrative_data(built_catalogue, tmp_path):
     html = shown(Path(built_catalogue["reports"]) / "bolyst-engerdal.ipynb")
     assert "Illustrative data" in html
     assert "Sitater fra fritekstsvarene vises bare i interne rapporter" in html
-    assert html.count("<img") >= 5 and 'alt=""' not in html
+    assert html.count("<svg") >= 5 and '<title id="fig-' in html
     assert "912 34 567" not in html and "ola.nordmann" not in html
     # The internal variant (not shareable): quotes are shown, scrubbed. The notebook's quotes cell is
     # `display(*sections.quotes(...))`, so the section is called directly on the session's cleaned data.
@@ -247,4 +248,4 @@ def test_survey_without_population_figures_is_shown_unweighted_not_as_too_few(tm
     assert "ikke vektet fordi befolkningstallene fra SSB manglet" in shown
     assert "for få svar" not in shown
     satisfaction = "".join(getattr(item, "data", "") for item in sections.satisfaction(report))
-    assert "<img" in satisfaction  # estimates are shown (unweighted), not hidden as "too few answers"
+    assert "<svg" in satisfaction  # estimates are shown (unweighted), not hidden as "too few answers"

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from analysis.goals.status import PopulationStatus
 from analysis.goals.text import population_figure_title
 from analysis.numfmt import fmt_int
-from analysis.population.plots import wrap_title
 from analysis.report import style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,7 +81,7 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
         ha="center",
         fontsize=10,
     )
-    ax.set_title(wrap_title(population_figure_title(status, name)))
+    style.chart_title(fig, population_figure_title(status, name))
     ax.set_ylabel("Innbyggere 1. januar")
     ax.set_xlabel("År")
     style.norwegian_axis(ax.yaxis)

@@ -45,11 +45,10 @@ def plot_totals(tot: pd.DataFrame, name: str, target: float | None = None, targe
         )
     change = int(last["total"] - first["total"])
     direction = "falt" if change < 0 else "økt"
-    ax1.set_title(
-        wrap_title(
-            f"{name}: folketallet har {direction} fra {plotting_fmt(first['total'])} "
-            f"({int(first['year'])}) til {plotting_fmt(last['total'])} ({int(last['year'])})"
-        )
+    style.chart_title(
+        fig,
+        f"{name}: folketallet har {direction} fra {plotting_fmt(first['total'])} "
+        f"({int(first['year'])}) til {plotting_fmt(last['total'])} ({int(last['year'])})",
     )
     ax1.set_ylabel("Innbyggere 1. januar")
     style.norwegian_axis(ax1.yaxis)
@@ -102,7 +101,7 @@ def plot_index(index: pd.DataFrame, labels: Mapping[str, str], focus: str, title
             ms=3,
         )
     ax.axhline(100, color=style.NEUTRAL, linewidth=0.8)
-    ax.set_title(wrap_title(title))
+    style.chart_title(fig, title)
     ax.set_ylabel(f"Indeks ({int(index.index.min())} = 100)")
     ax.set_xlabel("År (1. januar)")
     style.norwegian_axis(ax.yaxis)
@@ -135,7 +134,7 @@ def plot_pyramid(now: pd.DataFrame, before: pd.DataFrame, year_now: int, year_be
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Personer (menn til venstre, kvinner til høyre)")
     ax.set_ylabel("Alder")
-    ax.set_title(wrap_title(title))
+    style.chart_title(fig, title)
     ax.legend(loc="upper right", fontsize=9)
     return fig
 
@@ -166,7 +165,7 @@ def plot_lines(
         )
     if reference is not None:
         ax.axhline(reference, color=style.NEUTRAL, linestyle="--", linewidth=1, label=reference_label)
-    ax.set_title(wrap_title(title))
+    style.chart_title(fig, title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("År (1. januar)")
     if decimals == 0:
@@ -195,7 +194,7 @@ def plot_net_by_period(table: pd.DataFrame, title: str) -> Figure:
         ax.set_ylabel(f"{period}\nnetto")
         style.norwegian_axis(ax.yaxis)
 
-    axes[0, 0].set_title(wrap_title(title))
+    style.chart_title(fig, title)
     axes[0, 0].legend(loc="upper right", ncols=2, fontsize=9)
     axes[-1, 0].set_xticks(x, bands)
     axes[-1, 0].set_xlabel("Alder ved slutten av perioden")
@@ -225,7 +224,7 @@ def plot_components(comp: pd.DataFrame, title: str) -> Figure:
             neg_base = neg_base + np.clip(values, None, 0)
     ax.plot(x, comp["change"], "o", color="black", markersize=4, label="Endring i folketallet")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_title(wrap_title(title))
+    style.chart_title(fig, title)
     ax.set_xlabel("År (endringer i løpet av året)")
     ax.set_ylabel("Personer")
     style.norwegian_axis(ax.yaxis)
@@ -292,7 +291,7 @@ def plot_scenarios(
                 label=f"Mål: minst {plotting_int(target)} i {target_year}",
             )
 
-    ax.set_title(wrap_title(title))
+    style.chart_title(fig, title)
     ax.set_ylabel("Innbyggere 1. januar")
     ax.set_xlabel("År")
     style.norwegian_axis(ax.yaxis)

@@ -12,9 +12,10 @@ Readers see Norwegian; numbers are formatted by :mod:`analysis.numfmt`, charts a
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import html
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from analysis.numfmt import MISSING, fmt_num
-from analysis.report.style import figure_png
+from analysis.report.style import figure_svg, smallest_font
 from analysis.report.template import ILLUSTRATIVE_CLASS, MISSING_CLASS, SUMMARY_CLASS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -194,21 +195,35 @@ def table(
     )
 
 
-def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | None = None) -> HTML:
-    """Show a matplotlib figure as an embedded PNG with alt text, caption and reading guide.
+#: The smallest text a chart may show on a phone (CSS pixels); a chart is never shown narrower than that allows.
+MIN_CHART_TEXT_PX = 11.0
 
-    ``alt`` is required and must describe what the chart shows (for screen
-    readers); ``guide`` is the two-sentence "how to read this" text shown
-    under the chart. The figure is rendered deterministically and released.
+
+def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | None = None) -> HTML:
+    """Show a matplotlib figure as inline SVG with alt text, caption and reading guide.
+
+    ``alt`` is required and must describe what the chart shows (it is the SVG's ``<title>`` and
+    accessible name); ``guide`` is the two-sentence "how to read this" text shown under the chart.
+    The chart scales with the column, but never so small that its smallest text falls below
+    :data:`MIN_CHART_TEXT_PX`: on a narrow phone it keeps that width and scrolls sideways in its own
+    box, never the page. The figure is rendered deterministically and released.
     """
     if not alt or not alt.strip():
         raise ValueError("every figure needs alt text")
-    png = base64.b64encode(figure_png(fig)).decode("ascii")
-    width, height = (int(round(v * fig.dpi)) for v in fig.get_size_inches())
+    width_in, _height_in = fig.get_size_inches()
+    native_px = width_in * 96  # CSS pixels at the figure's own size
+    min_px = native_px * MIN_CHART_TEXT_PX / (smallest_font(fig) * 96 / 72)
+    svg = figure_svg(fig)
     fig.clear()
+    key = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:10]
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="fig-{key}" ', 1)
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="fig-{key}">{esc(alt)}</title>', svg, count=1)
+    label = esc(f"Figur: {caption}" if caption else "Figur")
     parts = [
         '<figure class="report-figure">',
-        f'<img src="data:image/png;base64,{png}" alt="{esc(alt)}" width="{width}" height="{height}">',
+        f'<div class="figure-scroll" tabindex="0" role="region" aria-label="{label}">'
+        f'<div class="figure-canvas" style="min-width:{min_px:.0f}px;max-width:{native_px:.0f}px">{svg}</div></div>',
     ]
     if caption or guide:
         parts.append("<figcaption>")

@@ -15,6 +15,7 @@ import textwrap
 import matplotlib
 from cycler import cycler
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from analysis.numfmt import fmt_num
@@ -72,6 +73,7 @@ def apply_style() -> None:
             "legend.frameon": False,
             "axes.formatter.use_locale": False,
             "svg.hashsalt": "analysis",
+            "svg.fonttype": "none",  # text stays text: readable by screen readers, searchable, small
             "image.cmap": "cividis",
         }
     )
@@ -108,6 +110,47 @@ def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(0, width - 1)].rstrip() + "…"
     return "\n".join(lines)
+
+
+#: Fonts the browser uses for a chart's text (DejaVu Sans is what matplotlib measured with).
+SVG_FONTS = "'DejaVu Sans', 'Verdana', 'Bitstream Vera Sans', sans-serif"
+
+
+def smallest_font(fig: Figure) -> float:
+    """The smallest font size (points) of any visible text in ``fig``."""
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes)) if sizes else float(matplotlib.rcParams["font.size"])
+
+
+def figure_svg(fig: Figure) -> str:
+    """Render a figure to an SVG element (text as text), deterministically (no date or software metadata)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: the SVG goes inline in the page
+    return svg.replace("'DejaVu Sans'", SVG_FONTS)
+
+
+TITLE_SIZE = 13
+
+
+def chart_title(fig: Figure, text: str, max_lines: int = 3) -> None:
+    """The chart's title across the whole figure, left-aligned and wrapped to its width (never cut off).
+
+    Placed as the figure's title (not the axes'), so long tick labels on the left do not push it past
+    the right edge; constrained layout makes room for it.
+    """
+    width_pt = fig.get_size_inches()[0] * 72
+    chars = max(20, int(width_pt / (TITLE_SIZE * 0.62)))
+    fig.suptitle(wrap_label(text, chars, max_lines), x=0.01, ha="left", fontweight="bold", fontsize=TITLE_SIZE)
+
+
+def title_of(fig: Figure) -> str:
+    """A chart's title as readers see it (the figure's title, else the first axes' left title)."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        return sup.get_text()
+    return fig.axes[0].get_title(loc="left") if fig.axes else ""
 
 
 def figure_png(fig: Figure) -> bytes:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.privacy import MIN_CELL, fewer_than
-from analysis.report.style import FEMALE, MALE, NEUTRAL, PALETTE, new_figure, norwegian_axis, wrap_label
+from analysis.report.style import FEMALE, MALE, NEUTRAL, PALETTE, chart_title, new_figure, norwegian_axis, wrap_label
 from analysis.survey.text import MOVE_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,7 +79,7 @@ def satisfaction_chart(table: pd.DataFrame, *, title: str | None = None, thresho
             if len(items)
             else "Tilfredshet per tema"
         )
-    ax.set_title(wrap_label(title, 70, 2))
+    chart_title(fig, title)
     return fig
 
 
@@ -123,7 +123,7 @@ def drivers_chart(table: pd.DataFrame, *, title: str | None = None, threshold: i
             if len(hot)
             else "Hva henger sammen med tilfredsheten?"
         )
-    ax.set_title(wrap_label(title, 70, 2))
+    chart_title(fig, title)
     return fig
 
 
@@ -180,7 +180,7 @@ def move_chart(
     uniq = dict(zip(labels, handles))
     ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title)
+    chart_title(fig, title)
     return fig
 
 
@@ -208,7 +208,7 @@ def options_chart(table: pd.DataFrame, *, xlabel: str, title: str | None = None,
     if title is None:
         top = t.dropna(subset=["share"])
         title = f"Flest svarer «{top['label'].iloc[0].lower()}»" if len(top) else "Svar"
-    ax.set_title(wrap_label(title, 70, 2))
+    chart_title(fig, title)
     return fig
 
 
@@ -253,5 +253,5 @@ def themes_chart(table: pd.DataFrame, *, title: str | None = None, threshold: in
             if len(both)
             else f"Oftest nevnt i fritekst: {t['label'].iloc[0].lower()}"
         )
-    ax.set_title(wrap_label(title, 70, 2))
+    chart_title(fig, title)
     return fig
