@@ -32,6 +32,7 @@ Rules used throughout (documented for readers in ``docs/forcefield.md``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
@@ -668,7 +669,7 @@ def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.Data
         )
     }
     by_theme: dict[tuple[str, str], list[str]] = {}
-    for sid, (_, s, g, th) in sorted(info.items(), key=lambda kv: (-np.nan_to_num(kv[1][1], nan=-1), kv[1][0])):
+    for sid, (_, _s, g, th) in sorted(info.items(), key=lambda kv: (-np.nan_to_num(kv[1][1], nan=-1), kv[1][0])):
         for t in th:
             by_theme.setdefault((g, t), []).append(sid)
     answers, ids, strength, suggestions = [], [], [], []
@@ -982,6 +983,7 @@ def priority_sensitivity(
 # --------------------------------------------------------------------------- the prioritisation matrix
 
 QUADRANTS: tuple[str, ...] = ("gjor_na", "pavirk_andre", "nar_det_passer", "folg_med")
+_WORDS = re.compile(r"\w+")
 
 
 def quadrant(importance: float, pavirkbar: float, *, midpoint: float = 3.0) -> str | None:
@@ -1064,7 +1066,7 @@ def matrix_items(
     items = pd.concat([c_items, m_items], ignore_index=True)
     if items.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    items["_key"] = items["kind"] + "\x1f" + items["text"].map(lambda t: " ".join(str(t).casefold().split()))
+    items["_key"] = items["kind"] + "\x1f" + items["text"].map(lambda t: " ".join(_WORDS.findall(str(t).casefold())))
     w = group_weights(items["group"].unique(), weights)
     per_group = (
         items.groupby(["_key", "group"], sort=False)
