@@ -628,7 +628,7 @@ def _answers_column(base: pd.DataFrame) -> list[tuple[str, ...]]:
     return [a if type(a) is tuple else () for a in base["answers"]] if "answers" in base.columns else [()] * len(base)
 
 
-def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggestions: bool = True) -> pd.DataFrame:
     """The measures (tiltak) proposed and the counter-forces they answer — explicit links only.
 
     A measure answers a counter-force when the notes (column «Svarer på motkraft») or the
@@ -638,7 +638,7 @@ def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.Data
     themes, strength, pavirkbar, votes, n_answered, answers, answer_ids, answered_strength,
     answered_pavirkbar, suggestions`` (``answers``: the linked counter-forces' texts, strongest
     first; ``answered_strength``: mean scored strength of those, NaN if none). Sorted by group,
-    goal, text.
+    goal, text. ``suggestions=False`` leaves the suggestions empty (faster, for other metrics).
     """
     base = _base(statements)
     if group is not None:
@@ -669,9 +669,13 @@ def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.Data
         )
     }
     by_theme: dict[tuple[str, str], list[str]] = {}
-    for sid, (_, _s, g, th) in sorted(info.items(), key=lambda kv: (-np.nan_to_num(kv[1][1], nan=-1), kv[1][0])):
-        for t in th:
-            by_theme.setdefault((g, t), []).append(sid)
+    if suggestions:  # strongest first, unscored last, then by text
+        ranked = counters.assign(_s=-counters["strength"]).sort_values(
+            ["_s", "text"], na_position="last", kind="stable"
+        )
+        for sid, g, th in zip(ranked["statement_id"], ranked["group"], ranked["themes"]):
+            for t in th:
+                by_theme.setdefault((g, t), []).append(sid)
     answers, ids, strength, suggestions = [], [], [], []
     for g, themes, linked in zip(measures["group"], measures["themes"], measures["answers"]):
         linked = tuple(c for c in linked if c in info)
@@ -1037,7 +1041,7 @@ def matrix_items(
     full = _base(statements)
     counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
     pav_all = counter_pavirkbar(full).set_index("statement_id")
-    links = measure_links(base)
+    links = measure_links(base, suggestions=False)
     c_items = pd.DataFrame(
         {
             "kind": "motkraft",
@@ -1066,41 +1070,46 @@ def matrix_items(
     items = pd.concat([c_items, m_items], ignore_index=True)
     if items.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    items["_key"] = items["kind"] + "\x1f" + items["text"].map(lambda t: " ".join(_WORDS.findall(str(t).casefold())))
+    folded = items["text"].astype(str).str.casefold().str.replace(r"\W+", " ", regex=True).str.strip()
+    items["_key"] = items["kind"] + "\x1f" + folded
     w = group_weights(items["group"].unique(), weights)
-    per_group = (
-        items.groupby(["_key", "group"], sort=False)
-        .agg(
-            kind=("kind", "first"),
-            text=("text", "first"),
-            importance=("importance", "mean"),
-            pavirkbar=("pavirkbar", "mean"),
-            importance_source=("importance_source", lambda s: _first_scored(s)),
-            pavirkbar_source=("pavirkbar_source", lambda s: _first_scored(s)),
-        )
-        .reset_index()
-    )
+    for col in ("importance_source", "pavirkbar_source"):  # "first scored" below: unscored as missing
+        items[col] = items[col].where(items[col] != "ikke vurdert", None)
+    grouped = items.groupby(["_key", "group"], sort=False)
+    per_group = grouped.agg(
+        kind=("kind", "first"),
+        text=("text", "first"),
+        importance=("importance", "mean"),
+        pavirkbar=("pavirkbar", "mean"),
+        importance_source=("importance_source", "first"),
+        pavirkbar_source=("pavirkbar_source", "first"),
+    ).reset_index()
     per_group["w"] = per_group["group"].map(w).astype(float)
-    rows = []
-    for _, g in per_group.groupby("_key", sort=False):
-        imp = _weighted_group_mean(g["importance"], g["w"]) if len(g) > 1 else float(g["importance"].iloc[0])
-        pv = _weighted_group_mean(g["pavirkbar"], g["w"]) if len(g) > 1 else float(g["pavirkbar"].iloc[0])
-        rows.append(
-            {
-                "kind": g["kind"].iloc[0],
-                "text": g["text"].iloc[0],
-                "groups": _group_tuple(g["group"]),
-                "n_groups": int(len(g)),
-                "importance": imp,
-                "pavirkbar": pv,
-                "importance_source": _first_scored(g["importance_source"]),
-                "pavirkbar_source": _first_scored(g["pavirkbar_source"]),
-                "plotted": not (np.isnan(imp) or np.isnan(pv)),
-                "quadrant": quadrant(imp, pv),
-                "weight": float(g["w"].sum()),
-            }
-        )
-    out = pd.DataFrame(rows)
+    per_group = per_group.assign(_gr=_group_rank(per_group["group"])).sort_values(["_gr", "group"], kind="stable")
+    by_key = per_group.groupby("_key", sort=False)
+    out = by_key.agg(
+        kind=("kind", "first"),
+        text=("text", "first"),
+        n_groups=("group", "size"),
+        weight=("w", "sum"),
+        importance_source=("importance_source", "first"),
+        pavirkbar_source=("pavirkbar_source", "first"),
+    )
+    out["groups"] = by_key["group"].agg(tuple)  # rows are in display order of the groups
+    for col in ("importance", "pavirkbar"):  # weighted means over the groups that scored it
+        scored = per_group[col].notna()
+        num = (per_group[col].fillna(0) * per_group["w"]).groupby(per_group["_key"], sort=False).sum()
+        den = per_group["w"].where(scored, 0.0).groupby(per_group["_key"], sort=False).sum()
+        any_scored = scored.groupby(per_group["_key"], sort=False).any()
+        out[col] = np.where(any_scored & (den > 0), num / den.where(den > 0, 1.0), np.nan)
+        single = by_key.size() == 1  # one group: its own mean, whatever its weight (even 0)
+        first = by_key[col].first()
+        out[col] = np.where(single, first, out[col])
+    out = out.reset_index(drop=True)
+    for col in ("importance_source", "pavirkbar_source"):
+        out[col] = out[col].fillna("ikke vurdert")
+    out["plotted"] = out["importance"].notna() & out["pavirkbar"].notna()
+    out["quadrant"] = [quadrant(i, p) for i, p in zip(out["importance"], out["pavirkbar"])]
     out["_x"] = -(out["importance"].fillna(0) * out["pavirkbar"].fillna(0))
     out["_k"] = _kind_order(out["kind"])
     out["_p"] = (~out["plotted"]).astype(int)
