@@ -179,6 +179,9 @@ def test_matrix_points_that_share_a_place_are_spread():
     assert len({(round(x, 6), round(y, 6)) for x, y in zip(xs, ys)}) == 4
     assert (xs[3], ys[3]) == (2.0, 1.0)
     assert np.allclose(np.hypot(xs[:3] - 4, ys[:3] - 5), 0.13)
+    # on a quadrant line (3): spread on the side the quadrant rule counts them to
+    xs, ys = fp.spread_points(np.array([3.0, 3.0, 3.0]), np.array([4.0, 4.0, 4.0]), midpoint=3.0)
+    assert (xs >= 3.0).all()
 
 
 def test_matrix_draws_only_items_scored_on_both_scales():

@@ -246,10 +246,14 @@ def _overlaps(box: tuple[float, float, float, float], boxes: list[tuple[float, f
     return any(x0 < b[2] + _PAD and b[0] < x1 + _PAD and y0 < b[3] + _PAD and b[1] < y1 + _PAD for b in boxes)
 
 
-def spread_points(x: np.ndarray, y: np.ndarray, radius: float = 0.13) -> tuple[np.ndarray, np.ndarray]:
+def spread_points(
+    x: np.ndarray, y: np.ndarray, radius: float = 0.13, midpoint: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Move points that share a position onto a small circle around it, so every item is its own point.
 
-    Deterministic (the order of the input); single points stay where they are.
+    Deterministic (the order of the input); single points stay where they are. With ``midpoint``, a group
+    sitting on a quadrant line (x or y equal to it) is spread on the upper/right side of the line, where
+    the quadrants count it.
 
     >>> xs, ys = spread_points(np.array([1.0, 1.0, 2.0]), np.array([3.0, 3.0, 3.0]))
     >>> [round(float(v), 2) for v in xs], [round(float(v), 2) for v in ys]
@@ -264,6 +268,9 @@ def spread_points(x: np.ndarray, y: np.ndarray, radius: float = 0.13) -> tuple[n
         if len(idx) < 2:
             continue
         r = radius * (1 + 0.08 * max(0, len(idx) - 6))
+        # a group on a quadrant line is spread on the side the quadrants count it to (≥ the midpoint)
+        cx += r if midpoint is not None and cx == midpoint else 0.0
+        cy += r if midpoint is not None and cy == midpoint else 0.0
         for j, i in enumerate(idx):
             a = 2 * np.pi * j / len(idx)
             x[i], y[i] = cx + r * np.cos(a), cy + r * np.sin(a)
@@ -386,7 +393,9 @@ def matrix_chart(items: pd.DataFrame, title: str) -> Figure:
         ax.text(x, y, QUADRANT_TEXT[q], ha=ha, va=va, fontsize=8.5, fontweight="bold", color="#333333", zorder=2)
         for q, (x, y, ha, va) in corners.items()
     ]
-    x, y = spread_points(shown["pavirkbar"].to_numpy(dtype=float), shown["importance"].to_numpy(dtype=float))
+    x, y = spread_points(
+        shown["pavirkbar"].to_numpy(dtype=float), shown["importance"].to_numpy(dtype=float), midpoint=mid
+    )
     kinds = shown["kind"].to_numpy()
     for kind, colour, marker, name in (
         ("motkraft", RESTRAINING, "^", "Motkraft"),
