@@ -69,7 +69,7 @@ METRICS = {
     "coverage_gaps": lambda df: ff.coverage_gaps(df),
     "measure_links": lambda df: ff.measure_links(df),
     "priorities": lambda df: ff.priorities(df),
-    "importance_influence": lambda df: ff.importance_influence(df),
+    "matrix_items": lambda df: ff.matrix_items(df),
 }
 
 

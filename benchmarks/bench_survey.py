@@ -61,11 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         f"generated {args.n:,} responses in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.1f} MB CSV)"
     )
 
+    region = "3425"
     try:
         from analysis.population.snapshot import read_population
 
         t0 = time.perf_counter()
-        targets, year = population_targets(read_population(regions=["3425"]), "3425", codebook=cb)
+        targets, year = population_targets(read_population(regions=[region]), region, codebook=cb)
         print(f"SSB population targets (one-off, not timed below): {time.perf_counter() - t0:.2f} s")
     except AnalysisError as exc:  # no snapshot: use Engerdal 2026 figures so the benchmark still runs
         print(f"SSB data unavailable ({exc}); using fixed targets")
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     def clean_weight(frame):
         p = parse_export(frame, cb, file="export.csv")
         responses, _rejects = finish(p.frame, cb)
-        weighted, info = weight_responses(responses, targets, year=year)
+        weighted, info = weight_responses(responses, targets, region=region, year=year)
         return weighted, info
 
     def read_clean_weight():

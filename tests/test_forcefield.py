@@ -54,6 +54,17 @@ BASIC = make(
 )
 
 
+def link(df: pd.DataFrame, measure: str, *counters: str) -> pd.DataFrame:
+    """A copy of ``df`` where the measure with text ``measure`` answers the counter-forces with texts ``counters``."""
+    out = df.copy()
+    if "answers" not in out.columns:
+        out["answers"] = pd.Series([() for _ in range(len(out))], index=out.index, dtype=object)
+    ids = dict(zip(out["text"], out["statement_id"]))
+    where = out.index[out["text"] == measure][0]
+    out.at[where, "answers"] = tuple(ids[c] for c in counters)
+    return out
+
+
 def row(summary: pd.DataFrame, group: str, goal: str) -> pd.Series:
     return summary.loc[(summary["group"] == group) & (summary["goal"] == goal)].iloc[0]
 
@@ -117,7 +128,7 @@ def test_group_without_data_gets_zero_rows():
     assert ffm.top_themes(BASIC, "ukjent").empty
     assert ffm.measure_links(BASIC, "ukjent").empty
     assert ffm.desired_results(BASIC, "ukjent").empty
-    assert ffm.importance_influence(BASIC, "ukjent").empty
+    assert ffm.matrix_items(BASIC, "ukjent").empty
 
 
 def test_balance_titles():
@@ -240,41 +251,136 @@ def test_similarity_group_without_themes_is_missing():
     assert s.loc["e"].isna().all()
 
 
-def test_coverage_all_and_group_scope():
-    c = ffm.coverage(THEMED).set_index("text")["status"]
-    assert c["Boligmangel"] == "dekket" and c["Ingen ledige hus"] == "dekket"
-    assert c["Ikke hus og ikke jobb"] == "dekket"  # one of its themes has a measure
-    assert c["Lang vei til Elverum"] == "ikke dekket"
-    g = ffm.coverage(THEMED, scope="group").set_index("text")["status"]
-    assert g["Boligmangel"] == "dekket" and g["Ingen ledige hus"] == "ikke dekket"
+def test_coverage_counts_explicit_links_only():
+    c = ffm.coverage(THEMED).set_index("text")
+    # no measure names a counter-force: nothing is answered, whatever the themes
+    assert (c["status"] == "ikke besvart").all()
+    assert c.loc["Boligmangel", "suggested"]  # a's own measure has the theme: a suggestion to check
+    assert not c.loc["Ingen ledige hus", "suggested"]  # b proposed no measure
+    linked = ffm.coverage(link(THEMED, "Bygg boliger", "Boligmangel")).set_index("text")
+    assert linked.loc["Boligmangel", "status"] == "besvart" and linked.loc["Boligmangel", "answered_by"] == (
+        "Bygg boliger",
+    )
+    assert not linked.loc["Boligmangel", "suggested"]
+    assert linked.loc["Ikke hus og ikke jobb", "status"] == "ikke besvart"  # same theme, other group: no link
+    # theme-level gaps (no measure with the same theme at all) are a statement about themes
     gaps = ffm.coverage_gaps(THEMED)
     assert gaps["theme"].tolist() == ["samferdsel"] and gaps.loc[0, "mean_strength"] == 4.0
     no_theme = make([("x", "bolyst", "motkraft", 2, NA, (), "Uten tema")])
-    assert ffm.coverage(no_theme)["status"].tolist() == ["uten tema"]
+    assert ffm.coverage(no_theme)["status"].tolist() == ["ikke besvart"]
     assert ffm.coverage_gaps(no_theme).empty
 
 
-def test_measure_links_answer_same_group_counter_forces():
+def test_measure_links_are_explicit_and_theme_overlap_is_only_a_suggestion():
     m = ffm.measure_links(THEMED, "a")
-    assert m["text"].tolist() == ["Bygg boliger"] and m.loc[0, "answers"] == ("Boligmangel",)
-    assert m.loc[0, "n_answered"] == 1
-    lone = ffm.measure_links(BASIC, "a")
+    assert m["text"].tolist() == ["Bygg boliger"] and m.loc[0, "answers"] == () and m.loc[0, "n_answered"] == 0
+    assert m.loc[0, "suggestions"] == ("Boligmangel",)
+    m = ffm.measure_links(link(THEMED, "Bygg boliger", "Boligmangel"), "a")
+    assert m.loc[0, "answers"] == ("Boligmangel",) and m.loc[0, "suggestions"] == ()
+    both = link(BASIC, "Bygge utleieboliger", "Få utleieboliger", "Mangel på boliger")
+    lone = ffm.measure_links(both, "a")
     assert lone.loc[0, "answers"] == ("Mangel på boliger", "Få utleieboliger")  # strongest first, unscored last
+    assert lone.loc[0, "answered_strength"] == 3.0
 
 
-def test_priorities_hand_computed_with_ties_and_imputation():
-    extra = make([("e", "unge", "motkraft", 3, 3, ("skole",), "Skolen kan legges ned")])
-    df = pd.concat([THEMED, extra], ignore_index=True)
+# --------------------------------------------------------------------------- the priority score
+
+
+def _repeat_example(extra: list[tuple] = ()) -> pd.DataFrame:
+    """Group g1 names housing ten times at strength 5; g2, g3 and g4 name transport once each at 3."""
+    rows = [("g1", "bolyst", "motkraft", 5, 4, ("bolig",), f"Boligmangel {i}") for i in range(10)]
+    rows += [(g, "bolyst", "motkraft", 3, 4, ("samferdsel",), f"Lang vei ({g})") for g in ("g2", "g3", "g4")]
+    return make(rows + list(extra))
+
+
+def test_hand_example_one_group_repeating_a_theme_does_not_outrank_three_groups():
+    p = ffm.priorities(_repeat_example())
+    # transport: 3 groups × (3/5) × (4/5) = 1.44; housing: 1 group × (5/5) × (4/5) = 0.8
+    assert p["theme"].tolist() == ["samferdsel", "bolig"] and p["rank"].tolist() == [1, 2]
+    assert p.set_index("theme")["score"].to_dict() == pytest.approx({"samferdsel": 1.44, "bolig": 0.8})
+    # saying it ten times counts as saying it once
+    once = ffm.priorities(make([("g1", "bolyst", "motkraft", 5, 4, ("bolig",), "Boligmangel")]))
+    assert once.loc[0, "score"] == pytest.approx(0.8)
+    # means per group first: g2 and g3 also name housing once, at strength 1
+    mixed = _repeat_example(
+        [(g, "bolyst", "motkraft", 1, 4, ("bolig",), f"Litt boligmangel ({g})") for g in ("g2", "g3")]
+    )
+    p = ffm.priorities(mixed).set_index("theme")
+    assert p.loc["bolig", "mean_strength"] == pytest.approx((5 + 1 + 1) / 3)  # not (10·5 + 2·1) / 12 = 4.33
+    assert p.loc["bolig", "score"] == pytest.approx(3 * (7 / 15) * (4 / 5))  # 1.12 < 1.44
+    assert ffm.priorities(mixed)["theme"].tolist() == ["samferdsel", "bolig"]
+
+
+def test_missing_pavirkbar_is_never_imputed_nor_borrowed_by_theme():
+    rows = [(g, "bolyst", "motkraft", 5, NA, ("skole",), f"Skolen legges ned ({g})") for g in ("g1", "g2", "g3")]
+    rows += [
+        ("g4", "bolyst", "motkraft", 2, 2, ("kultur",), "Lite kultur"),
+        ("g1", "bolyst", "tiltak", NA, 5, ("skole",), "Ny skole"),  # same theme, not linked
+    ]
+    df = make(rows)
+    p = ffm.priorities(df)
+    assert p["theme"].tolist() == ["kultur", "skole"]  # the scored theme first, however low
+    assert p["scored"].tolist() == [True, False] and p["rank"].tolist() == [1, 1]  # ranked separately
+    skole = p.set_index("theme").loc["skole"]
+    assert math.isnan(skole["score"]) and math.isnan(skole["mean_pavirkbar"]) and skole["missing"] == "påvirkbar"
+    assert skole["pavirkbar_source"] == "ikke vurdert" and not skole["answered"] and skole["same_theme_measure"]
+    # an explicit link brings the measure's påvirkbar to the counter-force it answers
+    linked = ffm.priorities(link(df, "Ny skole", "Skolen legges ned (g1)")).set_index("theme")
+    assert linked.loc["skole", "scored"] and linked.loc["skole", "pavirkbar_source"] == "tiltak"
+    assert linked.loc["skole", "mean_pavirkbar"] == 5.0  # only g1 has a påvirkbar: mean of the groups that have one
+    assert linked.loc["skole", "score"] == pytest.approx(3 * 1 * 1)
+    t = fft.unscored_table(p, {"skole": "Barnehage og skole"})
+    assert t.values.tolist() == [[1, "Barnehage og skole", "3,0", "5,0", "ikke vurdert", "påvirkbar"]]
+
+
+def test_group_weights_for_village_meetings_and_sensitivity():
+    rows = [
+        ("grendemote:elga", "bolyst", "motkraft", 5, 5, ("vei",), "Dårlig vei"),
+        ("grendemote:drevsjo", "bolyst", "motkraft", 5, 5, ("vei",), "Dårlig vei"),
+        ("grendemote:somadalen", "bolyst", "motkraft", 5, 5, ("vei",), "Dårlig vei"),
+        ("arbeidsgruppe", "bolyst", "motkraft", 4, 4, ("bolig",), "Få boliger"),
+        ("kommunestyret", "bolyst", "motkraft", 4, 4, ("bolig",), "Få boliger"),
+    ]
+    df = make(rows)
     p = ffm.priorities(df).set_index("theme")
-    assert p.loc["bolig", "score"] == pytest.approx(3 * (4 / 5) * (3 / 5))  # 1,44
-    assert p.loc["arbeid", "score"] == pytest.approx(1 * (3 / 5) * (3 / 5))  # midpoint 3 for both
-    assert p.loc["arbeid", "strength_imputed"] and p.loc["arbeid", "pavirkbar_imputed"]
-    assert p.loc["skole", "score"] == pytest.approx(0.36)  # tie with arbeid
-    assert p.loc["samferdsel", "score"] == pytest.approx(1 * (4 / 5) * (1 / 5))
-    order = ffm.priorities(df)
-    assert order["theme"].tolist() == ["bolig", "arbeid", "skole", "samferdsel"]
-    assert order["rank"].tolist() == [1, 2, 2, 4]
-    assert order["covered"].tolist() == [True, False, False, False]
+    assert p.loc["vei", "breadth"] == 1.5  # three village meetings at 0.5
+    assert p.loc["vei", "score"] == pytest.approx(1.5) and p.loc["bolig", "score"] == pytest.approx(2 * 0.64)
+    equal = ffm.priorities(df, weights={"grendemote": 1}).set_index("theme")
+    assert equal.loc["vei", "score"] == pytest.approx(3.0)
+    sens = ffm.priority_sensitivity(df, top=1)
+    assert not sens["changed"] and sens["top"] == sens["top_equal"] == ["vei"]
+    assert fft.sensitivity_sentence(sens).startswith("Følsomhet: med like vekter for alle grupper blir de 1 øverste")
+    sens = ffm.priority_sensitivity(df, weights={"grendemote": 0.2}, top=1)
+    assert sens["changed"] and sens["top"] == ["bolig"] and sens["entered"] == ["vei"] and sens["left"] == ["bolig"]
+    assert "«Vei» kommer inn" in fft.sensitivity_sentence(sens)
+    assert ffm.group_weights(["kommunestyret"], {"kommunestyret": 2}) == {"kommunestyret": 2.0}
+    with pytest.raises(AnalysisError, match="kommunestyret"):
+        ffm.group_weights(["kommunestyret"], {"kommunestyret": -1})
+    assert "hvert grendemøte 0,5" in fft.weights_sentence()
+
+
+def test_matrix_items_per_group_and_across_groups():
+    df = link(ON_MEASURES, "Bygg utleieboliger", "Få boliger", "Dyre tomter")
+    a = ffm.matrix_items(df, "a").set_index("text")
+    # the measure: påvirkbar 5 (own), importance = mean strength of the counter-forces it answers (3)
+    assert a.loc["Bygg utleieboliger", ["importance", "pavirkbar"]].tolist() == [3.0, 5.0]
+    assert a.loc["Bygg utleieboliger", "importance_source"] == "motkrefter"
+    # the counter-forces get påvirkbar from the measure linked to them
+    assert a.loc["Få boliger", ["importance", "pavirkbar", "pavirkbar_source"]].tolist() == [4.0, 5.0, "tiltak"]
+    assert a.loc["Få boliger", "quadrant"] == "gjor_na" and a["plotted"].all()
+    b = ffm.matrix_items(df, "b").set_index("text")
+    assert not b.loc["Ny skolebuss", "plotted"] and b.loc["Ny skolebuss", "quadrant"] is None  # answers nothing
+    assert not b.loc["Kartlegg behovet", "plotted"]  # no link: no importance (theme overlap does not count)
+    twice = make(
+        [("g1", "bolyst", "motkraft", 5, 4, (), "Lang vei"), ("g2", "bolyst", "motkraft", 3, 2, (), "lang vei!")]
+    )
+    row_ = ffm.matrix_items(twice).iloc[0]
+    assert row_["n_groups"] == 2 and row_["importance"] == 4.0 and row_["pavirkbar"] == 3.0
+    t = fft.matrix_table(ffm.matrix_items(df, "a"))
+    assert t["Nr."].tolist() == ["1", "2", "3"] and t.loc[0, "Felt"] == "viktig og påvirkbart – gjør noe nå"
+    b_items = ffm.matrix_items(df, "b")  # nothing in b has both values: nothing drawn, all listed
+    assert fft.matrix_table(b_items)["Nr."].tolist() == ["–", "–", "–", "–"]
+    assert fft.matrix_unscored_sentence(b_items).startswith("4 motkrefter og tiltak mangler vurdering")
 
 
 def test_theme_column_forms_are_accepted():
@@ -306,13 +412,15 @@ def test_empty_table_everything_returns_empty_frames():
 def test_reader_tables_are_norwegian():
     labels = {"bolig": "Boliger", "natur": "Natur og friluftsliv"}
     t = fft.priorities_table(ffm.priorities(THEMED), labels)
-    assert t.loc[0, "Motkraft (tema)"] == "Boliger"
-    assert t.loc[1, "Gj.snitt styrke"].startswith("3 (ikke vurdert")
+    assert t.loc[0, "Motkraft (tema)"] == "Boliger" and t.loc[0, "Styrke"] == "4,0" and t.loc[0, "Påvirkbar"] == "3,0"
+    assert t.loc[0, "Påvirkbar vurdert for"] == "motkreftene" and t.loc[0, "Tiltak koblet"] == "nei"
     assert fft.consensus_table(ffm.consensus(THEMED), "kraft", labels).loc[0, "Tema"] == "Natur og friluftsliv"
-    assert fft.gaps_table(ffm.coverage_gaps(THEMED)).loc[0, "Tema uten tiltak"] == "Samferdsel"
+    assert fft.gaps_table(ffm.coverage_gaps(THEMED)).loc[0, "Tema uten tiltak med samme tema"] == "Samferdsel"
     s = fft.summary_table(ffm.force_summary(BASIC, groups=["a"]))
     assert s["Merknad"].tolist() == ["", "ikke drøftet", "", ""]
-    assert fft.measures_table(ffm.measure_links(THEMED, "a")).loc[0, "Svarer på motkrefter"] == "Boligmangel"
+    m = fft.measures_table(ffm.measure_links(THEMED, "a"))
+    assert m.loc[0, "Svarer på motkrefter"] == "ikke koblet til noen motkraft"
+    assert m.loc[0, "Forslag å sjekke (samme tema, ikke koblet)"] == "Boligmangel"
     bullets = fft.headline_bullets(THEMED, labels)
     assert any("Boliger" in b for b in bullets) and any("Samferdsel" in b for b in bullets)
 
@@ -367,7 +475,12 @@ def test_invariants(rows):
     assert ((sim[finite] >= 0) & (sim[finite] <= 1 + 1e-12)).all()
     assert np.array_equal(np.isfinite(sim), np.isfinite(sim.T))
     p = ffm.priorities(df)
-    assert (p["score"] <= p["n_groups"] + 1e-12).all() if not p.empty else True
+    scored = p.loc[p["scored"].astype(bool)] if not p.empty else p
+    assert (scored["score"] <= scored["breadth"] + 1e-12).all()
+    assert p.empty or p["score"].isna().equals(~p["scored"].astype(bool))  # no score without both values
+    if not p.empty:  # scored themes always come before unscored ones
+        flags = p["scored"].astype(bool).tolist()
+        assert flags == sorted(flags, reverse=True)
     # the order of the input rows does not change any result
     shuffled = df.sample(frac=1, random_state=1)
     pd.testing.assert_frame_equal(ffm.priorities(shuffled), p)
@@ -382,7 +495,7 @@ def test_coverage_gaps_group_scope_and_sorting():
     assert gaps.loc[0, "groups"] == ("b", "c")
     assert math.isnan(gaps.loc[2, "mean_strength"])  # c did not score it: unscored, sorted last among ties
     with pytest.raises(ValueError):
-        ffm.coverage(THEMED, scope="kommune")
+        ffm.coverage_gaps(THEMED, scope="kommune")
 
 
 def test_groups_in_display_order_workshops_before_villages():
@@ -422,9 +535,13 @@ def test_chart_titles_state_the_finding():
     assert fft.similarity_title(ffm.theme_similarity(THEMED)) == "A og B har de mest like temaprofilene (likhet 1,00)"
     assert (
         fft.priority_title(ffm.priorities(THEMED), labels) == "«Boliger» rangeres høyest blant motkreftene (3 grupper)"
+    )  # c named housing too without scoring it: it counts as naming it, not in the means
+    items = ffm.matrix_items(THEMED, "a")
+    assert (
+        fft.matrix_title(items)
+        == "0 tiltak og 1 motkraft er både viktige og påvirkbare – kandidater til å gjøre noe nå"
     )
-    title, alt = fft.importance_influence_texts(ffm.importance_influence(THEMED, "a"), "a")
-    assert title == "1 motkraft er både viktig (4–5) og påvirkbar (4–5)" and "1 motkraft vurdert" in alt
+    assert "viktig og påvirkbart – gjør noe nå: 1" in fft.matrix_alt(items, "A")
     assert fft.balance_alt_all(ffm.force_summary(BASIC, groups=["a"])).count("Økt bolyst: drivkreftene") == 1
     assert "netto +3; 1 ikke vurdert" in fft.balance_alt_all(ffm.force_summary(BASIC, groups=["a"]))
     empty = THEMED.iloc[0:0]
@@ -444,38 +561,6 @@ ON_MEASURES = make(
         ("b", "unge", "motkraft", NA, NA, ("vei",), "Dårlige veier"),
     ]
 )
-
-
-def test_priorities_take_pavirkbar_from_measures_when_forces_lack_it():
-    p = ffm.priorities(ON_MEASURES).set_index("theme")
-    # bolig: 2 groups, strength mean (4 + 2 + 5) / 3 = 11/3, påvirkbar from measures (5 + 2) / 2 = 3.5
-    assert p.loc["bolig", "mean_pavirkbar"] == 3.5 and p.loc["bolig", "pavirkbar_source"] == "tiltak"
-    assert p.loc["bolig", "score"] == pytest.approx(2 * (11 / 3 / 5) * (3.5 / 5))
-    # vei: no measure on the theme → midpoint 3, flagged; strength 2 (b's is unscored)
-    assert p.loc["vei", "pavirkbar_source"] == "midtverdi" and p.loc["vei", "pavirkbar_imputed"]
-    assert p.loc["vei", "score"] == pytest.approx(2 * (2 / 5) * (3 / 5))
-    t = fft.priorities_table(ffm.priorities(ON_MEASURES))
-    assert t.set_index("Motkraft (tema)").loc["Bolig", "Påvirkbar vurdert for"] == "tiltakene"
-
-
-def test_measure_links_answered_strength_and_importance_grid():
-    m = ffm.measure_links(ON_MEASURES, "a").iloc[0]
-    assert m["answers"] == ("Få boliger", "Dyre tomter") and m["answered_strength"] == 3.0
-    assert m["pavirkbar"] == 5
-    pts = ffm.importance_influence(ON_MEASURES, "a")
-    # the measure: påvirkbar 5, importance = mean strength of the counter-forces it answers (3)
-    assert pts.values.tolist() == [["tiltak", 3.0, 5.0, 1]]
-    b = ffm.importance_influence(ON_MEASURES, "b")
-    assert b.values.tolist() == [["tiltak", 5.0, 2.0, 1]]  # "Ny skolebuss" answers nothing: left out
-    title, alt = fft.importance_influence_texts(pts, "a")
-    assert title.startswith("0 tiltak tar tak i viktige problemer") and "1 tiltak vurdert" in alt
-
-
-def test_measures_to_prioritise():
-    t = fft.measures_to_prioritise(ON_MEASURES, "b", threshold=2)
-    assert t.values.tolist() == [["Kartlegg behovet", "5,0", "2", "Ingen hybler"]]
-    assert fft.measures_to_prioritise(ON_MEASURES, "a").empty  # importance 3 < 4
-    assert fft.measures_to_prioritise(ON_MEASURES, "ukjent").empty
 
 
 def test_overview_figures_and_thin_caution():

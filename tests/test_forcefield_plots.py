@@ -102,7 +102,7 @@ def test_net_balance_marks_goals_not_discussed_and_unscored():
 def test_group_charts_build_for_thin_and_missing_groups(group):
     for fig in (
         fp.theme_bars(ffm.top_themes(DATA, group), "Temaer", {"natur": "Natur"}),
-        fp.importance_influence_chart(ffm.importance_influence(DATA, group), "Viktighet og påvirkbarhet"),
+        fp.matrix_chart(ffm.matrix_items(DATA, group), "Viktighet og påvirkbarhet"),
         fp.net_balance_chart(ffm.force_summary(DATA, groups=[group]), "Balanse"),
     ):
         assert isinstance(fig, Figure) and figure_png(fig)[:4] == b"\x89PNG"
@@ -128,10 +128,69 @@ def test_empty_inputs_give_a_message_not_an_empty_chart():
         fp.theme_heatmap(ffm.theme_profile(empty), "t"),
         fp.similarity_heatmap(ffm.theme_similarity(empty), "t"),
         fp.priority_chart(ffm.priorities(empty), "t"),
-        fp.importance_influence_chart(ffm.importance_influence(empty), "t"),
+        fp.matrix_chart(ffm.matrix_items(empty), "t"),
     ):
         assert len(fig.axes) == 1 and not fig.axes[0].axison
         assert figure_png(fig)[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- the prioritisation matrix
+
+
+def _label_boxes(fig: Figure):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.axes[0].texts if t.get_gid() == fp.LABEL_GID]
+    return labels, [t.get_window_extent(renderer) for t in labels]
+
+
+def _items(n: int, seed: int, same_point: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    words = ["Mangel på utleieboliger", "Lite å gjøre for ungdom", "Bygge skatepark ved skolen", "Kveldsbuss"]
+    return pd.DataFrame(
+        {
+            "kind": rng.choice(["motkraft", "tiltak"], n),
+            "text": [f"{words[i % 4]} {i}" for i in range(n)],
+            "importance": np.full(n, 4.0) if same_point else rng.integers(1, 6, n).astype(float),
+            "pavirkbar": np.full(n, 4.0) if same_point else rng.integers(1, 6, n).astype(float),
+            "plotted": True,
+        }
+    )
+
+
+@pytest.mark.parametrize(("n", "seed", "same_point"), [(6, 1, False), (20, 2, False), (35, 3, False), (14, 4, True)])
+def test_matrix_has_a_label_for_every_point_and_no_two_labels_overlap(n, seed, same_point):
+    fig = fp.matrix_chart(_items(n, seed, same_point), "Prioriteringsmatrise")
+    labels, boxes = _label_boxes(fig)
+    assert len(labels) == n  # one label per point
+    numbers = sorted(int(t.get_text().split(".")[0].split("\n")[0]) for t in labels)
+    assert numbers == list(range(1, n + 1))  # numbered as in the reader table
+    for i in range(n):
+        for j in range(i + 1, n):
+            assert not boxes[i].overlaps(boxes[j]), (labels[i].get_text(), labels[j].get_text())
+    ax_box = fig.axes[0].get_window_extent(fig.canvas.get_renderer())
+    assert all(ax_box.x0 <= b.x0 and b.x1 <= ax_box.x1 and ax_box.y0 <= b.y0 and b.y1 <= ax_box.y1 for b in boxes)
+    text = _all_text(fig)
+    assert "gjør noe nå" in text and "påvirk fylket og staten" in text and "fylkesveier, mobildekning" in text
+
+
+def test_matrix_points_that_share_a_place_are_spread():
+    xs, ys = fp.spread_points(np.array([4.0, 4.0, 4.0, 2.0]), np.array([5.0, 5.0, 5.0, 1.0]))
+    assert len({(round(x, 6), round(y, 6)) for x, y in zip(xs, ys)}) == 4
+    assert (xs[3], ys[3]) == (2.0, 1.0)
+    assert np.allclose(np.hypot(xs[:3] - 4, ys[:3] - 5), 0.13)
+    # on a quadrant line (3): spread on the side the quadrant rule counts them to
+    xs, ys = fp.spread_points(np.array([3.0, 3.0, 3.0]), np.array([4.0, 4.0, 4.0]), midpoint=3.0)
+    assert (xs >= 3.0).all()
+
+
+def test_matrix_draws_only_items_scored_on_both_scales():
+    items = ffm.matrix_items(DATA, "a")
+    plotted = items.loc[items["plotted"]]
+    # "Få jobber" (5, 4), the long text (3, 4); the measure has no påvirkbar and no link: not drawn
+    assert set(plotted["text"]) == {"Få jobber", LONG}
+    labels, _ = _label_boxes(fp.matrix_chart(items, "t"))
+    assert len(labels) == 2
 
 
 # --------------------------------------------------------------------------- notebooks on thin data
@@ -171,6 +230,7 @@ ALL_SECTIONS = (
     "all_intro",
     "all_summary",
     "all_priorities",
+    "all_matrix",
     "all_consensus",
     "all_themes",
     "all_unique",

@@ -411,14 +411,27 @@ def test_weighting_merges_age_bands_without_respondents():
             "gender": pd.array(rng.choice(["female", "male", "other"], n, p=[0.5, 0.45, 0.05]), dtype="string"),
         }
     )
-    out, info = weight_responses(responses, targets, region="3425", year=2026)
-    assert info.merged_bands == ("18–29",) and info.converged
-    assert out["weight"].sum() == pytest.approx(281)
-    got = out.groupby("age_band")["weight"].sum()
-    assert got["25–29"] == pytest.approx(34 + 58 + 27 + 34)
-    assert got["35–40"] == pytest.approx(36 + 41)
-    other = out["gender"] == "other"
-    assert out.loc[other, "weight"].sum() == pytest.approx(281 * other.mean())
+    for min_cell, method in ((1, "poststratified"), (1000, "raked")):
+        out, info = weight_responses(responses, targets, region="3425", year=2026, min_cell=min_cell)
+        assert info.merged_bands == ("18–29",) and info.converged and info.method == method
+        assert out["weight"].sum() == pytest.approx(281)
+        got = out.groupby("age_band")["weight"].sum()
+        assert got["25–29"] == pytest.approx(34 + 58 + 27 + 34)
+        assert got["35–40"] == pytest.approx(36 + 41)
+        other = out["gender"] == "other"
+        if method == "raked":  # "other" keeps its share of the whole sample
+            assert out.loc[other, "weight"].sum() == pytest.approx(281 * other.mean())
+        else:  # "other" keeps its share of its (merged) age band
+            band = out["weight_class"].str.split("|").str[0]
+            pop = {"18–29": 34 + 58 + 27 + 34, "30–34": 51, "35–40": 77}
+            expected = sum(pop[b] * (other & (band == b)).sum() / (band == b).sum() for b in pop)
+            assert out.loc[other, "weight"].sum() == pytest.approx(expected)
+            # women and men match the population within each unmerged band, scaled by the share of "other"
+            for b, (f, m) in {"30–34": (29, 22), "35–40": (36, 41)}.items():
+                sel = band == b
+                keep = 1 - (other & sel).sum() / sel.sum()
+                assert out.loc[sel & (out["gender"] == "female"), "weight"].sum() == pytest.approx(f * keep)
+                assert out.loc[sel & (out["gender"] == "male"), "weight"].sum() == pytest.approx(m * keep)
 
 
 def test_schema_guards_the_cleaned_table(cleaned):

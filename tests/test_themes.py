@@ -74,29 +74,109 @@ def test_bad_codebook(tmp_path):
         load_codebook(str(p))
 
 
-def _gold():
-    with open(GOLD, encoding="utf-8", newline="") as fh:
+GOLD_V2 = Path(__file__).resolve().parent / "fixtures" / "themes" / "theme_gold_v2.csv"
+
+
+def _gold(path: Path = GOLD):
+    with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [r["text"] for r in rows], [set(filter(None, r["themes"].split("|"))) for r in rows]
 
 
-def precision_recall() -> tuple[float, float, int]:
-    texts, gold = _gold()
+def scores(path: Path = GOLD) -> dict[str, tuple[float, float, int]]:
+    """Micro-averaged precision and recall overall (key ``"all"``) and per theme: ``(precision, recall, n gold)``."""
+    texts, gold = _gold(path)
     pred = [set(p) for p in code_themes(texts)]
-    tp = sum(len(g & p) for g, p in zip(gold, pred))
-    fp = sum(len(p - g) for g, p in zip(gold, pred))
-    fn = sum(len(g - p) for g, p in zip(gold, pred))
-    return tp / (tp + fp), tp / (tp + fn), len(texts)
+    out = {}
+    for theme in [None, *THEMES]:
+
+        def keep(labels: set[str], t=theme) -> set[str]:
+            return labels if t is None else labels & {t}
+
+        tp = sum(len(keep(g) & keep(p)) for g, p in zip(gold, pred))
+        fp = sum(len(keep(p) - keep(g)) for g, p in zip(gold, pred))
+        fn = sum(len(keep(g) - keep(p)) for g, p in zip(gold, pred))
+        out[theme or "all"] = (tp / (tp + fp) if tp + fp else float("nan"), tp / (tp + fn), tp + fn)
+    return out
 
 
-def test_gold_sample_precision_recall():
-    precision, recall, n = precision_recall()
-    assert n >= 80
-    labels = set(theme_labels())
-    assert all(g <= labels for g in _gold()[1])
-    # figures stated in docs/workshops.md: precision 0.88, recall 0.94 (micro-averaged)
-    assert precision >= 0.85, precision
+def precision_recall(path: Path = GOLD) -> tuple[float, float, int]:
+    p, r, _ = scores(path)["all"]
+    return p, r, len(_gold(path)[0])
+
+
+def test_new_gold_set_precision_recall_overall_and_per_theme():
+    """The blind hand-labelled set (316 statements, docs/workshops.md): ≥ 0.90 overall; no theme below 0.85."""
+    texts, gold = _gold(GOLD_V2)
+    assert len(texts) >= 120
+    assert all(g <= set(THEMES) for g in gold)
+    result = scores(GOLD_V2)
+    precision, recall, _ = result["all"]
+    assert precision >= 0.90, precision
     assert recall >= 0.90, recall
+    weak = {t: v for t, v in result.items() if t != "all" and (v[0] < 0.85 or v[1] < 0.85)}
+    assert not weak, weak
+
+
+def test_old_gold_sample_precision_recall():
+    """The older 95-item sample was labelled before the rules of the new set (see its README); a floor only."""
+    precision, recall, n = precision_recall(GOLD)
+    assert n >= 80
+    assert all(g <= set(theme_labels()) for g in _gold(GOLD)[1])
+    assert precision >= 0.90, precision
+    assert recall >= 0.80, recall
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Husleia er alt for høy", "bolig"),
+        ("Vi treng fleire utleigebustader", "bolig"),
+        ("Veian e som eit vaskebrett", "samferdsel"),
+        ("vidregåande burde vært her", "barnehage_skole"),
+        ("Det e einsomt å vara ny her", "fellesskap_inkludering"),
+        ("Heimetenesta må få meir ressursar", "helse_omsorg"),
+        ("Sakshandsaminga i kommunen tek for lang tid", "kommunale_tjenester"),
+        ("Dom snakke bygda ned sjøl", "omdomme_identitet"),
+    ],
+)
+def test_inflected_nynorsk_and_dialect_forms(text, theme):
+    assert theme in code_themes([text])[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_theme"),
+    [
+        ("Jobbe sammen på dugnad, det skaper samhold", "arbeid_naering"),
+        ("Butikken e der vi treffes og prate", "arbeid_naering"),
+        ("Satse på turistvei over fjellet", "arbeid_naering"),
+        ("Vinteren er lang og mørk", "natur_friluftsliv"),
+        ("Kontorfellesskap i Drevsjø for fjernarbeidere", "fellesskap_inkludering"),
+        ("Billige tomter", "samferdsel"),  # «bil» + an ending, not «billig»
+        ("Flere kvinner", "tilgjengelighet_likestilling"),  # demography, not equality
+    ],
+)
+def test_generic_stems_do_not_over_trigger(text, not_theme):
+    assert not_theme not in code_themes([text])[0]
+
+
+def test_phrase_gap_and_exact_forms(tmp_path) -> None:
+    book = tmp_path / "themes.yaml"
+    book.write_text(
+        "themes:\n"
+        "  omdomme:\n"
+        "    label: Omdømme\n"
+        "    keywords: ['snakk* ~ ned']\n"
+        "  moter:\n"
+        "    label: Møter\n"
+        "    keywords: ['=møtes']\n",
+        encoding="utf-8",
+    )
+    coded = code_themes(
+        ["Vi snakker bygda vår ned", "snakke ned", "snakke om alt annet enn bygda ned", "Vi møtes", "Et møte"],
+        path=str(book),
+    )
+    assert coded == [("omdomme",), ("omdomme",), (), ("moter",), ()]
 
 
 def test_exclude_words_do_not_count_for_the_theme(tmp_path) -> None:
@@ -117,12 +197,15 @@ def test_exclude_words_do_not_count_for_the_theme(tmp_path) -> None:
 
 
 def test_shipped_codebook_excludes_work_words_from_culture_and_nature() -> None:
+    # employment terms in a sector are work, not the sector (rule R4 of tests/fixtures/themes/README.md)
     assert code_themes(["Heltidskultur i pleie og omsorg", "Godt arbeidsmiljø på sykehjemmet"]) == [
-        ("arbeid_naering", "helse_omsorg"),
+        ("arbeid_naering",),
         ("arbeid_naering", "helse_omsorg"),
     ]
 
 
 if __name__ == "__main__":  # pragma: no cover
-    p, r, n = precision_recall()
-    print(f"n={n} precision={p:.3f} recall={r:.3f}")
+    for path in (GOLD_V2, GOLD):
+        print(path.name)
+        for theme, (p, r, n) in scores(path).items():
+            print(f"  {theme:30s} precision={p:.3f} recall={r:.3f} n={n}")

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from analysis.errors import AnalysisError
 from analysis.weighting import (
     Z95,
+    Calibration,
     design_effect,
     effective_sample_size,
+    poststratify_weights,
     rake_weights,
     weighted_mean,
     weighted_share,
@@ -183,3 +185,108 @@ def test_weighted_share_uses_effective_n():
     lo, hi = wilson_interval(r["estimate"], r["n_eff"])
     assert (r["lower"], r["upper"]) == (lo, hi)
     assert 0 <= r["lower"] < r["estimate"] < r["upper"] <= 1
+
+
+# --------------------------------------------------------------------------- calibration-aware standard errors
+
+
+def _survey_like(seed: int = 7, n: int = 300):
+    """A sample where the answer depends on age band and sex and response rates differ by cell."""
+    rng = np.random.default_rng(seed)
+    bands = np.array(["18–24", "25–29", "30–34", "35–40"])
+    band = rng.choice(bands, n, p=[0.15, 0.2, 0.3, 0.35])
+    sex = rng.choice(["female", "male"], n, p=[0.6, 0.4])
+    y = 2.0 + 0.5 * np.searchsorted(bands, band) + 0.9 * (sex == "female") + rng.normal(0, 0.8, n)
+    pop = {
+        f"{b}|{s}": float(v)
+        for (b, s), v in zip([(b, s) for b in bands for s in ("female", "male")], rng.integers(20, 60, 8))
+    }
+    return band, sex, y, pop
+
+
+def _margins(pop: dict[str, float]):
+    band_t, sex_t = {}, {}
+    for cell, v in pop.items():
+        b, s = cell.split("|")
+        band_t[b] = band_t.get(b, 0) + v
+        sex_t[s] = sex_t.get(s, 0) + v
+    return band_t, sex_t
+
+
+def test_poststratified_se_equals_the_closed_form_and_is_near_the_textbook_formula():
+    band, sex, y, pop = _survey_like()
+    cells = np.char.add(np.char.add(band, "|"), sex)
+    w = poststratify_weights(cells, pop)
+    r = weighted_mean(y, w, calibration=Calibration("poststratified", (cells,)))
+    n, big_n = len(y), sum(pop.values())
+    # Linearisation of the post-stratified mean Σ_h (N_h/N) ȳ_h, written out cell by cell:
+    # var = n/(n−1) · Σ_h (N_h/N)² · Σ_{i∈h} (y_i − ȳ_h)² / n_h²  (what R's survey computes)
+    closed = 0.0
+    textbook = 0.0  # Cochran/Lohr: Σ_h W_h² s_h² / n_h (no finite-population correction)
+    for cell, big in pop.items():
+        yh = y[cells == cell]
+        closed += (big / big_n) ** 2 * ((yh - yh.mean()) ** 2).sum() / len(yh) ** 2
+        textbook += (big / big_n) ** 2 * yh.var(ddof=1) / len(yh)
+    closed *= n / (n - 1)
+    assert r["estimate"] == pytest.approx(sum(pop[c] * y[cells == c].mean() for c in pop) / big_n)
+    assert r["se"] == pytest.approx(math.sqrt(closed), rel=1e-12)
+    assert r["se"] == pytest.approx(math.sqrt(textbook), rel=0.05)
+    naive = weighted_mean(y, w)["se"]
+    assert r["se"] < 0.9 * naive  # calibration removes the variance age and sex explain
+
+
+def _jackknife_raked_se(band, sex, y, band_t, sex_t, domain=None) -> float:
+    """Delete-one jackknife: drop each respondent, rake the rest again to the same totals, re-estimate."""
+    n = len(y)
+    domain = np.ones(n, bool) if domain is None else domain
+    frame = pd.DataFrame({"band": band, "sex": sex})
+    estimates = []
+    for i in range(n):
+        keep = np.arange(n) != i
+        w = rake_weights(frame[keep], {"band": band_t, "sex": sex_t}).weights.to_numpy()
+        d = domain[keep]
+        estimates.append(np.sum(w[d] * y[keep][d]) / np.sum(w[d]))
+    est = np.array(estimates)
+    return float(np.sqrt((n - 1) / n * ((est - est.mean()) ** 2).sum()))
+
+
+def _r_survey_raking_se(band, sex, y, w, domain) -> float:
+    """R survey's svyrecvar for a raked design, transcribed: subtract margin means of x/w in turn, to convergence."""
+    est = np.sum(w[domain] * y[domain]) / np.sum(w[domain])
+    x = np.where(domain, w * (y - est) / np.sum(w[domain]), 0.0)
+    for _ in range(500):
+        for margin in (band, sex):
+            ratio = pd.Series(x / w)
+            x = x - w * ratio.groupby(margin).transform("mean").to_numpy()
+    n = len(y)
+    return float(np.sqrt(n / (n - 1) * ((x - x.mean()) ** 2).sum()))
+
+
+def test_raked_se_matches_a_recalibrating_jackknife_and_rs_algorithm():
+    band, sex, y, pop = _survey_like(seed=3, n=240)
+    band_t, sex_t = _margins(pop)
+    w = rake_weights(pd.DataFrame({"band": band, "sex": sex}), {"band": band_t, "sex": sex_t}).weights.to_numpy()
+    cal = Calibration("raked", (band, sex))
+    women = sex == "female"
+    for domain in (None, women):
+        r = weighted_mean(y, w, calibration=cal, domain=domain)
+        d = np.ones(len(y), bool) if domain is None else domain
+        assert r["se"] == pytest.approx(_r_survey_raking_se(band, sex, y, w, d), rel=1e-8)
+        assert r["se"] == pytest.approx(_jackknife_raked_se(band, sex, y, band_t, sex_t, domain), rel=0.08)
+    overall = weighted_mean(y, w, calibration=cal)
+    assert overall["se"] < 0.9 * weighted_mean(y, w)["se"]
+
+
+def test_calibrated_share_interval_and_unweighted_fallback():
+    band, sex, y, pop = _survey_like(seed=11)
+    cells = np.char.add(np.char.add(band, "|"), sex)
+    w = poststratify_weights(cells, pop)
+    high = (y > 3.5).astype(float)
+    share = weighted_share(high, w, calibration=Calibration("poststratified", (cells,)))
+    p, se = share["estimate"], share["se"]
+    assert share["n_eff"] == pytest.approx(p * (1 - p) / se**2)
+    assert share["lower"] < p < share["upper"]
+    with pytest.raises(AnalysisError, match="whole calibrated sample"):
+        weighted_mean(y[:10], w[:10], calibration=Calibration("poststratified", (cells,)))
+    with pytest.raises(AnalysisError, match="no respondents"):
+        poststratify_weights(["a"], {"a": 1, "b": 2})

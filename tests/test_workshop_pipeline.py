@@ -75,8 +75,9 @@ def test_committed_raw_files_are_the_generated_ones(illustrative, tmp_path):
     assert run_clean(committed, committed / "processed", lambda s: None)
     a = load_statements(committed / "processed")
     b = load_statements(data / "processed")
-    cols = ["statement_id", "group", "goal", "kind", "text", "strength", "pavirkbar", "votes"]
+    cols = ["statement_id", "group", "goal", "kind", "text", "strength", "pavirkbar", "votes", "answers"]
     pd.testing.assert_frame_equal(a[cols], b[cols])
+    assert sum(1 for x in a["answers"] if x) >= 20  # the notes link measures to counter-forces
 
 
 def test_outputs_byte_stable_and_raw_untouched(illustrative, tmp_path):

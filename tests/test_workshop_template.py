@@ -34,6 +34,7 @@ def test_sheets_and_headers(blank):
         "Styrke (1–5)",
         "Påvirkbar (1–5)",
         "Stemmer",
+        "Svarer på motkraft",
     ]
     text = " ".join(str(c.value) for c in wb["Veiledning"]["A"] if c.value)
     assert "Påvirkbar" in text and "1 300" in text and "Motkraft" in text
@@ -49,6 +50,12 @@ def test_drop_downs_and_number_rules(blank):
     for col in ("G2", "H2"):
         assert (rules[col].type, rules[col].formula1, rules[col].formula2) == ("whole", "1", "5")
     assert rules["I2"].type == "whole" and rules["I2"].operator == "greaterThanOrEqual"
+    # the counter-forces typed in the sheet, as "row: text", without gaps; typing a number or text is allowed
+    assert rules["J2"].type == "list" and not rules["J2"].showErrorMessage
+    assert rules["J2"].formula1.startswith("=OFFSET(Lister!$E$2,0,0,MAX(1,COUNTIF(Innspill!$E$2:$E$")
+    helper = openpyxl.load_workbook(blank)["Lister"]
+    assert helper["D5"].value == '=IF(Innspill!$E5="Motkraft",COUNTIF(Innspill!$E$2:$E5,"Motkraft"),"")'
+    assert helper["E5"].value.startswith("=IFERROR(MATCH(4,$D$2:$D$")
     assert ws["B2"].number_format == "DD.MM.YYYY"
     lists = openpyxl.load_workbook(blank)["Lister"]
     assert [lists.cell(r, 2).value for r in range(2, 6)] == list(load_profile().goal_labels.values())
@@ -170,5 +177,6 @@ def test_round_trip_of_all_illustrative_statements(tmp_path):
         "pavirkbar",
         "votes",
         "themes",
+        "answers",
     ]
     pd.testing.assert_frame_equal(back[cols], st[cols])

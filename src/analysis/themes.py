@@ -1,12 +1,31 @@
-"""Theme coding of free text with a keyword codebook (``data/themes.yaml``).
+"""Theme coding of free text with a keyword codebook (``data/themes.yaml``), aware of Norwegian word forms.
 
-Multi-label and deterministic: a text gets every theme whose keywords it
-contains, as a sorted tuple of theme ids. Matching is case-insensitive and
-treats æ/ø/å as letters. Each distinct word is tested against the codebook
-once and cached, so coding is a tokenisation plus dictionary look-ups per text.
+Multi-label and deterministic: a text gets every theme whose keywords it contains,
+as a sorted tuple of theme ids. How a word is compared with a keyword:
+
+* **Inflection** — a keyword is reduced to its stem with the Snowball Norwegian
+  stemmer (``snowballstemmer``) and also matches that stem followed by an
+  inflectional ending of bokmål, nynorsk or dialect (:data:`INFLECTIONS`):
+  «husleie» matches «Husleia», «bustad» «bustader», «vei» «veian»; «bil» does
+  not match «billige».
+* **Compounds** — ``*x`` matches a word whose last part is an inflected ``x``
+  («*bustad» matches «utleigebustader»), ``x*`` a word that starts with ``x``,
+  ``*x*`` a word with ``x`` anywhere inside it.
+* ``=x`` matches exactly the form ``x`` (not compared by its stem: «=møtes» is not «møte»).
+* **Phrases** — several words in a keyword must follow each other; ``~`` in a
+  phrase stands for up to three words («snakk* ~ ned» matches «snakke bygda ned»).
+* **Negative keywords** (``exclude``) — words or phrases inside which a match does
+  not count for the theme: «jobbe sammen» is not work, «kontorfellesskap» is not
+  community, «for å jobbe» only says who.
+
+Each distinct word is tested against the codebook once and cached, so coding is a
+tokenisation plus dictionary look-ups per text, and phrases are only tried in texts
+that contain their first word.
 
 >>> code_themes(["Flere utleieboliger i Drevsjø", "Bedre mobildekning og bredbånd på Elgå", "Godt å bo her"])
 [('bolig',), ('digital_infrastruktur',), ()]
+>>> code_themes(["Husleia er for høg", "Vi treng fleire utleigebustader"])
+[('bolig',), ('bolig',)]
 >>> theme_labels()["arbeid_naering"]
 'Arbeid og næring'
 """
@@ -16,47 +35,149 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import snowballstemmer
 import yaml
 
 from analysis.errors import AnalysisError
 
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W_]+")
+_GAP = "~"  # in a phrase: up to _GAP_WORDS words
+_GAP_WORDS = 3
+_STEMMER = snowballstemmer.stemmer("norwegian")
+#: Inflectional endings of bokmål, nynorsk and the dialects (definite plural -an/-un: «veian», «jentun»)
+#: that may follow a keyword's stem: «husleie» → stem «huslei» + «a» = «husleia».
+INFLECTIONS: tuple[str, ...] = (
+    "e", "a", "n", "t", "s", "r", "en", "et", "er", "ar", "an", "un", "as", "es", "ne", "na", "te", "de",
+    "ere", "ene", "ane", "ast", "est", "ens", "ets", "ers", "enes", "arne", "este", "ande", "ende",
+)  # fmt: skip
+#: stems shorter than this are not inflected (too many unrelated words share them); a compound's
+#: last part (``*x``) needs a longer stem, or «*bil» would take «stabilt» and «*vei» «veit»
+_MIN_STEM = 3
+_MIN_STEM_LAST_PART = 4
 
 
-def _token_regex(token: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball Norwegian stem of a lower-case word.
+
+    >>> stem("bustader"), stem("husleia"), stem("sjukeheimen")
+    ('bustad', 'huslei', 'sjukeheim')
+    """
+    return _STEMMER.stemWord(word)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[^\w*~=]+", text.strip().casefold()) if t.strip("*=") or t == "*"]
+
+
+def _glob_regex(token: str) -> str:
     return r"\w*".join(re.escape(p) for p in token.split("*"))
 
 
+def word_pattern(keyword: str) -> str:
+    r"""The regular expression (Python ``re``, full match on one lower-case word) of a one-word keyword.
+
+    A keyword without ``*`` at its end also matches its inflected forms: its
+    Snowball stem followed by one of :data:`INFLECTIONS` (for ``*x`` the ending
+    must not be empty, so a short stem cannot end a longer word):
+
+    >>> import re
+    >>> [w for w in ["husleia", "husleie", "husleiepris"] if re.fullmatch(word_pattern("husleie"), w)]
+    ['husleia', 'husleie']
+    >>> [w for w in ["bilen", "biler", "billige"] if re.fullmatch(word_pattern("bil"), w)]
+    ['bilen', 'biler']
+    >>> word_pattern("bolig*")
+    'bolig\\w*'
+    """
+    if keyword.startswith("="):  # this form only
+        return _glob_regex(keyword[1:])
+    raw = _glob_regex(keyword)
+    literal = keyword[1:] if keyword.startswith("*") else keyword
+    if "*" in literal:
+        return raw
+    base = stem(literal)
+    if len(base) < (_MIN_STEM_LAST_PART if keyword.startswith("*") else _MIN_STEM) or not literal.startswith(base):
+        return raw
+    endings = sorted((e for e in ("", *INFLECTIONS) if e or not keyword.startswith("*")), key=len, reverse=True)
+    lead = r"\w*" if keyword.startswith("*") else ""
+    return f"(?:{raw}|{lead}{re.escape(base)}(?:{'|'.join(endings)}))"
+
+
 def keyword_pattern(keyword: str) -> str:
-    r"""The regular expression (Python ``re``) for one codebook keyword, on lower-case text.
+    r"""The regular expression (Python ``re``) of a whole keyword on lower-case text (for reading the codebook).
 
     ``*`` stands for any letters inside a word; where there is no ``*`` at an
     end, the keyword must sit on a word edge there. Words of a phrase are
-    separated by any punctuation or space.
+    separated by any punctuation or space. (Coding compares word forms, see :func:`word_pattern`.)
 
     >>> keyword_pattern("bolig*")
     '\\bbolig\\w*\\b'
     >>> keyword_pattern("gang- og sykkelvei*")
     '\\bgang\\W+og\\W+sykkelvei\\w*\\b'
     """
-    tokens = [t for t in re.split(r"[^\w*]+", keyword.strip().casefold()) if t.strip("*")]
-    return r"\b" + r"\W+".join(_token_regex(t) for t in tokens) + r"\b"
+    tokens = [t for t in _tokens(keyword) if t != _GAP]
+    return r"\b" + r"\W+".join(_glob_regex(t) for t in tokens) + r"\b"
 
 
-def _keyword_tokens(keyword: str) -> list[str]:
-    return [t for t in re.split(r"[^\w*]+", keyword.strip().casefold()) if t.strip("*")]
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[re.Pattern[str] | None, ...]  # None = a gap of up to _GAP_WORDS words
+    first: re.Pattern[str]
+
+
+def _phrase(keyword: str) -> _Phrase:
+    parts = tuple(None if t == _GAP else re.compile(word_pattern(t)) for t in _tokens(keyword))
+    if parts[0] is None or parts[-1] is None:
+        raise ValueError(f"a phrase cannot start or end with '{_GAP}': {keyword}")
+    return _Phrase(parts, parts[0])
+
+
+def _match_at(forms: list[tuple[str, ...]], phrase: _Phrase, start: int) -> int:
+    """End position (exclusive) of ``phrase`` matched from token ``start``, or -1."""
+
+    def ok(pattern: re.Pattern[str], i: int) -> bool:
+        return i < len(forms) and any(pattern.fullmatch(f) for f in forms[i])
+
+    def rec(k: int, i: int) -> int:
+        if k == len(phrase.words):
+            return i
+        part = phrase.words[k]
+        if part is None:
+            for skip in range(_GAP_WORDS + 1):
+                end = rec(k + 1, i + skip)
+                if end >= 0:
+                    return end
+            return -1
+        return rec(k + 1, i + 1) if ok(part, i) else -1
+
+    return rec(0, start)
+
+
+@dataclass(frozen=True)
+class _Theme:
+    label: str
+    keywords: tuple[str, ...]
+    word: re.Pattern[str] | None
+    phrases: tuple[_Phrase, ...]
+    exclude_word: re.Pattern[str] | None
+    exclude_phrases: tuple[_Phrase, ...]
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("(?:" + "|".join(patterns) + ")") if patterns else None
 
 
 @functools.lru_cache(maxsize=4)
-def load_codebook(path: str | None = None) -> dict[str, dict]:
-    """``{theme id: {"label", "keywords", "word", "exclude", "phrase", "trigger"}}`` (compiled regexes or None).
+def load_codebook(path: str | None = None) -> dict[str, _Theme]:
+    """``{theme id: compiled theme}`` from the YAML codebook (keywords, phrases, negative keywords).
 
-    ``exclude`` (optional in the YAML) lists words that must not count for the theme even though a
-    keyword matches them, e.g. *heltidskultur* is not culture and *arbeidsmiljø* is not nature.
+    ``exclude`` (optional in the YAML) lists words or phrases inside which a
+    keyword match does not count for the theme, e.g. *heltidskultur* is not
+    culture, *arbeidsmiljø* is not nature and *jobbe sammen* is not work.
     """
 
     p = Path(path) if path else CODEBOOK_PATH
@@ -67,87 +188,112 @@ def load_codebook(path: str | None = None) -> dict[str, dict]:
     themes = data.get("themes")
     if not isinstance(themes, dict) or not themes:
         raise AnalysisError("the theme codebook has no 'themes'", file=p)
-    out = {}
+    out: dict[str, _Theme] = {}
     for tid, spec in themes.items():
-        keywords = [str(k) for k in (spec or {}).get("keywords", []) if _keyword_tokens(str(k))]
+        keywords = [str(k) for k in (spec or {}).get("keywords", []) if _tokens(str(k))]
         if not re.fullmatch(r"[a-z][a-z0-9_]*", str(tid)) or not keywords or not spec.get("label"):
             raise AnalysisError(f"theme '{tid}' needs an id of a-z/_ , a label and keywords", file=p)
-        words = [_keyword_tokens(k)[0] for k in keywords if len(_keyword_tokens(k)) == 1]
-        phrases = [k for k in keywords if len(_keyword_tokens(k)) > 1]
-        excludes = [t for k in (spec.get("exclude") or []) for t in _keyword_tokens(str(k))[:1]]
-        out[str(tid)] = {
-            "label": str(spec["label"]),
-            "keywords": keywords,
-            "word": re.compile("(?:" + "|".join(_token_regex(w) for w in words) + ")") if words else None,
-            "exclude": re.compile("(?:" + "|".join(_token_regex(w) for w in excludes) + ")") if excludes else None,
-            "phrase": re.compile("|".join(keyword_pattern(k) for k in phrases)) if phrases else None,
-            # a phrase is only searched for in texts with a word matching its longest word
-            "trigger": re.compile(
-                "(?:"
-                + "|".join(_token_regex(max(_keyword_tokens(k), key=lambda t: len(t.strip("*")))) for k in phrases)
-                + ")"
+        excludes = [str(k) for k in (spec.get("exclude") or []) if _tokens(str(k))]
+        try:
+            out[str(tid)] = _Theme(
+                label=str(spec["label"]),
+                keywords=tuple(keywords),
+                word=_union([word_pattern(_tokens(k)[0]) for k in keywords if len(_tokens(k)) == 1]),
+                phrases=tuple(_phrase(k) for k in keywords if len(_tokens(k)) > 1),
+                exclude_word=_union([word_pattern(_tokens(k)[0]) for k in excludes if len(_tokens(k)) == 1]),
+                exclude_phrases=tuple(_phrase(k) for k in excludes if len(_tokens(k)) > 1),
             )
-            if phrases
-            else None,
-        }
+        except (ValueError, re.error) as exc:
+            raise AnalysisError(f"theme '{tid}': {exc}", file=p) from exc
     return out
 
 
 def theme_labels(path: str | None = None) -> dict[str, str]:
     """Theme id → Norwegian label, in codebook order."""
-    return {tid: spec["label"] for tid, spec in load_codebook(path).items()}
+    return {tid: spec.label for tid, spec in load_codebook(path).items()}
+
+
+class _Coder:
+    """Codes texts with one codebook; caches per word and per text."""
+
+    def __init__(self, book: dict[str, _Theme]) -> None:
+        self.ids = list(book)
+        self.specs = list(book.values())
+        self.words: dict[str, tuple[int, int, int, int]] = {}
+        self.texts: dict[str, tuple[str, ...]] = {}
+        self.labels: dict[int, tuple[str, ...]] = {}
+
+    def word(self, word: str) -> tuple[int, int, int, int]:
+        """Bit masks of themes: (word hit, word excluded, phrase may start here, exclusion may start here)."""
+        info = self.words.get(word)
+        if info is None:
+            hit = excl = ph = ex_ph = 0
+            if not word.isdigit():
+                forms = (word,)
+                for i, spec in enumerate(self.specs):
+                    bit = 1 << i
+                    if spec.word is not None and any(spec.word.fullmatch(f) for f in forms):
+                        hit |= bit
+                    if spec.exclude_word is not None and any(spec.exclude_word.fullmatch(f) for f in forms):
+                        excl |= bit
+                    if any(any(p.first.fullmatch(f) for f in forms) for p in spec.phrases):
+                        ph |= bit
+                    if any(any(p.first.fullmatch(f) for f in forms) for p in spec.exclude_phrases):
+                        ex_ph |= bit
+            info = self.words[word] = (hit, excl, ph, ex_ph)
+        return info
+
+    def code(self, text: str) -> tuple[str, ...]:
+        hit = self.texts.get(text)
+        if hit is not None:
+            return hit
+        words = _TOKEN.findall(text.casefold())
+        infos = [self.word(w) for w in words]
+        any_phrase = any_excl_phrase = 0
+        for info in infos:
+            any_phrase |= info[2]
+            any_excl_phrase |= info[3]
+        mask = 0
+        forms = None
+        for i, spec in enumerate(self.specs):
+            bit = 1 << i
+            positions = {k for k, info in enumerate(infos) if info[0] & bit and not info[1] & bit}
+            if any_phrase & bit:
+                forms = forms or [(w,) for w in words]
+                for phrase in spec.phrases:
+                    for start in range(len(words)):
+                        end = _match_at(forms, phrase, start)
+                        if end >= 0:
+                            positions.update(range(start, end))
+            if positions and any_excl_phrase & bit:
+                forms = forms or [(w,) for w in words]
+                for phrase in spec.exclude_phrases:
+                    for start in range(len(words)):
+                        end = _match_at(forms, phrase, start)
+                        if end >= 0:
+                            positions.difference_update(range(start, end))
+            if positions:
+                mask |= bit
+        labels = self.labels.get(mask)
+        if labels is None:
+            labels = self.labels[mask] = tuple(sorted(self.ids[i] for i in range(len(self.ids)) if mask >> i & 1))
+        self.texts[text] = labels
+        return labels
+
+
+@functools.lru_cache(maxsize=4)
+def _coder(path: str | None) -> _Coder:
+    return _Coder(load_codebook(path))
 
 
 def code_themes(texts: Iterable[str | None], path: str | None = None) -> list[tuple[str, ...]]:
     """Sorted theme ids for each text (``()`` when none matches). Deterministic; does not mutate.
 
-    Each distinct word is matched against the codebook once, so the cost per
-    text is a tokenisation and a few dictionary look-ups.
+    Each distinct word is matched against the codebook once (and remembered
+    between calls), so the cost per text is a tokenisation and a few dictionary look-ups.
     """
-    book = load_codebook(path)
-    ids = list(book)
-    specs = list(book.values())
-    word_cache: dict[str, tuple[int, int]] = {}
-    text_cache: dict[str, tuple[str, ...]] = {}
-    label_cache: dict[int, tuple[str, ...]] = {}
-    out: list[tuple[str, ...]] = []
-    for text in texts:
-        if not isinstance(text, str) or not text:
-            out.append(())
-            continue
-        hit = text_cache.get(text)
-        if hit is not None:
-            out.append(hit)
-            continue
-        low = text.casefold()
-        mask, trigger = 0, 0
-        for word in _TOKEN.findall(low):
-            info = word_cache.get(word)
-            if info is None:
-                wmask, wtrig = 0, 0
-                for i, spec in enumerate(specs if not word.isdigit() else ()):
-                    if (
-                        spec["word"] is not None
-                        and spec["word"].fullmatch(word)
-                        and not (spec["exclude"] is not None and spec["exclude"].fullmatch(word))
-                    ):
-                        wmask |= 1 << i
-                    if spec["trigger"] is not None and spec["trigger"].fullmatch(word):
-                        wtrig |= 1 << i
-                info = word_cache[word] = (wmask, wtrig)
-            mask |= info[0]
-            trigger |= info[1]
-        trigger &= ~mask
-        if trigger:
-            for i, spec in enumerate(specs):
-                if trigger >> i & 1 and spec["phrase"].search(low):
-                    mask |= 1 << i
-        labels = label_cache.get(mask)
-        if labels is None:
-            labels = label_cache[mask] = tuple(sorted(ids[i] for i in range(len(ids)) if mask >> i & 1))
-        text_cache[text] = labels
-        out.append(labels)
-    return out
+    coder = _coder(path)
+    return [coder.code(t) if isinstance(t, str) and t else () for t in texts]
 
 
 def unthemed(texts: Iterable[str | None], path: str | None = None) -> list[int]:

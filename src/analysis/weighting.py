@@ -1,23 +1,33 @@
-"""Survey weighting: raking (iterative proportional fitting) and weighted estimates with 95 % CIs.
+"""Survey weighting: post-stratification, raking, and weighted estimates with calibration-aware 95 % CIs.
 
-Raking adjusts respondents' weights until the weighted sample matches known
-population totals on each variable separately (here: age band and sex from
-SSB). The implementation is vectorised numpy (``np.bincount`` per margin per
-iteration), tested against known margins and a hand-computed example; it
-needs no extra dependency and rakes 100 000 rows in milliseconds.
+Weights
+    * :func:`poststratify_weights` — every respondent in a cell (e.g. age band ×
+      sex) gets ``population of the cell / respondents in the cell``, so the
+      weighted sample matches the population in every cell, jointly.
+    * :func:`rake_weights` — iterative proportional fitting: the weighted sample
+      matches the population totals of each variable separately (used when some
+      cell has too few respondents to post-stratify). Vectorised numpy
+      (``np.bincount`` per margin per iteration).
 
 Estimates
-    * ``weighted_mean`` — ratio estimator ``Σwy / Σw`` with a Taylor-linearised
-      standard error, ``se² = n/(n−1) · Σ w²(y−ȳ)² / (Σw)²``, and a normal 95 %
-      interval (``± 1.96·se``), clipped to the scale when one is given.
-    * ``weighted_share`` — the weighted share with a Wilson 95 % interval
-      computed with Kish's effective sample size (``n_eff = (Σw)²/Σw²``),
-      which keeps the interval inside 0–1 for small groups.
+    * :func:`weighted_mean` — ratio estimator ``Σwy / Σw``. Its standard error is
+      the Taylor linearisation of a calibrated estimator (Deville & Särndal 1992;
+      what R's ``survey`` package computes for ``postStratify``/``rake``/
+      ``calibrate`` designs): with ``u_i = (y_i − ȳ)/Σw`` for the respondents of
+      the estimate (0 for the others), ``e`` = the residuals of ``u`` regressed by
+      ordinary least squares on the calibration cells' indicators over the whole
+      calibrated sample (base weights are 1), ``x_i = w_i e_i`` and
+      ``se² = n/(n−1) · Σ (x_i − x̄)²``. Calibration removes the part of the
+      variance that age and sex explain, so these intervals are narrower than the
+      naive ``√(n/(n−1)·Σw²(y−ȳ)²)/Σw`` (still used without a :class:`Calibration`).
+      Subgroups (women, an age band) are domains of the whole sample, as in R.
+    * :func:`weighted_share` — the same estimate for a 0/1 indicator, with a
+      Wilson 95 % interval on the effective sample size implied by that standard
+      error (``p(1−p)/se²``), which keeps the interval inside 0–1.
 
-Both treat the weights as fixed and respondents as independent draws within
-the weighting cells; they ignore finite-population correction (conservative
-where a large share of the population answered) and cannot correct for
-self-selection beyond age and sex.
+They treat respondents as independent draws within the weighting cells, ignore
+the finite-population correction (conservative where a large share of the
+population answered) and cannot correct for self-selection beyond age and sex.
 """
 
 from __future__ import annotations
@@ -131,6 +141,85 @@ def rake_weights(
     return RakeResult(pd.Series(w, index=sample.index, name="weight"), iterations, converged, err)
 
 
+def poststratify_weights(cells: pd.Series | np.ndarray, targets: Mapping[object, float]) -> np.ndarray:
+    """Post-stratification weights: ``targets[cell] / (respondents in the cell)`` for each respondent.
+
+    Every respondent's cell must have a target and every target > 0 must have
+    respondents (``AnalysisError`` otherwise). The weights of a cell add up to its target.
+
+    >>> poststratify_weights(["a", "a", "b"], {"a": 10, "b": 5}).tolist()
+    [5.0, 5.0, 5.0]
+    """
+    cells = np.asarray(cells, dtype=object)
+    cats = list(targets)
+    lookup = {c: i for i, c in enumerate(cats)}
+    codes = np.fromiter((lookup.get(c, -1) for c in cells), dtype=np.int64, count=len(cells))
+    if (codes < 0).any():
+        bad = sorted({str(c) for c in cells[codes < 0]})
+        raise AnalysisError(f"cannot post-stratify: respondents in cells without population figures: {', '.join(bad)}")
+    target = np.asarray([float(targets[c]) for c in cats])
+    counts = np.bincount(codes, minlength=len(cats))
+    empty = [str(c) for c, k, t in zip(cats, counts, target) if k == 0 and t > 0]
+    if empty:
+        raise AnalysisError(f"cannot post-stratify: no respondents in {', '.join(empty)}")
+    return target[codes] / counts[codes]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How weights were calibrated, for standard errors that account for it.
+
+    ``method`` is ``"poststratified"`` (one variable: the cells) or ``"raked"``
+    (one variable per margin); ``variables`` holds one array of category labels per
+    variable, one entry per respondent of the calibrated sample, in the order the
+    estimates' arrays use.
+    """
+
+    method: str
+    variables: tuple[np.ndarray, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.variables[0]) if self.variables else 0
+
+    def design(self) -> np.ndarray:
+        """The indicator (dummy) matrix of every category of every variable (n × categories)."""
+        blocks = []
+        for var in self.variables:
+            codes, uniques = pd.factorize(np.asarray(var, dtype=object))
+            block = np.zeros((len(codes), len(uniques)))
+            block[np.arange(len(codes)), codes] = 1.0
+            blocks.append(block)
+        return np.hstack(blocks)
+
+    def residuals(self, u: np.ndarray) -> np.ndarray:
+        """``u`` minus its least-squares projection on the calibration variables' indicators."""
+        u = np.asarray(u, dtype=float)
+        if len(self.variables) == 1:  # post-stratification: subtract the cell means
+            codes, _ = pd.factorize(np.asarray(self.variables[0], dtype=object))
+            means = np.bincount(codes, weights=u) / np.bincount(codes)
+            return u - means[codes]
+        x = self.design()
+        beta, *_ = np.linalg.lstsq(x, u, rcond=None)
+        return u - x @ beta
+
+
+def linearised_se(u: np.ndarray, weights: np.ndarray, calibration: Calibration | None = None) -> float:
+    """Standard error of an estimate whose linearised variable is ``weights × u`` (with-replacement formula).
+
+    With a :class:`Calibration`, ``u`` is first replaced by its residuals on the
+    calibration variables, so the variance the weighting explains is removed.
+    """
+    u = np.asarray(u, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    n = len(u)
+    if n < 2:
+        return float("nan")
+    e = calibration.residuals(u) if calibration is not None else u
+    x = w * e
+    return float(np.sqrt(n / (n - 1) * ((x - x.mean()) ** 2).sum()))
+
+
 def effective_sample_size(weights: pd.Series | np.ndarray) -> float:
     """Kish's effective sample size ``(Σw)² / Σw²`` (missing weights ignored).
 
@@ -171,19 +260,30 @@ def weighted_mean(
     weights: pd.Series | np.ndarray | None = None,
     *,
     bounds: tuple[float, float] | None = None,
+    calibration: Calibration | None = None,
+    domain: pd.Series | np.ndarray | None = None,
 ) -> dict[str, float]:
     """Weighted mean with a linearised 95 % CI; missing values and weights are left out.
 
     Returns ``{"estimate", "se", "lower", "upper", "n", "n_eff"}`` (``n`` =
     respondents with an answer). With fewer than 2 answers the SE and CI are
-    NaN. ``bounds`` clips the CI to a scale, e.g. ``(1, 5)``.
+    NaN. ``bounds`` clips the CI to a scale, e.g. ``(1, 5)``. ``domain``
+    (booleans) restricts the estimate to a subgroup. With ``calibration`` the
+    arrays cover the whole calibrated sample (one entry per respondent, in its
+    order) and the SE accounts for the calibration (module docstring); without
+    it the naive SE of fixed weights is used on the subgroup alone.
 
     >>> r = weighted_mean([1, 2, 3, 4], [1, 1, 1, 1])
     >>> r["estimate"], round(r["se"], 4)
     (2.5, 0.6455)
     """
 
-    y, w = _clean_pair(values, weights)
+    y_all = np.asarray(values, dtype=float)
+    w_all = np.ones_like(y_all) if weights is None else np.asarray(weights, dtype=float)
+    keep = np.isfinite(y_all) & np.isfinite(w_all) & (w_all > 0)
+    if domain is not None:
+        keep &= np.asarray(domain, dtype=bool)
+    y, w = y_all[keep], w_all[keep]
     n = len(y)
     out = {"estimate": np.nan, "se": np.nan, "lower": np.nan, "upper": np.nan, "n": n, "n_eff": 0.0}
     if n == 0:
@@ -192,7 +292,13 @@ def weighted_mean(
     est = float((w * y).sum() / wsum)
     out.update(estimate=est, n_eff=effective_sample_size(w))
     if n >= 2:
-        se = float(np.sqrt(n / (n - 1) * (w**2 * (y - est) ** 2).sum() / wsum**2))
+        if calibration is not None:
+            if len(y_all) != calibration.n:
+                raise AnalysisError("the values must cover the whole calibrated sample, one per respondent")
+            u = np.where(keep, (np.where(keep, y_all, 0.0) - est) / wsum, 0.0)
+            se = linearised_se(u, np.where(np.isfinite(w_all), w_all, 0.0), calibration)
+        else:
+            se = float(np.sqrt(n / (n - 1) * (w**2 * (y - est) ** 2).sum() / wsum**2))
         lo, hi = est - Z95 * se, est + Z95 * se
         if bounds is not None:
             lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
@@ -219,16 +325,25 @@ def wilson_interval(p: float, n_eff: float, z: float = Z95) -> tuple[float, floa
 def weighted_share(
     indicator: pd.Series | np.ndarray,
     weights: pd.Series | np.ndarray | None = None,
+    *,
+    calibration: Calibration | None = None,
+    domain: pd.Series | np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Weighted share of ``True``/1 among non-missing answers, with a Wilson 95 % CI on n_eff.
+    """Weighted share of ``True``/1 among non-missing answers, with a Wilson 95 % CI.
 
-    Returns ``{"estimate", "lower", "upper", "n", "n_eff", "se"}`` where ``se``
-    is the linearised standard error (for reference).
+    Returns ``{"estimate", "lower", "upper", "n", "n_eff", "se"}``. ``se`` is
+    the linearised standard error (calibration-aware with ``calibration``, see
+    :func:`weighted_mean`). With ``calibration`` the Wilson interval uses the
+    effective sample size that standard error implies, ``p(1−p)/se²``; without
+    it (and when the share is 0 or 1) Kish's ``n_eff = (Σw)²/Σw²``.
 
     >>> r = weighted_share([1, 0, 1, 1], [1, 1, 1, 1])
     >>> r["estimate"], r["n"]
     (0.75, 4)
     """
-    r = weighted_mean(indicator, weights)
-    lo, hi = wilson_interval(r["estimate"], r["n_eff"])
-    return {"estimate": r["estimate"], "lower": lo, "upper": hi, "n": r["n"], "n_eff": r["n_eff"], "se": r["se"]}
+    r = weighted_mean(indicator, weights, calibration=calibration, domain=domain)
+    p, se = r["estimate"], r["se"]
+    calibrated = calibration is not None and se == se and se > 0 and 0 < p < 1
+    n_eff = p * (1 - p) / se**2 if calibrated else r["n_eff"]
+    lo, hi = wilson_interval(p, n_eff)
+    return {"estimate": p, "lower": lo, "upper": hi, "n": r["n"], "n_eff": n_eff, "se": se}

@@ -31,7 +31,7 @@ _VILLAGES = {v.id: v.name for v in _PROFILE.villages}
 NOTICE = (
     "# Illustrative data\n\n"
     "The files in this folder are ILLUSTRATIVE workshop and village-meeting notes, written by\n"
-    "`analysis.workshops.illustrative` to show how the analysis works. They are not Engerdal\n"
+    "`tools/illustrative/workshops.py` (`python -m tools.illustrative.workshops data/raw/workshops`) to show how the analysis works. They are not Engerdal\n"
     "municipality's real notes. Reports built from them say so (`illustrative: true` in the manifest).\n\n"
     "Filene i denne mappen er illustrative eksempeldata, ikke kommunens egne notater.\n"
 )
@@ -170,6 +170,75 @@ VILLAGE_OWN = {
     ],
 }
 
+#: Which counter-force(s) a measure answers, as a group would write it in «Svarer på motkraft»
+#: (only where the group named that counter-force too). Measures not listed answer none on purpose:
+#: a shared theme is not a link («Gi driftstilskudd til lag og foreninger» answers no counter-force).
+LINKS = {
+    "Bygge utleieboliger i Engerdal sentrum og Drevsjø": ["Mangel på utleieboliger"],
+    "Kartlegge tomme hus og hjelpe eierne med salg eller utleie": ["Mangel på utleieboliger"],
+    "Lage en boligstrategi med mål for utleieboliger": ["Mangel på utleieboliger"],
+    "Flere utleieboliger i Drevsjø": ["Mangel på utleieboliger"],
+    "Desentralisert høyere utdanning gjennom et studiesenter": [
+        "Ungdom flytter ut for å ta utdanning og kommer ikke tilbake"
+    ],
+    "Garantert sommerjobb for ungdom mellom 15 og 18 år": [
+        "Ungdom flytter ut for å ta utdanning og kommer ikke tilbake"
+    ],
+    "Hjelpe partner til nyansatte med å finne jobb": ["Få arbeidsplasser for kvinner med høyere utdanning"],
+    "Innføre heltidskultur i helse og omsorg": ["Få arbeidsplasser for kvinner med høyere utdanning"],
+    "Etablere kontorfellesskap for fjernarbeidere": ["Få ledige stillinger innen privat næringsliv"],
+    "Opprette et næringsfond for gründere": ["Få ledige stillinger innen privat næringsliv"],
+    "Markedsføre Engerdal som et godt sted å bo": ["Negativ omtale av kommunen i media"],
+    "Ungdomsklubb med fast åpningstid flere dager i uka": [
+        "Ungdomsklubben har bare åpent én kveld i uka",
+        "Lite å gjøre for ungdom på kveldstid",
+    ],
+    "Bygge en skatepark ved skolen": ["Lite å gjøre for ungdom på kveldstid"],
+    "Kveldsbuss til Trysil og Rena i helgene": ["Lite kollektivtransport mellom grendene"],
+    "Gratis wifi i sentrum og på samfunnshuset": ["Dårlig mobildekning og bredbånd i deler av kommunen"],
+    "Fiber til alle husstander i Elvdalen": ["Dårlig mobildekning og bredbånd i deler av kommunen"],
+    "Bygge omsorgsboliger i sentrum nær tjenestene": ["Eldre som vil flytte fra store hus finner ingen mindre bolig"],
+    "Trygghetsalarm og velferdsteknologi i hjemmet": ["Hjemmesykepleien har lange avstander"],
+    "Universell utforming av alle kommunale bygg": ["Manglende heis i rådhuset"],
+}
+
+#: Påvirkbar of counter-forces, scored at the village meetings (they used Distriktssenteret's form,
+#: which scores every item); the workshops scored påvirkbar on measures only.
+VILLAGE_COUNTER_PAVIRKBAR = {
+    "Mangel på utleieboliger": 4,
+    "Lang reisevei til videregående skole": 1,
+    "Få arbeidsplasser for kvinner med høyere utdanning": 3,
+    "Dårlig mobildekning og bredbånd i deler av kommunen": 2,
+    "Lite kollektivtransport mellom grendene": 3,
+    "Negativ omtale av kommunen i media": 4,
+    "Ungdom flytter ut for å ta utdanning og kommer ikke tilbake": 2,
+    "Få ledige stillinger innen privat næringsliv": 2,
+    "Dårlig vedlikeholdte fylkesveier": 1,
+    "Tomme lokaler i sentrum": 4,
+    "Butikken i Drevsjø sliter med lav omsetning": 3,
+    "Svært dårlig mobildekning i Elgå": 1,
+    "Lang skolevei for barna i Elgå": 2,
+    "Veien gjennom Sømådalen er dårlig vedlikeholdt": 1,
+    "Få ledige hus for salg i Elvdalen": 3,
+}
+VILLAGE_MEASURE_PAVIRKBAR = {"Regulere et nytt boligfelt nær skolen": 5, "Vedlikeholde grendehuset i Heggeriset": 4}
+
+#: The analyst's confirmed links (data/raw/workshops/links.yaml): suggestions checked and found right.
+LINKS_FILE = """# Koblinger mellom tiltak og motkrefter som analytikeren har sjekket (illustrativt eksempel).
+# Leses av «analysis clean» i tillegg til kolonnen «Svarer på motkraft» i notatene; notatene endres aldri.
+#   measure:  tiltakets tekst (eller id fra statements_links.csv)
+#   answers:  motkreftene tiltaket svarer på (tekst eller id), i samme gruppe
+#   group:    valgfri: bare i denne gruppen
+#   replace:  valgfri: true erstatter koblingene fra notatene (en tom liste fjerner dem)
+links:
+  - group: eldreradet
+    measure: Seniorsenter med kafé og aktiviteter
+    answers: [Ensomhet blant eldre i grendene]
+  - group: funksjonshemmede
+    measure: Tilrettelagt transport for rullestolbrukere
+    answers: [Få arbeidsplasser tilrettelagt for personer med nedsatt funksjonsevne]
+"""
+
 #: how many shared ideas each group names (thin groups on purpose)
 SHARED_COUNT = {"arbeidsgruppe": 28, "kommunestyret": 26, "ungdomsradet": 20, "eldreradet": 17, "funksjonshemmede": 8}
 VILLAGE_SHARED = 12
@@ -205,9 +274,15 @@ def statements_for(group: str, rng: random.Random) -> list[dict]:
         pool = [s for s in pool if s[0] != "kvinner"]
     picked = rng.sample(pool, min(n_shared, len(pool))) + list(own)
     out = []
+    village = group.startswith(vocab.VILLAGE_PREFIX)
+    counters = {text for _, kind, text, _, _ in picked if kind == "motkraft"}
     for goal, kind, text, strength, pav in picked:
         if strength is not None and rng.random() < 0.2:
             strength = None  # some forces were not scored
+        if village and kind == "motkraft":
+            pav = VILLAGE_COUNTER_PAVIRKBAR.get(text)
+        if village and kind == "tiltak":
+            pav = VILLAGE_MEASURE_PAVIRKBAR.get(text, pav)
         out.append(
             {
                 "group": group,
@@ -217,9 +292,16 @@ def statements_for(group: str, rng: random.Random) -> list[dict]:
                 "strength": strength,
                 "pavirkbar": pav,
                 "votes": rng.choice([None, None, 0, 1, 2, 3, 5, 7]) if kind == "tiltak" else None,
+                "answers": [c for c in LINKS.get(text, []) if c in counters] if kind == "tiltak" else [],
             }
         )
     return out
+
+
+def _answers_by_row(statements: list[dict], row_of: dict[int, int]) -> list[str]:
+    """The link cell of each statement, by row number (``row_of``: position → row in the sheet)."""
+    where = {s["text"]: row_of[i] for i, s in enumerate(statements) if s["kind"] == "motkraft"}
+    return [" og ".join(str(where[c]) for c in s["answers"]) for s in statements]
 
 
 def _csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
@@ -247,11 +329,15 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     (folder / "grendemoter").mkdir(exist_ok=True)
     written: list[Path] = []
     (folder / "ILLUSTRATIVE.md").write_text(NOTICE, encoding="utf-8")
+    (folder / "links.yaml").write_text(LINKS_FILE, encoding="utf-8")
 
     # 1. arbeidsgruppen: the template, filled in
     st = statements_for("arbeidsgruppe", rng)
     st.append(dict(st[3]))  # typed twice
+    ids = {s["text"]: f"s{i}" for i, s in enumerate(st) if s["kind"] == "motkraft"}
     frame = pd.DataFrame(st)
+    frame["statement_id"] = [f"s{i}" for i in range(len(st))]
+    frame["answers"] = [tuple(ids[c] for c in s["answers"]) for s in st]
     frame["date"] = pd.Timestamp(WORKSHOP_DATES["arbeidsgruppe"])
     frame["delmal"] = None
     path = folder / "2021-02-10_arbeidsgruppe_workshop.xlsx"
@@ -279,7 +365,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
             if j == 1:
                 ws.append([])  # a blank row in the middle
     ws = wb.create_sheet("Tiltak og resultat")
-    ws.append(["Type", "Hovedmål", "Innspill", "Påvirkbar", "Antall stemmer"])
+    ws.append(["Type", "Hovedmål", "Innspill", "Påvirkbar", "Antall stemmer", "Svarer på"])
     for s in st:
         if s["kind"] in ("tiltak", "onsket_resultat", "delmal"):
             ws.append(
@@ -289,6 +375,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                     s["text"],
                     s["pavirkbar"],
                     s["votes"],
+                    "; ".join(s["answers"]) or None,
                 ]
             )
     path = folder / "Kraftfeltanalyse kommunestyret 2021-03-18.xlsx"
@@ -299,7 +386,8 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     st = statements_for("ungdomsradet", rng)
     st.append({**st[0], "text": st[0]["text"].lower() + "!"})  # exact duplicate once folded
     spell_group = ["Ungdomsrådet", "UR", "ungdomsråd", "UNGDOMSRÅDET "]
-    rows = [["GRUPPE", " mål ", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Dato"]]
+    rows = [["GRUPPE", " mål ", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Dato", "Svarer på motkraft"]]
+    answers = _answers_by_row(st, {k: k + 2 + (k > 6) for k in range(len(st))})  # a blank line after the 7th
     for k, s in enumerate(st):
         goal = [
             s["goal"] and _PROFILE.goal_labels[s["goal"]],
@@ -323,17 +411,18 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                 s["pavirkbar"] or "",
                 s["votes"] or "",
                 WORKSHOP_DATES["ungdomsradet"].strftime("%d.%m.%Y"),
+                answers[k],
             ]
         )
         if k == 6:
-            rows.append([""] * 8)
+            rows.append([""] * 9)
     path = folder / "ungdomsraadet_workshop_april.csv"
     path.write_bytes(_csv_bytes(rows, ";", "cp1252"))
     written.append(path)
 
     # 4. eldrerådet: UTF-8 with BOM, ',' and English headers with odd spacing
     st = statements_for("eldreradet", rng)
-    rows = [[" Group ", "Date", "GOAL", " Kind", "Statement  ", "Strength", "Influence"]]
+    rows = [[" Group ", "Date", "GOAL", " Kind", "Statement  ", "Strength", "Influence", "Answers"]]
     for s in st:
         rows.append(
             [
@@ -344,6 +433,7 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                 "- " + s["text"],
                 "" if s["strength"] is None else s["strength"],
                 s["pavirkbar"] or "",
+                "; ".join(s["answers"]),
             ]
         )
     path = folder / "eldreradet_2021-05-06.csv"
@@ -359,13 +449,22 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     ws["A2"] = "Dato"
     ws["B2"] = dt.datetime.combine(WORKSHOP_DATES["funksjonshemmede"], dt.time())
     ws.append([])
-    ws.append(["Mål", "Type", "Beskrivelse", "Styrke (1-5)", "Påvirkbar"])
+    ws.append(["Mål", "Type", "Beskrivelse", "Styrke (1-5)", "Påvirkbar", "Svarer på motkraft"])
     start = ws.max_row + 1
     for k, s in enumerate(st):
         text = s["text"]
         if k in (1, 4):  # typed in one program, opened in another
             text = text.encode("utf-8").decode("cp1252", errors="replace")
-        ws.append([_PROFILE.goal_labels[s["goal"]], vocab.KIND_LABELS[s["kind"]], text, s["strength"], s["pavirkbar"]])
+        ws.append(
+            [
+                _PROFILE.goal_labels[s["goal"]],
+                vocab.KIND_LABELS[s["kind"]],
+                text,
+                s["strength"],
+                s["pavirkbar"],
+                "; ".join(s["answers"]) or None,
+            ]
+        )
     # merge runs of the same goal (as typed in Excel)
     r = start
     while r <= ws.max_row:
@@ -387,7 +486,9 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
     for village, name in _VILLAGES.items():
         st = statements_for(f"grendemote:{village}", rng)
         if village == "drevsjo":
-            rows = [["Grend", "Dato", "Mål", "Type", "Innspill", "Styrke", "Stemmer"]]
+            rows = [
+                ["Grend", "Dato", "Mål", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Svarer på motkraft"]
+            ]
             for s in st:
                 rows.append(
                     [
@@ -397,7 +498,9 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                         vocab.KIND_LABELS[s["kind"]],
                         s["text"],
                         s["strength"] or "",
+                        s["pavirkbar"] or "",
                         s["votes"] or "",
+                        "; ".join(s["answers"]),
                     ]
                 )
             path = folder / "grendemoter" / "grendemote_drevsjo_2021-06-03.csv"
@@ -405,8 +508,9 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
             written.append(path)
             continue
         ws = wb.create_sheet(name)
-        ws.append(["Dato", "Mål", "Type", "Innspill", "Styrke", "Stemmer"])
-        for s in st:
+        ws.append(["Dato", "Mål", "Type", "Innspill", "Styrke", "Påvirkbar", "Stemmer", "Svarer på motkraft"])
+        answers = _answers_by_row(st, {k: k + 2 for k in range(len(st))})
+        for s, link in zip(st, answers):
             ws.append(
                 [
                     dt.datetime.combine(VILLAGE_DATES[village], dt.time()),
@@ -414,7 +518,9 @@ def write_illustrative(folder: str | Path, seed: int = 2021) -> list[Path]:
                     vocab.KIND_LABELS[s["kind"]],
                     s["text"],
                     s["strength"],
+                    s["pavirkbar"],
                     s["votes"],
+                    link or None,
                 ]
             )
     path = folder / "grendemoter" / "Grendemøter juni 2021.xlsx"

@@ -32,6 +32,7 @@ Rules used throughout (documented for readers in ``docs/forcefield.md``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
@@ -43,6 +44,7 @@ from analysis.errors import AnalysisError
 from analysis.privacy import scrub_text
 from analysis.profile import load_profile
 from analysis.report.labels import group_sort_key
+from analysis.vocab import source_of
 from analysis.workshops.store import load_manifest
 
 FORCE_KINDS: tuple[str, ...] = ("kraft", "motkraft")
@@ -55,7 +57,7 @@ THIN_THRESHOLD = 10
 CONSENSUS_MIN_GROUPS = 3
 #: The 1–5 scales used for strength (importance) and påvirkbar.
 SCALE_MIN, SCALE_MAX = 1, 5
-#: Value used in the priority score when no statement of a theme has a score.
+#: The middle of the 1–5 scales: the lines between the quadrants of the prioritisation matrix.
 SCALE_MIDPOINT = 3.0
 
 
@@ -83,7 +85,18 @@ def _numeric(series: pd.Series | None, n: int) -> np.ndarray:
 
 
 _PREPARED = "forcefield_prepared"
-_PREPARED_COLUMNS = {"statement_id", "group", "goal", "kind", "text", "strength", "pavirkbar", "votes", "themes"}
+_PREPARED_COLUMNS = {
+    "statement_id",
+    "group",
+    "goal",
+    "kind",
+    "text",
+    "strength",
+    "pavirkbar",
+    "votes",
+    "themes",
+    "answers",
+}
 _FAST_THEME_TYPES = {tuple}
 
 
@@ -167,6 +180,7 @@ def prepare(statements: pd.DataFrame) -> pd.DataFrame:
             "pavirkbar": _numeric(df.get("pavirkbar"), n),
             "votes": _numeric(df.get("votes"), n),
             "themes": _theme_column(df["themes"] if "themes" in df.columns else None, n),
+            "answers": _theme_column(df["answers"] if "answers" in df.columns else None, n),
         }
     )
     out.attrs[_PREPARED] = True
@@ -610,38 +624,21 @@ def theme_similarity(statements: pd.DataFrame, *, measure: str = "cosine") -> pd
 # --------------------------------------------------------------------------- measures and coverage
 
 
-def _measure_pairs(base: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
-    """Measures, ranked counter-forces and the unique (measure, counter-force) pairs sharing group and theme.
-
-    Counter-forces are ranked strongest first (unscored last), then by text;
-    the pairs come back sorted by measure position, then counter-force rank.
-    """
-    measures = base.loc[(base["kind"] == "tiltak").to_numpy()].reset_index(drop=True)
-    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
-    counters = (
-        counters.assign(_s=-counters["strength"])
-        .sort_values(["_s", "text"], na_position="last", kind="stable")
-        .reset_index(drop=True)
-    )
-    m_long = _explode_themes(measures[["group", "themes"]].assign(_m=np.arange(len(measures))))
-    c_long = _explode_themes(counters[["group", "themes"]].assign(_c=np.arange(len(counters))))
-    pairs = m_long[["_m", "group", "theme"]].merge(c_long[["_c", "group", "theme"]], on=["group", "theme"])
-    n_c = max(len(counters), 1)
-    keys = np.sort(pairs["_m"].to_numpy(dtype=np.int64) * n_c + pairs["_c"].to_numpy(dtype=np.int64))
-    if len(keys):
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # sorted unique, cheaper than np.unique
-    return measures, counters, keys // n_c, keys % n_c
+def _answers_column(base: pd.DataFrame) -> list[tuple[str, ...]]:
+    return [a if type(a) is tuple else () for a in base["answers"]] if "answers" in base.columns else [()] * len(base)
 
 
-def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
-    """The measures (tiltak) proposed and which of the same group's counter-forces they answer.
+def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggestions: bool = True) -> pd.DataFrame:
+    """The measures (tiltak) proposed and the counter-forces they answer — explicit links only.
 
-    A measure answers a counter-force when they share at least one theme (any
-    goal: measures often serve several goals). Columns ``statement_id, group,
-    goal, text, themes, pavirkbar, votes, n_answered, answers, answered_strength``
-    (``answers``: tuple of the counter-forces' texts, strongest first;
-    ``answered_strength``: mean scored strength of those counter-forces, NaN if
-    none). Sorted by group, goal, text.
+    A measure answers a counter-force when the notes (column «Svarer på motkraft») or the
+    analyst's ``links.yaml`` say so (``answers`` column of the statements table). Theme overlap is
+    never a link: ``suggestions`` lists the same group's counter-forces that share a theme with the
+    measure but are not linked, for the analyst to check. Columns ``statement_id, group, goal, text,
+    themes, strength, pavirkbar, votes, n_answered, answers, answer_ids, answered_strength,
+    answered_pavirkbar, suggestions`` (``answers``: the linked counter-forces' texts, strongest
+    first; ``answered_strength``: mean scored strength of those, NaN if none). Sorted by group,
+    goal, text. ``suggestions=False`` leaves the suggestions empty (faster, for other metrics).
     """
     base = _base(statements)
     if group is not None:
@@ -652,55 +649,140 @@ def measure_links(statements: pd.DataFrame, group: str | None = None) -> pd.Data
         "goal",
         "text",
         "themes",
+        "strength",
         "pavirkbar",
         "votes",
         "n_answered",
         "answers",
+        "answer_ids",
         "answered_strength",
+        "suggestions",
     ]
-    measures, counters, m_idx, c_idx = _measure_pairs(base)
+    measures = base.loc[(base["kind"] == "tiltak").to_numpy()].reset_index(drop=True)
     if measures.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    texts = counters["text"].to_numpy(dtype=object)[c_idx]
-    # Split the sorted answer texts at measure boundaries (no per-group Python aggregation).
-    counts = np.bincount(m_idx, minlength=len(measures))
-    chunks = np.split(texts, np.cumsum(counts)[:-1])
-    answers = np.empty(len(measures), dtype=object)
-    answers[:] = [tuple(c) for c in chunks]
-    strength = counters["strength"].to_numpy(dtype=float)[c_idx]
-    scored = ~np.isnan(strength)
-    n_scored = np.bincount(m_idx[scored], minlength=len(measures))
-    total = np.bincount(m_idx[scored], weights=strength[scored], minlength=len(measures))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        answered_strength = np.where(n_scored > 0, total / np.maximum(n_scored, 1), np.nan)
-    out = measures.assign(answers=answers, n_answered=counts.astype(int), answered_strength=answered_strength)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
+    info = {
+        sid: (txt, s, g, th)
+        for sid, txt, s, g, th in zip(
+            counters["statement_id"], counters["text"], counters["strength"], counters["group"], counters["themes"]
+        )
+    }
+    by_theme: dict[tuple[str, str], list[str]] = {}
+    if suggestions:  # strongest first, unscored last, then by text
+        ranked = counters.assign(_s=-counters["strength"]).sort_values(
+            ["_s", "text"], na_position="last", kind="stable"
+        )
+        for sid, g, th in zip(ranked["statement_id"], ranked["group"], ranked["themes"]):
+            for t in th:
+                by_theme.setdefault((g, t), []).append(sid)
+    answers, ids, strength, suggestions = [], [], [], []
+    for g, themes, linked in zip(measures["group"], measures["themes"], measures["answers"]):
+        linked = tuple(c for c in linked if c in info)
+        linked = tuple(sorted(linked, key=lambda c: (-np.nan_to_num(info[c][1], nan=-1), info[c][0])))
+        ids.append(linked)
+        answers.append(tuple(info[c][0] for c in linked))
+        scored = [info[c][1] for c in linked if not np.isnan(info[c][1])]
+        strength.append(float(np.mean(scored)) if scored else np.nan)
+        seen = set(linked)
+        sugg: list[str] = []
+        for t in themes:
+            for c in by_theme.get((g, t), []):
+                if c not in seen:
+                    seen.add(c)
+                    sugg.append(info[c][0])
+        suggestions.append(tuple(sugg))
+    out = measures.assign(
+        answers=pd.Series(answers, dtype=object),
+        answer_ids=pd.Series(ids, dtype=object),
+        n_answered=[len(a) for a in ids],
+        answered_strength=strength,
+        suggestions=pd.Series(suggestions, dtype=object),
+    )
     out = out.assign(_gs=_group_rank(out["group"]), _g=_goal_order(out["goal"]))
     out = out.sort_values(["_gs", "_g", "text"], kind="stable")
     return out[cols].reset_index(drop=True)
 
 
-def coverage(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
-    """Every counter-force with its coverage status.
+def counter_pavirkbar(statements: pd.DataFrame) -> pd.DataFrame:
+    """Påvirkbar of every counter-force: its own score, else the mean of the measures explicitly linked to it.
 
-    ``status`` is ``"dekket"`` when at least one of its themes is also a theme
-    of a proposed measure (``scope="all"``: any group's; ``scope="group"``:
-    the same group's), ``"ikke dekket"`` when none is, ``"uten tema"`` when the
-    counter-force has no coded theme. Columns ``statement_id, group, goal,
-    text, themes, strength, pavirkbar, status``.
+    Columns ``statement_id, pavirkbar, pavirkbar_source`` (``motkraft`` = own score, ``tiltak`` =
+    from linked measures, ``ikke vurdert`` = neither; never imputed).
     """
-    counters = _coverage_status(statements, scope)
-    cols = ["statement_id", "group", "goal", "text", "themes", "strength", "pavirkbar", "status"]
+    base = _base(statements)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
+    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
+    linked: dict[str, list[float]] = {}
+    for pav, ans in zip(measures["pavirkbar"], _answers_column(measures)):
+        if not np.isnan(pav):
+            for c in ans:
+                linked.setdefault(c, []).append(float(pav))
+    own = counters["pavirkbar"].to_numpy(dtype=float)
+    from_links = np.array([np.mean(linked[c]) if c in linked else np.nan for c in counters["statement_id"]])
+    value = np.where(~np.isnan(own), own, from_links)
+    source = np.where(~np.isnan(own), "motkraft", np.where(~np.isnan(from_links), "tiltak", "ikke vurdert"))
+    return pd.DataFrame(
+        {
+            "statement_id": counters["statement_id"].to_numpy(dtype=object),
+            "pavirkbar": value,
+            "pavirkbar_source": source,
+        }
+    )
+
+
+def coverage(statements: pd.DataFrame) -> pd.DataFrame:
+    """Every counter-force and whether a measure answers it (explicit links only).
+
+    ``status`` is ``"besvart"`` when at least one measure names it (``answered_by``: those
+    measures' texts), ``"ikke besvart"`` otherwise. ``suggested`` tells whether a measure of the
+    same group shares a theme with it — a suggestion to check, not a link. Columns
+    ``statement_id, group, goal, text, themes, strength, pavirkbar, status, answered_by, suggested``.
+    """
+    base = _base(statements)
+    cols = [
+        "statement_id",
+        "group",
+        "goal",
+        "text",
+        "themes",
+        "strength",
+        "pavirkbar",
+        "status",
+        "answered_by",
+        "suggested",
+    ]
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()].reset_index(drop=True)
     if counters.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
+    by: dict[str, list[str]] = {}
+    for text, ans in zip(measures["text"], _answers_column(measures)):
+        for c in ans:
+            by.setdefault(c, []).append(text)
+    m_themes = {(g, t) for g, th in zip(measures["group"], measures["themes"]) for t in th}
+    answered_by = [tuple(by.get(c, ())) for c in counters["statement_id"]]
     out = counters.assign(
-        _gs=_group_rank(counters["group"]), _g=_goal_order(counters["goal"]), _s=-counters["strength"]
+        status=["besvart" if a else "ikke besvart" for a in answered_by],
+        answered_by=pd.Series(answered_by, dtype=object),
+        suggested=[
+            not a and any((g, t) in m_themes for t in th)
+            for a, g, th in zip(answered_by, counters["group"], counters["themes"])
+        ],
     )
+    out = out.assign(_gs=_group_rank(out["group"]), _g=_goal_order(out["goal"]), _s=-out["strength"])
     out = out.sort_values(["_gs", "_g", "_s", "text"], kind="stable", na_position="last")
     return out[cols].reset_index(drop=True)
 
 
 def _coverage_status(statements: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """Counter-forces (prepared columns) with a ``status`` column, unsorted."""
+    """Counter-forces with a theme-level ``status``: is there a measure with the same theme at all?
+
+    ``"tiltak med samme tema"`` when one of the counter-force's themes is also the theme of a
+    proposed measure (``scope="all"``: any group's; ``"group"``: the same group's), ``"intet tiltak
+    med samme tema"`` when none is, ``"uten tema"`` without a theme. A statement about themes, not
+    a link: which measure answers which counter-force is :func:`coverage`.
+    """
     if scope not in {"all", "group"}:
         raise ValueError("scope must be 'all' or 'group'")
     base = _base(statements)
@@ -718,22 +800,25 @@ def _coverage_status(statements: pd.DataFrame, scope: str) -> pd.DataFrame:
     pos = c_long["_c"].to_numpy(dtype=np.int64)
     has_theme = np.bincount(pos, minlength=len(counters)) > 0
     is_cov = np.bincount(pos, weights=hit.astype(float), minlength=len(counters)) > 0
-    status = np.where(~has_theme, "uten tema", np.where(is_cov, "dekket", "ikke dekket"))
+    status = np.where(~has_theme, "uten tema", np.where(is_cov, THEME_COVERED, THEME_NOT_COVERED))
     return counters.assign(status=pd.Series(status, dtype=object))
 
 
-def coverage_gaps(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
-    """Counter-force themes that no proposed measure addresses (see :func:`coverage`).
+THEME_COVERED = "tiltak med samme tema"
+THEME_NOT_COVERED = "intet tiltak med samme tema"
 
-    One row per uncovered theme: ``theme, n_groups, groups, n_statements,
-    mean_strength``; most groups first, then mean strength (unscored last), theme id.
+
+def coverage_gaps(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFrame:
+    """Counter-force themes for which no measure with the same theme was proposed (theme level, not links).
+
+    One row per such theme: ``theme, n_groups, groups, n_statements, mean_strength``; most groups
+    first, then mean strength (unscored last), theme id.
     """
     cov = _coverage_status(statements, scope)
     cols = ["theme", "n_groups", "groups", "n_statements", "mean_strength"]
-    gaps = cov.loc[cov["status"] == "ikke dekket"] if not cov.empty else cov
+    gaps = cov.loc[cov["status"] == THEME_NOT_COVERED] if not cov.empty else cov
     if gaps.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    # A counter-force that is not covered has no theme with a measure, so all its themes are gaps.
     long = _explode_themes(gaps[["statement_id", "group", "strength", "pavirkbar", "themes"]])
     out = _theme_groups(long, ["theme"])
     out = out.sort_values(
@@ -742,101 +827,301 @@ def coverage_gaps(statements: pd.DataFrame, *, scope: str = "all") -> pd.DataFra
     return out[cols].reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- priorities
+# --------------------------------------------------------------------------- group weights and priorities
+
+#: Default weight of a group in the priority score and the across-groups matrix, by source
+#: (``workshop`` = the working group, the council and the councils for youth, the elderly and people with
+#: disabilities; ``grendemote`` = a village meeting). Six village meetings at ½ weigh as three groups,
+#: against five workshop groups. Override per source or per group id (``{"grendemote": 1}``,
+#: ``{"kommunestyret": 2}``); docs/forcefield.md.
+DEFAULT_GROUP_WEIGHTS: dict[str, float] = {"workshop": 1.0, "grendemote": 0.5}
 
 
-def priorities(statements: pd.DataFrame) -> pd.DataFrame:
-    """Candidate priorities: counter-force themes ranked by ``PRIORITY_FORMULA``.
+def group_weights(groups: Iterable[str], weights: dict[str, float] | None = None) -> dict[str, float]:
+    """The weight of each group: its own entry in ``weights``, else its source's, else the default.
 
-    For every theme of a counter-force: ``n_groups`` naming it;
-    ``mean_strength`` over its scored counter-forces; ``mean_pavirkbar`` over
-    its scored counter-forces or — when none has a påvirkbar score, as in
-    workshops that score påvirkbar on measures — over the measures (any group)
-    with the same theme (``pavirkbar_source``: ``motkraft``, ``tiltak`` or
-    ``midtverdi``). A missing mean is replaced by the scale midpoint 3 and
-    flagged in ``strength_imputed``/``pavirkbar_imputed``. Then
-
-        ``score = n_groups × (strength / 5) × (pavirkbar / 5)``
-
-    ``covered`` tells whether any proposed measure shares the theme. Sorted by
-    score, then number of statements (descending), then theme id; ``rank``
-    gives tied scores the same (lowest) rank.
+    >>> group_weights(["arbeidsgruppe", "grendemote:elga"])
+    {'arbeidsgruppe': 1.0, 'grendemote:elga': 0.5}
+    >>> group_weights(["arbeidsgruppe", "grendemote:elga"], {"grendemote": 1})
+    {'arbeidsgruppe': 1.0, 'grendemote:elga': 1.0}
     """
-    long = theme_long(statements, ("motkraft",))
+    merged = {**DEFAULT_GROUP_WEIGHTS, **(weights or {})}
+    out = {}
+    for g in groups:
+        w = merged.get(g, merged.get(source_of(str(g)), 1.0))
+        if not (isinstance(w, int | float) and w >= 0):
+            raise AnalysisError(f"the weight of group '{g}' must be a number of 0 or more (got {w!r})")
+        out[str(g)] = float(w)
+    return out
+
+
+def _weighted_group_mean(values: pd.Series, weights: pd.Series) -> float:
+    ok = values.notna()
+    if not ok.any() or weights[ok].sum() <= 0:
+        return np.nan
+    return float((values[ok] * weights[ok]).sum() / weights[ok].sum())
+
+
+def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """Candidate priorities: counter-force themes, ranked by a score a council can defend.
+
+    For each theme of a counter-force:
+
+    1. per group: ``S_g`` = mean strength of the group's scored counter-forces with the theme,
+       ``P_g`` = mean påvirkbar of those with a påvirkbar — their own score, else the mean of the
+       measures explicitly linked to them (:func:`counter_pavirkbar`); never borrowed from other
+       measures, never imputed;
+    2. across groups, weighted by :func:`group_weights`: ``S`` and ``P`` = weighted means of the
+       groups' ``S_g``/``P_g``; ``breadth`` = Σ weights of the groups naming the theme;
+    3. ``score = breadth × (S / 5) × (P / 5)``, only when both ``S`` and ``P`` exist.
+
+    One group repeating a theme therefore counts once. Themes without ``S`` or ``P`` are
+    ``scored == False``, have no score and are ranked separately after the scored ones (by breadth,
+    then ``S``); ``missing`` says what is missing. Columns ``rank, theme, score, scored, missing,
+    breadth, n_groups, groups, n_statements, mean_strength, mean_pavirkbar, pavirkbar_source,
+    answered, same_theme_measure``; ``answered``: a measure explicitly answers at least one of
+    the theme's counter-forces; ``same_theme_measure``: some measure has the theme (a suggestion).
+    """
     cols = [
         "rank",
         "theme",
         "score",
+        "scored",
+        "missing",
+        "breadth",
         "n_groups",
         "groups",
         "n_statements",
         "mean_strength",
-        "strength_imputed",
         "mean_pavirkbar",
         "pavirkbar_source",
-        "pavirkbar_imputed",
-        "covered",
+        "answered",
+        "same_theme_measure",
     ]
+    base = _base(statements)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
+    pav = counter_pavirkbar(base)
+    counters = counters.assign(
+        pavirkbar=pav["pavirkbar"].to_numpy(), pavirkbar_source=pav["pavirkbar_source"].to_numpy()
+    )
+    long = _explode_themes(counters)
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = _theme_groups(long, ["theme"])
-    base = _base(statements)
-    m_long = _explode_themes(base.loc[(base["kind"] == "tiltak").to_numpy(), ["group", "pavirkbar", "themes"]])
-    m_pav = m_long.groupby("theme")["pavirkbar"].mean() if not m_long.empty else pd.Series(dtype=float)
-    out["covered"] = out["theme"].isin(set(m_long["theme"]))
-    out["strength_imputed"] = out["mean_strength"].isna()
-    from_measures = out["theme"].map(m_pav).astype(float)
-    own = out["mean_pavirkbar"].notna()
-    out["pavirkbar_source"] = np.where(own, "motkraft", np.where(from_measures.notna(), "tiltak", "midtverdi"))
-    out["mean_pavirkbar"] = out["mean_pavirkbar"].where(own, from_measures)
-    out["pavirkbar_imputed"] = out["mean_pavirkbar"].isna()
-    s_used = out["mean_strength"].fillna(SCALE_MIDPOINT)
-    p_used = out["mean_pavirkbar"].fillna(SCALE_MIDPOINT)
-    out["score"] = out["n_groups"] * (s_used / SCALE_MAX) * (p_used / SCALE_MAX)
-    out = out.sort_values(["score", "n_statements", "theme"], ascending=[False, False, True], kind="stable")
-    out["rank"] = out["score"].round(9).rank(method="min", ascending=False).astype(int)
+    w = group_weights(long["group"].unique(), weights)
+    answered = {c for a in _answers_column(base.loc[(base["kind"] == "tiltak").to_numpy()]) for c in a}
+    m_themes = {t for th in base.loc[(base["kind"] == "tiltak").to_numpy(), "themes"] for t in th}
+    per_group = (
+        long.groupby(["theme", "group"], sort=True)
+        .agg(s=("strength", "mean"), p=("pavirkbar", "mean"), n=("statement_id", "nunique"))
+        .reset_index()
+    )
+    per_group["w"] = per_group["group"].map(w).astype(float)
+    rows = []
+    for theme, g in per_group.groupby("theme", sort=True):
+        sel = long.loc[long["theme"] == theme]
+        sources = set(sel.loc[sel["pavirkbar"].notna(), "pavirkbar_source"])
+        s = _weighted_group_mean(g["s"], g["w"])
+        p = _weighted_group_mean(g["p"], g["w"])
+        breadth = float(g["w"].sum())
+        missing = " og ".join(x for x, v in (("styrke", s), ("påvirkbar", p)) if np.isnan(v))
+        rows.append(
+            {
+                "theme": theme,
+                "score": breadth * (s / SCALE_MAX) * (p / SCALE_MAX) if not missing else np.nan,
+                "scored": not missing,
+                "missing": missing,
+                "breadth": breadth,
+                "n_groups": int(len(g)),
+                "groups": _group_tuple(g["group"]),
+                "n_statements": int(sel["statement_id"].nunique()),
+                "mean_strength": s,
+                "mean_pavirkbar": p,
+                "pavirkbar_source": " og ".join(x for x in ("motkraft", "tiltak") if x in sources) or "ikke vurdert",
+                "answered": bool(set(sel["statement_id"]) & answered),
+                "same_theme_measure": theme in m_themes,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["_u"] = (~out["scored"]).astype(int)
+    out["_k"] = np.where(out["scored"], -out["score"].fillna(0), -(out["breadth"] * out["mean_strength"].fillna(0)))
+    out = out.sort_values(
+        ["_u", "_k", "breadth", "n_statements", "theme"], ascending=[True, True, False, False, True], kind="stable"
+    )
+    key = out["_k"].round(9)
+    out["rank"] = 0
+    for flag in (0, 1):
+        sel = out["_u"] == flag
+        out.loc[sel, "rank"] = key[sel].rank(method="min").astype(int)
+    out["rank"] = out["rank"].astype(int)
     return out[cols].reset_index(drop=True)
 
 
-def importance_influence(statements: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
-    """Points for the importance × påvirkbar chart (Distriktssenteret's 1–5 prioritisation grid).
+def priority_sensitivity(
+    statements: pd.DataFrame, *, weights: dict[str, float] | None = None, top: int = 5
+) -> dict[str, Any]:
+    """Do the top ``top`` scored themes change when every group weighs the same?
 
-    * forces (``kraft``/``motkraft``) scored on both strength and påvirkbar;
-    * measures (``tiltak``) scored on påvirkbar, with importance = their own
-      strength when scored, otherwise the mean strength of the same group's
-      counter-forces they answer (shared theme) — how serious the problem is
-      that the measure takes on. Measures with neither are left out.
+    Returns ``{"changed": bool, "top": [...], "top_equal": [...], "entered": [...], "left": [...],
+    "weighted": bool}`` (``weighted`` is False when the weights are equal anyway, so there is
+    nothing to compare).
+    """
+    base = _base(statements)
+    groups = sort_groups(base["group"].unique())
+    given = group_weights(groups, weights)
+    equal = {g: 1.0 for g in groups}
+    now = priorities(base, weights=weights)
+    flat = priorities(base, weights=equal)
+    a = now.loc[now["scored"] == True, "theme"].head(top).tolist() if not now.empty else []  # noqa: E712 - object column
+    b = flat.loc[flat["scored"] == True, "theme"].head(top).tolist() if not flat.empty else []  # noqa: E712 - object column
+    return {
+        "changed": set(a) != set(b),
+        "order_changed": a != b,
+        "top": a,
+        "top_equal": b,
+        "entered": [t for t in b if t not in a],
+        "left": [t for t in a if t not in b],
+        "weighted": len(set(given.values())) > 1,
+    }
 
-    Columns ``kind, strength, pavirkbar, n`` (one row per distinct point;
-    ``strength`` is the importance, rounded to whole scale steps for measures).
+
+# --------------------------------------------------------------------------- the prioritisation matrix
+
+QUADRANTS: tuple[str, ...] = ("gjor_na", "pavirk_andre", "nar_det_passer", "folg_med")
+_WORDS = re.compile(r"\w+")
+
+
+def quadrant(importance: float, pavirkbar: float, *, midpoint: float = 3.0) -> str | None:
+    """Distriktssenteret's quadrant of a point: important (≥ midpoint) × påvirkbar (≥ midpoint).
+
+    >>> quadrant(5, 4), quadrant(5, 1), quadrant(2, 5), quadrant(1, 1), quadrant(float("nan"), 3)
+    ('gjor_na', 'pavirk_andre', 'nar_det_passer', 'folg_med', None)
+    """
+    if np.isnan(importance) or np.isnan(pavirkbar):
+        return None
+    if importance >= midpoint:
+        return "gjor_na" if pavirkbar >= midpoint else "pavirk_andre"
+    return "nar_det_passer" if pavirkbar >= midpoint else "folg_med"
+
+
+def matrix_items(
+    statements: pd.DataFrame, group: str | None = None, *, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """The named items of the prioritisation matrix: counter-forces and measures, importance × påvirkbar.
+
+    * counter-force: importance = its strength; påvirkbar = its own, else the mean of the measures
+      explicitly linked to it (:func:`counter_pavirkbar`);
+    * measure: påvirkbar = its own; importance = its own strength when scored, else the mean
+      strength of the counter-forces it explicitly answers.
+
+    With ``group`` the items are that group's statements. Without, items with the same kind and
+    text (ignoring case and punctuation) are one item across groups: the mean per group first,
+    then the weighted mean across groups (:func:`group_weights`), like the priority score.
+    Nothing is imputed: an item missing either value has ``plotted == False``.
+
+    Columns ``kind, text, groups, n_groups, importance, pavirkbar, importance_source,
+    pavirkbar_source, plotted, quadrant, weight`` (``weight`` = Σ group weights, for ordering);
+    sorted with plotted items first, by importance × påvirkbar (descending), then weight, kind, text.
     """
     base = _base(statements)
     if group is not None:
         base = base.loc[(base["group"] == group).to_numpy()]
-    cols = ["kind", "strength", "pavirkbar", "n"]
-    f = base.loc[(base["kind"].isin(FORCE_KINDS) & base["strength"].notna() & base["pavirkbar"].notna()).to_numpy()]
-    parts = [f[["kind", "strength", "pavirkbar"]]]
-    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
-    if measures["pavirkbar"].notna().any():
-        links = measure_links(base)
-        importance = links["answered_strength"].astype(float)
-        if "strength" in measures.columns:
-            own = links["statement_id"].map(measures.set_index("statement_id")["strength"]).astype(float)
-            importance = own.where(own.notna(), importance)
-        m = pd.DataFrame(
-            {
-                "kind": "tiltak",
-                "strength": np.round(importance.to_numpy(dtype=float)),
-                "pavirkbar": links["pavirkbar"].astype(float),
-            }
-        )
-        parts.append(m.loc[m["strength"].notna() & m["pavirkbar"].notna()])
-    points = pd.concat(parts, ignore_index=True)
-    if points.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c == "kind" else float) for c in cols})
-    out = points.groupby(["kind", "strength", "pavirkbar"]).size().rename("n").reset_index()
+    cols = [
+        "kind",
+        "text",
+        "groups",
+        "n_groups",
+        "importance",
+        "pavirkbar",
+        "importance_source",
+        "pavirkbar_source",
+        "plotted",
+        "quadrant",
+        "weight",
+    ]
+    full = _base(statements)
+    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
+    pav_all = counter_pavirkbar(full).set_index("statement_id")
+    links = measure_links(base, suggestions=False)
+    c_items = pd.DataFrame(
+        {
+            "kind": "motkraft",
+            "text": counters["text"].to_numpy(dtype=object),
+            "group": counters["group"].to_numpy(dtype=object),
+            "importance": counters["strength"].to_numpy(dtype=float),
+            "pavirkbar": pav_all.reindex(counters["statement_id"])["pavirkbar"].to_numpy(dtype=float),
+            "importance_source": np.where(counters["strength"].notna(), "styrke", "ikke vurdert"),
+            "pavirkbar_source": pav_all.reindex(counters["statement_id"])["pavirkbar_source"].to_numpy(dtype=object),
+        }
+    )
+    own = links["strength"].astype(float)
+    m_items = pd.DataFrame(
+        {
+            "kind": "tiltak",
+            "text": links["text"].to_numpy(dtype=object),
+            "group": links["group"].to_numpy(dtype=object),
+            "importance": np.where(own.notna(), own, links["answered_strength"].astype(float)),
+            "pavirkbar": links["pavirkbar"].astype(float).to_numpy(),
+            "importance_source": np.where(
+                own.notna(), "styrke", np.where(links["answered_strength"].notna(), "motkrefter", "ikke vurdert")
+            ),
+            "pavirkbar_source": np.where(links["pavirkbar"].astype(float).notna(), "tiltak", "ikke vurdert"),
+        }
+    )
+    items = pd.concat([c_items, m_items], ignore_index=True)
+    if items.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    folded = items["text"].astype(str).str.casefold().str.replace(r"\W+", " ", regex=True).str.strip()
+    items["_key"] = items["kind"] + "\x1f" + folded
+    w = group_weights(items["group"].unique(), weights)
+    for col in ("importance_source", "pavirkbar_source"):  # "first scored" below: unscored as missing
+        items[col] = items[col].where(items[col] != "ikke vurdert", None)
+    grouped = items.groupby(["_key", "group"], sort=False)
+    per_group = grouped.agg(
+        kind=("kind", "first"),
+        text=("text", "first"),
+        importance=("importance", "mean"),
+        pavirkbar=("pavirkbar", "mean"),
+        importance_source=("importance_source", "first"),
+        pavirkbar_source=("pavirkbar_source", "first"),
+    ).reset_index()
+    per_group["w"] = per_group["group"].map(w).astype(float)
+    per_group = per_group.assign(_gr=_group_rank(per_group["group"])).sort_values(["_gr", "group"], kind="stable")
+    by_key = per_group.groupby("_key", sort=False)
+    out = by_key.agg(
+        kind=("kind", "first"),
+        text=("text", "first"),
+        n_groups=("group", "size"),
+        weight=("w", "sum"),
+        importance_source=("importance_source", "first"),
+        pavirkbar_source=("pavirkbar_source", "first"),
+    )
+    out["groups"] = by_key["group"].agg(tuple)  # rows are in display order of the groups
+    for col in ("importance", "pavirkbar"):  # weighted means over the groups that scored it
+        scored = per_group[col].notna()
+        num = (per_group[col].fillna(0) * per_group["w"]).groupby(per_group["_key"], sort=False).sum()
+        den = per_group["w"].where(scored, 0.0).groupby(per_group["_key"], sort=False).sum()
+        any_scored = scored.groupby(per_group["_key"], sort=False).any()
+        out[col] = np.where(any_scored & (den > 0), num / den.where(den > 0, 1.0), np.nan)
+        single = by_key.size() == 1  # one group: its own mean, whatever its weight (even 0)
+        first = by_key[col].first()
+        out[col] = np.where(single, first, out[col])
+    out = out.reset_index(drop=True)
+    for col in ("importance_source", "pavirkbar_source"):
+        out[col] = out[col].fillna("ikke vurdert")
+    out["plotted"] = out["importance"].notna() & out["pavirkbar"].notna()
+    out["quadrant"] = [quadrant(i, p) for i, p in zip(out["importance"], out["pavirkbar"])]
+    out["_x"] = -(out["importance"].fillna(0) * out["pavirkbar"].fillna(0))
     out["_k"] = _kind_order(out["kind"])
-    return out.sort_values(["_k", "strength", "pavirkbar"], kind="stable")[cols].reset_index(drop=True)
+    out["_p"] = (~out["plotted"]).astype(int)
+    out = out.sort_values(
+        ["_p", "_x", "weight", "_k", "text"], ascending=[True, True, False, True, True], kind="stable"
+    )
+    return out[cols].reset_index(drop=True)
+
+
+def _first_scored(values: pd.Series) -> str:
+    vals = [v for v in values if v != "ikke vurdert"]
+    return vals[0] if vals else "ikke vurdert"
 
 
 # --------------------------------------------------------------------------- reader-facing tables and text

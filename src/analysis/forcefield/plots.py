@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from analysis.forcefield.metrics import SCALE_MAX
+from analysis.errors import AnalysisError
+from analysis.forcefield.metrics import SCALE_MAX, SCALE_MIDPOINT
 from analysis.forcefield.text import theme_label
 from analysis.numfmt import fmt_num
 from analysis.profile import load_profile
@@ -222,43 +224,210 @@ def theme_bars(top: pd.DataFrame, title: str, labels: dict[str, str] | None = No
     return fig
 
 
-def importance_influence_chart(points: pd.DataFrame, title: str) -> Figure:
-    """Importance (strength) × påvirkbar grid, as in Distriktssenteret's prioritisation tool.
+# --------------------------------------------------------------------------- the prioritisation matrix
 
-    ``points`` is :func:`analysis.forcefield.importance_influence`; marker
-    area and the number inside show how many forces share a point. The
-    upper-right quadrant (important and within the municipality's influence) is shaded.
+#: The four quadrants of Distriktssenteret's prioritisation matrix, as written on the chart.
+QUADRANT_TEXT: dict[str, str] = {
+    "gjor_na": "Viktig og påvirkbart:\ngjør noe nå",
+    "pavirk_andre": "Viktig, men lite påvirkbart:\npåvirk fylket og staten\n(f.eks. fylkesveier, mobildekning)",
+    "nar_det_passer": "Mindre viktig, men påvirkbart:\ngjør det når det passer",
+    "folg_med": "Mindre viktig og lite påvirkbart:\nfølg med",
+}
+#: the gid of every point label (tests find the labels by it)
+LABEL_GID = "matrix-label"
+_LABEL_FONT = 8.5
+_PAD = 2.0  # pixels between boxes
+_RADII = (7, 13, 20, 28, 38, 50, 64, 80, 100, 125, 150, 180, 215)
+_ANGLES = np.deg2rad([0, 20, -20, 45, -45, 70, -70, 90, -90, 110, -110, 135, -135, 160, -160, 180])
+
+
+def _overlaps(box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]]) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 < b[2] + _PAD and b[0] < x1 + _PAD and y0 < b[3] + _PAD and b[1] < y1 + _PAD for b in boxes)
+
+
+def spread_points(
+    x: np.ndarray, y: np.ndarray, radius: float = 0.13, midpoint: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move points that share a position onto a small circle around it, so every item is its own point.
+
+    Deterministic (the order of the input); single points stay where they are. With ``midpoint``, a group
+    sitting on a quadrant line (x or y equal to it) is spread on the upper/right side of the line, where
+    the quadrants count it.
+
+    >>> xs, ys = spread_points(np.array([1.0, 1.0, 2.0]), np.array([3.0, 3.0, 3.0]))
+    >>> [round(float(v), 2) for v in xs], [round(float(v), 2) for v in ys]
+    ([1.13, 0.87, 2.0], [3.0, 3.0, 3.0])
     """
-    if points.empty:
-        return _message_figure(title, "Ingen krefter eller tiltak er vurdert både for viktighet og påvirkbarhet.")
-    fig, ax = new_figure(8.0, 6.0)
-    ax.axvspan(3.5, 5.5, ymin=0.6, ymax=1.0, color=HIGHLIGHT, alpha=0.15, linewidth=0)
-    ax.text(5.45, 5.45, "Viktig og påvirkbar:\nkandidater til prioritering", ha="right", va="top", fontsize=9)
-    styles = {
-        "kraft": (DRIVING, "o", -0.18, "Drivkraft"),
-        "motkraft": (RESTRAINING, "^", 0.0, "Motkraft"),
-        "tiltak": (MEASURE, "s", 0.18, "Tiltak (viktighet = motkreftene det svarer på)"),
-    }
-    several = points["kind"].nunique() > 1
-    for kind, (colour, marker, dx, name) in styles.items():
-        p = points.loc[points["kind"] == kind]
-        if p.empty:
+    x, y = np.asarray(x, dtype=float).copy(), np.asarray(y, dtype=float).copy()
+    keys = list(zip(np.round(x, 6), np.round(y, 6)))
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    for (cx, cy), idx in groups.items():
+        if len(idx) < 2:
             continue
-        x = p["pavirkbar"].to_numpy(dtype=float) + (dx if several else 0.0)
-        yv = p["strength"].to_numpy(dtype=float)
-        n = p["n"].to_numpy(dtype=float)
-        ax.scatter(x, yv, s=120 + 90 * n, c=colour, marker=marker, alpha=0.85, edgecolors="white", label=name)
-        for xi, yi, ni in zip(x, yv, n):
-            if ni > 1:
-                ax.text(xi, yi, fmt_num(ni), ha="center", va="center", fontsize=8, color="white", fontweight="bold")
+        r = radius * (1 + 0.08 * max(0, len(idx) - 6))
+        # a group on a quadrant line is spread on the side the quadrants count it to (≥ the midpoint)
+        cx += r if midpoint is not None and cx == midpoint else 0.0
+        cy += r if midpoint is not None and cy == midpoint else 0.0
+        for j, i in enumerate(idx):
+            a = 2 * np.pi * j / len(idx)
+            x[i], y[i] = cx + r * np.cos(a), cy + r * np.sin(a)
+    return x[: len(keys)], y[: len(keys)]
+
+
+def place_labels(fig: Figure, ax, xs, ys, texts: list[str], obstacles=()) -> list | None:
+    """Place one label per point so that no two labels overlap each other, the points or ``obstacles``.
+
+    Greedy and deterministic (written here instead of adjustText, which needs SciPy and does not
+    guarantee zero overlaps): each label, highest points first, tries positions around its point at
+    growing distances and takes the first free one inside the axes; a label set away from its point
+    gets a thin leader line. Returns the label ``Text`` artists (gid :data:`LABEL_GID`), or None when
+    some label found no free place (the caller then tries shorter labels).
+    """
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData
+    from_px = ax.transData.inverted()
+    pts = to_px.transform(np.column_stack([xs, ys]))
+    ab = ax.get_window_extent(renderer)
+    area = (ab.x0 + 2, ab.y0 + 2, ab.x1 - 2, ab.y1 - 2)
+    r_mark = 6.0
+    taken: list[tuple[float, float, float, float]] = [
+        (px - r_mark, py - r_mark, px + r_mark, py + r_mark) for px, py in pts
+    ]
+    boxes: list[tuple[float, float, float, float]] = []  # captions and labels: leader lines must not cross them
+    for artist in obstacles:
+        b = artist.get_window_extent(renderer)
+        taken.append((b.x0, b.y0, b.x1, b.y1))
+        boxes.append(taken[-1])
+    order = sorted(range(len(texts)), key=lambda i: (-pts[i][1], pts[i][0], i))
+    out: list = [None] * len(texts)
+    grid = [(r, a) for r in _RADII for a in _ANGLES]
+    for i in order:
+        label = ax.text(0, 0, texts[i], fontsize=_LABEL_FONT, gid=LABEL_GID, zorder=5, linespacing=1.0)
+        b = label.get_window_extent(renderer)
+        w, h = b.width, b.height
+        px, py = pts[i]
+        best = None
+        for check_line in (True, False):  # rather a leader line across a label than no label
+            for r, a in grid:
+                cx, cy = px + r * np.cos(a), py + r * np.sin(a)
+                c, s = np.cos(a), np.sin(a)
+                x0 = cx if c > 0.3 else (cx - w if c < -0.3 else cx - w / 2)
+                y0 = cy if s > 0.3 else (cy - h if s < -0.3 else cy - h / 2)
+                box = (x0, y0, x0 + w, y0 + h)
+                if box[0] < area[0] or box[1] < area[1] or box[2] > area[2] or box[3] > area[3]:
+                    continue
+                if _overlaps(box, taken):
+                    continue
+                if check_line and r > _RADII[1] and any(_overlaps(dot, boxes) for dot in _leader(px, py, box)):
+                    continue  # the leader line would cross another label
+                best = (box, r)
+                break
+            if best is not None:
+                break
+        if best is None:
+            for t in out:
+                if t is not None:
+                    t.remove()
+            label.remove()
+            return None
+        (x0, y0, x1, y1), r = best
+        taken.append((x0, y0, x1, y1))
+        boxes.append((x0, y0, x1, y1))
+        dx, dy = from_px.transform((x0, y0))
+        label.set_position((dx, dy))
+        label.set_ha("left")
+        label.set_va("bottom")
+        out[i] = label
+        if r > _RADII[1]:
+            nx = min(max(px, x0), x1)
+            ny = min(max(py, y0), y1)
+            lx, ly = from_px.transform((nx, ny))
+            ax.plot([xs[i], lx], [ys[i], ly], color="#555555", linewidth=0.6, zorder=1)
+            taken.extend(_leader(px, py, (x0, y0, x1, y1)))  # later labels keep off the line
+    return out
+
+
+def _leader(px: float, py: float, box: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
+    """Small boxes along the leader line from a point to the nearest edge of its label (not the ends)."""
+    nx, ny = min(max(px, box[0]), box[2]), min(max(py, box[1]), box[3])
+    n = max(2, int(np.hypot(nx - px, ny - py) // 6))
+    return [
+        (x - 0.5, y - 0.5, x + 0.5, y + 0.5)
+        for x, y in zip(np.linspace(px, nx, n + 2)[2:-1], np.linspace(py, ny, n + 2)[2:-1])
+    ]
+
+
+def short_label(number: int, text: str, width: int = 24, max_lines: int = 2) -> str:
+    """``"3. Mangel på utleieboliger"`` wrapped for a chart label (numbers match the table)."""
+    return wrap_label(f"{number}. {text}", width, max_lines)
+
+
+def matrix_chart(items: pd.DataFrame, title: str) -> Figure:
+    """Distriktssenteret's prioritisation matrix: named items, importance (viktig 1–5) × påvirkbar (1–5).
+
+    ``items`` is :func:`analysis.forcefield.metrics.matrix_items` (only ``plotted`` rows are drawn,
+    numbered 1, 2, … in their order, as in the reader table). Counter-forces are vermillion
+    triangles, measures green squares; items sharing a position are spread on a small circle.
+    The quadrants' meanings are written in the corners; every point has a label and no two labels
+    overlap (:func:`place_labels`): full labels if they fit, else numbers only.
+    """
+    shown = items.loc[items["plotted"].astype(bool)] if not items.empty else items
+    if shown.empty:
+        return _message_figure(title, "Ingen motkrefter eller tiltak er vurdert både for viktighet og påvirkbarhet.")
+    fig, ax = new_figure(10.0, 7.8)
+    FigureCanvasAgg(fig)  # a renderer to measure the labels with
+    mid = SCALE_MIDPOINT
+    ax.axhspan(mid, 5.5, xmin=(mid - 0.5) / 5, xmax=1.0, color=HIGHLIGHT, alpha=0.12, linewidth=0)
+    ax.axvline(mid, color="#777777", linewidth=0.9, linestyle="--")
+    ax.axhline(mid, color="#777777", linewidth=0.9, linestyle="--")
+    corners = {
+        "gjor_na": (5.45, 5.45, "right", "top"),
+        "pavirk_andre": (0.55, 5.45, "left", "top"),
+        "nar_det_passer": (5.45, 0.55, "right", "bottom"),
+        "folg_med": (0.55, 0.55, "left", "bottom"),
+    }
+    captions = [
+        ax.text(x, y, QUADRANT_TEXT[q], ha=ha, va=va, fontsize=8.5, fontweight="bold", color="#333333", zorder=2)
+        for q, (x, y, ha, va) in corners.items()
+    ]
+    x, y = spread_points(
+        shown["pavirkbar"].to_numpy(dtype=float), shown["importance"].to_numpy(dtype=float), midpoint=mid
+    )
+    kinds = shown["kind"].to_numpy()
+    for kind, colour, marker, name in (
+        ("motkraft", RESTRAINING, "^", "Motkraft"),
+        ("tiltak", MEASURE, "s", "Tiltak"),
+        ("kraft", DRIVING, "o", "Drivkraft"),
+    ):
+        sel = kinds == kind
+        if sel.any():
+            ax.scatter(
+                x[sel], y[sel], s=46, c=colour, marker=marker, edgecolors="white", linewidths=0.6, label=name, zorder=4
+            )
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xticks(range(1, 6))
     ax.set_yticks(range(1, 6))
     ax.set_xlabel("Påvirkbar: hvor mye kommunen selv kan påvirke (1–5)")
-    ax.set_ylabel("Viktighet / styrke (1–5)")
-    ax.legend(loc="lower left", markerscale=0.6)
+    ax.set_ylabel("Viktig (1–5)")
+    ax.grid(False)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     _title(fig, title)
+    fig.canvas.draw()  # let the layout settle, then freeze it so the labels' pixel positions stay right
+    fig.set_layout_engine("none")
+    texts = shown["text"].astype(str).tolist()
+    for labels in (
+        [short_label(i + 1, t) for i, t in enumerate(texts)],
+        [short_label(i + 1, t, width=18, max_lines=1) for i, t in enumerate(texts)],
+        [str(i + 1) for i in range(len(texts))],
+    ):
+        if place_labels(fig, ax, x, y, labels, obstacles=captions) is not None:
+            break
+    else:  # pragma: no cover - more points than the chart has room for
+        raise AnalysisError("the prioritisation matrix has too many points to label; show fewer items")
     return fig
 
 
@@ -364,20 +533,23 @@ def similarity_heatmap(similarity: pd.DataFrame, title: str) -> Figure:
 
 
 def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None = None, n: int = 10) -> Figure:
-    """Horizontal bars of the priority score for the top ``n`` counter-force themes.
+    """Horizontal bars of the priority score for the top ``n`` scored counter-force themes.
 
-    Themes without any proposed measure are drawn in the highlight colour with
-    a dotted hatch and marked "ingen tiltak".
+    Themes none of whose counter-forces has a measure linked to it are drawn in the highlight
+    colour with a dotted hatch and marked "ingen tiltak koblet". Unscored themes are not drawn
+    (they are listed in their own table).
     """
-    if prio.empty:
-        return _message_figure(title, "Ingen motkrefter er kodet med tema, så ingen rangering kan lages.")
-    p = prio.head(n)
+    p = prio.loc[prio["scored"].astype(bool)].head(n) if not prio.empty else prio
+    if p.empty:
+        return _message_figure(
+            title, "Ingen motkraft-temaer har både vurdert styrke og påvirkbarhet, så ingen rangering kan lages."
+        )
     fig, ax = new_figure(9.0, 1.5 + 0.5 * len(p))
     ypos = np.arange(len(p))
-    covered = p["covered"].to_numpy(dtype=bool)
+    covered = p["answered"].to_numpy(dtype=bool)
     scores = p["score"].to_numpy(dtype=float)
     if covered.any():
-        ax.barh(ypos[covered], scores[covered], color=RESTRAINING, height=0.6, label="Har foreslått tiltak")
+        ax.barh(ypos[covered], scores[covered], color=RESTRAINING, height=0.6, label="Har tiltak koblet")
     if (~covered).any():
         ax.barh(
             ypos[~covered],
@@ -386,15 +558,15 @@ def priority_chart(prio: pd.DataFrame, title: str, labels: dict[str, str] | None
             hatch="..",
             edgecolor="#333333",
             height=0.6,
-            label="Ingen tiltak foreslått",
+            label="Ingen tiltak koblet",
         )
-    for yi, s, ng, c in zip(ypos, scores, p["n_groups"], covered):
-        txt = f"{fmt_num(s, 2)} ({int(ng)} {'gruppe' if int(ng) == 1 else 'grupper'}{'' if c else ', ingen tiltak'})"
+    for yi, s, b, c in zip(ypos, scores, p["breadth"], covered):
+        txt = f"{fmt_num(s, 2)} (vektet {fmt_num(b, 1)} grupper{'' if c else ', ingen tiltak koblet'})"
         ax.text(s + 0.02 * max(scores.max(), 1e-9), yi, txt, va="center", fontsize=9)
     ax.set_yticks(ypos, [wrap_label(theme_label(t, labels), 30, 2) for t in p["theme"]])
     ax.invert_yaxis()
-    ax.set_xlim(0, scores.max() * 1.45 if scores.max() > 0 else 1)
-    ax.set_xlabel("Prioritet = grupper × styrke/5 × påvirkbar/5")
+    ax.set_xlim(0, scores.max() * 1.6 if scores.max() > 0 else 1)
+    ax.set_xlabel("Prioritet = vektet antall grupper × styrke/5 × påvirkbar/5")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right")
     _title(fig, title)

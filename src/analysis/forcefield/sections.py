@@ -168,35 +168,41 @@ def group_measures(g: GroupReport) -> Section:
         out.append(html.table(text.measures_table(links, g.theme_names), caption=f"Tiltak foreslått av {g.name}"))
     open_counters = text.uncovered_table(g.statements, g.group)
     if not open_counters.empty:
-        out.append(html.table(open_counters, caption="Motkrefter gruppen ikke har foreslått tiltak mot"))
+        out.append(html.table(open_counters, caption="Motkrefter ingen av gruppens tiltak er koblet til"))
+    return out
+
+
+def _matrix_section(items: pd.DataFrame, who: str, *, groups: bool, caption: str) -> Section:
+    if items.empty or not items["plotted"].any():
+        return [
+            html.no_data(
+                f"Ingen av motkreftene eller tiltakene til {who} er vurdert både for viktighet og påvirkbarhet, "
+                "så prioriteringsmatrisen kan ikke tegnes. Tabellen viser det som er vurdert."
+            ),
+            *([html.table(text.matrix_table(items, groups=groups), caption=caption)] if not items.empty else []),
+        ]
+    out: Section = [
+        html.figure(
+            plots.matrix_chart(items, text.matrix_title(items)),
+            alt=text.matrix_alt(items, who),
+            caption="Distriktssenterets prioriteringsmatrise: hvor viktig hver motkraft og hvert tiltak er, mot hvor "
+            "mye kommunen selv kan påvirke det. Numrene viser til tabellen under.",
+            guide=text.MATRIX_GUIDE,
+        ),
+        html.table(text.matrix_table(items, groups=groups), caption=caption),
+    ]
+    note = text.matrix_unscored_sentence(items)
+    if note:
+        out.append(html.paragraph(note))
     return out
 
 
 def group_matrix(g: GroupReport) -> Section:
-    """Importance against påvirkbar (Distriktssenteret's prioritisation grid)."""
+    """Distriktssenteret's prioritisation matrix of the group's counter-forces and measures."""
     if not g.has_data:
         return _no_group_data()
-    points = metrics.importance_influence(g.statements, g.group)
-    if points.empty:
-        return [
-            html.no_data(
-                f"{g.name} vurderte ikke hvor påvirkbare kreftene eller tiltakene er, "
-                "så prioriteringsdiagrammet (viktighet × påvirkbarhet) kan ikke tegnes."
-            )
-        ]
-    title, alt = text.importance_influence_texts(points, g.group)
-    out = [
-        html.figure(
-            plots.importance_influence_chart(points, title),
-            alt=alt,
-            caption="Distriktssenterets prioriteringsverktøy: viktighet mot hvor mye kommunen kan påvirke.",
-            guide=text.MATRIX_GUIDE,
-        )
-    ]
-    shortlist = text.measures_to_prioritise(g.statements, g.group)
-    if not shortlist.empty:
-        out.append(html.table(shortlist, caption="Tiltak som er både viktige (4–5) og påvirkbare (4–5)"))
-    return out
+    items = metrics.matrix_items(g.statements, g.group)
+    return _matrix_section(items, g.name, groups=False, caption=f"Punktene i prioriteringsmatrisen – {g.name}")
 
 
 # --------------------------------------------------------------------------- all groups
@@ -208,15 +214,24 @@ class AllGroups:
     counts: pd.DataFrame = field(repr=False)
     theme_names: dict[str, str]
     top_n: int = 10
+    group_weights: dict[str, float] | None = None  # None: metrics.DEFAULT_GROUP_WEIGHTS
 
     @property
     def has_data(self) -> bool:
         return bool(len(self.data))
 
 
-def load_all(top_n: int = 10) -> AllGroups:
+def load_all(top_n: int = 10, group_weights: dict[str, float] | None = None) -> AllGroups:
+    """Every group's statements (scrubbed), counts and the group weights of the priority score."""
     data = metrics.prepare(metrics.for_display(load_statements()))
-    return AllGroups(data=data, counts=metrics.statement_counts(data), theme_names=text.theme_labels(), top_n=top_n)
+    metrics.group_weights(data["group"].unique(), group_weights)  # a bad weight fails here, with its group
+    return AllGroups(
+        data=data,
+        counts=metrics.statement_counts(data),
+        theme_names=text.theme_labels(),
+        top_n=top_n,
+        group_weights=group_weights,
+    )
 
 
 def all_intro(a: AllGroups) -> Section:
@@ -236,10 +251,11 @@ def all_summary(a: AllGroups) -> Section:
 
 
 def all_priorities(a: AllGroups) -> Section:
-    """The counter-forces ranked for prioritisation, with the formula."""
+    """The counter-force themes ranked for prioritisation, with the formula, the weights and a sensitivity line."""
     if not a.has_data:
         return []
-    prio = metrics.priorities(a.data)
+    prio = metrics.priorities(a.data, weights=a.group_weights)
+    sens = metrics.priority_sensitivity(a.data, weights=a.group_weights)
     out = [
         html.figure(
             plots.priority_chart(prio, text.priority_title(prio, a.theme_names), a.theme_names, n=a.top_n),
@@ -248,13 +264,47 @@ def all_priorities(a: AllGroups) -> Section:
             guide=text.PRIORITY_GUIDE,
         ),
         html.paragraph(text.PRIORITY_FORMULA),
+        html.paragraph(text.weights_sentence(a.group_weights)),
+        html.paragraph(text.sensitivity_sentence(sens, a.theme_names)),
     ]
-    if not prio.empty:
+    scored = text.priorities_table(prio, a.theme_names, n=a.top_n)
+    if not scored.empty:
+        out.append(html.table(scored, caption=f"De {len(scored)} høyest rangerte motkraft-temaene", decimals=2))
+    unscored = text.unscored_table(prio, a.theme_names)
+    if not unscored.empty:
+        out += [
+            html.heading("Motkraft-temaer som ikke kan rangeres ennå", 3),
+            html.paragraph(
+                "Disse temaene mangler vurdert styrke eller påvirkbarhet. De får ingen poengsum – manglende verdier "
+                "fylles ikke inn – og rangeres her for seg, etter vektet antall grupper og styrke. Koble tiltak til "
+                "motkreftene, eller vurder påvirkbarheten, så kommer de med i rangeringen."
+            ),
+            html.table(unscored, caption="Motkraft-temaer uten fullstendig vurdering"),
+        ]
+    return out
+
+
+def all_matrix(a: AllGroups, max_points: int = 16) -> Section:
+    """Distriktssenteret's prioritisation matrix across all groups: the items most important and within reach."""
+    if not a.has_data:
+        return []
+    items = metrics.matrix_items(a.data, weights=a.group_weights)
+    shown = items.loc[items["plotted"]].head(max_points)
+    rest = items.loc[items["plotted"]].iloc[max_points:]
+    out: Section = [
+        html.paragraph(
+            "Motkrefter og tiltak med samme tekst hos flere grupper er ett punkt; verdiene er gjennomsnittet for hver "
+            f"gruppe først og så for gruppene, med vektene over. Diagrammet viser de {len(shown)} punktene med høyest "
+            "viktighet × påvirkbarhet" + (f"; de {len(rest)} andre står i tabellen under." if len(rest) else ".")
+        )
+    ]
+    chart_items = pd.concat([shown, items.loc[~items["plotted"]]], ignore_index=True)
+    out += _matrix_section(chart_items, "alle gruppene", groups=True, caption="Punktene i prioriteringsmatrisen")
+    if len(rest):
         out.append(
             html.table(
-                text.priorities_table(prio, a.theme_names, n=a.top_n),
-                caption=f"De {min(a.top_n, len(prio))} høyest rangerte motkreftene",
-                decimals=2,
+                text.matrix_table(rest.assign(plotted=False), groups=True).assign(**{"Nr.": "–"}),
+                caption="Andre vurderte motkrefter og tiltak (ikke i diagrammet)",
             )
         )
     return out

@@ -14,8 +14,10 @@ import pandas as pd
 from analysis.errors import AnalysisError
 from analysis.forcefield.metrics import (
     CONSENSUS_MIN_GROUPS,
+    DEFAULT_GROUP_WEIGHTS,
+    THEME_COVERED,
+    THEME_NOT_COVERED,
     THIN_THRESHOLD,
-    _base,
     _coverage_status,
     consensus,
     coverage,
@@ -45,20 +47,58 @@ SIMILARITY_FORMULA = (
 
 
 COVERAGE_RULE = (
-    "En motkraft regnes som dekket når minst ett av temaene den er kodet med også er tema for "
-    "minst ett foreslått tiltak (fra hvilken som helst gruppe). Motkrefter uten tema kan ikke "
-    "vurderes og vises som «uten tema»."
+    "Her sammenlignes temaer, ikke enkeltutsagn: et motkraft-tema står i tabellen når ingen gruppe har "
+    "foreslått et tiltak med samme tema. Et felles tema betyr ikke at tiltaket svarer på motkraften – "
+    "hvilke tiltak som svarer på hvilke motkrefter, står bare der gruppene (eller analytikeren) har koblet dem."
 )
 
 
 PRIORITY_FORMULA = (
-    "Prioritet = antall grupper som nevner motkraften × (gjennomsnittlig styrke / 5) × "
-    "(gjennomsnittlig påvirkbarhet / 5). Motkreftene samles per tema. Styrken er gruppenes vurdering "
-    "av motkreftene. Påvirkbarheten er motkreftenes egen vurdering der den finnes, ellers "
-    "gjennomsnittet for de foreslåtte tiltakene med samme tema (hvor mye kommunen selv kan gjøre med "
-    "det). Gjennomsnittene regnes bare av det som er vurdert; mangler vurdering helt, brukes "
-    "midtverdien 3, og det står i tabellen. Høyeste mulige verdi er antall grupper."
+    "Prioritet = vektet antall grupper som nevner motkraft-temaet × (styrke / 5) × (påvirkbarhet / 5). "
+    "Først regnes gjennomsnittet for hver gruppe, så gjennomsnittet av gruppene, slik at en gruppe som nevner "
+    "samme tema mange ganger, teller like mye som en som nevner det én gang. Styrken er gruppenes vurdering av "
+    "motkreftene (1–5). Påvirkbarheten er motkraftens egen vurdering, eller snittet for tiltakene som er koblet "
+    "til den (tiltak med bare samme tema teller ikke). Det som ikke er vurdert, fylles aldri inn: temaer uten "
+    "styrke eller påvirkbarhet får ingen poengsum og står i en egen liste. Høyeste mulige verdi er summen av "
+    "gruppenes vekter."
 )
+
+
+def _weight_text(w: float) -> str:
+    return fmt_num(w, 0) if float(w).is_integer() else fmt_num(w, 1)
+
+
+def weights_sentence(weights: dict[str, float] | None = None) -> str:
+    """How the groups are weighted in the priority score and the across-groups matrix (one sentence).
+
+    >>> weights_sentence()
+    'Vekter: hver workshopgruppe (arbeidsgruppen, kommunestyret og rådene) teller 1, hvert grendemøte 0,5.'
+    """
+    merged = {**DEFAULT_GROUP_WEIGHTS, **(weights or {})}
+    text = (
+        f"Vekter: hver workshopgruppe (arbeidsgruppen, kommunestyret og rådene) teller "
+        f"{_weight_text(merged['workshop'])}, hvert grendemøte {_weight_text(merged['grendemote'])}"
+    )
+    own = [f"{group_label(g)} {_weight_text(w)}" for g, w in merged.items() if g not in DEFAULT_GROUP_WEIGHTS]
+    return text + (f"; egne vekter: {', '.join(own)}" if own else "") + "."
+
+
+def sensitivity_sentence(sens: dict, labels: dict[str, str] | None = None) -> str:
+    """Whether the five highest-ranked themes change when every group weighs the same."""
+    n = len(sens["top"])
+    if not n:
+        return "Ingen motkraft-temaer har både styrke og påvirkbarhet, så ingen rangering kan testes."
+    if not sens["weighted"]:
+        return "Alle grupper har samme vekt, så rangeringen avhenger ikke av vektene."
+    if not sens["changed"]:
+        same = "samme rekkefølge" if not sens["order_changed"] else "samme temaer, men i en annen rekkefølge"
+        return f"Følsomhet: med like vekter for alle grupper blir de {n} øverste temaene de samme ({same})."
+    inn = ", ".join(f"«{theme_label(t, labels)}»" for t in sens["entered"])
+    ut = ", ".join(f"«{theme_label(t, labels)}»" for t in sens["left"])
+    return (
+        f"Følsomhet: med like vekter for alle grupper endres de {n} øverste: {inn} kommer inn, {ut} faller ut. "
+        "Rangeringen av disse avhenger altså av hvor mye grendemøtene vektes."
+    )
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -229,7 +269,7 @@ def gaps_table(gaps: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.D
     """Reader table of :func:`coverage_gaps`."""
     return pd.DataFrame(
         {
-            "Tema uten tiltak": gaps["theme"].map(lambda t: theme_label(t, labels)),
+            "Tema uten tiltak med samme tema": gaps["theme"].map(lambda t: theme_label(t, labels)),
             "Antall grupper": gaps["n_groups"].astype(int),
             "Grupper": gaps["groups"].map(_groups_text),
             "Motkrefter": gaps["n_statements"].astype(int),
@@ -239,40 +279,57 @@ def gaps_table(gaps: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.D
 
 
 def priorities_table(prio: pd.DataFrame, labels: dict[str, str] | None = None, n: int | None = 10) -> pd.DataFrame:
-    """Reader table of :func:`priorities` (top ``n``); imputed means are marked."""
-    p = prio.head(n) if n is not None else prio
-
-    def used(mean: pd.Series, imputed: pd.Series) -> pd.Series:
-        return pd.Series(
-            np.where(imputed, "3 (ikke vurdert, midtverdi brukt)", mean.map(lambda v: fmt_num(v, 1))),
-            index=mean.index,
-        )
-
+    """Reader table of the scored themes of :func:`priorities` (top ``n``)."""
+    p = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
+    p = p.head(n) if n is not None else p
     return pd.DataFrame(
         {
             "Rang": p["rank"].astype(int),
             "Motkraft (tema)": p["theme"].map(lambda t: theme_label(t, labels)),
             "Prioritet": p["score"].astype(float),
-            "Antall grupper": p["n_groups"].astype(int),
-            "Gj.snitt styrke": used(p["mean_strength"], p["strength_imputed"]),
-            "Gj.snitt påvirkbar": used(p["mean_pavirkbar"], p["pavirkbar_imputed"]),
-            "Påvirkbar vurdert for": p["pavirkbar_source"].map(
-                {"motkraft": "motkreftene", "tiltak": "tiltakene", "midtverdi": "–"}
-            ),
-            "Tiltak foreslått": p["covered"].map(lambda b: "ja" if b else "nei"),
+            "Grupper (vektet)": p["breadth"].map(lambda v: fmt_num(v, 1)),
+            "Styrke": p["mean_strength"].map(lambda v: fmt_num(v, 1)),
+            "Påvirkbar": p["mean_pavirkbar"].map(lambda v: fmt_num(v, 1)),
+            "Påvirkbar vurdert for": p["pavirkbar_source"].map(_SOURCE_TEXT),
+            "Tiltak koblet": p["answered"].map(lambda b: "ja" if b else "nei"),
+        }
+    ).reset_index(drop=True)
+
+
+_SOURCE_TEXT = {
+    "motkraft": "motkreftene",
+    "tiltak": "koblede tiltak",
+    "motkraft og tiltak": "motkreftene og koblede tiltak",
+    "ikke vurdert": "ikke vurdert",
+}
+
+
+def unscored_table(prio: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reader table of the themes :func:`priorities` could not score, ranked by themselves (never imputed)."""
+    p = prio.loc[~prio["scored"].astype(bool)] if not prio.empty else prio
+    return pd.DataFrame(
+        {
+            "Rang blant disse": p["rank"].astype(int) if len(p) else pd.Series(dtype=int),
+            "Motkraft (tema)": p["theme"].map(lambda t: theme_label(t, labels)),
+            "Grupper (vektet)": p["breadth"].map(lambda v: fmt_num(v, 1)),
+            "Styrke": p["mean_strength"].map(lambda v: _mean_text(v)),
+            "Påvirkbar": p["mean_pavirkbar"].map(lambda v: _mean_text(v)),
+            "Mangler": p["missing"].astype(object),
         }
     ).reset_index(drop=True)
 
 
 def measures_table(links: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Reader table of :func:`measure_links` for one group (påvirkbar and votes when recorded)."""
+    """Reader table of :func:`measure_links` for one group: explicit links, and theme suggestions marked as such."""
     table = pd.DataFrame(
         {
             "Mål": links["goal"].map(goal_label),
             "Tiltak": links["text"].astype(object),
-            "Temaer": links["themes"].map(lambda ts: ", ".join(theme_label(t, labels) for t in ts) or "uten tema"),
             "Svarer på motkrefter": links["answers"].map(
-                lambda a: " • ".join(str(x) for x in a) if a else "ingen av gruppens motkrefter"
+                lambda a: " • ".join(str(x) for x in a) if a else "ikke koblet til noen motkraft"
+            ),
+            "Forslag å sjekke (samme tema, ikke koblet)": links["suggestions"].map(
+                lambda a: " • ".join(str(x) for x in a) if a else "–"
             ),
         }
     )
@@ -303,8 +360,9 @@ def headline_bullets(statements: pd.DataFrame, labels: dict[str, str] | None = N
         f"{_count(int(counts['n_motkraft'].sum()), 'motkraft', 'motkrefter')}."
     )
     prio = priorities(statements)
-    if not prio.empty:
-        top = ", ".join(f"«{theme_label(t, labels)}»" for t in prio["theme"].head(n))
+    scored = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
+    if not scored.empty:
+        top = ", ".join(f"«{theme_label(t, labels)}»" for t in scored["theme"].head(n))
         bullets.append(f"Motkreftene som rangeres høyest for prioritering: {top}.")
     cons = consensus(statements)
     n_bar = int((cons["kind"] == "motkraft").sum()) if not cons.empty else 0
@@ -314,10 +372,10 @@ def headline_bullets(statements: pd.DataFrame, labels: dict[str, str] | None = N
     )
     gaps = coverage_gaps(statements)
     if gaps.empty:
-        bullets.append("Alle motkraft-temaer har minst ett foreslått tiltak.")
+        bullets.append("Alle motkraft-temaer har minst ett foreslått tiltak med samme tema.")
     else:
         names = ", ".join(f"«{theme_label(t, labels)}»" for t in gaps["theme"].head(n))
-        bullets.append(f"{len(gaps)} motkraft-temaer har ingen foreslåtte tiltak, blant dem {names}.")
+        bullets.append(f"{len(gaps)} motkraft-temaer har ingen foreslåtte tiltak med samme tema, blant dem {names}.")
     thin = counts.loc[counts["thin"], "group"]
     if len(thin):
         bullets.append(
@@ -345,35 +403,38 @@ def balance_headline(summary_one_group: pd.DataFrame) -> str:
 
 
 def measures_sentence(statements: pd.DataFrame, group: str) -> str:
-    """How many of the group's measures answer its counter-forces, and how many counter-forces lack one."""
+    """How many of the group's measures are linked to its counter-forces, and how many counter-forces no measure answers."""
     links = measure_links(statements, group)
-    cov = coverage(select_group(statements, group), scope="group")
+    cov = coverage(select_group(statements, group))
     n_m = len(links)
     if n_m == 0:
         return "Gruppen foreslo ingen tiltak."
     answering = int((links["n_answered"] > 0).sum())
     n_c = len(cov)
-    uncovered = int((cov["status"] == "ikke dekket").sum()) if n_c else 0
-    text = f"{answering} av {n_m} tiltak svarer på minst én av gruppens motkrefter (felles tema)."
+    open_ = int((cov["status"] == "ikke besvart").sum()) if n_c else 0
+    text = (
+        f"{answering} av {n_m} tiltak er koblet til minst én av gruppens motkrefter (i notatene eller av "
+        "analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, ikke koblinger."
+    )
     if n_c:
-        text += f" {uncovered} av gruppens {n_c} motkrefter har ikke noe tiltak fra gruppen med samme tema."
+        text += f" {open_} av gruppens {n_c} motkrefter har ikke noe tiltak koblet til seg."
     return text
 
 
 def uncovered_table(statements: pd.DataFrame, group: str) -> pd.DataFrame:
-    """The group's counter-forces that none of its own measures addresses (reader table)."""
-    cov = coverage(select_group(statements, group), scope="group")
-    c = cov.loc[cov["status"] != "dekket"] if not cov.empty else cov
+    """The group's counter-forces that no measure answers (explicit links), with theme suggestions marked."""
+    cov = coverage(select_group(statements, group))
+    c = cov.loc[cov["status"] != "besvart"] if not cov.empty else cov
+    if c.empty:
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in ("Mål", "Motkraft", "Styrke", "Merknad")})
     return pd.DataFrame(
         {
-            "Mål": c["goal"].map(goal_label) if not c.empty else pd.Series(dtype=object),
-            "Motkraft": c["text"].astype(object) if not c.empty else pd.Series(dtype=object),
-            "Styrke": c["strength"].map(lambda v: "ikke vurdert" if pd.isna(v) else fmt_num(v, 0))
-            if not c.empty
-            else pd.Series(dtype=object),
-            "Status": c["status"].map({"ikke dekket": "ingen tiltak", "uten tema": "uten tema – kan ikke kobles"})
-            if not c.empty
-            else pd.Series(dtype=object),
+            "Mål": c["goal"].map(goal_label),
+            "Motkraft": c["text"].astype(object),
+            "Styrke": c["strength"].map(lambda v: "ikke vurdert" if pd.isna(v) else fmt_num(v, 0)),
+            "Merknad": c["suggested"].map(
+                lambda b: "et tiltak har samme tema – sjekk om det svarer på motkraften" if b else "–"
+            ),
         }
     ).reset_index(drop=True)
 
@@ -438,6 +499,7 @@ def similarity_alt(similarity: pd.DataFrame) -> str:
 
 def priority_title(prio: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
     """Title for the priority chart: the top-ranked counter-force theme."""
+    prio = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
     if prio.empty:
         return "Ingen motkrefter kan rangeres"
     top = prio.iloc[0]
@@ -447,6 +509,7 @@ def priority_title(prio: pd.DataFrame, labels: dict[str, str] | None = None) -> 
 
 def priority_alt(prio: pd.DataFrame, labels: dict[str, str] | None = None, n: int = 10) -> str:
     """Alt text for the priority chart: the ranked themes with scores."""
+    prio = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
     if prio.empty:
         return "Ingen data."
     items = "; ".join(
@@ -485,79 +548,101 @@ def top_themes_title(top: pd.DataFrame, group: str, labels: dict[str, str] | Non
     return f"{group_label(group)} nevner «{theme_label(top['theme'].iloc[0], labels)}» oftest"
 
 
-def importance_influence_texts(points: pd.DataFrame, group: str) -> tuple[str, str]:
-    """(title, alt text) for the importance × påvirkbar chart of one group."""
-    n = int(points["n"].sum()) if not points.empty else 0
-    high = points.loc[(points["strength"] >= 4) & (points["pavirkbar"] >= 4)] if n else points
-    n_measures = int(high.loc[high["kind"] == "tiltak", "n"].sum()) if n else 0
-    n_counters = int(high.loc[high["kind"] == "motkraft", "n"].sum()) if n else 0
-    if not n:
-        title = "Ingen krefter eller tiltak er vurdert på begge skalaene"
-    elif (points["kind"] == "tiltak").any():
-        title = (
-            f"{_count(n_measures, 'tiltak', 'tiltak')} tar tak i viktige problemer (4–5) "
-            "og er godt innenfor kommunens påvirkning (4–5)"
-        )
-    else:
-        title = f"{_count(n_counters, 'motkraft', 'motkrefter')} er både " + (
-            "viktig (4–5) og påvirkbar (4–5)" if n_counters == 1 else "viktige (4–5) og påvirkbare (4–5)"
-        )
-    kinds = ", ".join(
-        _count(int(points.loc[points["kind"] == k, "n"].sum()), one, many)
-        for k, one, many in (
-            ("tiltak", "tiltak", "tiltak"),
-            ("motkraft", "motkraft", "motkrefter"),
-            ("kraft", "drivkraft", "drivkrefter"),
-        )
-        if n and (points["kind"] == k).any()
+QUADRANT_NAMES: dict[str | None, str] = {
+    "gjor_na": "viktig og påvirkbart – gjør noe nå",
+    "pavirk_andre": "viktig, men lite påvirkbart – påvirk fylket og staten",
+    "nar_det_passer": "mindre viktig, men påvirkbart – når det passer",
+    "folg_med": "mindre viktig og lite påvirkbart – følg med",
+    None: "ikke vurdert",
+}
+
+
+def matrix_title(items: pd.DataFrame) -> str:
+    """Title of the prioritisation matrix: how many items are important and within reach."""
+    shown = items.loc[items["plotted"].astype(bool)] if not items.empty else items
+    if shown.empty:
+        return "Ingen motkrefter eller tiltak er vurdert både for viktighet og påvirkbarhet"
+    now = shown.loc[shown["quadrant"] == "gjor_na"]
+    n_m = int((now["kind"] == "tiltak").sum())
+    n_c = int((now["kind"] == "motkraft").sum())
+    return (
+        f"{_count(n_m, 'tiltak', 'tiltak')} og {_count(n_c, 'motkraft', 'motkrefter')} er både viktige og "
+        "påvirkbare – kandidater til å gjøre noe nå"
     )
-    alt = (
-        f"Punktdiagram for {group_label(group)}: viktighet (1–5) loddrett og påvirkbarhet (1–5) vannrett"
-        + (f", {kinds} vurdert på begge skalaene" if n else "")
-        + f"; {title[0].lower() + title[1:]}."
+
+
+def matrix_alt(items: pd.DataFrame, who: str) -> str:
+    """Alt text of the prioritisation matrix: what is shown and how many items fall in each quadrant."""
+    shown = items.loc[items["plotted"].astype(bool)] if not items.empty else items
+    if shown.empty:
+        return f"Prioriteringsmatrise for {who}: ingen punkter, fordi ingen er vurdert på begge skalaene."
+    counts = "; ".join(
+        f"{QUADRANT_NAMES[q]}: {int((shown['quadrant'] == q).sum())}"
+        for q in ("gjor_na", "pavirk_andre", "nar_det_passer", "folg_med")
     )
-    return title, alt
+    return (
+        f"Prioriteringsmatrise for {who}: {len(shown)} navngitte motkrefter og tiltak plassert etter hvor viktige de "
+        f"er (1–5, loddrett) og hvor mye kommunen selv kan påvirke dem (1–5, vannrett). Antall per felt: {counts}. "
+        "Tabellen under viser alle punktene med nummer, tekst og verdier."
+    )
 
 
-def measures_to_prioritise(statements: pd.DataFrame, group: str, *, threshold: float = 4) -> pd.DataFrame:
-    """Reader table: the group's measures in the upper-right of the importance × påvirkbar grid.
-
-    Importance as in :func:`importance_influence` (own strength, else the mean
-    strength of the counter-forces the measure answers); both ≥ ``threshold``.
-    Sorted by importance × påvirkbar (descending), then votes, then text.
-    """
-    links = measure_links(statements, group)
-    cols = ["Tiltak", "Viktighet", "Påvirkbar", "Svarer på"]
-    if links.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    base = _base(statements)
-    own = links["statement_id"].map(base.drop_duplicates("statement_id").set_index("statement_id")["strength"])
-    importance = own.astype(float).where(own.notna(), links["answered_strength"].astype(float))
-    pav = links["pavirkbar"].astype(float)
-    keep = (importance >= threshold) & (pav >= threshold)
-    sel = links.assign(_i=importance, _p=pav, _x=-(importance * pav), _v=-links["votes"].astype(float)).loc[keep]
-    sel = sel.sort_values(["_x", "_v", "text"], na_position="last", kind="stable")
-    return pd.DataFrame(
+def matrix_table(items: pd.DataFrame, *, groups: bool = False) -> pd.DataFrame:
+    """Reader table of the matrix: numbered as on the chart, then the items that could not be placed."""
+    if items.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("Nr.", "Type", "Tekst", "Viktig", "Påvirkbar")})
+    plotted = items["plotted"].astype(bool).to_numpy()
+    numbers = np.where(plotted, np.cumsum(plotted), 0)
+    table = pd.DataFrame(
         {
-            "Tiltak": sel["text"].astype(object),
-            "Viktighet": sel["_i"].map(lambda v: fmt_num(v, 1)),
-            "Påvirkbar": sel["_p"].map(lambda v: fmt_num(v, 0)),
-            "Svarer på": sel["answers"].map(lambda a: " • ".join(str(x) for x in a)),
+            "Nr.": [str(n) if n else "–" for n in numbers],
+            "Type": items["kind"].map(lambda k: kind_label(k)),
+            "Tekst": items["text"].astype(object),
         }
-    ).reset_index(drop=True)
+    )
+    if groups:
+        table["Grupper"] = items["groups"].map(_groups_text)
+    table["Viktig"] = items["importance"].map(_mean_text)
+    table["Påvirkbar"] = items["pavirkbar"].map(_mean_text)
+    table["Viktighet fra"] = items["importance_source"].map(
+        {"styrke": "egen vurdering", "motkrefter": "motkreftene det svarer på", "ikke vurdert": "–"}
+    )
+    table["Påvirkbar fra"] = (
+        items["pavirkbar_source"]
+        .map({"motkraft": "egen vurdering", "tiltak": "egen vurdering", "ikke vurdert": "–"})
+        .where(
+            items["kind"] != "motkraft",
+            items["pavirkbar_source"].map(
+                {"motkraft": "egen vurdering", "tiltak": "koblede tiltak", "ikke vurdert": "–"}
+            ),
+        )
+    )
+    table["Felt"] = items["quadrant"].map(lambda q: QUADRANT_NAMES.get(q, "ikke vurdert"))
+    return table.reset_index(drop=True)
+
+
+def matrix_unscored_sentence(items: pd.DataFrame) -> str | None:
+    """A sentence on the items left out of the chart because a value is missing (or None)."""
+    n = int((~items["plotted"].astype(bool)).sum()) if not items.empty else 0
+    if not n:
+        return None
+    return (
+        f"{_count(n, 'motkraft eller tiltak', 'motkrefter og tiltak')} mangler vurdering av viktighet eller "
+        "påvirkbarhet og er ikke tegnet inn; de står nederst i tabellen som «ikke vurdert». Verdier fylles aldri inn."
+    )
 
 
 def coverage_sentence(statements: pd.DataFrame, *, scope: str = "all") -> str:
-    """How many counter-forces are covered, not covered, or without a theme (one sentence)."""
+    """How many counter-forces share a theme with a proposed measure (theme level, one sentence)."""
     cov = _coverage_status(statements, scope)
     if cov.empty:
         return "Ingen motkrefter er registrert."
     counts = cov["status"].value_counts()
-    who = "minst ett tiltak" if scope == "all" else "et tiltak fra samme gruppe"
+    who = "et foreslått tiltak" if scope == "all" else "et tiltak fra samme gruppe"
     return (
-        f"Av {fmt_num(len(cov))} motkrefter har {fmt_num(int(counts.get('dekket', 0)))} {who} med samme tema, "
-        f"{fmt_num(int(counts.get('ikke dekket', 0)))} har ingen, og {fmt_num(int(counts.get('uten tema', 0)))} "
-        "er ikke kodet med tema og kan derfor ikke kobles til tiltak."
+        f"Av {fmt_num(len(cov))} motkrefter har {fmt_num(int(counts.get(THEME_COVERED, 0)))} samme tema som {who}, "
+        f"{fmt_num(int(counts.get(THEME_NOT_COVERED, 0)))} har ikke det, og {fmt_num(int(counts.get('uten tema', 0)))} "
+        "er ikke kodet med tema."
     )
 
 
@@ -603,10 +688,10 @@ THEMES_GUIDE = (
 
 
 MATRIX_GUIDE = (
-    "Hvert punkt viser tiltak (grønne firkanter) eller krefter med samme viktighet (loddrett) og samme vurdering av "
-    "hvor mye kommunen selv kan påvirke dem (vannrett); større punkt betyr flere, og for tiltak er viktigheten "
-    "styrken til motkreftene tiltaket svarer på. Det som ligger øverst til høyre er viktig og innenfor kommunens "
-    "rekkevidde, og er derfor gode kandidater til prioritering."
+    "Hvert punkt er en navngitt motkraft (oransje trekant) eller et tiltak (grønn firkant), med nummer som i tabellen "
+    "under. Loddrett: hvor viktig det er (styrken gruppen ga det; for et tiltak uten egen styrke, styrken til "
+    "motkreftene det er koblet til). Vannrett: hvor mye kommunen selv kan påvirke det. Øverst til høyre: gjør noe nå; "
+    "øverst til venstre: viktig, men må påvirkes hos fylket og staten."
 )
 
 
@@ -630,7 +715,7 @@ SIMILARITY_GUIDE = (
 
 PRIORITY_GUIDE = (
     "Lengre søyle betyr høyere prioritet: motkraften nevnes av mange grupper, vurderes som sterk og kan påvirkes "
-    "av kommunen. Gule prikkede søyler er motkrefter ingen gruppe har foreslått tiltak mot."
+    "av kommunen. Gule prikkede søyler er temaer der ingen motkraft har et tiltak koblet til seg."
 )
 
 

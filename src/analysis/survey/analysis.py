@@ -2,8 +2,10 @@
 
 All functions take the ``responses`` table (one row per respondent, from
 :func:`analysis.survey.pipeline.load_survey`) and return new frames; nothing is
-mutated. Residents are weighted (raked to SSB by age band and sex, column
-``weight``); out-movers are unweighted. Only respondents ``in_scope``
+mutated. Residents are weighted (post-stratified or raked to SSB by age band and
+sex, column ``weight``) and their standard errors account for that calibration:
+a subgroup (women, an age band) is a domain of all weighted residents, as in R's
+``survey`` package; out-movers are unweighted. Only respondents ``in_scope``
 (18–40, status known) are used. Every estimate for a group of fewer than
 ``threshold`` respondents is hidden (:func:`analysis.privacy.suppress_groups`).
 Per-group tables deliberately carry no respondent counts (the report shows
@@ -22,6 +24,7 @@ from analysis.errors import AnalysisError
 from analysis.privacy import MIN_CELL, suppress_groups, suppress_small
 from analysis.survey.codebook import Codebook, load_codebook
 from analysis.survey.text import MOVE_LABELS
+from analysis.survey.weights import calibration_of
 from analysis.themes import code_themes, theme_labels
 from analysis.weighting import weighted_mean, weighted_share
 from analysis.workshops.store import load_statements
@@ -52,12 +55,13 @@ def _weights(frame: pd.DataFrame, weighted: bool) -> pd.Series:
 
 
 def _groups(frame: pd.DataFrame, by: str | None, order: Sequence[str] | None):
+    """``(key, mask)`` per group: boolean masks over ``frame`` (domains of the whole sample)."""
     if by is None:
-        yield "Alle", frame
+        yield "Alle", np.ones(len(frame), dtype=bool)
         return
     keys = list(order) if order is not None else sorted(frame[by].dropna().astype(str).unique())
     for key in keys:
-        yield key, frame.loc[frame[by].astype(str).eq(key).fillna(False).to_numpy(dtype=bool)]
+        yield key, frame[by].astype(str).eq(key).fillna(False).to_numpy(dtype=bool)
 
 
 def satisfaction_by_item(
@@ -80,16 +84,17 @@ def satisfaction_by_item(
 
     cb = codebook or load_codebook()
     res = residents(responses)
+    cal = calibration_of(res)
+    w = _weights(res, True).to_numpy()
     items = ([cb["sat_overall"]] if include_overall else []) + cb.satisfaction_items()
     rows = []
     for q in items:
         block = []
-        for key, g in _groups(res, by, order):
-            y = g[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-            w = _weights(g, True).to_numpy()
-            m = weighted_mean(y, w, bounds=(1, 5))
-            ok = np.isfinite(y)
-            s = weighted_share(np.where(ok, np.isin(y, SATISFIED), np.nan), w)
+        y = res[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(y)
+        for key, mask in _groups(res, by, order):
+            m = weighted_mean(y, w, bounds=(1, 5), calibration=cal, domain=mask)
+            s = weighted_share(np.where(ok, np.isin(y, SATISFIED), np.nan), w, calibration=cal, domain=mask)
             block.append(
                 {
                     "item": q.id,
@@ -141,13 +146,14 @@ def drivers(responses: pd.DataFrame, *, threshold: int = MIN_CELL, codebook: Cod
 
     cb = codebook or load_codebook()
     res = residents(responses)
+    cal = calibration_of(res)
     w = res["weight"].to_numpy(dtype=float)
     overall = res["sat_overall"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     stay = stay_indicator(res).to_numpy()
     rows = []
     for q in cb.satisfaction_items():
         x = res[q.id].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        m = weighted_mean(x, w)
+        m = weighted_mean(x, w, calibration=cal)
         rows.append(
             {
                 "item": q.id,
@@ -176,14 +182,20 @@ def move_intentions(
     """
 
     res = residents(responses)
-    res = res.loc[res["move_plans"].notna().to_numpy(dtype=bool)]
+    cal = calibration_of(res)
+    w = res["weight"].to_numpy(dtype=float)
+    answered = res["move_plans"].notna().to_numpy(dtype=bool)
     blocks = []
-    for key, g in _groups(res, by, order):
-        w = g["weight"].to_numpy(dtype=float)
+    for key, mask in _groups(res, by, order):
         for code in MOVE_LABELS:
             s = (
-                weighted_share(g["move_plans"].eq(code).to_numpy(dtype=float), w)
-                if len(g)
+                weighted_share(
+                    np.where(answered, res["move_plans"].eq(code).fillna(False).to_numpy(dtype=float), np.nan),
+                    w,
+                    calibration=cal,
+                    domain=mask,
+                )
+                if (mask & answered).any()
                 else {"estimate": np.nan, "lower": np.nan, "upper": np.nan, "n": 0}
             )
             blocks.append(
@@ -254,12 +266,15 @@ def single_shares(
 
     cb = codebook or load_codebook()
     q = cb[question]
-    f = frame.loc[frame[question].notna().to_numpy(dtype=bool)]
-    w = _weights(f, weighted).to_numpy()
+    answered = frame[question].notna().to_numpy(dtype=bool)
+    f = frame.loc[answered]
+    cal = calibration_of(frame) if weighted else None
+    w = _weights(frame, weighted).to_numpy()
     rows = []
     for code, label in q.options:
+        chosen = np.where(answered, frame[question].eq(code).fillna(False).to_numpy(dtype=float), np.nan)
         s = (
-            weighted_share(f[question].eq(code).to_numpy(dtype=float), w)
+            weighted_share(chosen, w, calibration=cal)
             if len(f)
             else {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
         )
@@ -289,14 +304,15 @@ def recommendation(responses: pd.DataFrame, *, threshold: int = MIN_CELL) -> dic
     """
 
     res = residents(responses)
+    cal = calibration_of(res)
     y = res["recommend"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     w = res["weight"].to_numpy(dtype=float)
-    m = weighted_mean(y, w, bounds=(0, 10))
+    m = weighted_mean(y, w, bounds=(0, 10), calibration=cal)
     if m["n"] < threshold:
         return {"suppressed": True, "n": m["n"]}
     ok = np.isfinite(y)
-    promoters = weighted_share(np.where(ok, y >= 9, np.nan), w)
-    detractors = weighted_share(np.where(ok, y <= 6, np.nan), w)
+    promoters = weighted_share(np.where(ok, y >= 9, np.nan), w, calibration=cal)
+    detractors = weighted_share(np.where(ok, y <= 6, np.nan), w, calibration=cal)
     return {
         "suppressed": False,
         "mean": m,

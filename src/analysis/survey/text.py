@@ -293,20 +293,63 @@ def themes_table(comparison: pd.DataFrame, threshold: int) -> pd.DataFrame:
     )
 
 
-def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int, ages: str) -> list[str]:
-    """How the numbers were computed: weighting, uncertainty, missing answers, privacy, importance, data quality."""
-    return [
-        f"Vekting: innbyggerne som svarte, er vektet med raking (iterativ proporsjonal tilpasning) slik at de til sammen "
-        f"ligner befolkningen {ages} år i {name} 1.1.{weighting.get('year', '–')} etter aldersgruppe og kjønn (SSB, tabell 07459). "
-        f"Designeffekten av vektene er {fmt_num(weighting.get('design_effect'), 2)}, så {fmt_int(weighting.get('n_weighted'))} vektede svar "
-        f"gir like sikre tall som om {fmt_num(weighting.get('effective_n'), 0)} personer var trukket tilfeldig."
+def weighting_sentence(name: str, weighting: dict, ages: str) -> str:
+    """How the residents were weighted: post-stratified on age × sex, or raked (and why), in one paragraph.
+
+    >>> w = {"method": "poststratified", "year": 2026, "design_effect": 1.5, "n_weighted": 139,
+    ...      "effective_n": 92.9, "min_cell": 5}
+    >>> weighting_sentence("Engerdal", w, "18–40")[:93]
+    'Vekting: innbyggerne som svarte, er poststratifisert på aldersgruppe × kjønn: hvert svar fra '
+    """
+    year = weighting.get("year", "–")
+    k = weighting.get("min_cell", 5)
+    if weighting.get("method") == "poststratified":
+        how = (
+            "Vekting: innbyggerne som svarte, er poststratifisert på aldersgruppe × kjønn: hvert svar fra en "
+            "aldersgruppe og et kjønn teller slik at svarene til sammen har samme fordeling som befolkningen "
+            f"{ages} år i {name} 1.1.{year} i hver celle (SSB, tabell 07459), så kvinner og menn sammenlignes ved "
+            f"samme aldersfordeling. Det er gjort fordi alle cellene hadde minst {k} svar."
+        )
+    else:
+        cell = str(weighting.get("smallest_cell") or "").replace("|female", " kvinner").replace("|male", " menn")
+        why = (
+            f" Poststratifisering på aldersgruppe × kjønn ble ikke brukt fordi cellen {cell} år bare hadde "
+            f"{fmt_int(weighting.get('smallest_cell_n'))} svar (minst {k} trengs)."
+            if cell
+            else ""
+        )
+        how = (
+            "Vekting: innbyggerne som svarte, er vektet med raking (iterativ proporsjonal tilpasning) slik at de "
+            f"til sammen ligner befolkningen {ages} år i {name} 1.1.{year} etter aldersgruppe og etter kjønn hver "
+            f"for seg (SSB, tabell 07459).{why} Raking treffer ikke fordelingen av kjønn innen hver aldersgruppe, "
+            "så forskjeller mellom kvinner og menn kan delvis skyldes alder."
+        )
+    return (
+        how
+        + f" Designeffekten av vektene er {fmt_num(weighting.get('design_effect'), 2)}, så "
+        + f"{fmt_int(weighting.get('n_weighted'))} vektede svar gir like sikre tall som om "
+        + f"{fmt_num(weighting.get('effective_n'), 0)} personer var trukket tilfeldig."
         + (
             f" Aldersgruppene {', '.join(weighting['merged_bands'])} er slått sammen i vektingen fordi en gruppe manglet svar."
             if weighting.get("merged_bands")
             else ""
-        ),
-        "Usikkerhet: gjennomsnitt har 95 % konfidensintervall beregnet med Taylor-linearisering; andeler har Wilson-intervall "
-        "med effektivt antall svar. Intervallene tar ikke høyde for at de som svarer på en åpen nettundersøkelse kan skille seg fra "
+        )
+    )
+
+
+def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int, ages: str) -> list[str]:
+    """How the numbers were computed: weighting, uncertainty, missing answers, privacy, importance, data quality."""
+    calibrated = weighting.get("method") in ("poststratified", "raked")
+    return [
+        weighting_sentence(name, weighting, ages),
+        "Usikkerhet: gjennomsnitt har 95 % konfidensintervall beregnet med Taylor-linearisering"
+        + (
+            " som tar hensyn til vektingen (kalibreringen til aldersgruppe og kjønn), slik R-pakken survey gjør; "
+            "andeler har Wilson-intervall med det effektive antallet svar denne standardfeilen gir. "
+            if calibrated
+            else "; andeler har Wilson-intervall med effektivt antall svar. "
+        )
+        + "Intervallene tar ikke høyde for at de som svarer på en åpen nettundersøkelse kan skille seg fra "
         "dem som ikke svarer, ut over alder og kjønn.",
         "«Vet ikke» regnes som manglende svar, ikke som et tall. Utflyttere er ikke vektet.",
         f"Personvern: ingen antall, andeler eller gjennomsnitt vises for grupper med {fewer_than(threshold)} svar. "

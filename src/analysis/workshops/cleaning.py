@@ -19,7 +19,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ftfy
 import numpy as np
@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from analysis import vocab
 from analysis.profile import Profile, load_profile
 from analysis.themes import code_themes
+from analysis.workshops import links
 from analysis.workshops.mappings import Mappings, load_mappings
 
 #: rapidfuzz ``fuzz.ratio`` on folded text at or above which two statements are one.
@@ -52,6 +53,7 @@ STATEMENT_COLUMNS = [
     "pavirkbar",
     "votes",
     "themes",
+    "answers",
     "merged_ids",
     "n_sources",
     "source_file",
@@ -162,6 +164,8 @@ class CleanResult:
     rows_in: int
     rows_rejected: int
     rows_merged: int
+    #: the link report (:mod:`analysis.workshops.links`): links read from the notes and values that could not be used
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=links.REPORT_COLUMNS))
 
     @property
     def rows_clean(self) -> int:
@@ -185,6 +189,8 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
     m = mappings or load_mappings()
     n = len(frame)
     f = frame.reset_index(drop=True)
+    if "answers" not in f.columns:  # frames from before the link column
+        f = f.assign(answers="")
     reasons = np.full(n, None, dtype=object)
     rcols = np.full(n, None, dtype=object)
     rvals = np.full(n, None, dtype=object)
@@ -208,7 +214,7 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
         rvals[take] = value[take]
 
     # formulas anywhere
-    for fld in ("text", "group", "goal", "delmal", "kind", "strength", "pavirkbar", "votes", "date"):
+    for fld in ("text", "group", "goal", "delmal", "kind", "strength", "pavirkbar", "votes", "date", "answers"):
         vals = f[fld].to_numpy(dtype=object)
         formulas = [u for u in pd.unique(vals) if _FORMULA.match(u)]
         mask = np.isin(vals, formulas) if formulas else np.zeros(n, bool)
@@ -332,6 +338,7 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
             "source_file": f["file"].to_numpy(dtype=object)[ok],
             "source_sheet": f["sheet"].to_numpy(dtype=object)[ok],
             "source_row": f["row"].to_numpy()[ok],
+            "answers": f["answers"].to_numpy(dtype=object)[ok],
         }
     )
     clean["delmal"] = clean["delmal"].where(clean["delmal"] != "", None)
@@ -341,10 +348,21 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
         statement_id(g, o, k, "", folded=fo)
         for g, o, k, fo in zip(group[ok].tolist(), goal_ok.tolist(), kind[ok].tolist(), clean["_fold"].tolist())
     ]
+    answers, link_report = links.resolve_cells(clean)
+    clean["answers"] = pd.Series(answers, index=clean.index, dtype=object)
     statements = merge_near_duplicates(clean)
+    rep_of = {mid: sid for sid, merged in zip(statements["statement_id"], statements["merged_ids"]) for mid in merged}
+    statements["answers"] = pd.Series(links.remap_ids(statements["answers"], rep_of), index=statements.index)
+    for col in ("measure_id", "counterforce_id"):
+        link_report[col] = link_report[col].map(lambda v: rep_of.get(v, v))
     statements = finish_statements(statements, m.profile)
     return CleanResult(
-        statements, rejects, rows_in=n, rows_rejected=int(rejected.sum()), rows_merged=int(ok.sum()) - len(statements)
+        statements,
+        rejects,
+        rows_in=n,
+        rows_rejected=int(rejected.sum()),
+        rows_merged=int(ok.sum()) - len(statements),
+        links=link_report.drop_duplicates().reset_index(drop=True),
     )
 
 
@@ -447,12 +465,15 @@ def merge_near_duplicates(clean: pd.DataFrame) -> pd.DataFrame:
     )
     grouped = grp.groupby("_rep", sort=True)
     first = grouped[["strength", "pavirkbar", "date", "delmal"]].first()  # first non-null, kept row first
+    merged_answers = grouped["answers"].agg(links.merge_answers) if "answers" in grp.columns else None
     out = grouped.head(1).set_index("_rep").drop(columns=["_is_rep"])  # the kept row itself (text, lineage)
     for col in ("strength", "pavirkbar", "date", "delmal"):
         out[col] = first[col].reindex(out.index)
     votes = pd.to_numeric(grp["votes"], errors="coerce").groupby(grp["_rep"]).sum(min_count=1).reindex(out.index)
     out["votes"] = votes.astype(object).where(votes.notna(), None)
     out["n_sources"] = grouped.size().reindex(out.index).astype("int64")
+    if merged_answers is not None:
+        out["answers"] = merged_answers.reindex(out.index)
     out["merged_ids"] = [merged_of.get(r, ()) for r in out.index]
     out = out.reset_index(drop=True)
     return pd.concat([single.reset_index(drop=True), out[single.columns]], ignore_index=True)
@@ -478,6 +499,10 @@ def finish_statements(df: pd.DataFrame, profile: Profile | None = None) -> pd.Da
     for col in ("strength", "pavirkbar", "votes"):
         out[col] = pd.to_numeric(pd.Series(df[col].to_numpy(dtype=object)), errors="coerce").astype("Int64")
     out["themes"] = pd.Series(code_themes(df["text"].tolist()), index=out.index, dtype=object)
+    answers = df["answers"].tolist() if "answers" in df.columns else [()] * len(df)
+    out["answers"] = pd.Series(
+        [tuple(a) if isinstance(a, tuple) else () for a in answers], index=out.index, dtype=object
+    )
     out["merged_ids"] = pd.Series(list(df["merged_ids"]), index=out.index, dtype=object)
     out["n_sources"] = df["n_sources"].astype("int64")
     out["source_file"] = df["source_file"].astype("string")

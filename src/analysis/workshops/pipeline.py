@@ -6,7 +6,9 @@ Outputs in the processed folder (all written atomically, byte-stable for the sam
   ``;``-joined text; :func:`load_statements` turns them into tuples);
 * ``statements_rejects.csv`` — file, sheet, row, column, value, reason;
 * ``statements_unthemed.csv`` — statements no theme matched, for the analyst;
-* ``statements_manifest.json`` — files read, their hashes, rows in / clean / rejected / merged.
+* ``statements_manifest.json`` — files read, their hashes, rows in / clean / rejected / merged;
+* ``statements_links.csv`` — the links between measures and counter-forces (notes and ``links.yaml``),
+  link values that could not be used, and theme-overlap suggestions to check.
 """
 
 from __future__ import annotations
@@ -16,15 +18,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
+from analysis.workshops import links
 from analysis.workshops.cleaning import CleanResult, clean_records
 from analysis.workshops.mappings import PROJECT_MAPPINGS_NAME, load_mappings
 from analysis.workshops.readers import FileResult, list_raw_files, read_file, tables_frame
 from analysis.workshops.schema import rejects_schema, statements_schema
-from analysis.workshops.store import MANIFEST_FILE, REJECTS_FILE, STATEMENTS_FILE, UNTHEMED_FILE, _to_storage
+from analysis.workshops.store import (
+    LINKS_FILE,
+    MANIFEST_FILE,
+    REJECTS_FILE,
+    STATEMENTS_FILE,
+    UNTHEMED_FILE,
+    _to_storage,
+)
 
 #: raw sub-folders read by ``analysis clean`` (relative to ``data/raw``)
 RAW_FOLDERS = ("workshops", "grendemoter")
@@ -63,6 +75,13 @@ def clean_folder(raw_dir: Path, log: Callable[[str], None] = lambda s: None) -> 
             log(f"note: {note}")
         tables.extend(fr.tables)
     result = clean_records(tables_frame(tables), m)
+    link_file = raw_dir / "workshops" / links.LINKS_FILE_NAME
+    try:
+        result.statements, file_links = links.apply_link_file(result.statements, link_file)
+        result.links = pd.concat([result.links, file_links], ignore_index=True)
+    except AnalysisError as exc:
+        log(f"error: {exc}")
+        files.append(FileResult(file=f"workshops/{links.LINKS_FILE_NAME}", error=str(exc)))
     return CleanRun(
         result=result,
         files=files,
@@ -106,6 +125,14 @@ def manifest(run: CleanRun) -> dict:
         "rows_rejected": res.rows_rejected,
         "rows_merged": res.rows_merged,
         "invariant": "rows_in = rows_clean + rows_rejected + rows_merged",
+        "links": {
+            "from_notes": int(((res.links["source"] == "notater") & (res.links["status"] == links.LINKED)).sum()),
+            "from_links_file": int(
+                ((res.links["source"] == "koblingsfil") & (res.links["status"] == links.LINKED)).sum()
+            ),
+            "not_found": int((res.links["status"] == links.NOT_FOUND).sum()),
+            "measures_linked": int(sum(1 for a in res.statements["answers"] if a)),
+        },
         "files": files,
     }
 
@@ -130,6 +157,8 @@ def write_outputs(run: CleanRun, processed_dir: Path) -> None:
         ["statement_id", "group", "goal", "kind", "text", "source_file", "source_row"],
     ]
     atomic_write_text(processed_dir / UNTHEMED_FILE, unthemed.to_csv(index=False, lineterminator="\n"))
+    report = pd.concat([res.links, links.theme_suggestions(statements)], ignore_index=True)
+    atomic_write_text(processed_dir / LINKS_FILE, report.to_csv(index=False, lineterminator="\n"))
     atomic_write_text(
         processed_dir / MANIFEST_FILE, json.dumps(manifest(run), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     )

@@ -38,7 +38,8 @@ from analysis.fileio import decode_bytes, sniff_delimiter
 from analysis.workshops.mappings import Mappings, fold
 
 #: Fields of an input record, all text as typed.
-RECORD_FIELDS = ("group", "date", "goal", "delmal", "kind", "text", "strength", "pavirkbar", "votes")
+#: ``answers``: the counter-force(s) a measure answers, as typed (resolved by :mod:`analysis.workshops.links`).
+RECORD_FIELDS = ("group", "date", "goal", "delmal", "kind", "text", "strength", "pavirkbar", "votes", "answers")
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 #: Files in the raw folders that are not data and are skipped quietly.
@@ -377,7 +378,7 @@ def parse_grid(
             if goal:
                 break
         pairs.append((i, f, strength_col, goal))
-    shared = {f: field_col.get(f) for f in ("group", "date", "goal", "delmal", "pavirkbar", "votes")}
+    shared = {f: field_col.get(f) for f in ("group", "date", "goal", "delmal", "pavirkbar", "votes", "answers")}
     for rownum, cells in body:
         for col, kind, scol, goal in pairs:
             text = get(cells, col)

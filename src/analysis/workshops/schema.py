@@ -18,6 +18,14 @@ def _ids_ok(values) -> bool:
     return all(isinstance(t, tuple) and all(re.fullmatch(_ID, i) for i in t) for t in values)
 
 
+def _links_ok(df) -> bool:
+    counters = {(g, i) for g, i, k in zip(df["group"], df["statement_id"], df["kind"]) if k == "motkraft"}
+    return all(
+        (not a) or (k == "tiltak" and all((g, c) in counters for c in a))
+        for g, k, a in zip(df["group"], df["kind"], df["answers"])
+    )
+
+
 def statements_schema(profile: Profile | None = None) -> pa.DataFrameSchema:
     """The ``statements`` table as :func:`analysis.workshops.store.load_statements` returns it.
 
@@ -48,6 +56,7 @@ def statements_schema(profile: Profile | None = None) -> pa.DataFrameSchema:
                     name="themes are sorted codebook ids",
                 ),
             ),
+            "answers": pa.Column(object, pa.Check(lambda s: _ids_ok(s), name="linked counter-force ids")),
             "merged_ids": pa.Column(object, pa.Check(lambda s: _ids_ok(s), name="merged ids")),
             "n_sources": pa.Column("int64", pa.Check.ge(1)),
             "source_file": pa.Column("string"),
@@ -56,7 +65,10 @@ def statements_schema(profile: Profile | None = None) -> pa.DataFrameSchema:
         },
         strict=True,
         ordered=True,
-        checks=[pa.Check(lambda df: ~df["text"].str.lstrip().str.startswith("="), name="no formulas")],
+        checks=[
+            pa.Check(lambda df: ~df["text"].str.lstrip().str.startswith("="), name="no formulas"),
+            pa.Check(_links_ok, element_wise=False, name="measures link to counter-forces of their own group"),
+        ],
     )
 
 

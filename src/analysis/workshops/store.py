@@ -8,7 +8,10 @@ report that reads statements does not load the cleaning's libraries (openpyxl, r
   :func:`load_statements` turns them into tuples);
 * ``statements_rejects.csv`` — file, sheet, row, column, value, reason;
 * ``statements_unthemed.csv`` — statements no theme matched, for the analyst;
-* ``statements_manifest.json`` — files read, their hashes, rows in / clean / rejected / merged.
+* ``statements_manifest.json`` — files read, their hashes, rows in / clean / rejected / merged;
+* ``statements_links.csv`` — every link between a measure and a counter-force (from the notes' column
+  «Svarer på motkraft» and the analyst's ``links.yaml``), link values that could not be used, and
+  theme-overlap suggestions to check (never links).
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ UNTHEMED_FILE = "statements_unthemed.csv"
 MANIFEST_FILE = "statements_manifest.json"
 
 
-_LIST_COLUMNS = ("themes", "merged_ids")
+#: links between measures and counter-forces (from the notes and the links file), problems, and theme suggestions
+LINKS_FILE = "statements_links.csv"
+
+
+_LIST_COLUMNS = ("themes", "answers", "merged_ids")
 
 
 def _to_storage(statements: pd.DataFrame) -> pd.DataFrame:
@@ -45,6 +52,8 @@ def _to_storage(statements: pd.DataFrame) -> pd.DataFrame:
 
 def _from_storage(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
+    if "answers" not in out.columns:  # cleaned before measures could name their counter-forces
+        out.insert(out.columns.get_loc("themes") + 1, "answers", "")
     for col in _LIST_COLUMNS:
         out[col] = pd.Series(
             [tuple(v.split(";")) if isinstance(v, str) and v else () for v in out[col]], dtype=object, index=out.index

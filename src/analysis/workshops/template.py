@@ -2,8 +2,11 @@
 
 Sheet ``Veiledning`` explains in Norwegian how to fill it in; sheet ``Innspill``
 has one row per statement with drop-down lists (group, goal, kind), whole
-numbers 1–5 for strength and påvirkbar, votes ≥ 0 and real date cells. The
-lists live on a hidden sheet ``Lister``. A filled template read back with
+numbers 1–5 for strength and påvirkbar, votes ≥ 0, real date cells and, for a
+measure, the counter-force(s) it answers («Svarer på motkraft»: a drop-down of the
+counter-forces typed in the sheet, as ``row: text``; a row number or a text may
+also be typed, several separated by ``;``). The lists live on a hidden sheet
+``Lister`` (the counter-force list is kept up to date by formulas there). A filled template read back with
 :func:`read_template` gives the same statements (round trip).
 """
 
@@ -28,8 +31,19 @@ from analysis.workshops.mappings import load_mappings
 from analysis.workshops.readers import read_file, tables_frame
 
 INPUT_SHEET = "Innspill"
-HEADERS = ["Gruppe", "Dato", "Mål", "Delmål", "Type", "Tekst", "Styrke (1–5)", "Påvirkbar (1–5)", "Stemmer"]
-WIDTHS = [34, 12, 28, 30, 17, 70, 13, 16, 10]
+HEADERS = [
+    "Gruppe",
+    "Dato",
+    "Mål",
+    "Delmål",
+    "Type",
+    "Tekst",
+    "Styrke (1–5)",
+    "Påvirkbar (1–5)",
+    "Stemmer",
+    "Svarer på motkraft",
+]
+WIDTHS = [34, 12, 28, 30, 17, 70, 13, 16, 10, 45]
 MAX_ROWS = 2000
 
 
@@ -83,6 +97,13 @@ def instructions(profile: Profile) -> list[tuple[str, str | None]]:
             None,
         ),
         ("Stemmer – antall stemmer/prikker innspillet fikk i prioriteringen (tomt hvis dere ikke stemte).", None),
+        (
+            "Svarer på motkraft – bare for tiltak: hvilken motkraft tiltaket svarer på. Velg fra listen (den viser "
+            "motkreftene i arket som «radnummer: tekst»), eller skriv radnummeret eller teksten selv. Svarer tiltaket "
+            "på flere, skriv for eksempel «7; 12». Står feltet tomt, kobles tiltaket ikke til noen motkraft – et felles "
+            "tema er ikke nok.",
+            None,
+        ),
         ("", None),
         ("Når arket er fylt ut", "head"),
         (
@@ -170,6 +191,37 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None, pro
         ),
         "B",
     )
+    # the counter-forces typed in the sheet, as "row: text", for the drop-down of column J:
+    # D = running number of each counter-force row, E = the k-th counter-force (no gaps)
+    kind_range = f"{INPUT_SHEET}!$E$2:$E${last}"
+    for r in range(2, last + 1):
+        lists.cell(
+            row=r,
+            column=4,
+            value=f'=IF({INPUT_SHEET}!$E{r}="{vocab.KIND_LABELS["motkraft"]}",'
+            f'COUNTIF({INPUT_SHEET}!$E$2:$E{r},"{vocab.KIND_LABELS["motkraft"]}"),"")',
+        )
+        k = r - 1
+        lists.cell(
+            row=r,
+            column=5,
+            value=f'=IFERROR(MATCH({k},$D$2:$D${last},0)+1&": "&INDEX({INPUT_SHEET}!$F$2:$F${last},'
+            f'MATCH({k},$D$2:$D${last},0)),"")',
+        )
+    lists.cell(row=1, column=4, value="Motkraft nr.")
+    lists.cell(row=1, column=5, value="Motkrefter")
+    add(
+        DataValidation(
+            type="list",
+            formula1=f'=OFFSET(Lister!$E$2,0,0,MAX(1,COUNTIF({kind_range},"{vocab.KIND_LABELS["motkraft"]}")),1)',
+            allow_blank=True,
+            showErrorMessage=False,  # a typed row number, text or "7; 12" is fine too
+            promptTitle="Svarer på motkraft",
+            prompt="Velg motkraften tiltaket svarer på, eller skriv radnummer eller tekst (flere: 7; 12).",
+            showInputMessage=True,
+        ),
+        "J",
+    )
     for col, label in (("G", "Styrke"), ("H", "Påvirkbar")):
         add(
             DataValidation(
@@ -199,8 +251,12 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None, pro
         ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
 
     if statements is not None:
+        row_of = {sid: r for r, sid in enumerate(statements.get("statement_id", pd.Series(dtype=object)), start=2)}
+        text_of = dict(zip(statements.get("statement_id", []), statements.get("text", [])))
         for r, row in enumerate(statements.itertuples(index=False), start=2):
             rec = row._asdict()
+            answers = rec.get("answers")
+            answers = answers if isinstance(answers, tuple | list) else ()
             date = rec.get("date")
             values = [
                 profile.group_labels.get(rec["group"], rec["group"]),
@@ -210,6 +266,7 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None, pro
                 vocab.KIND_LABELS[rec["kind"]],
                 rec["text"],
                 *(None if _isna(rec.get(k)) else int(rec[k]) for k in ("strength", "pavirkbar", "votes")),
+                "; ".join(f"{row_of[c]}: {text_of[c]}" for c in answers if c in row_of) or None,
             ]
             for c, v in enumerate(values, start=1):
                 if isinstance(v, str):
