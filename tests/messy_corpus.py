@@ -1,0 +1,178 @@
+"""The messy corpus (tests/fixtures/messy/): run the readers on it and compare with what a careful human read.
+
+``fixtures/messy/workshops/expected.yaml`` and ``fixtures/messy/survey/expected.yaml`` were written
+from the files' point of view (see fixtures/messy/README.md), before and independently of the readers.
+This module is shared by ``tests/test_messy_corpus.py`` and ``tools``-style measurement
+(``python tests/messy_corpus.py`` prints the table used in the docs).
+
+Counting (same rules as the research comparison that measured the old readers): an expected statement
+is *found* when a statement with the same text (case and white space ignored; rapidfuzz ratio ≥ 80 for
+a text read slightly differently) came from that file, or when it was merged into the same statement
+(group, goal, kind, text) from another file. Statements marked ``duplicate_of`` inside their file are
+not counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import yaml
+from rapidfuzz import fuzz
+
+HERE = Path(__file__).resolve().parent
+MESSY = HERE / "fixtures" / "messy"
+
+
+def norm(text: object) -> str:
+    t = unicodedata.normalize("NFC", str(text)).casefold()
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def expected_workshops() -> dict:
+    return yaml.safe_load((MESSY / "workshops" / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def expected_survey() -> dict:
+    return yaml.safe_load((MESSY / "survey" / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def copy_corpus(data_dir: Path) -> Path:
+    """The corpus files in ``data_dir/raw/{workshops,survey}`` (without the expectations); returns data_dir."""
+    for part in ("workshops", "survey"):
+        dest = data_dir / "raw" / part
+        dest.mkdir(parents=True, exist_ok=True)
+        for p in (MESSY / part).iterdir():
+            if p.is_file() and p.name != "expected.yaml":
+                shutil.copy(p, dest / p.name)
+    return data_dir
+
+
+def count_cells(path: Path, fmt: dict) -> int:
+    """Non-empty cells of a file, counted independently of the package (openpyxl in normal mode, csv).
+
+    White space only counts as empty, as in the package.
+    """
+    t = fmt["type"]
+    if t == "xlsx":
+        wb = openpyxl.load_workbook(path)
+        n = 0
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is not None and str(c.value).strip():
+                        n += 1
+        return n
+    raw = path.read_bytes()
+    enc = fmt.get("encoding", "utf-8")
+    text = raw.decode("utf-16" if enc.startswith("utf-16") else enc)
+    text = text.lstrip("\ufeff")
+    if t == "lines":
+        return sum(1 for line in text.splitlines() if line.strip())
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.get("delimiter", ";"))
+    return sum(1 for row in rows for v in row if v.strip())
+
+
+def compare_workshops(processed: Path) -> tuple[dict[str, dict], dict]:
+    """Per file: expected, found, missing, spurious and lost (expected texts nowhere in the outputs)."""
+    exp = expected_workshops()
+    st = pd.read_parquet(processed / "statements.parquet")
+    rej = pd.read_csv(processed / "statements_rejects.csv", dtype=str, keep_default_na=False)
+    ign_path = processed / "statements_ignored.csv"
+    ign = pd.read_csv(ign_path, dtype=str, keep_default_na=False) if ign_path.is_file() else pd.DataFrame()
+    by_file: dict[str, list] = defaultdict(list)
+    for r in st.itertuples():
+        by_file[r.source_file.split("/", 1)[1]].append(r)
+    all_by_text = {}
+    for r in st.itertuples():
+        all_by_text[(r.group, None if pd.isna(r.goal) else r.goal, r.kind, norm(r.text))] = r
+    anywhere = {norm(t) for t in st["text"]} | {norm(t) for t in st["text_raw"]}
+    for frame in (rej, ign):
+        if len(frame):
+            anywhere |= {norm(str(v).lstrip("'")) for v in frame["value"]}
+    out: dict[str, dict] = {}
+    for f in exp["files"]:
+        name = f["file"]
+        got = by_file.get(name, [])
+        got_by_text = defaultdict(list)
+        for g in got:
+            got_by_text[norm(g.text)].append(g)
+        exp_texts = {norm(s["text"]) for s in f["statements"]}
+        found, missing, lost, wrong = [], [], [], []
+        used = set()
+        for s in f["statements"]:
+            if s.get("duplicate_of"):
+                continue
+            key = norm(s["text"])
+            cands = got_by_text.get(key, [])
+            if not cands:
+                fuzzy = [g for g in got if fuzz.ratio(norm(g.text), key) >= 80 and norm(g.text) not in exp_texts]
+                other = all_by_text.get((s["group"], s["goal"], s["kind"], key))
+                if fuzzy:
+                    cands = fuzzy
+                    used.add(id(fuzzy[0]))
+                elif other is not None:
+                    found.append(s["text"])
+                    continue
+                else:
+                    missing.append(s["text"])
+                    if not any(key in a or fuzz.partial_ratio(key, a) >= 90 for a in anywhere):
+                        lost.append(s["text"])
+                    continue
+            found.append(s["text"])
+            g = cands[0]
+            if (g.group, None if pd.isna(g.goal) else g.goal, g.kind) != (s["group"], s["goal"], s["kind"]):
+                wrong.append(s["text"])
+        spurious = [g.text for g in got if norm(g.text) not in exp_texts and id(g) not in used]
+        n = len([s for s in f["statements"] if not s.get("duplicate_of")])
+        out[name] = {
+            "expected": n,
+            "found": len(found),
+            "group_goal_kind_right": len(found) - len(wrong),
+            "missing": missing,
+            "lost": lost,
+            "spurious": spurious,
+        }
+    totals = {
+        k: sum(v[k] if isinstance(v[k], int) else len(v[k]) for v in out.values())
+        for k in ("expected", "found", "group_goal_kind_right", "missing", "lost", "spurious")
+    }
+    return out, totals
+
+
+def main() -> int:  # pragma: no cover - a measuring script
+    import tempfile
+
+    from analysis.workshops.pipeline import run_clean
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = copy_corpus(Path(tmp) / "data")
+        run_clean(data, Path(tmp) / "processed", lambda s: None)
+        per_file, totals = compare_workshops(Path(tmp) / "processed")
+        man = json.loads((Path(tmp) / "processed" / "statements_manifest.json").read_text())
+    print("| file | expected | found | group/goal/kind right | spurious |")
+    print("|---|---:|---:|---:|---:|")
+    for name, v in per_file.items():
+        print(f"| {name} | {v['expected']} | {v['found']} | {v['group_goal_kind_right']} | {len(v['spurious'])} |")
+    print(totals)
+    print({k: man[k] for k in ("cells_in", "cells_statement", "cells_rejected", "cells_ignored")})
+    if "-v" in sys.argv:
+        for name, v in per_file.items():
+            for t in v["missing"]:
+                print(f"  missing {name}: {t}")
+            for t in v["spurious"]:
+                print(f"  spurious {name}: {t}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
