@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     def clean_weight(frame):
         p = parse_export(frame, cb, file="export.csv")
         responses, _rejects = finish(p.frame, cb)
-        weighted, info = weight_responses(responses, targets, year=year)
+        weighted, info = weight_responses(responses, targets, region="3425", year=year)
         return weighted, info
 
     def read_clean_weight():

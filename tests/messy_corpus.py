@@ -176,3 +176,25 @@ def main() -> int:  # pragma: no cover - a measuring script
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def compare_survey(processed: Path) -> dict[str, dict]:
+    """Per survey export: expected valid respondents and in scope vs what the cleaning kept."""
+    exp = expected_survey()
+    resp = pd.read_parquet(processed / "survey_responses.parquet")
+    man = json.loads((processed / "survey_manifest.json").read_text(encoding="utf-8"))
+    info = {f.get("file"): f for f in man["files"]}
+    out = {}
+    for f in exp["files"]:
+        name = f["file"]
+        got = resp[resp["source_file"] == name]
+        entry = info.get(name, {})
+        out[name] = {
+            "expected_valid": f["counts"]["valid_respondents"],
+            "valid": len(got),
+            "expected_in_scope": f["counts"]["in_scope"],
+            "in_scope": int(got["in_scope"].sum()),
+            "error": entry.get("error") or entry.get("error_missing"),
+            "cells": entry.get("cells"),
+        }
+    return out

@@ -41,7 +41,7 @@ from analysis.privacy import place_names
 from analysis.profile import Profile, load_profile
 from analysis.textrepair import repair_text
 from analysis.themes import code_themes
-from analysis.workshops.mappings import Mappings, fold, load_mappings
+from analysis.workshops.mappings import Mappings, load_mappings
 from analysis.workshops.values import parse_date, parse_votes
 
 __all__ = ["clean_records", "normalise_text", "fold_text", "statement_id", "parse_date", "fact_signature"]
@@ -504,34 +504,33 @@ _SENTENCE = re.compile(r"[.!?:;]\s+")
 def fact_signature(text: str, places: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], ...]:
     """What two statements must share to be merged: numbers, place names and negations.
 
-    Numbers are written digits ("1 300" gives 1 and 300); places are the folded names in ``places``
-    (the municipality's villages and places, SSB's municipality names) wherever they stand, plus
-    capitalised words inside a sentence (proper nouns); negations are :data:`NEGATIONS`.
+    Numbers are written digits ("1 300" gives 1 and 300); places are the words in ``places`` (lower
+    case: the municipality's villages and places, large places and institutions) wherever they stand,
+    plus capitalised words inside a sentence (proper nouns); negations are :data:`NEGATIONS`.
 
-    >>> fact_signature("Bygge 6 utleieboliger i Drevsjø", frozenset({"drevsjo"}))
-    (('6',), ('drevsjo',), ())
+    >>> fact_signature("Bygge 6 utleieboliger i Drevsjø", frozenset({"drevsjø"}))
+    (('6',), ('drevsjø',), ())
     >>> fact_signature("Bussen går ikke om kvelden")
     ((), (), ('ikke',))
     """
-    numbers = tuple(sorted({n.replace(",", ".") for n in _NUMBER.findall(text)}))
-    names: set[str] = set()
-    negations: set[str] = set()
-    for sentence in _SENTENCE.split(text):
-        for k, tok in enumerate(_TOKEN.finditer(sentence)):
-            word = tok.group(0)
-            low = word.casefold()
-            if low in NEGATIONS:
-                negations.add(low)
-                continue
-            key = fold(word)
-            if key in places or (k > 0 and word[:1].isupper() and len(word) > 1 and not word.isupper()):
-                names.add(key)
-    return numbers, tuple(sorted(names)), tuple(sorted(negations))
+    numbers = tuple(sorted({n.replace(",", ".") for n in _NUMBER.findall(text)})) if _HAS_DIGIT.search(text) else ()
+    words = _TOKEN.findall(text)
+    lower = {w.casefold() for w in words}
+    negations = tuple(sorted(lower & NEGATIONS))
+    names = lower & places
+    for m in _PROPER.finditer(text):
+        names.add(m.group(1).casefold())
+    return numbers, tuple(sorted(names)), negations
+
+
+_HAS_DIGIT = re.compile(r"\d")
+#: a capitalised word that does not start a sentence: a name (of a place, a shop, a person)
+_PROPER = re.compile(r"(?<=[\w,)»\"] )([A-ZÆØÅÉ][^\W\d_]+(?:-[^\W\d_]+)*)")
 
 
 def _place_keys() -> frozenset[str]:
-    """Folded place names: the profile's own and the shipped list (see :func:`analysis.privacy.place_names`)."""
-    return frozenset(fold(p) for p in place_names())
+    """Place names in lower case: the profile's own and the shipped list (:func:`analysis.privacy.place_names`)."""
+    return frozenset(p.casefold() for p in place_names())
 
 
 def _pairs_in_block(texts: list[str]) -> list[tuple[int, int]]:
@@ -585,7 +584,7 @@ def merge_near_duplicates(clean: pd.DataFrame, *, return_map: bool = False):
     uniq = clean.drop_duplicates("statement_id")[["statement_id", "group", "goal", "kind", "_fold", "text"]].copy()
     uniq["goal"] = uniq["goal"].fillna("")
     places = _place_keys()
-    uniq["_sig"] = [repr(fact_signature(t, places)) for t in uniq["text"].tolist()]
+    uniq["_sig"] = [fact_signature(t, places) for t in uniq["text"].tolist()]
     uniq = uniq.sort_values("statement_id", kind="stable")
     parent: dict[str, str] = {}
 
@@ -595,11 +594,22 @@ def merge_near_duplicates(clean: pd.DataFrame, *, return_map: bool = False):
             x = parent[x]
         return x
 
-    for _, block in uniq.groupby(["group", "goal", "kind", "_sig"], sort=True):
+    blocks: dict[tuple, list[tuple[str, str]]] = {}
+    for sid, g, o, k, fo, sig in zip(
+        uniq["statement_id"].tolist(),
+        uniq["group"].tolist(),
+        uniq["goal"].tolist(),
+        uniq["kind"].tolist(),
+        uniq["_fold"].tolist(),
+        uniq["_sig"].tolist(),
+    ):
+        blocks.setdefault((g, o, k, sig), []).append((sid, fo))
+    for key in sorted(blocks):
+        block = blocks[key]
         if len(block) < 2:
             continue
-        ids = block["statement_id"].tolist()
-        for a, b in _pairs_in_block(block["_fold"].tolist()):
+        ids = [b[0] for b in block]
+        for a, b in _pairs_in_block([b[1] for b in block]):
             ra, rb = find(ids[a]), find(ids[b])
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)

@@ -816,12 +816,13 @@ def _note_unrecognised(b: _Builder, j: int, header: str, count: bool = True) -> 
 
 
 def _maybe_header(cells: list[str], filled: list[int], source_js: set[int], m: Mappings) -> bool:
-    """Cheap test whether a row could be a repeated header (short cells, none a long text)."""
+    """Cheap test whether a row could be a repeated header: short cells, at least two of them listed
+    column headers (a data row's kind cell "Kraft" alone does not make it one)."""
     for j in filled:
         v = cells[j]
         if len(v) > 45 or v.count(" ") > 5:
             return False
-    return any(m.column(cells[j]) is not None for j in filled)
+    return sum(1 for j in filled if m.column(cells[j]) is not None) >= 2
 
 
 def _one_cell_row(

@@ -114,7 +114,22 @@ class Mappings:
     # -- matching keys ---------------------------------------------------
     def key(self, value: object) -> str:
         """The matching key: repaired text (:func:`analysis.textrepair.repair_text`), :func:`fold`, then
-        nynorsk and dialect words in their bokmål form."""
+        nynorsk and dialect words in their bokmål form (cached per distinct value)."""
+        cache = self._cache("key")
+        if isinstance(value, str):
+            hit = cache.get(value)
+            if hit is not None:
+                return hit
+        key = self._key(value)
+        if isinstance(value, str) and len(cache) < 200_000:
+            cache[value] = key
+        return key
+
+    def _cache(self, name: str) -> dict:
+        caches = self.__dict__.setdefault("_caches", {})
+        return caches.setdefault(name, {})
+
+    def _key(self, value: object) -> str:
         key = fold(repair_text(value) if isinstance(value, str) else value)
         if not self.word_forms or not key:
             return key
@@ -181,6 +196,13 @@ class Mappings:
         the caller reports it as uncertain.
         """
         text = str(value or "")
+        cache = self._cache("kind_phrase")
+        if text in cache:
+            return cache[text]
+        cache[text] = result = self._kind_phrase(text)
+        return result
+
+    def _kind_phrase(self, text: str) -> str | None:
         key = self.key(text)
         hits: dict[str, int] = {}
         padded = f" {key} "
@@ -199,6 +221,14 @@ class Mappings:
         return self.columns.get(self.key(header))
 
     def column_guess(self, header: object) -> tuple[str | None, int, str]:
+        """:meth:`_column_guess`, cached per distinct header."""
+        cache = self._cache("column_guess")
+        text = str(header)
+        if text not in cache:
+            cache[text] = self._column_guess(header)
+        return cache[text]
+
+    def _column_guess(self, header: object) -> tuple[str | None, int, str]:
         """The field a header probably means: ``(field, score 0–100, how)``.
 
         ``how`` is ``exact`` (a listed spelling), ``contains`` (a listed spelling inside a longer
