@@ -34,8 +34,8 @@ def clean_files(paths: list[Path], log: Callable[[str], None] = lambda _m: None,
 
     A file that cannot be read at all is reported in ``file_info`` (``error``) and makes ``ok``
     False; so does a file without a column for a question every respondent needs (status, age). The
-    other files are still cleaned. ``file_info`` counts each file's cells: ``cells_in`` (non-empty),
-    ``cells_response`` (answers used), ``cells_rejected`` (in the rejects) and ``cells_ignored``
+    other files are still cleaned. ``file_info`` counts each file's cells: ``cells.in`` (non-empty),
+    ``cells.response`` (answers used), ``cells.rejected`` (in the rejects) and ``cells.ignored``
     (titles, headers, columns not used) — they add up.
     """
 
@@ -226,11 +226,10 @@ def run_clean(data_dir: Path, processed_dir: Path, log: Callable[[str], None]) -
         "codebook": {"id": cb.id, "questions": len(cb.questions)},
         "files": info + [{"file": s, "error": "unsupported file type"} for s in skipped],
         "rows_in": int(sum(e.get("rows", 0) for e in info)),
-        "cells_in": int(sum(e["cells"]["in"] for e in info if "cells" in e)),
-        "cells_response": int(sum(e["cells"]["response"] for e in info if "cells" in e)),
-        "cells_rejected": int(sum(e["cells"]["rejected"] for e in info if "cells" in e)),
-        "cells_ignored": int(sum(e["cells"]["ignored"] for e in info if "cells" in e)),
-        "cells_invariant": "cells_in = cells_response + cells_rejected + cells_ignored (per file and in total)",
+        "cells": {
+            k: int(sum(e["cells"][k] for e in info if "cells" in e)) for k in ("in", "response", "rejected", "ignored")
+        },
+        "cells_invariant": "cells.in = cells.response + cells.rejected + cells.ignored (per file and in total)",
         "rows_clean": int(len(responses)),
         "rows_rejected": int(row_level.sum()),
         "cells_rejected": int((~row_level).sum()),
