@@ -9,18 +9,142 @@ collective notes; they are scrubbed of names, phone numbers and the like before 
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.forcefield import metrics, plots, text
+from analysis.numfmt import fmt_num
 from analysis.profile import load_profile
 from analysis.report import html
 from analysis.report.labels import goal_label, group_label
 from analysis.workshops.store import load_statements
 
 Section = list[Any]
+
+#: A list or table in a group's report shows at most this many rows; the others are counted under it.
+#: Charts are capped the same way (:data:`analysis.forcefield.plots.MAX_DRAWN_PER_SIDE`), and the
+#: measures' links are worked out only for what is shown, so a group with 60 000 statements gets its
+#: report in seconds (benchmarks/bench_group_report.py).
+MAX_LISTED = 30
+#: At most this many counter-forces are named beside each measure.
+MAX_ANSWERS_SHOWN = 5
+
+
+def _more(n_more: int, what: str) -> Section:
+    if n_more <= 0:
+        return []
+    return [
+        html.paragraph(
+            f"… og {fmt_num(n_more, 0)} {what} til, som ikke er listet her. Alle står i tabellen over utsagn "
+            "(statements) som rapporten bygger på."
+        )
+    ]
+
+
+def _ranked_measures(statements: pd.DataFrame) -> pd.DataFrame:
+    """The group's measures, most votes first, then highest påvirkbar, then text."""
+    m = statements.loc[statements["kind"].astype(str) == "tiltak"]
+    order = m.assign(
+        _v=-pd.to_numeric(m["votes"], errors="coerce").fillna(-1),
+        _p=-pd.to_numeric(m["pavirkbar"], errors="coerce").fillna(0),
+        _t=m["text"].astype(str),
+    )
+    return order.sort_values(["_v", "_p", "_t"], kind="stable").drop(columns=["_v", "_p", "_t"])
+
+
+def _with_measures(statements: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The group's statements with only ``measures`` among the measures (the ones shown)."""
+    others = statements.loc[statements["kind"].astype(str) != "tiltak"]
+    return pd.concat([others, measures], ignore_index=True)
+
+
+def _short_answers(links: pd.DataFrame) -> pd.DataFrame:
+    """The counter-forces named beside each measure, at most :data:`MAX_ANSWERS_SHOWN` (strongest first)."""
+
+    def cut(a: tuple) -> tuple:
+        a = tuple(a)
+        if len(a) <= MAX_ANSWERS_SHOWN:
+            return a
+        return (*a[:MAX_ANSWERS_SHOWN], f"og {fmt_num(len(a) - MAX_ANSWERS_SHOWN, 0)} til")
+
+    return links.assign(answers=links["answers"].map(cut))
+
+
+def _themes_of(values) -> list[tuple[str, ...]]:
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(tuple(t for t in v.split(";") if t))
+        elif v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(())
+        else:
+            out.append(tuple(v))
+    return out
+
+
+def answered_strength_by_theme(statements: pd.DataFrame) -> pd.Series:
+    """For each measure of one group: the mean scored strength of the group's counter-forces that share a
+    theme with it (:func:`analysis.forcefield.metrics.measure_links`' ``answered_strength``), worked out by
+    theme — inclusion and exclusion over the measure's themes — without listing every pair, so it stays
+    linear for groups with thousands of measures and counter-forces. Indexed like the measures.
+    """
+    counters = statements.loc[statements["kind"].astype(str) == "motkraft"]
+    agg: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    strengths = pd.to_numeric(counters["strength"], errors="coerce").astype(float).to_numpy()
+    for themes, strength in zip(_themes_of(counters["themes"]), strengths):
+        if not themes or math.isnan(strength):
+            continue
+        ts = sorted(set(themes))
+        for k in range(1, len(ts) + 1):
+            for sub in combinations(ts, k):
+                entry = agg[sub]
+                entry[0] += 1
+                entry[1] += float(strength)
+    measures = statements.loc[statements["kind"].astype(str) == "tiltak"]
+    out = []
+    for themes in _themes_of(measures["themes"]):
+        ts = sorted(set(themes))
+        n, total = 0.0, 0.0
+        for k in range(1, len(ts) + 1):
+            sign = 1 if k % 2 else -1
+            for sub in combinations(ts, k):
+                c, t = agg.get(sub, (0.0, 0.0))
+                n += sign * c
+                total += sign * t
+        out.append(total / n if n > 0 else float("nan"))
+    return pd.Series(out, index=measures.index, dtype=float)
+
+
+def importance_points(statements: pd.DataFrame, group: str) -> pd.DataFrame:
+    """:func:`analysis.forcefield.metrics.importance_influence` for one group, computed by theme for the
+    measures (:func:`answered_strength_by_theme`), so it stays fast for very large groups. Same columns
+    and the same points (tested against the metric)."""
+    own = metrics.select_group(statements, group)
+    strength = pd.to_numeric(own["strength"], errors="coerce").astype(float)
+    pav = pd.to_numeric(own["pavirkbar"], errors="coerce").astype(float)
+    kind = own["kind"].astype(str).astype(object)
+    forces_ = pd.DataFrame({"kind": kind, "strength": strength, "pavirkbar": pav})
+    forces_ = forces_.loc[kind.isin(["kraft", "motkraft"]) & strength.notna() & pav.notna()]
+    parts = [forces_]
+    is_m = kind == "tiltak"
+    if pav[is_m].notna().any():
+        importance = strength[is_m].where(strength[is_m].notna(), answered_strength_by_theme(own))
+        m = pd.DataFrame({"kind": "tiltak", "strength": np.round(importance.to_numpy(float)), "pavirkbar": pav[is_m]})
+        parts.append(m.loc[m["strength"].notna() & m["pavirkbar"].notna()])
+    points = pd.concat(parts, ignore_index=True)
+    cols = ["kind", "strength", "pavirkbar", "n"]
+    if points.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "kind" else float) for c in cols})
+    out = points.groupby(["kind", "strength", "pavirkbar"]).size().rename("n").reset_index()
+    order = {"kraft": 0, "motkraft": 1, "tiltak": 2}
+    out["_k"] = out["kind"].map(order)
+    return out.sort_values(["_k", "strength", "pavirkbar"], kind="stable")[cols].reset_index(drop=True)
 
 
 def _illustrative(what: str = "Utsagnene") -> Section:
@@ -77,7 +201,7 @@ def _no_group_data() -> Section:
 
 
 def group_desired(g: GroupReport) -> Section:
-    """What the group wants: desired results and sub-goals per goal."""
+    """What the group wants: desired results and sub-goals per goal (at most :data:`MAX_LISTED` per goal)."""
     if not g.has_data:
         return _no_group_data()
     desired = metrics.desired_results(g.statements, g.group)
@@ -87,7 +211,8 @@ def group_desired(g: GroupReport) -> Section:
     for goal in [*load_profile().goal_ids, None]:
         items = text.desired_results_items(desired, goal)
         if items:
-            out += [html.heading(goal_label(goal), 3), html.bullet_list(items)]
+            out += [html.heading(goal_label(goal), 3), html.bullet_list(items[:MAX_LISTED])]
+            out += _more(len(items) - MAX_LISTED, "ønskede resultater og delmål")
     return out
 
 
@@ -109,7 +234,14 @@ def group_forces(g: GroupReport) -> Section:
                 html.figure(
                     plots.lewin_diagram(goal_forces, text.balance_title(row)),
                     alt=text.balance_alt(goal_forces, goal),
-                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte.",
+                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte."
+                    + (
+                        f" De {plots.MAX_DRAWN_PER_SIDE} sterkeste på hver side er tegnet; de andre er telt under "
+                        "figuren og regnet med i nettokraften."
+                        if (goal_forces["kind"] == "kraft").sum() > plots.MAX_DRAWN_PER_SIDE
+                        or (goal_forces["kind"] == "motkraft").sum() > plots.MAX_DRAWN_PER_SIDE
+                        else ""
+                    ),
                     guide=text.LEWIN_GUIDE,
                 )
             )
@@ -159,24 +291,55 @@ def group_themes(g: GroupReport) -> Section:
 
 
 def group_measures(g: GroupReport) -> Section:
-    """The group's measures and the counter-forces they answer; counter-forces without a measure."""
+    """The group's measures and the counter-forces they answer; counter-forces without a measure.
+
+    At most :data:`MAX_LISTED` measures (most votes first) and counter-forces are listed; the counts in
+    the sentence above the tables cover all of them.
+    """
     if not g.has_data:
         return _no_group_data()
-    links = metrics.measure_links(g.statements, g.group)
-    out = [html.paragraph(text.measures_sentence(g.statements, g.group))]
+    ranked = _ranked_measures(g.statements)
+    shown = ranked.head(MAX_LISTED)
+    large = len(ranked) > MAX_LISTED
+    links = metrics.measure_links(_with_measures(g.statements, shown) if large else g.statements, g.group)
+    if large:
+        order = {sid: i for i, sid in enumerate(shown["statement_id"].astype(str))}
+        links = links.assign(_o=links["statement_id"].astype(str).map(order)).sort_values("_o", kind="stable")
+        links = links.drop(columns=["_o"]).reset_index(drop=True)
+    out = [html.paragraph(_measures_sentence(g) if large else text.measures_sentence(g.statements, g.group))]
     if not links.empty:
-        out.append(html.table(text.measures_table(links, g.theme_names), caption=f"Tiltak foreslått av {g.name}"))
+        out.append(
+            html.table(
+                text.measures_table(_short_answers(links), g.theme_names), caption=f"Tiltak foreslått av {g.name}"
+            )
+        )
+        out += _more(len(ranked) - len(shown), "tiltak")
     open_counters = text.uncovered_table(g.statements, g.group)
     if not open_counters.empty:
-        out.append(html.table(open_counters, caption="Motkrefter gruppen ikke har foreslått tiltak mot"))
+        out.append(
+            html.table(open_counters.head(MAX_LISTED), caption="Motkrefter gruppen ikke har foreslått tiltak mot")
+        )
+        out += _more(len(open_counters) - MAX_LISTED, "motkrefter uten tiltak")
     return out
+
+
+def _measures_sentence(g: GroupReport) -> str:
+    """:func:`analysis.forcefield.text.measures_sentence` for a large group, counted by theme (no pairs)."""
+    kinds = g.statements["kind"].astype(str)
+    counter_themes = {t for ts in _themes_of(g.statements.loc[kinds == "motkraft", "themes"]) for t in ts}
+    measure_themes = _themes_of(g.statements.loc[kinds == "tiltak", "themes"])
+    answering = sum(1 for ts in measure_themes if counter_themes.intersection(ts))
+    cov = metrics.coverage(metrics.select_group(g.statements, g.group), scope="group")
+    uncovered = int((cov["status"] == "ikke dekket").sum()) if len(cov) else 0
+    return text.measures_sentence_from_counts(len(measure_themes), answering, len(cov), uncovered)
 
 
 def group_matrix(g: GroupReport) -> Section:
     """Importance against påvirkbar (Distriktssenteret's prioritisation grid)."""
     if not g.has_data:
         return _no_group_data()
-    points = metrics.importance_influence(g.statements, g.group)
+    large = (g.statements["kind"].astype(str) == "tiltak").sum() > MAX_LISTED
+    points = importance_points(g.statements, g.group) if large else metrics.importance_influence(g.statements, g.group)
     if points.empty:
         return [
             html.no_data(
@@ -193,9 +356,32 @@ def group_matrix(g: GroupReport) -> Section:
             guide=text.MATRIX_GUIDE,
         )
     ]
-    shortlist = text.measures_to_prioritise(g.statements, g.group)
+    candidates = g.statements
+    n_more = 0
+    if large:
+        own = metrics.select_group(g.statements, g.group)
+        measures = own.loc[own["kind"].astype(str) == "tiltak"]
+        strength = pd.to_numeric(measures["strength"], errors="coerce").astype(float)
+        importance = strength.where(strength.notna(), answered_strength_by_theme(own))
+        pav = pd.to_numeric(measures["pavirkbar"], errors="coerce").astype(float)
+        keep = measures.loc[(importance >= 4) & (pav >= 4)]
+        keep = keep.assign(_x=-(importance * pav).loc[keep.index], _v=-pd.to_numeric(keep["votes"], errors="coerce"))
+        keep = keep.assign(_t=keep["text"].astype(str)).sort_values(
+            ["_x", "_v", "_t"], na_position="last", kind="stable"
+        )
+        n_more = len(keep) - MAX_LISTED
+        candidates = _with_measures(own, keep.head(MAX_LISTED).drop(columns=["_x", "_v", "_t"]))
+    shortlist = text.measures_to_prioritise(candidates, g.group)
     if not shortlist.empty:
+        shortlist = shortlist.head(MAX_LISTED)
+        shortlist["Svarer på"] = [
+            " • ".join(a)
+            for a in _short_answers(
+                pd.DataFrame({"answers": [tuple(x.split(" • ")) if x else () for x in shortlist["Svarer på"]]})
+            )["answers"]
+        ]
         out.append(html.table(shortlist, caption="Tiltak som er både viktige (4–5) og påvirkbare (4–5)"))
+        out += _more(n_more, "tiltak som er både viktige og påvirkbare")
     return out
 
 

@@ -348,15 +348,25 @@ def measures_sentence(statements: pd.DataFrame, group: str) -> str:
     """How many of the group's measures answer its counter-forces, and how many counter-forces lack one."""
     links = measure_links(statements, group)
     cov = coverage(select_group(statements, group), scope="group")
-    n_m = len(links)
-    if n_m == 0:
-        return "Gruppen foreslo ingen tiltak."
-    answering = int((links["n_answered"] > 0).sum())
     n_c = len(cov)
     uncovered = int((cov["status"] == "ikke dekket").sum()) if n_c else 0
-    text = f"{answering} av {n_m} tiltak svarer på minst én av gruppens motkrefter (felles tema)."
-    if n_c:
-        text += f" {uncovered} av gruppens {n_c} motkrefter har ikke noe tiltak fra gruppen med samme tema."
+    return measures_sentence_from_counts(len(links), int((links["n_answered"] > 0).sum()), n_c, uncovered)
+
+
+def measures_sentence_from_counts(n_measures: int, answering: int, n_counters: int, uncovered: int) -> str:
+    """The sentence of :func:`measures_sentence` from its four counts.
+
+    >>> measures_sentence_from_counts(12, 7, 1500, 40)
+    '7 av 12 tiltak svarer på minst én av gruppens motkrefter (felles tema). 40 av gruppens 1 500 motkrefter har ikke noe tiltak fra gruppen med samme tema.'
+    """
+    if n_measures == 0:
+        return "Gruppen foreslo ingen tiltak."
+    text = f"{fmt_num(answering, 0)} av {fmt_num(n_measures, 0)} tiltak svarer på minst én av gruppens motkrefter (felles tema)."
+    if n_counters:
+        text += (
+            f" {fmt_num(uncovered, 0)} av gruppens {fmt_num(n_counters, 0)} motkrefter har ikke noe tiltak fra "
+            "gruppen med samme tema."
+        )
     return text
 
 
