@@ -15,6 +15,7 @@ not counted.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -38,12 +39,19 @@ def norm(text: object) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+@functools.lru_cache(maxsize=1)
 def expected_workshops() -> dict:
-    return yaml.safe_load((MESSY / "workshops" / "expected.yaml").read_text(encoding="utf-8"))
+    """What a careful human read from each workshop file (read once; do not mutate)."""
+    return yaml.load((MESSY / "workshops" / "expected.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
 
 
+@functools.lru_cache(maxsize=1)
 def expected_survey() -> dict:
-    return yaml.safe_load((MESSY / "survey" / "expected.yaml").read_text(encoding="utf-8"))
+    """What a careful human read from each survey export (read once; do not mutate)."""
+    return yaml.load((MESSY / "survey" / "expected.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def copy_corpus(data_dir: Path) -> Path:

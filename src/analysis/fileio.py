@@ -179,17 +179,31 @@ def neutralise_formula(value: object) -> object:
 
 
 def safe_csv_text(frame, **to_csv) -> str:
-    """``frame.to_csv(**to_csv)`` with every text value neutralised (:func:`neutralise_formula`).
+    """``frame.to_csv(**to_csv)`` with every text value neutralised (:func:`neutralise_formula`) and carriage
+    returns inside values written as line breaks (quoted), so no value can start a row of its own.
 
     Does not mutate ``frame``. Numbers stay numbers: only text columns are touched.
+
+    >>> import pandas as pd
+    >>> print(safe_csv_text(pd.DataFrame({"v": ["@SUM(1+1)", "\\r=cmd", "Natur"]}), index=False), end="")
+    v
+    '@SUM(1+1)
+    "'
+    =cmd"
+    Natur
     """
     out = frame.copy()
     for col in out.columns:
         series = out[col]
-        if series.dtype == object or str(series.dtype).startswith("string"):
+        if getattr(series.dtype, "kind", "") in ("O", "U", "T", "S"):  # object, str and string columns
             values = series.astype(object).tolist()
-            if any(is_formula_like(v) for v in values):
-                out[col] = [neutralise_formula(v) for v in values]
+            if any(is_formula_like(v) or (isinstance(v, str) and "\r" in v) for v in values):
+                # a lone carriage return inside a value would end the row in many readers: make it a line
+                # break, which the CSV writer quotes
+                out[col] = [
+                    neutralise_formula(v).replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+                    for v in values
+                ]
     return out.to_csv(**to_csv)
 
 

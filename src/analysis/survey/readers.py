@@ -60,10 +60,15 @@ def _dedupe(header: list[str]) -> tuple[list[str], list[tuple[str, list[int]]]]:
     seen: dict[str, list[int]] = {}
     out = []
     for i, h in enumerate(header):
+        if not h:
+            h = f"column_{i + 1}"  # a column without a header keeps its cells apart from the others
         seen.setdefault(h, []).append(i)
         n = len(seen[h])
-        out.append(h if n == 1 or not h else f"{h} ({n})")
-    return out, [(h, cols) for h, cols in seen.items() if h and len(cols) > 1]
+        out.append(h if n == 1 else f"{h} ({n})")
+    taken = set(out)
+    if len(taken) < len(out):  # "Alder (2)" typed as a header of its own beside a repeated "Alder"
+        out = [h if out.index(h) == i else f"{h} [{i + 1}]" for i, h in enumerate(out)]
+    return out, [(h, cols) for h, cols in seen.items() if not h.startswith("column_") and len(cols) > 1]
 
 
 def _header_index(rows: list[list[str]], codebook: Codebook | None) -> int:

@@ -291,6 +291,7 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
                         "several": "several goals named",
                         "phrase": "the words say so",
                         "prefix": "written before the text",
+                        "section": "named in the kind column (a board section)",
                     }.get(hows[i], hows[i]),
                 }
 
@@ -382,6 +383,11 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
 
     goal_raw = f["goal"].to_numpy(dtype=object)
     gom = _unique_map(f["goal"], _matcher(m.goal_match)).to_numpy(dtype=object)
+    # a board section such as "Mål 2 – Motkrefter" names the goal as well as the kind
+    section_goal = _unique_map(f["kind"], lambda v: m.goal_from_name(v) if v.strip() else None).to_numpy(dtype=object)
+    gom = [
+        (sg, "section") if sg and not str(gr).strip() else tuple(g) for g, gr, sg in zip(gom, goal_raw, section_goal)
+    ]
     goal = np.array([g[0] for g in gom], dtype=object)
     flag(
         np.array([g is None for g in goal], bool),
@@ -395,7 +401,12 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
         origin("goal"),
         goal_raw,
     )
-    note_uncertain("goal", goal_raw, np.array([g[1] for g in gom], dtype=object), goal)
+    note_uncertain(
+        "goal",
+        np.where([g[1] == "section" for g in gom], kind_raw, goal_raw),
+        np.array([g[1] for g in gom], dtype=object),
+        goal,
+    )
 
     scores = {}
     for fld, label in (("strength", "strength"), ("pavirkbar", "påvirkbar")):

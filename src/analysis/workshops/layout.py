@@ -728,16 +728,17 @@ def _tabular(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], hidx: int
             {"column": "", "header": "(title)", "read_as": f"kind {title_kind}", "why": "the title's words"}
         )
     _claim_header(b, rows[hidx], block, grid, m)
+    joined: dict[int, int] = {}
     if grid.delimiter and b.table.layout == "long":
         text_j = block.sources[0][0].index
-        rows = rows[:body_start] + _rejoin_split_text(rows[body_start:], block.width, text_j, grid.delimiter)
+        rows = rows[:body_start] + _rejoin_split_text(rows[body_start:], block.width, text_j, grid.delimiter, joined)
     for idx in range(body_start, len(rows)):
         r, cells = rows[idx]
         filled = grid.filled(r, cells)
         if not filled:
             continue
         source_js = {src[0].index for src in block.sources}
-        if len(filled) == 1:
+        if len(filled) == 1 and r not in joined:
             j = filled[0]
             text = repair_text(cells[j])
             if _one_cell_row(b, r, j, cells[j], text, j in source_js, section, m):
@@ -751,7 +752,10 @@ def _tabular(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], hidx: int
                     block = new_block
                     _claim_header(b, (r, cells), block, grid, m, repeated=True)
                     continue
+        n_before = len(b.table)
         _data_row(b, grid, r, cells, filled, block, section, m)
+        if joined.get(r) and len(b.table) > n_before:
+            b.table.columns["_cells"][n_before] += joined[r]
     b.table.unrecognised = list(b.unrecognised.values())
     b.table.cells_in = grid.count_cells()
     b.table.context = _title_context(ctx)
@@ -936,14 +940,18 @@ def _data_row(
             b.ignore(r, j, cells[j], f"second '{col.field}' column '{col.header}' (only the first is read)")
 
 
-def _rejoin_split_text(rows: list[tuple[int, list[str]]], width: int, text_col: int, delimiter: str):
+def _rejoin_split_text(
+    rows: list[tuple[int, list[str]]], width: int, text_col: int, delimiter: str, joined: dict[int, int]
+):
     """Undo an unquoted delimiter inside the text of a CSV row (``Natur; fjell og vann``).
 
     A row with more non-blank cells than the header has gets its surplus joined back into the text cell;
     so does a row that is longer than the header when the cell after the text starts like the rest of a
     sentence (a space or a lower-case letter) — files saved by Excel pad every row with delimiters.
+    ``joined`` gets, per row, how many more non-empty cells went into the text cell (for the lineage).
     """
     out = []
+    joined.clear()
     for rownum, cells in rows:
         last = len(cells)
         while last > width and not cells[last - 1].strip():
@@ -954,6 +962,8 @@ def _rejoin_split_text(rows: list[tuple[int, list[str]]], width: int, text_col: 
             if nxt[:1] == " " and nxt.strip()[:1].islower() or nxt[:1].islower():
                 extra = len(cells) - width
         if extra > 0 and text_col < width:
+            # the cells put back together are one statement text: it owns all of them
+            joined[rownum] = sum(1 for c in cells[text_col : text_col + extra + 1] if c.strip()) - 1
             cells = (
                 cells[:text_col]
                 + [delimiter.join(cells[text_col : text_col + extra + 1])]
