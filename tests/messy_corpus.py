@@ -9,7 +9,9 @@ Counting (same rules as the research comparison that measured the old readers): 
 is *found* when a statement with the same text (case and white space ignored; rapidfuzz ratio ≥ 80 for
 a text read slightly differently) came from that file, or when it was merged into the same statement
 (group, goal, kind, text) from another file. Statements marked ``duplicate_of`` inside their file are
-not counted.
+not counted. One not found is *lost* when its text cell (by its reference in expected.yaml) is neither
+in a rejected row, nor in the row of another statement, nor in the ignored list: then it vanished
+without a trace.
 """
 
 from __future__ import annotations
@@ -90,6 +92,20 @@ def count_cells(path: Path, fmt: dict) -> int:
     return sum(1 for row in rows for v in row if v.strip())
 
 
+def _accounted(name: str, s: dict, row_rejected: set, ignored_cells: set) -> bool:
+    """Whether the text cell of an expected statement that is not a statement is a rejected row or ignored."""
+    refs = s["source"]["cells"].get("text")
+    if refs is None:
+        return False
+    sheet = s["source"]["sheet"] or ""
+    for ref in refs if isinstance(refs, list) else [refs]:
+        cell = ref.split("#")[0]
+        row = int(re.sub(r"\D", "", cell))
+        if (name, sheet, row) in row_rejected or (name, sheet, cell) in ignored_cells:
+            return True
+    return False
+
+
 def compare_workshops(processed: Path) -> tuple[dict[str, dict], dict]:
     """Per file: expected, found, missing, spurious and lost (expected texts nowhere in the outputs)."""
     exp = expected_workshops()
@@ -103,10 +119,21 @@ def compare_workshops(processed: Path) -> tuple[dict[str, dict], dict]:
     all_by_text = {}
     for r in st.itertuples():
         all_by_text[(r.group, None if pd.isna(r.goal) else r.goal, r.kind, norm(r.text))] = r
-    anywhere = {norm(t) for t in st["text"]} | {norm(t) for t in st["text_raw"]}
-    for frame in (rej, ign):
-        if len(frame):
-            anywhere |= {norm(str(v).lstrip("'")) for v in frame["value"]}
+    # where an expected statement's text cell can be, other than in a statement: a rejected row, or the
+    # ignored list (by its cell reference: the lineage, not a guess by text)
+    row_rejected = set()
+    if len(rej):
+        whole = rej[rej["action"] == "statement rejected"] if "action" in rej else rej
+        row_rejected = {
+            (f.split("/", 1)[1], sh, int(r)) for f, sh, r in zip(whole["file"], whole["sheet"], whole["row"])
+        }
+    # a text read as part of another statement (e.g. half of a text typed across two cells) is not lost
+    row_rejected |= {
+        (f.split("/", 1)[1], sh, int(r)) for f, sh, r in zip(st["source_file"], st["source_sheet"], st["source_row"])
+    }
+    ignored_cells = set()
+    if len(ign):
+        ignored_cells = {(f.split("/", 1)[1], sh, c) for f, sh, c in zip(ign["file"], ign["sheet"], ign["cell"])}
     out: dict[str, dict] = {}
     for f in exp["files"]:
         name = f["file"]
@@ -133,7 +160,7 @@ def compare_workshops(processed: Path) -> tuple[dict[str, dict], dict]:
                     continue
                 else:
                     missing.append(s["text"])
-                    if not any(key in a or fuzz.partial_ratio(key, a) >= 90 for a in anywhere):
+                    if not _accounted(name, s, row_rejected, ignored_cells):
                         lost.append(s["text"])
                     continue
             found.append(s["text"])
