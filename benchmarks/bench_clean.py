@@ -101,8 +101,11 @@ def _text(rng: random.Random) -> str:
     return " ".join(words)
 
 
-def write_synthetic(folder: Path, n_statements: int, seed: int = 1) -> int:
-    """Write ``n_statements`` statements over files of 250 rows; return the number of files."""
+def write_synthetic(folder: Path, n_statements: int, seed: int = 1, groups: list[str] | None = None) -> int:
+    """Write ``n_statements`` statements over files of 250 rows; return the number of files.
+
+    ``groups`` (default: all of :data:`GROUPS`) are the group names the rows are drawn from."""
+    groups = groups or GROUPS
     import openpyxl
 
     rng = random.Random(seed)
@@ -120,7 +123,7 @@ def write_synthetic(folder: Path, n_statements: int, seed: int = 1) -> int:
             if rng.random() < 0.01:
                 strength = "7"
             row = [
-                rng.choice(GROUPS),
+                rng.choice(groups),
                 f"{rng.randint(1, 28):02d}.0{rng.randint(1, 9)}.2021",
                 rng.choice(GOALS),
                 rng.choice(KINDS),

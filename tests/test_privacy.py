@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from analysis.privacy import (
     suppress_small,
     suppression_mask,
 )
+from analysis.profile import load_profile
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "survey" / "pii_corpus.yaml").read_text("utf-8"))
 
@@ -49,6 +51,72 @@ def test_place_names_never_scrubbed():
         assert scrub_text(f"Vi bor i {place}.") == f"Vi bor i {place}."
         # also right after a first name: the place is not taken for a surname
         assert place in scrub_text(f"Jeg og Kari {place} er fornøyde")
+
+
+# ----------------------------------------------------------------- names standing alone (issue 14)
+
+PLANTED = Path(__file__).parent / "fixtures" / "privacy"
+
+
+def _word_count(word: str, text: str) -> int:
+    return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+
+
+def measure_scrubber(path: Path) -> dict[str, int]:
+    """Names removed and words kept by :func:`scrub_text` on a planted-name corpus (see its header)."""
+    sentences = yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]
+    out = {"names": 0, "removed": 0, "keep": 0, "kept": 0, "places": 0, "places_kept": 0}
+    places = privacy.place_names()
+    for s in sentences:
+        scrubbed = scrub_text(s["t"])
+        for name in s["n"]:
+            out["names"] += 1
+            out["removed"] += all(_word_count(w, scrubbed) == 0 for w in name.split())
+        for word in s["k"]:
+            ok = _word_count(word, scrubbed) == _word_count(word, s["t"])
+            out["keep"] += 1
+            out["kept"] += ok
+            if word in places:
+                out["places"] += 1
+                out["places_kept"] += ok
+    return out
+
+
+@pytest.mark.parametrize("corpus", ["planted_names.yaml", "planted_names_holdout.yaml"])
+def test_names_are_scrubbed_and_places_and_ordinary_words_kept(corpus):
+    """Recall ≥ 0.95 on planted names (also surnames standing alone), ≥ 0.95 of places and ordinary words kept."""
+    m = measure_scrubber(PLANTED / corpus)
+    assert m["removed"] / m["names"] >= 0.95, m
+    assert m["kept"] / m["keep"] >= 0.95, m
+    assert m["places_kept"] / m["places"] >= 0.95, m
+
+
+def test_the_planted_corpus_is_big_enough_and_has_the_villages_and_other_places():
+    sentences = yaml.safe_load((PLANTED / "planted_names.yaml").read_text(encoding="utf-8"))["sentences"]
+    assert len(sentences) >= 200
+    keep = {w for s in sentences for w in s["k"]}
+    villages = {v.name for v in load_profile().villages}
+    assert villages <= keep | {"Engerdal sentrum"}
+    assert {"Trysil", "Hamar", "Elverum", "Røros", "Oslo", "Lund", "Vik", "Strand"} <= keep
+
+
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        ("Rektor Bakken gjør en god jobb.", "Rektor [navn] gjør en god jobb."),
+        ("Bakken ned mot skolen er glatt.", "Bakken ned mot skolen er glatt."),
+        ("Vi har snakket med Haugen om saken.", "Vi har snakket med [navn] om saken."),
+        ("Vi bor på Bakken i Drevsjø.", "Vi bor på Bakken i Drevsjø."),
+        ("Haugen sier at skolen må bestå.", "[navn] sier at skolen må bestå."),
+        ("Bussen til Trysil er for sjelden.", "Bussen til Trysil er for sjelden."),
+        (
+            "Turen til Strand i Rogaland var lang, sa doktor Strand.",
+            "Turen til Strand i Rogaland var lang, sa doktor [navn].",
+        ),
+    ],
+)
+def test_surnames_alone_are_read_in_context(text, scrubbed):
+    assert scrub_text(text) == scrubbed
 
 
 def test_placeholders_are_norwegian():

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.workshops.cleaning import clean_records, fold_text, normalise_text, statement_id
+from analysis.workshops.cleaning import (
+    ROW_REJECTED,
+    VALUE_EMPTIED,
+    clean_records,
+    fold_text,
+    normalise_text,
+    statement_id,
+)
 from test_workshop_helpers import raw_frame
 
 
@@ -56,23 +63,26 @@ def test_village_source():
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
     [
-        ("strength", "7", "strength 7 is outside 1–5"),
-        ("pavirkbar", "0", "påvirkbar 0 is outside 1–5"),
         (
             "group",
             "Skolekorpset",
             "unknown group 'Skolekorpset' (add it to profile.yaml, under groups or villages or as an alias)",
         ),
         ("goal", "Mål 5", "unknown goal 'Mål 5' (use one of the goals in profile.yaml or leave it empty)"),
-        ("kind", "idé", "unknown kind 'idé'"),
+        ("kind", "innfall", "unknown kind 'innfall'"),
         (
             "text",
             '=HYPERLINK("http://x","y")',
             "formula text is not accepted (type the text itself, without a leading '=')",
         ),
+        ("text", "- =1+1", "formula text is not accepted (type the text itself, without a leading '=')"),
+        (
+            "text",
+            '• =HYPERLINK("http://x")',
+            "formula text is not accepted (type the text itself, without a leading '=')",
+        ),
         ("text", "   ", "no statement text"),
-        ("votes", "-1", "votes '-1' is not a whole number of 0 or more"),
-        ("date", "i fjor", "date 'i fjor' is not a date (write it as DD.MM.YYYY)"),
+        ("text", "\x00\x00", "no statement text"),
     ],
 )
 def test_reject_reasons(field, value, reason):
@@ -80,6 +90,76 @@ def test_reject_reasons(field, value, reason):
     assert res.rows_rejected == 1 and res.statements.empty
     assert res.rejects.loc[0, "reason"] == reason
     assert res.rejects.loc[0, "row"] == 2
+    assert res.rejects.loc[0, "action"] == ROW_REJECTED
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("strength", "7", "strength 7 is outside 1–5"),
+        ("strength", "middels til høy", "strength 'middels til høy' is not a number 1–5"),
+        ("pavirkbar", "0", "påvirkbar 0 is outside 1–5"),
+        ("pavirkbar", "ja", "påvirkbar 'ja' is not a number 1–5"),
+        ("votes", "-1", "votes '-1' is not a whole number of 0 or more"),
+        ("votes", "mange", "votes 'mange' is not a whole number of 0 or more"),
+        ("date", "i fjor", "date 'i fjor' is not a date (write it as DD.MM.YYYY)"),
+    ],
+)
+def test_a_bad_value_is_left_empty_and_the_statement_kept(field, value, reason):
+    res = clean_records(raw_frame(_rows(**{field: value})))
+    assert res.rows_rejected == 0 and res.rows_clean == 1
+    assert pd.isna(res.statements.loc[0, field])
+    assert res.rejects[["row", "reason", "action"]].values.tolist() == [[2, reason, VALUE_EMPTIED]]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("strength", "xxx", 3),
+        ("strength", "●●●●", 4),
+        ("strength", "4/5", 4),
+        ("strength", "fire", 4),
+        ("strength", "Svært høy", 5),
+        ("votes", "||||", 4),
+        ("votes", "3+2", 5),
+        ("votes", "5 prikker", 5),
+        ("group", "Heggerset", "grendemote:heggeriset"),
+        ("group", "Drevsjø grendemøte", "grendemote:drevsjo"),
+        ("goal", "Auka folketal", "innbyggertall"),
+        ("goal", "Fleire yngre innbyggjarar", "unge"),
+        ("goal", "Økt innbyggertall;", "innbyggertall"),
+        ("kind", "−", "motkraft"),
+        ("kind", "Det som er bra 👍", "kraft"),
+        ("kind", "Utfordring", "motkraft"),
+        ("kind", "Delmål 1.1", "delmal"),
+    ],
+)
+def test_values_typed_in_everyday_ways_are_read(field, value, expected):
+    res = clean_records(raw_frame(_rows(**{field: value})))
+    assert res.rows_clean == 1, res.rejects
+    assert res.statements.loc[0, field] == expected
+
+
+def test_two_goals_named_means_no_single_goal_and_is_reported():
+    res = clean_records(raw_frame(_rows(goal="Flere kvinnelige innbyggere;Økt bolyst;")))
+    assert res.rows_clean == 1 and pd.isna(res.statements.loc[0, "goal"])
+    assert [u["how"] for u in res.uncertain] == ["several goals named"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "clean"),
+    [
+        ("Kraft: Femundløpet gir liv", "kraft", "Femundløpet gir liv"),
+        ("Tiltak: Tilflytterkontakt", "tiltak", "Tilflytterkontakt"),
+        ("👎 ingen buss etter kl 16", "motkraft", "ingen buss etter kl 16"),
+        ("+ Femunden rett utenfor døra", "kraft", "Femunden rett utenfor døra"),
+        ("÷Ingen ledige tomter", "motkraft", "Ingen ledige tomter"),
+    ],
+)
+def test_a_kind_written_before_the_text_is_used_when_no_kind_is_given(text, kind, clean):
+    res = clean_records(raw_frame(_rows(text=text, kind="")))
+    assert res.statements.loc[0, ["kind", "text"]].tolist() == [kind, clean]
+    assert res.statements.loc[0, "text_raw"] == text
 
 
 def test_blank_goal_is_allowed():
@@ -137,7 +217,7 @@ def test_output_sorted_and_typed():
 
 GROUPS = ["UR", "Ungdomsrådet", "ER", "Eldrerådet", "Drevsjø", "kommunestyret", "Skolekorpset", ""]
 GOALS = ["1", "Mål 2", "Flere kvinnelige innbyggere", "unge", "", "Mål 9"]
-KINDS = ["kraft", "Motkrefter", "tiltak", "Ønsket resultat", "delmål", "idé"]
+KINDS = ["kraft", "Motkrefter", "tiltak", "Ønsket resultat", "delmål", "innfall"]
 WORDS = ["boliger", "natur", "fiber", "ungdom", "skole", "vei", "butikk", "eldre", "jobb", "DrevsjÃ¸", "  ", "•"]
 SCALE = ["", "1", "3", "5", "7", "høy", "3 - middels", "x"]
 
@@ -162,7 +242,7 @@ def test_no_row_is_lost(rows):
     assert res.rows_in == len(rows)
     assert res.rows_in == res.rows_clean + res.rows_rejected + res.rows_merged
     assert res.statements["n_sources"].sum() == res.rows_clean + res.rows_merged
-    assert len(res.rejects) == res.rows_rejected
+    assert (res.rejects["action"] == ROW_REJECTED).sum() == res.rows_rejected
 
 
 @settings_

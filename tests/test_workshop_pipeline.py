@@ -64,7 +64,7 @@ def test_illustrative_cleans_without_errors(illustrative):
     assert (st["merged_ids"].map(len) > 0).any()
     assert all(isinstance(t, tuple) for t in st["themes"])
     layouts = {s["layout"] for f in man["files"] for s in f.get("sheets", [])}
-    assert layouts == {"long", "forcefield"}
+    assert layouts == {"long", "forcefield", "none"}  # "none": the template's instruction and list sheets
     assert {f.get("encoding") for f in man["files"]} >= {"cp1252", "utf-8-sig", "utf-8"}
 
 
@@ -132,11 +132,16 @@ def test_bad_rows_give_their_exact_reason(bad_run):
     data, _, _ = bad_run
     expected = yaml.safe_load((FIXTURES / "bad_expected.yaml").read_text(encoding="utf-8"))["files"]
     rejects = pd.read_csv(data / "processed" / "statements_rejects.csv", keep_default_na=False)
-    assert list(rejects.columns) == ["file", "sheet", "row", "column", "value", "reason"]
+    assert list(rejects.columns) == ["file", "sheet", "row", "column", "value", "reason", "action"]
+    man = load_manifest(data / "processed")
+    by_file = {Path(f["file"]).name: f for f in man["files"]}
     for name, exp in expected.items():
         got = rejects[rejects["file"] == f"workshops/{name}"]
         want = exp.get("rejects", [])
-        assert [[int(r.row), r.column, r.reason] for r in got.itertuples()] == want, name
+        assert [[int(r.row), r.column, r.reason, r.action] for r in got.itertuples()] == want, name
+        if "clean" in exp:
+            f = by_file[name]
+            assert f["rows_in"] - f["rows_rejected"] == exp["clean"], name
     formula = rejects[rejects["reason"].str.startswith("formula")]
     assert formula["value"].str.startswith("'=").all()  # never a live formula in the rejects file
 
@@ -145,7 +150,7 @@ def test_other_files_still_processed(bad_run):
     data, _, _ = bad_run
     st = load_statements(data / "processed")
     man = load_manifest(data / "processed")
-    assert man["files_failed"] == 7 and man["files_read"] == 4
+    assert man["files_failed"] == 6 and man["files_read"] == 7
     assert "Fiber til alle" in set(st["text"]) and "Lange avstander" in set(st["text"])
     assert man["rows_in"] == man["rows_clean"] + man["rows_rejected"] + man["rows_merged"]
     assert not any(st["text"].str.startswith("="))

@@ -134,7 +134,7 @@ def test_one_sheet_per_group(tmp_path):
     wb.save(p)
     fr = read_one(p)
     assert fr.error is None and len(fr.tables) == 2
-    assert fr.notes == ["skipped grendemoter.xlsx, sheet Ark3: the sheet is empty"]
+    assert fr.notes == ["sheet Ark3: the sheet is empty"]
     st = clean_file(p).statements
     assert sorted(st["group"]) == ["grendemote:drevsjo", "grendemote:elga"]
 
@@ -145,7 +145,15 @@ def test_template_is_read(tmp_path):
     p = tmp_path / "blank.xlsx"
     write_template(p)
     fr = read_one(p)
-    assert fr.error is None and [t.sheet for t in fr.tables] == ["Innspill"] and fr.tables[0].records == []
+    assert fr.error is None
+    assert [t.sheet for t in fr.tables if t.layout != "none"] == ["Innspill"]
+    assert all(t.records == [] for t in fr.tables)
+    # the instruction and list sheets are not read as notes, but their cells are listed (never dropped quietly)
+    listed = {t.sheet: {why for *_, why in t.ignored} for t in fr.tables if t.layout == "none"}
+    assert listed == {
+        "Veiledning": {"instruction or list sheet (not notes)"},
+        "Lister": {"instruction or list sheet (not notes)"},
+    }
 
 
 def test_formula_read_as_text(tmp_path):

@@ -5,9 +5,9 @@ Each part of the package contributes its commands through a
 Registration only declares arguments; handlers import heavy libraries when
 they run, so ``analysis build`` with nothing to do stays fast.
 
-A handler returns an exit code (0 = success). An :class:`AnalysisError` is
-printed as one clear line (details go to the log); anything else is a bug
-and shows its traceback.
+A handler returns an exit code (0 = success). An :class:`AnalysisError` or an
+operating-system error (a folder that cannot be written) is printed as one clear
+line (details go to the log); anything else is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("analysis: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a folder that cannot be written, a disk that is full: one clear line, no traceback
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"analysis {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return int(code or 0)
 
 

@@ -7,6 +7,9 @@
 * ``decode_bytes`` / ``read_text``: text in UTF-8, UTF-8 with BOM or
   Windows-1252/Latin-1, detected rather than configured.
 * ``sniff_delimiter``: which of ``;``, ``,`` or tab a CSV text uses.
+* ``neutralise_formula`` / ``safe_csv_text`` / ``mark_xlsx_text``: outputs safe to open in a spreadsheet
+  program (OWASP's CSV-injection guidance): a value that starts with ``= + - @``, a tab or a carriage
+  return, after optional white space, is never run as a formula.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,25 +127,94 @@ def read_text(path: str | Path) -> tuple[str, str]:
 def sniff_delimiter(text: str, candidates: str = ";,\t") -> str:
     """Guess the delimiter of CSV text among ``;``, ``,`` and tab.
 
-    Chooses the candidate that splits the first lines into the most consistent,
-    largest number of fields (quotes respected).
+    Chooses the candidate that splits most of the first lines into the same number (two or more) of
+    fields (quotes respected); a title line above the table or a comma inside a text does not mislead it.
 
     >>> sniff_delimiter("gruppe;mål;tekst\\nUR;1;Flere boliger, ikke færre\\n")
     ';'
+    >>> sniff_delimiter("Grendemøte 15.06.2021\\nMål\\tType\\tInnspill\\nMål 1\\tKraft\\tGodt, trygt\\n")
+    '\\t'
     """
-    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    lines = [ln for ln in text.splitlines() if ln.strip()][:30]
     if not lines:
         return ","
     best, best_score = ",", (-1, -1)
     sample = "\n".join(lines)
     for delim in candidates:
         rows = list(csv.reader(io.StringIO(sample), delimiter=delim))
-        counts = [len(r) for r in rows if r]
-        if not counts or max(counts) < 2:
+        counts = [len([c for c in r]) for r in rows if r]
+        split = [c for c in counts if c >= 2]
+        if not split:
             continue
-        header = counts[0]
-        consistent = sum(1 for c in counts if c == header)
-        score = (consistent, header)
+        mode = max(set(split), key=lambda c: (split.count(c), c))
+        score = (sum(1 for c in split if c == mode), mode)
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+# --------------------------------------------------------------------------- CSV injection
+
+#: what makes a spreadsheet program treat a cell as a formula (OWASP, "CSV Injection"): ``= + - @``, tab or
+#: carriage return at the start, also after white space; the full-width forms are included for safety.
+_FORMULA_START = re.compile("^[ \u00a0\n]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+
+
+def is_formula_like(value: object) -> bool:
+    """True when a spreadsheet program could run ``value`` as a formula.
+
+    >>> [is_formula_like(v) for v in ("=1+1", "  @SUM(1)", "\\tx", "-3", "Fin natur", 7)]
+    [True, True, True, True, False, False]
+    """
+    return isinstance(value, str) and bool(_FORMULA_START.match(value))
+
+
+def neutralise_formula(value: object) -> object:
+    """``value`` with a leading ``'`` when it could run as a formula (OWASP); other values unchanged.
+
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")"), neutralise_formula(" +47 912"), neutralise_formula("Natur")
+    ('\\'=HYPERLINK("http://x")', "' +47 912", 'Natur')
+    """
+    return "'" + value if is_formula_like(value) else value
+
+
+def safe_csv_text(frame, **to_csv) -> str:
+    """``frame.to_csv(**to_csv)`` with every text value neutralised (:func:`neutralise_formula`) and carriage
+    returns inside values written as line breaks (quoted), so no value can start a row of its own.
+
+    Does not mutate ``frame``. Numbers stay numbers: only text columns are touched.
+
+    >>> import pandas as pd
+    >>> print(safe_csv_text(pd.DataFrame({"v": ["@SUM(1+1)", "\\r=cmd", "Natur"]}), index=False), end="")
+    v
+    '@SUM(1+1)
+    "'
+    =cmd"
+    Natur
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if getattr(series.dtype, "kind", "") in ("O", "U", "T", "S"):  # object, str and string columns
+            values = series.astype(object).tolist()
+            if any(is_formula_like(v) or (isinstance(v, str) and "\r" in v) for v in values):
+                # a lone carriage return inside a value would end the row in many readers: make it a line
+                # break, which the CSV writer quotes
+                out[col] = [
+                    neutralise_formula(v).replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v
+                    for v in values
+                ]
+    return out.to_csv(**to_csv)
+
+
+def mark_xlsx_text(cell) -> None:
+    """Store an openpyxl cell holding text as text, never as a formula.
+
+    The value itself is kept (a workbook read back gives what was written): the cell gets the string
+    type and Excel's own quote prefix, so Excel, LibreOffice and Numbers show it as text and do not run
+    it, not even after the cell is edited.
+    """
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if is_formula_like(cell.value):
+            cell.quotePrefix = True

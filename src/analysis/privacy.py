@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -125,35 +128,82 @@ _PHONE_RE = re.compile(
 )
 _WORD_RE = re.compile(r"\b[A-ZÆØÅÉÜÖÄ][a-zæøåéèüöäó]+(?:-[A-ZÆØÅÉÜÖÄ][a-zæøåéèüöäó]+)*\b")
 
-# Names that are also ordinary Norwegian/English words: scrubbed only when they
-# are not the first word of a sentence, or when a surname follows.
+# Names that are also ordinary words: scrubbed only when they are not the first word of a sentence,
+# or when a surname or another name follows.
 _AMBIGUOUS = frozenset(
     """Liv Live Dag Sol Bo Tor Per Odd Else Lykke Storm Vår Tom Max Stein Gard Bror Even
     Frank Line Saga August Birk Frøya Unn Eli Kim June Signe Ask Mai Siv Mille Leah Iben
-    Finn Gro Stig Tone Rune Lene Brede Vera Ella Inge Mette Sander""".split()
+    Finn Gro Stig Tone Rune Lene Brede Vera Ella Inge Mette Sander Eik Alv Are Ben Kai May Ion Neo Van Bjørn
+    Ulf Björn Arn Jo Ida Ane Isa Ari Tim Leo Mia Noa Eva Ada Sam""".split()
 )
 
-# Capitalised words never taken for a surname: large places, institutions, shops, and words that
-# start sentences. The municipality's own places come from its profile (:func:`place_names`).
+# Places that are never a person on their own (large places and regions); the municipality's own places
+# come from its profile and SSB's municipality and county names from data/places_no.csv (:func:`place_names`).
 PLACE_NAMES = frozenset(
     """Oslo Trondheim Bergen Stavanger Tromsø Kristiansand Bodø Norge Sverige Finland Danmark
     Innlandet Hedmark Oppland Trøndelag Viken Agder Rogaland Vestland Nordland Troms Finnmark Østfold
-    Akershus Buskerud Vestfold Telemark Østlandet Vestlandet Sørlandet Nord-Norge Fjellet
-    Coop Kiwi Rema Joker Extra Spar Facebook
-    Nettskjema NAV Nav SSB Distriktssenteret Kommune Kommunen Fylkeskommune Fylkeskommunen
-    Statsforvalteren Helse Sykehuset Norsk Norske Svensk Svenske Sametinget Samisk Sør Nord Øst Vest
-    Jul Påske Pinse Sankthans Jeg Vi Han Hun De Det Den Dette Men Og Eller Så Da Når Hvis Om""".split()
+    Akershus Buskerud Vestfold Telemark Østlandet Vestlandet Sørlandet Nord-Norge Østerdalen Gudbrandsdalen
+    Valdres Hallingdal Europa""".split()
 )
 
+#: Capitalised words that are not names: sentence starters, institutions, shops, seasons and holidays.
+COMMON_CAPITALISED = frozenset(
+    """Coop Kiwi Rema Joker Extra Spar Meny Bunnpris Prix Facebook Instagram Snapchat Vipps Nettskjema
+    Mentimeter NAV Nav SSB Distriktssenteret Kommune Kommunen Fylkeskommune Fylkeskommunen Statsforvalteren
+    Helse Sykehuset Norsk Norske Svensk Svenske Sametinget Samisk Sør Nord Øst Vest Jul Påske Pinse
+    Sankthans Jeg Vi Han Hun De Det Den Dette Disse Men Og Eller Så Da Når Hvis Om Hilsen Mvh Takk Ring
+    Spør Kontakt Send Statens Husbanken Innlandstrafikk Frivilligsentralen Høgskolen Universitetet""".split()
+)
+#: Words for a role or a relation before a name ("rektor Bakken", "fru Berg", "naboen Nordby").
+TITLES = frozenset(
+    """rektor ordfører ordføreren varaordfører lege legen doktor dr fru frue frøken frk herr hr lærer læreren
+    lærar sykepleier sykepleieren helsesykepleier helsesøster jordmor jordmora presten prest sokneprest rådmann
+    rådmannen kommunedirektør kommunedirektøren kommunalsjef sjef sjefen leder lederen styreleder formann
+    konsulent saksbehandler saksbehandleren fysioterapeut tannlege tannlegen bibliotekar trener treneren
+    politimann politiet politi lensmann sjåfør sjåføren bonde bonden nabo naboen nabokona familien kollega
+    kollegaen vaktmester vaktmesteren bestyrer direktør professor advokat ingeniør elev eleven assistent
+    fastlege fastlegen fagleder avdelingsleder enhetsleder oppvekstsjef helsesjef næringssjef kultursjef
+    varaordføreren gårdbruker eier eieren""".split()
+)
+#: Prepositions before a place ("på Bakken", "i Vik", "fra Moen"): a surname after one may be a farm or place.
+PLACE_PREPOSITIONS = frozenset("i på fra ved langs gjennom over utenfor nær rundt innom forbi mellom".split())
+#: Verbs that follow a person at the start of a sentence ("Bakken sa …", "Haugen mener …").
+PERSON_VERBS = frozenset(
+    """sa sier mener skrev skriver lovet lover tror trodde synes syns forteller fortalte svarte svarer foreslo
+    foreslår ordnet ordner hevder påpeker understreker spurte spør lurer ringte ringer sendte mente ville
+    ønsker ønsket jobber jobbet driver drev""".split()
+)
+#: Prepositions that take a person ("snakket med Strand", "hos Hansens", "av Tangen"): a surname that is
+#: also a place (Strand, Lund, Vik) is a person after one of these.
+PERSON_PREPOSITIONS = frozenset("med hos av for".split())
 _SENTENCE_PUNCT = frozenset('.!?:;\n\r•-–—"«(')
+_PREV_WORD = re.compile(r"([^\W\d_]+)[\s\u00a0]*$")
+_NEXT_WORD = re.compile(r"^[\s\u00a0]+([^\W\d_]+)")
+_OG_NAME = re.compile(r"^[\s\u00a0]+og[\s\u00a0]+([A-ZÆØÅÉÜÖÄ][a-zæøåéèüöäó]+)")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("analysis").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
 @functools.lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """The shipped list of common Norwegian first names (``data/first_names.txt``)."""
-    text = resources.files("analysis").joinpath("data/first_names.txt").read_text(encoding="utf-8")
-    names = {ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")}
-    return frozenset(names - {"Mai"})
+    """The shipped list of Norwegian first names (``data/first_names.txt``, see its sources)."""
+    return frozenset(set(_data_lines("first_names.txt")) - {"Mai"})
+
+
+@functools.lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Surnames borne by 200 or more persons in Norway (SSB table 12891, ``data/surnames_no.csv``)."""
+    return frozenset(line.split(",")[0] for line in _data_lines("surnames_no.csv")[1:])
+
+
+@functools.lru_cache(maxsize=1)
+def ssb_place_names() -> frozenset[str]:
+    """Norway's municipality and county names (SSB KLASS, ``data/places_no.csv``), also word by word."""
+    names = {line.split(",")[0] for line in _data_lines("places_no.csv")[1:]}
+    return frozenset(w for n in names for w in (n, *n.split()) if w[:1].isupper())
 
 
 def _fnr_valid(digits: str) -> bool:
@@ -176,80 +226,157 @@ def _fnr_valid(digits: str) -> bool:
     return k2 != 10 and k2 == d[10]
 
 
-def _is_name_token(token: str, names: frozenset[str]) -> bool:
-    parts = token.split("-")
-    if all(p in names for p in parts):
+def _in(token: str, names: frozenset[str]) -> bool:
+    """``token`` (or each part of a hyphenated one, or it without a genitive -s) is in ``names``."""
+    if token in names:
         return True
-    # genitive: "Karis", "Olas"
+    parts = token.split("-")
+    if len(parts) > 1 and all(p in names for p in parts):
+        return True
     return len(token) > 3 and token.endswith("s") and "-" not in token and token[:-1] in names
 
 
+def _is_name_token(token: str, names: frozenset[str]) -> bool:
+    return _in(token, names)
+
+
 @functools.lru_cache(maxsize=4)
-def _profile_places(path: str, mtime_ns: int) -> frozenset[str]:
+def _all_places(path: str, mtime_ns: int) -> frozenset[str]:
     try:
-        return frozenset(load_profile(path).place_names)
+        own = frozenset(load_profile(path).place_names) if path else frozenset()
     except AnalysisError:
-        return frozenset()
+        own = frozenset()
+    return PLACE_NAMES | ssb_place_names() | own
+
+
+_PLACES_MEMO: list = [0.0, "", frozenset()]  # (when, profile path, places): scrubbing many texts looks once a second
 
 
 def place_names() -> frozenset[str]:
-    """:data:`PLACE_NAMES` and the profile's own places (municipality, villages, ``places``)."""
-    path = profile_path()
+    """Places never taken for a person on their own: :data:`PLACE_NAMES`, SSB's municipality and county
+    names and the profile's own places (municipality, villages, ``places``)."""
+    now = time.monotonic()
+    key = os.environ.get("ANALYSIS_PROJECT_ROOT", "") + "\x1f" + os.environ.get("ANALYSIS_PROFILE", "")
+    if now - _PLACES_MEMO[0] < 1.0 and key == _PLACES_MEMO[1]:
+        return _PLACES_MEMO[2]
+    path = str(profile_path())
     try:
-        mtime = path.stat().st_mtime_ns
+        mtime = Path(path).stat().st_mtime_ns
     except OSError:
-        return PLACE_NAMES
-    return PLACE_NAMES | _profile_places(str(path), mtime)
+        path, mtime = "", 0
+    places = _all_places(path, mtime)
+    _PLACES_MEMO[:] = [now, key, places]
+    return places
 
 
 def _is_surname_candidate(token: str, places: frozenset[str] = PLACE_NAMES) -> bool:
-    return token not in places and not any(p in places for p in token.split("-"))
+    return token not in places and not any(p in places for p in token.split("-")) and token not in COMMON_CAPITALISED
+
+
+def _patronymic(token: str, names: frozenset[str]) -> bool:
+    """A surname made from a first name and -sen/-son ("Hansen", "Thorsen", "Kristiansen"; also "Hansens").
+
+    >>> _patronymic("Hansen", first_names()), _patronymic("Bussen", first_names()), _patronymic("Tusen", first_names())
+    (True, False, False)
+    """
+    word = token[:-1] if token.endswith(("sens", "sons")) else token
+    if word in surnames() and word.endswith(("sen", "son")):
+        return True
+    for suffix in ("sen", "son", "en"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            root = word[: -len(suffix)]
+            if suffix == "en" and not root.endswith("s"):
+                continue
+            if root in names or root.rstrip("s") in names:
+                return True
+    return False
+
+
+def _is_surname(token: str, sur: frozenset[str]) -> bool:
+    return _in(token, sur) or _patronymic(token, first_names())
+
+
+def _next_is_name(text: str, end: int, names: frozenset[str], sur: frozenset[str]) -> bool:
+    """Whether "og" after position ``end`` is followed by a first name or a surname ("Dag og Tone")."""
+    m = _OG_NAME.match(text[end : end + 40])
+    return bool(m) and (_is_name_token(m.group(1), names) or _is_surname(m.group(1), sur))
 
 
 def _scrub_names(text: str) -> str:
-    names = first_names()
-    places = place_names()
+    """Replace personal names with ``[navn]`` (see :func:`scrub_text` for the rules)."""
     tokens = list(_WORD_RE.finditer(text))
     if not tokens:
         return text
+    names = first_names()
+    sur = surnames()
+    places = place_names()
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         word = tok.group(0)
-        before = text[max(0, tok.start() - 40) : tok.start()].rstrip(" \t\u00a0")
-        sentence_start = not before or before[-1] in _SENTENCE_PUNCT
-        start, end, j = tok.start(), tok.end(), i
+        before = text[max(0, tok.start() - 40) : tok.start()]
+        stripped = before.rstrip(" \t\u00a0")
+        sentence_start = not stripped or stripped[-1] in _SENTENCE_PUNCT
+        prev = _PREV_WORD.search(before)
+        prev_word = prev.group(1).casefold() if prev else ""
+        nxt = _NEXT_WORD.match(text[tok.end() : tok.end() + 30])
+        next_word = nxt.group(1).casefold() if nxt else ""
         is_first = _is_name_token(word, names)
-        # extend over following capitalised words separated by a single space (surnames)
+        is_surname = _is_surname(word, sur)
+        is_place = word in places or any(p in places for p in word.split("-"))
+        # the capitalised names that follow directly ("Ola Moen", "Bjørn Tore Kvernmo", "Nguyen Van Minh")
+        j = i
         while j + 1 < len(tokens):
-            nxt = tokens[j + 1]
-            gap = text[tokens[j].end() : nxt.start()]
-            if gap not in (" ", "\u00a0") or not _is_surname_candidate(nxt.group(0), places):
+            nt = tokens[j + 1]
+            w = nt.group(0)
+            if text[tokens[j].end() : nt.start()] not in (" ", "\u00a0") or w in COMMON_CAPITALISED:
+                break
+            if not (_is_surname(w, sur) or _is_name_token(w, names)) and not _is_surname_candidate(w, places):
+                break
+            if w in places and not _is_surname(w, sur):
                 break
             j += 1
-        has_surname = j > i
-        if is_first:
+        has_more = j > i
+        scrub = False
+        if word in COMMON_CAPITALISED and prev_word not in TITLES:
+            scrub = False
+        elif prev_word in TITLES and (is_first or is_surname or _is_surname_candidate(word, places)):
+            scrub = True  # "rektor Bakken", "fru Berg", "doktor Vik", also a name no list knows ("rektor Kvernmo")
+        elif is_first:
             base = word[:-1] if word not in names and word.endswith("s") else word
             ambiguous = any(p in _AMBIGUOUS for p in base.split("-"))
-            if not ambiguous or not sentence_start or has_surname:
-                end = tokens[j].end()
-                spans.append((start, end))
-                i = j + 1
-                continue
-        elif (
-            not sentence_start and len(word) >= 5 and re.search(r"s?sen$", word) and _is_surname_candidate(word, places)
-        ):
-            # standalone patronymic surname mid-sentence: "lege Hansen", "hos Nilsen"
-            spans.append((start, tok.end()))
+            scrub = (
+                not ambiguous
+                or not sentence_start
+                or has_more
+                or (next_word == "og" and _next_is_name(text, tok.end(), names, sur))
+            )
+        elif is_surname and (not is_place or has_more or prev_word in PERSON_PREPOSITIONS):
+            patronymic = _patronymic(word, names)
+            if not sentence_start:
+                # inside a sentence: a person, unless it follows a place preposition ("på Bakken"), where a
+                # farm or place of that name is as likely; a patronymic (-sen) is always a person
+                scrub = patronymic or has_more or prev_word not in PLACE_PREPOSITIONS
+            else:
+                scrub = (
+                    patronymic
+                    or has_more
+                    or next_word in PERSON_VERBS
+                    or (next_word == "og" and _next_is_name(text, tok.end(), names, sur))
+                )
+        if scrub:
+            spans.append((tok.start(), tokens[j].end()))
+            i = j + 1
+            continue
         i += 1
     if not spans:
         return text
     out, last = [], 0
-    for s, e in spans:
-        out.append(text[last:s])
+    for st, en in spans:
+        out.append(text[last:st])
         out.append(PLACEHOLDER_NAME)
-        last = e
+        last = en
     out.append(text[last:])
     return "".join(out)
 
@@ -261,10 +388,15 @@ def scrub_text(text: str) -> str:
     identity numbers that pass the modulus-11 check (also written ``DDMMYY
     NNNNN``) → ``[fødselsnummer]``; Norwegian phone numbers (8 digits, as
     ``91234567``, ``912 34 567``, ``91 23 45 67``, with or without ``+47``/
-    ``0047``) → ``[telefon]``; personal names (a first name from the shipped
-    list plus following capitalised words, and mid-sentence ``-sen`` surnames)
-    → ``[navn]``. Place names (Engerdal, Drevsjø, Elgå, Trysil, Femund, ...)
-    and ordinary numbers ("1300 innbyggere", "i 2030") are left alone.
+    ``0047``) → ``[telefon]``; personal names → ``[navn]``: a first name from the
+    shipped list (with the capitalised names that follow it), any capitalised
+    word after a title or role ("rektor Bakken", "fru Berg"), and a surname
+    from SSB's list standing alone — inside a sentence unless it follows a place
+    preposition ("på Bakken"), at the start of one when a verb such as "sa" or
+    "mener" follows or it is a -sen name. Place names (the profile's villages
+    and places, SSB's municipality names, large places) and ordinary
+    capitalised words (sentence starts, institutions) are left alone, as are
+    ordinary numbers ("1300 innbyggere", "i 2030").
     Returns a new string; ``None``/NaN become ``""``.
 
     >>> scrub_text("Kontakt Kari Nordmann på kari@example.no eller +47 912 34 567.")

@@ -199,17 +199,22 @@ def _write_pdfs(*args, **kwargs):
 def _clean(args: argparse.Namespace) -> int:
     apply_dir_options(args)
     from analysis import paths
+    from analysis.build.lock import BuildLock
 
     ok = True
     data_dir, processed_dir = paths.data_dir(), paths.processed_dir()
-    if args.only in (None, "workshops"):
-        from analysis.workshops.pipeline import run_clean as clean_workshops
+    # the build's lock: the cleaned data are never rewritten while a build reads them
+    with BuildLock(paths.reports_dir(), purpose="clean"):
+        for leftover in sorted(processed_dir.glob(".*.tmp*")) if processed_dir.is_dir() else []:
+            leftover.unlink(missing_ok=True)  # left by an interrupted clean
+        if args.only in (None, "workshops"):
+            from analysis.workshops.pipeline import run_clean as clean_workshops
 
-        ok &= bool(clean_workshops(data_dir, processed_dir, print))
-    if args.only in (None, "survey"):
-        from analysis.survey.pipeline import run_clean as clean_survey
+            ok &= bool(clean_workshops(data_dir, processed_dir, print))
+        if args.only in (None, "survey"):
+            from analysis.survey.pipeline import run_clean as clean_survey
 
-        ok &= bool(clean_survey(data_dir, processed_dir, print))
+            ok &= bool(clean_survey(data_dir, processed_dir, print))
     if not ok:
         print(
             "Some files could not be read at all (see the messages above); the others were processed.", file=sys.stderr

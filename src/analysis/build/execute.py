@@ -19,11 +19,13 @@ import html as html_lib
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -274,6 +276,8 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     summary = summary_of(nb) if status == "ok" else None
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
+    if not _parent_alive():  # the build was killed while this report ran: it no longer holds the lock
+        os._exit(70)
     atomic_write_text(nb_path, _notebook_text(nb))
     atomic_write_text(html_path, redact_local_paths(html))
     return {
@@ -326,6 +330,27 @@ def _write_missing(task: dict[str, Any], message: str, start: float) -> dict[str
     }
 
 
+def _parent_alive() -> bool:
+    """True in the build's own process, and in a worker while the build that started it is alive."""
+    parent = multiprocessing.parent_process()
+    return parent is None or parent.is_alive()
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: end this worker (and so its kernel, whose parent poller watches it) as soon as the
+    build process is gone — killed with ``kill -9`` or crashed — so no orphan goes on writing reports
+    without the lock. Waits on the parent's sentinel (an inherited pipe: no polling, any platform)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(70)  # the build is gone: stop now, write nothing more
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def start_method(available: list[str] | None = None) -> str:
     """How worker processes start: a forkserver where the platform has one (Linux, macOS), else spawn
     (Windows). Both give each worker a clean interpreter; neither forks a process holding threads."""
@@ -372,7 +397,7 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
             ctx = multiprocessing.get_context(start_method())
             if ctx.get_start_method() == "forkserver":
                 ctx.set_forkserver_preload(["analysis.build.execute"])
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
                 futures = {pool.submit(_safe_build_one, t): t for t in tasks}
                 for fut in as_completed(futures):
                     task = futures[fut]

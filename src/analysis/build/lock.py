@@ -1,4 +1,5 @@
-"""An exclusive lock on a reports folder, so two builds never write it at once."""
+"""An exclusive lock on a reports folder, so two builds never write it at once — and ``analysis clean``
+never rewrites the cleaned data while a build reads them (both take the same lock)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ LOCK_NAME = ".build.lock"
 class BuildLock:
     """An exclusive lock on a reports folder (released when the process ends, even on a crash)."""
 
-    def __init__(self, reports_dir: Path) -> None:
+    def __init__(self, reports_dir: Path, *, purpose: str = "build") -> None:
 
+        self.purpose = purpose
         self.path = reports_dir / LOCK_NAME
         reports_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.path), thread_local=False)
@@ -25,11 +27,18 @@ class BuildLock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            raise AnalysisError(
-                f"another build is already writing to {self.path.parent}. Wait for it to finish and "
-                "run the command again (the lock is released automatically when that build ends).",
-                file=self.path,
-            ) from None
+            if self.purpose == "clean":
+                message = (
+                    f"a build (or another clean) is running and reads the cleaned data (lock in {self.path.parent}). "
+                    "Wait for it to finish and run `analysis clean` again (the lock is released automatically "
+                    "when it ends)."
+                )
+            else:
+                message = (
+                    f"another build is already writing to {self.path.parent}. Wait for it to finish and "
+                    "run the command again (the lock is released automatically when that build ends)."
+                )
+            raise AnalysisError(message, file=self.path) from None
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -4,14 +4,19 @@ Kept apart from :mod:`analysis.build.catalogue` because it imports papermill (ha
 a rebuild with nothing to do never needs it.
 
 * :func:`notebook_parameters` asks papermill which parameters a notebook declares;
-* :func:`check_parameters` lists what is wrong with an entry's parameters (empty = fine);
+* :func:`check_parameters` lists what is wrong with an entry's parameters (empty = fine): names the
+  notebook does not declare, required ones missing, and values of the wrong type — checked against the
+  notebook's declared type (``year: int = 2026``) or, without one, the type of its default
+  (``min_cell = 5`` wants a whole number), so a wrong type fails before any kernel starts;
 * :func:`build_parameters` is what the build injects: the entry's own parameters plus the
   build parameters (``shareable``, ``allow_quotes``, ``links``) a notebook declares.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +79,79 @@ def check_parameters(entry: ReportEntry, declared: dict[str, dict[str, Any]]) ->
                 f"report '{entry.id}': the notebook declares parameter '{name}' without a default, "
                 "and the catalogue entry does not give it"
             )
+    for name in sorted(set(entry.parameters) & set(declared)):
+        problem = type_problem(entry.parameters[name], declared[name])
+        if problem:
+            problems.append(f"report '{entry.id}': parameter '{name}' {problem} ({entry.notebook})")
     return problems
+
+
+#: what a declared type accepts, and how a user reads it
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "text"),
+    "int": ((int,), "a whole number"),
+    "float": ((int, float), "a number"),
+    "bool": ((bool,), "true or false"),
+    "list": ((list, tuple), "a list"),
+    "tuple": ((list, tuple), "a list"),
+    "dict": ((dict,), "a mapping"),
+}
+
+
+def _describe(value: Any) -> str:
+    names = {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }
+    return f"{value!r} ({names.get(type(value), type(value).__name__)})"
+
+
+def type_problem(value: Any, info: dict[str, Any]) -> str | None:
+    """Why ``value`` does not fit a declared parameter, or None.
+
+    The type is the notebook's annotation (``str``, ``int``, ``Optional[int]``, ``list[str]``, ``int | None``)
+    or, without one, the type of the default value (``min_cell = 5``). A parameter whose default is
+    ``None`` and has no annotation takes anything.
+
+    >>> type_problem("5", {"type": "None", "default": "5"})
+    "should be a whole number like the notebook's default 5, but the catalogue gives '5' (text)"
+    >>> type_problem(5, {"type": "None", "default": "5"}) is None, type_problem(None, {"type": "Optional[int]", "default": "None"})
+    (True, None)
+    """
+    declared = str(info.get("type") or "None")
+    optional = False
+    base = None
+    if declared not in ("None", ""):
+        inner = re.sub(r"^Optional\[(.*)\]$", r"\1", declared.strip())
+        optional = inner != declared.strip() or bool(re.search(r"\bNone\b", inner))
+        parts = [p.strip() for p in inner.split("|") if p.strip() and p.strip() != "None"]
+        base = parts[0].split("[")[0].strip().lower() if len(parts) == 1 else None
+        how = f"should be {_TYPES[base][1]} (declared '{declared}')" if base in _TYPES else ""
+    else:
+        default = info.get("default")
+        try:
+            literal = ast.literal_eval(default) if isinstance(default, str) else None
+        except (ValueError, SyntaxError):
+            literal = None
+        if literal is None:
+            return None
+        base = type(literal).__name__
+        optional = False
+        how = f"should be {_TYPES[base][1]} like the notebook's default {default}" if base in _TYPES else ""
+    if base not in _TYPES:
+        return None
+    if value is None:
+        return None if optional or info.get("default") in (None, "None") else f"{how}, but the catalogue gives nothing"
+    accepted, _ = _TYPES[base]
+    if isinstance(value, bool) and base != "bool":
+        return f"{how}, but the catalogue gives {_describe(value)}"
+    if isinstance(value, accepted):
+        return None
+    return f"{how}, but the catalogue gives {_describe(value)}"
 
 
 def build_parameters(

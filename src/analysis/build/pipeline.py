@@ -148,6 +148,20 @@ def _setup_log(reports_dir: Path) -> logging.Handler:
 PdfWriter = Callable[[list[tuple[Path, str, str]]], dict[str, str]]
 
 
+def _remove_temporaries(folder: Path) -> list[Path]:
+    """Temporary files an interrupted build left (``.name.XXXX.tmp.html``, hidden): removed at the start of
+    the next build, under the lock, so ``reports/`` never keeps them."""
+    removed = []
+    for p in sorted(folder.glob(".*.tmp*")):
+        if p.is_file():
+            try:
+                p.unlink()
+            except OSError:
+                continue
+            removed.append(p)
+    return removed
+
+
 def build(options: BuildOptions | None, runner: Runner, pdf_writer: PdfWriter | None = None) -> BuildSummary:
     """Build the catalogue into ``paths.reports_dir()`` with ``runner`` for the stale reports.
 
@@ -166,6 +180,8 @@ def build(options: BuildOptions | None, runner: Runner, pdf_writer: PdfWriter | 
     reports_dir.mkdir(parents=True, exist_ok=True)
     with BuildLock(reports_dir):
         handler = _setup_log(reports_dir)
+        for leftover in _remove_temporaries(reports_dir):
+            log.warning("removed %s, left by an interrupted build", leftover.name)
         try:
             summary = _build_locked(catalogue, selected, reports_dir, options, runner, pdf_writer)
         finally:

@@ -37,6 +37,10 @@ UNSCORED_TEXT = "ikke vurdert"
 RESTRAINING_HATCH = "//"
 LABEL_WIDTH = 36
 LABEL_LINES = 4
+#: At most this many forces are drawn per side of a force-field diagram (strongest first); the rest are
+#: counted in one line under the chart. A group with thousands of statements gets a readable chart in
+#: seconds instead of a figure hundreds of metres tall.
+MAX_DRAWN_PER_SIDE = 15
 
 
 def _message_figure(title: str, message: str, width: float = 9.0, height: float = 2.0) -> Figure:
@@ -109,21 +113,35 @@ def _draw_side(
     ax.tick_params(axis="y", length=0)
 
 
-def lewin_diagram(forces_one_goal: pd.DataFrame, title: str) -> Figure:
+def _rest_text(rest: pd.DataFrame, what: str) -> str:
+    """One line for the forces not drawn: how many and their mean strength."""
+    scored = rest["strength"].dropna().astype(float)
+    mean = f", gjennomsnittlig styrke {fmt_num(scored.mean(), 1)}" if len(scored) else ""
+    return f"+ {fmt_num(len(rest), 0)} {what} til{mean}"
+
+
+def lewin_diagram(forces_one_goal: pd.DataFrame, title: str, max_per_side: int = MAX_DRAWN_PER_SIDE) -> Figure:
     """A Lewin force-field diagram for one group and goal.
 
     ``forces_one_goal`` is :func:`analysis.forcefield.forces` filtered to one
     goal. Driving forces are on the left, restraining forces on the right; bars
     grow outwards from the centre line with length = strength (1–5), strongest
     at the top; unscored forces are short dashed, dotted outlines marked
-    "ikke vurdert". Long statements are wrapped (at most four lines).
+    "ikke vurdert". Long statements are wrapped (at most four lines). At most
+    ``max_per_side`` forces are drawn per side; the others are counted (number and mean
+    strength) in a line under each side, and the side titles give the totals.
     """
     if forces_one_goal.empty:
         return _message_figure(title, "Ingen krefter eller motkrefter er nevnt for dette målet.")
-    drive = forces_one_goal.loc[forces_one_goal["kind"] == "kraft"]
-    restrain = forces_one_goal.loc[forces_one_goal["kind"] == "motkraft"]
-    drive = drive.assign(_s=-drive["strength"]).sort_values(["_s", "text"], na_position="last", kind="stable")
-    restrain = restrain.assign(_s=-restrain["strength"]).sort_values(["_s", "text"], na_position="last", kind="stable")
+    drive_all = forces_one_goal.loc[forces_one_goal["kind"] == "kraft"]
+    restrain_all = forces_one_goal.loc[forces_one_goal["kind"] == "motkraft"]
+    drive_all = drive_all.assign(_s=-drive_all["strength"]).sort_values(
+        ["_s", "text"], na_position="last", kind="stable"
+    )
+    restrain_all = restrain_all.assign(_s=-restrain_all["strength"]).sort_values(
+        ["_s", "text"], na_position="last", kind="stable"
+    )
+    drive, restrain = drive_all.head(max_per_side), restrain_all.head(max_per_side)
     n = max(len(drive), len(restrain), 1)
     lines = np.ones(n)
     for side in (drive, restrain):
@@ -149,8 +167,18 @@ def lewin_diagram(forces_one_goal: pd.DataFrame, title: str) -> Figure:
     for t in ax_l.texts:  # value labels sit beyond the bar end (mirrored side)
         if t.get_transform() is not ax_l.transAxes:
             t.set_ha("right")
-    ax_l.set_title(f"Drivkrefter ({len(drive)}) – trekker mot målet →", loc="right", color=DRIVING, fontsize=11)
-    ax_r.set_title(f"← Motkrefter ({len(restrain)}) – holder igjen", loc="left", color=RESTRAINING, fontsize=11)
+    ax_l.set_title(
+        f"Drivkrefter ({fmt_num(len(drive_all), 0)}) – trekker mot målet →", loc="right", color=DRIVING, fontsize=11
+    )
+    ax_r.set_title(
+        f"← Motkrefter ({fmt_num(len(restrain_all), 0)}) – holder igjen", loc="left", color=RESTRAINING, fontsize=11
+    )
+    for ax, rest, what, ha, x in (
+        (ax_l, drive_all.iloc[len(drive) :], "drivkrefter", "right", 1.0),
+        (ax_r, restrain_all.iloc[len(restrain) :], "motkrefter", "left", 0.0),
+    ):
+        if len(rest):
+            ax.text(x, -0.12, _rest_text(rest, what), transform=ax.transAxes, ha=ha, va="top", fontsize=10)
     _title(fig, title)
     return fig
 

@@ -15,12 +15,61 @@ from typing import Any
 import pandas as pd
 
 from analysis.forcefield import metrics, plots, text
+from analysis.numfmt import fmt_num
 from analysis.profile import load_profile
 from analysis.report import html
 from analysis.report.labels import goal_label, group_label
 from analysis.workshops.store import load_statements
 
 Section = list[Any]
+
+#: A list or table in a group's report shows at most this many rows; the others are counted under it.
+#: Charts are capped the same way (:data:`analysis.forcefield.plots.MAX_DRAWN_PER_SIDE`), and the
+#: measures' links are worked out only for what is shown, so a group with 60 000 statements gets its
+#: report in seconds (benchmarks/bench_group_report.py).
+MAX_LISTED = 30
+#: At most this many counter-forces are named beside each measure.
+MAX_ANSWERS_SHOWN = 5
+
+
+def _more(n_more: int, what: str) -> Section:
+    if n_more <= 0:
+        return []
+    return [
+        html.paragraph(
+            f"… og {fmt_num(n_more, 0)} {what} til, som ikke er listet her. Alle står i tabellen over utsagn "
+            "(statements) som rapporten bygger på."
+        )
+    ]
+
+
+def _ranked_measures(statements: pd.DataFrame) -> pd.DataFrame:
+    """The group's measures, most votes first, then highest påvirkbar, then text."""
+    m = statements.loc[statements["kind"].astype(str) == "tiltak"]
+    order = m.assign(
+        _v=-pd.to_numeric(m["votes"], errors="coerce").fillna(-1),
+        _p=-pd.to_numeric(m["pavirkbar"], errors="coerce").fillna(0),
+        _t=m["text"].astype(str),
+    )
+    return order.sort_values(["_v", "_p", "_t"], kind="stable").drop(columns=["_v", "_p", "_t"])
+
+
+def _with_measures(statements: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The group's statements with only ``measures`` among the measures (the ones shown)."""
+    others = statements.loc[statements["kind"].astype(str) != "tiltak"]
+    return pd.concat([others, measures], ignore_index=True)
+
+
+def _short_answers(links: pd.DataFrame) -> pd.DataFrame:
+    """The counter-forces named beside each measure, at most :data:`MAX_ANSWERS_SHOWN` (strongest first)."""
+
+    def cut(a: tuple) -> tuple:
+        a = tuple(a)
+        if len(a) <= MAX_ANSWERS_SHOWN:
+            return a
+        return (*a[:MAX_ANSWERS_SHOWN], f"og {fmt_num(len(a) - MAX_ANSWERS_SHOWN, 0)} til")
+
+    return links.assign(answers=links["answers"].map(cut))
 
 
 def _illustrative(what: str = "Utsagnene") -> Section:
@@ -77,7 +126,7 @@ def _no_group_data() -> Section:
 
 
 def group_desired(g: GroupReport) -> Section:
-    """What the group wants: desired results and sub-goals per goal."""
+    """What the group wants: desired results and sub-goals per goal (at most :data:`MAX_LISTED` per goal)."""
     if not g.has_data:
         return _no_group_data()
     desired = metrics.desired_results(g.statements, g.group)
@@ -87,7 +136,8 @@ def group_desired(g: GroupReport) -> Section:
     for goal in [*load_profile().goal_ids, None]:
         items = text.desired_results_items(desired, goal)
         if items:
-            out += [html.heading(goal_label(goal), 3), html.bullet_list(items)]
+            out += [html.heading(goal_label(goal), 3), html.bullet_list(items[:MAX_LISTED])]
+            out += _more(len(items) - MAX_LISTED, "ønskede resultater og delmål")
     return out
 
 
@@ -109,7 +159,14 @@ def group_forces(g: GroupReport) -> Section:
                 html.figure(
                     plots.lewin_diagram(goal_forces, text.balance_title(row)),
                     alt=text.balance_alt(goal_forces, goal),
-                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte.",
+                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte."
+                    + (
+                        f" De {plots.MAX_DRAWN_PER_SIDE} sterkeste på hver side er tegnet; de andre er telt under "
+                        "figuren og regnet med i nettokraften."
+                        if (goal_forces["kind"] == "kraft").sum() > plots.MAX_DRAWN_PER_SIDE
+                        or (goal_forces["kind"] == "motkraft").sum() > plots.MAX_DRAWN_PER_SIDE
+                        else ""
+                    ),
                     guide=text.LEWIN_GUIDE,
                 )
             )
@@ -159,16 +216,35 @@ def group_themes(g: GroupReport) -> Section:
 
 
 def group_measures(g: GroupReport) -> Section:
-    """The group's measures and the counter-forces they answer; counter-forces without a measure."""
+    """The group's measures and the counter-forces they are linked to; counter-forces no measure answers.
+
+    At most :data:`MAX_LISTED` measures (most votes first) and counter-forces are listed; the counts in
+    the sentence above the tables cover all of them.
+    """
     if not g.has_data:
         return _no_group_data()
-    links = metrics.measure_links(g.statements, g.group)
+    ranked = _ranked_measures(g.statements)
+    shown = ranked.head(MAX_LISTED)
+    large = len(ranked) > MAX_LISTED
+    links = metrics.measure_links(_with_measures(g.statements, shown) if large else g.statements, g.group)
+    if large:
+        order = {sid: i for i, sid in enumerate(shown["statement_id"].astype(str))}
+        links = links.assign(_o=links["statement_id"].astype(str).map(order)).sort_values("_o", kind="stable")
+        links = links.drop(columns=["_o"]).reset_index(drop=True)
     out = [html.paragraph(text.measures_sentence(g.statements, g.group))]
     if not links.empty:
-        out.append(html.table(text.measures_table(links, g.theme_names), caption=f"Tiltak foreslått av {g.name}"))
+        out.append(
+            html.table(
+                text.measures_table(_short_answers(links), g.theme_names), caption=f"Tiltak foreslått av {g.name}"
+            )
+        )
+        out += _more(len(ranked) - len(shown), "tiltak")
     open_counters = text.uncovered_table(g.statements, g.group)
     if not open_counters.empty:
-        out.append(html.table(open_counters, caption="Motkrefter ingen av gruppens tiltak er koblet til"))
+        out.append(
+            html.table(open_counters.head(MAX_LISTED), caption="Motkrefter ingen av gruppens tiltak er koblet til")
+        )
+        out += _more(len(open_counters) - MAX_LISTED, "motkrefter uten koblet tiltak")
     return out
 
 
@@ -198,11 +274,24 @@ def _matrix_section(items: pd.DataFrame, who: str, *, groups: bool, caption: str
 
 
 def group_matrix(g: GroupReport) -> Section:
-    """Distriktssenteret's prioritisation matrix of the group's counter-forces and measures."""
+    """Distriktssenteret's prioritisation matrix of the group's counter-forces and measures.
+
+    A group with more than :data:`MAX_LISTED` scored items gets the :data:`MAX_LISTED` with the highest
+    importance × påvirkbar in the chart and its table; the others are counted under it.
+    """
     if not g.has_data:
         return _no_group_data()
     items = metrics.matrix_items(g.statements, g.group)
-    return _matrix_section(items, g.name, groups=False, caption=f"Punktene i prioriteringsmatrisen – {g.name}")
+    caption = f"Punktene i prioriteringsmatrisen – {g.name}"
+    plotted = items.loc[items["plotted"]] if len(items) else items
+    unscored = items.loc[~items["plotted"]] if len(items) else items
+    if len(plotted) <= MAX_LISTED and len(unscored) <= MAX_LISTED:
+        return _matrix_section(items, g.name, groups=False, caption=caption)
+    shown = pd.concat([plotted.head(MAX_LISTED), unscored.head(MAX_LISTED)], ignore_index=True)
+    out = _matrix_section(shown, g.name, groups=False, caption=caption)
+    out += _more(len(plotted) - MAX_LISTED, "vurderte motkrefter og tiltak med lavere viktighet × påvirkbarhet")
+    out += _more(len(unscored) - MAX_LISTED, "motkrefter og tiltak som ikke er vurdert for begge")
+    return out
 
 
 # --------------------------------------------------------------------------- all groups

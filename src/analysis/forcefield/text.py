@@ -404,7 +404,7 @@ def balance_headline(summary_one_group: pd.DataFrame) -> str:
 
 def measures_sentence(statements: pd.DataFrame, group: str) -> str:
     """How many of the group's measures are linked to its counter-forces, and how many counter-forces no measure answers."""
-    links = measure_links(statements, group)
+    links = measure_links(statements, group, suggestions=False)
     cov = coverage(select_group(statements, group))
     n_m = len(links)
     if n_m == 0:
@@ -413,11 +413,11 @@ def measures_sentence(statements: pd.DataFrame, group: str) -> str:
     n_c = len(cov)
     open_ = int((cov["status"] == "ikke besvart").sum()) if n_c else 0
     text = (
-        f"{answering} av {n_m} tiltak er koblet til minst én av gruppens motkrefter (i notatene eller av "
-        "analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, ikke koblinger."
+        f"{fmt_num(answering, 0)} av {fmt_num(n_m, 0)} tiltak er koblet til minst én av gruppens motkrefter (i "
+        "notatene eller av analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, ikke koblinger."
     )
     if n_c:
-        text += f" {open_} av gruppens {n_c} motkrefter har ikke noe tiltak koblet til seg."
+        text += f" {fmt_num(open_, 0)} av gruppens {fmt_num(n_c, 0)} motkrefter har ikke noe tiltak koblet til seg."
     return text
 
 

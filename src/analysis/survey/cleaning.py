@@ -30,12 +30,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.fileio import neutralise_formula
 from analysis.privacy import scrub_series
 from analysis.survey.codebook import Codebook, Question, load_codebook, normalise_label
-from analysis.survey.readers import resolve_columns
+from analysis.survey.readers import fuzzy_matches, resolve_columns
+from analysis.textrepair import repair_text
 
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
 STRAIGHT_LINING_MIN_ITEMS = 8
+#: questions without which an export's respondents cannot be counted in scope or weighted
+REQUIRED_QUESTIONS = ("status", "age")
+#: words in a file name that say the form was for out-movers only (the status question is then implied)
+_OUT_MOVER_FORM = re.compile(r"utflytt|out.?mover", re.I)
 _NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:år)?\s*$")
 _LEADING_INT = re.compile(r"^\s*(\d{1,2})\b")
 
@@ -49,12 +55,17 @@ class Parsed:
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     missing_questions: list[str] = field(default_factory=list)
+    #: headers matched to a question by similarity, not a listed spelling (reported with a warning)
+    uncertain_columns: list[dict] = field(default_factory=list)
+    #: questions whose answers came from elsewhere (status from an out-movers' form's file name)
+    implied: dict[str, str] = field(default_factory=dict)
+    #: non-empty cells per ignored column
+    ignored_cells: dict[str, int] = field(default_factory=dict)
 
 
 def _neutralise(value: str) -> str:
-    """Keep a rejected value from being run as a formula when the CSV is opened in Excel."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Keep a rejected value from being run as a formula when the CSV is opened in Excel (OWASP)."""
+    return str(neutralise_formula(str(value)))
 
 
 def _unique_apply(values, fn: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +212,7 @@ def parse_export(raw: pd.DataFrame, codebook: Codebook | None = None, *, file: s
         header = mapping.get(q.id)
         col = cells(header) if header else empty
         if q.type == "text":
-            codes, texts = _unique_apply(col, lambda v: v.strip() or None)
+            codes, texts = _unique_apply(col, lambda v: repair_text(v) or None)
             scrubbed = scrub_series(pd.Series(texts, dtype=object)).to_numpy(dtype=object, na_value=None)
             add_to_key(codes, list(scrubbed))
             out[q.id] = scrubbed[codes] if n else scrubbed[:0]
@@ -231,15 +242,36 @@ def parse_export(raw: pd.DataFrame, codebook: Codebook | None = None, *, file: s
                         "reason": results[codes[i]][1],
                     }
                 )
+    implied: dict[str, str] = {}
+    if "status" not in mapping and _OUT_MOVER_FORM.search(str(file)) and "out_mover" in cb["status"].codes:
+        out["status"] = np.full(n, "out_mover", dtype=object)  # a form for out-movers only
+        implied["status"] = "out_mover (the file name says the form was for out-movers)"
+        add_to_key(np.zeros(n, dtype=np.int64), ["out_mover"])
+        answered -= 1
+    used_cols = [h for h in (*mapping.values(), meta["id"], meta["time"]) if h]
+    used = np.zeros(n, dtype=np.int64)
+    for h in used_cols:
+        used += np.fromiter(
+            (bool(v.strip()) if isinstance(v, str) else False for v in cells(h)), dtype=np.int64, count=n
+        )
+    ignored_cells = {}
+    for c in unmatched:
+        filled = int(sum(1 for v in cells(c) if isinstance(v, str) and v.strip()))
+        if filled or not str(c).startswith("column_"):
+            ignored_cells[str(c)] = filled
     out["_answers_key"] = key
     out["_answered"] = answered
+    out["_used_cells"] = used
     frame = pd.DataFrame(out)
     return Parsed(
         frame=frame,
         rejects=rejects,
         columns=mapping,
-        ignored_columns=[c for c in unmatched if not str(c).startswith("column_")],
-        missing_questions=[q.id for q in cb.questions if q.id not in mapping],
+        ignored_columns=[c for c in unmatched if not str(c).startswith("column_") or ignored_cells.get(str(c))],
+        missing_questions=[q.id for q in cb.questions if q.id not in mapping and q.id not in implied],
+        uncertain_columns=fuzzy_matches(mapping, cb),
+        implied=implied,
+        ignored_cells=ignored_cells,
     )
 
 
@@ -314,7 +346,7 @@ def finish(parsed: pd.DataFrame, codebook: Codebook | None = None) -> tuple[pd.D
             }
         )
     keep = ~(is_empty | dup)
-    r = f.loc[keep].drop(columns=["_answers_key", "_answered"], errors="ignore").reset_index(drop=True)
+    r = f.loc[keep].drop(columns=["_answers_key", "_answered", "_used_cells"], errors="ignore").reset_index(drop=True)
 
     # types
     for q in cb.questions:

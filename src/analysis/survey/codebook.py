@@ -21,6 +21,7 @@ import yaml
 from analysis.errors import AnalysisError
 from analysis.paths import profile_path as profile_path_
 from analysis.profile import Profile, load_profile
+from analysis.textrepair import repair_text
 
 QUESTION_TYPES = ("single", "multiple", "likert", "scale", "number", "text")
 CODEBOOK_FILE = "data/survey_codebook.yaml"
@@ -34,7 +35,7 @@ def normalise_label(text: object) -> str:
     >>> normalise_label("2-5 år")
     '2–5 år'
     """
-    s = " ".join(str(text).split()).lower()
+    s = " ".join(repair_text(str(text)).split()).lower()
     return s.replace(" - ", " – ").replace("-", "–") if any(c.isdigit() for c in s) else s
 
 

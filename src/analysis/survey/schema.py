@@ -8,16 +8,12 @@ codebook.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
 from analysis.errors import AnalysisError
 from analysis.survey.codebook import Codebook, load_codebook
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 
 def responses_schema(codebook: Codebook | None = None) -> pa.DataFrameSchema:
@@ -68,3 +64,42 @@ def validate_responses(df: pd.DataFrame, codebook: Codebook | None = None) -> pd
         cases = exc.failure_cases.head(5)
         detail = "; ".join(f"{r.column}: {r.check} ({r.failure_case!r})" for r in cases.itertuples())
         raise AnalysisError(f"the cleaned survey does not match the codebook (a bug; report it): {detail}") from exc
+
+
+def invalid_rows(df: pd.DataFrame, codebook: Codebook | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``df`` into the rows that pass :func:`responses_schema` and rejects for those that do not.
+
+    A row that fails is listed (file, row, the check and column) and left out — never a traceback, and
+    the other rows are kept. A failure of the whole table (a missing column: a bug) raises
+    :class:`AnalysisError` naming the check. Returns ``(valid rows, rejects)``.
+    """
+    columns = ["file", "row", "column", "value", "reason"]
+    if len(df) == 0:
+        return df, pd.DataFrame(columns=columns)
+    try:
+        responses_schema(codebook).validate(df, lazy=True)
+        return df, pd.DataFrame(columns=columns)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    whole = cases[cases["index"].isna()]
+    if len(whole):
+        detail = "; ".join(f"{r.column}: {r.check}" for r in whole.head(3).itertuples())
+        raise AnalysisError(f"the cleaned survey fails a check of the whole table (a bug; report it): {detail}")
+    why: dict[int, str] = {}
+    for r in cases.itertuples():
+        why.setdefault(
+            int(r.index),
+            f"failed the final check '{r.check}' in column {r.column} (value {r.failure_case!r}); row left out",
+        )
+    bad = df.loc[sorted(why)]
+    rejects = pd.DataFrame(
+        {
+            "file": bad["source_file"].astype(str).tolist(),
+            "row": bad["source_row"].astype("int64").tolist(),
+            "column": "",
+            "value": "",
+            "reason": [why[i] for i in bad.index],
+        },
+        columns=columns,
+    )
+    return df.drop(index=list(why)).reset_index(drop=True), rejects

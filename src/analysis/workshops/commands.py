@@ -38,6 +38,13 @@ def _template(args) -> int:
             raise AnalysisError("data/raw is never overwritten; write the template somewhere else", file=out)
     except ValueError:  # pragma: no cover
         pass
-    write_template(out)
+    try:
+        write_template(out)
+    except OSError as exc:  # a read-only folder, a full disk, a folder that does not exist
+        raise AnalysisError(
+            f"could not write the template there ({exc.strerror or type(exc).__name__}); "
+            "choose a folder you can write to",
+            file=out,
+        ) from None
     print(f"wrote {out}")
     return 0

@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from analysis import vocab
 from analysis.errors import AnalysisError
 from analysis.profile import Profile, load_profile
+from analysis.textrepair import repair_text
 
 PACKAGE_MAPPINGS = Path(__file__).resolve().parent.parent / "data" / "workshop_mappings.yaml"
 #: name of the optional project-level file, looked for in ``data/raw/workshops/``
@@ -55,7 +57,7 @@ def fold(value: object) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFC", str(value)).casefold().strip()
-    if text in {"+", "-", "–", "—"}:
+    if text in {"+", "-", "–", "—", "−", "÷"}:
         return "+" if text == "+" else "-"
     text = _BRACKETS.sub(" ", text).translate(_FOLD_TABLE)
     text = _NON_WORD.sub(" ", text)
@@ -63,7 +65,35 @@ def fold(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:.)]|$)|\s+\D)")
+_LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:.)/]|$)|\s+\D)")
+#: tally marks for a score or votes: "xxx", "●●●", "|||| ||", "IIII", "***"
+_TALLY = re.compile(r"^(?:[xX●•|Il*✓✔+]\s*)+$")
+_SUM = re.compile(r"^\s*\d{1,3}(?:\s*\+\s*\d{1,3})+\s*$")
+#: several goals named in one cell: "1 og 4", "Økt bolyst;Flere kvinnelige innbyggere;"
+_CAPITAL_WORD = re.compile(r"(?<![\w])[A-ZÆØÅ]{2,4}(?![\w])")
+_GOAL_SPLIT = re.compile(r"\s*(?:[;,/&]|\bog\b|\band\b|\+)\s*")
+#: the smallest rapidfuzz ratio at which a misspelt name is taken for a known one (reported as uncertain)
+FUZZY_NAME_MIN = 88
+#: the smallest rapidfuzz ratio at which an unknown column header is taken for a known one (with a warning)
+FUZZY_HEADER_MIN = 85
+
+
+def tally(text: str) -> int | None:
+    """The number of marks in a tally ("xxx" = 3, "|||| ||" = 6), or None when it is no tally.
+
+    >>> tally("xxxx"), tally("●●●"), tally("|||| ||"), tally("IIII"), tally("4")
+    (4, 3, 6, 4, None)
+    """
+    if not text or not _TALLY.match(text):
+        return None
+    return sum(1 for c in text if not c.isspace())
+
+
+def small_sum(text: str) -> int | None:
+    """``"3+2"`` typed as text = 5; None for anything else."""
+    if not _SUM.match(text):
+        return None
+    return sum(int(p) for p in text.split("+"))
 
 
 @dataclass
@@ -75,25 +105,188 @@ class Mappings:
     kinds: dict[str, str] = field(default_factory=dict)
     scale_words: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
+    kind_phrases: dict[str, str] = field(default_factory=dict)  # folded phrase → kind
+    note_labels: frozenset[str] = frozenset()
+    word_forms: dict[str, str] = field(default_factory=dict)  # folded nynorsk/dialect word → bokmål
     sources: tuple[str, ...] = ()
     profile: Profile | None = None  # the municipality the goals and groups belong to
+
+    # -- matching keys ---------------------------------------------------
+    def key(self, value: object) -> str:
+        """The matching key: repaired text (:func:`analysis.textrepair.repair_text`), :func:`fold`, then
+        nynorsk and dialect words in their bokmål form (cached per distinct value)."""
+        cache = self._cache("key")
+        if isinstance(value, str):
+            hit = cache.get(value)
+            if hit is not None:
+                return hit
+        key = self._key(value)
+        if isinstance(value, str) and len(cache) < 200_000:
+            cache[value] = key
+        return key
+
+    def _cache(self, name: str) -> dict:
+        caches = self.__dict__.setdefault("_caches", {})
+        return caches.setdefault(name, {})
+
+    def _key(self, value: object) -> str:
+        key = fold(repair_text(value) if isinstance(value, str) else value)
+        if not self.word_forms or not key:
+            return key
+        words = key.split()
+        if not any(w in self.word_forms for w in words):
+            return key
+        return " ".join(self.word_forms.get(w, w) for w in words)
 
     # -- single values ---------------------------------------------------
     def group(self, value: object) -> str | None:
         """Canonical group id, or None when unknown."""
-        return self.groups.get(fold(value))
+        return self.group_match(value)[0]
+
+    def group_match(self, value: object) -> tuple[str | None, str]:
+        """``(group id or None, how)``; how is ``exact``, ``name`` (named inside a longer text, e.g.
+        "Drevsjø grendemøte") or ``similar`` (a misspelling, rapidfuzz ratio ≥ :data:`FUZZY_NAME_MIN`)."""
+        key = self.key(value)
+        if key in self.groups:
+            return self.groups[key], "exact"
+        if not key:
+            return None, ""
+        found = self._from_name(str(value), self.groups, allow_digits=False)
+        if found:
+            return found, "name"
+        return self._similar(key, self.groups), "similar"
 
     def goal(self, value: object) -> str | None:
         """Canonical goal id, ``""`` for "no particular goal", None when unknown."""
-        return self.goals.get(fold(value))
+        return self.goal_match(value)[0]
+
+    def goal_match(self, value: object) -> tuple[str | None, str]:
+        """``(goal id, "" for none, or None; how)``: ``exact``, ``name``, ``several`` (two or more goals named:
+        read as not tied to one goal) or ``similar`` (misspelt)."""
+        key = self.key(value)
+        if key in self.goals:
+            return self.goals[key], "exact"
+        if not key:
+            return None, ""
+        parts = [p for p in _GOAL_SPLIT.split(str(value)) if p.strip()]
+        if len(parts) > 1:
+            ids = {self.goals.get(self.key(p)) for p in parts}
+            if None not in ids:
+                ids.discard("")
+                return (ids.pop(), "exact") if len(ids) == 1 else ("", "several")
+        found = self._from_name(str(value), self.goals, allow_digits=False)
+        if found:
+            return found, "name"
+        return self._similar(key, self.goals), "similar"
 
     def kind(self, value: object) -> str | None:
-        """Canonical statement kind, or None when unknown."""
-        return self.kinds.get(fold(value))
+        """Canonical statement kind, or None when unknown ("Delmål 1.1" and "Kraft:" are kinds too)."""
+        key = self.key(value)
+        if key in self.kinds:
+            return self.kinds[key]
+        text = str(value).strip().rstrip(":").strip()
+        if text in ("+", "-", "–", "—", "−", "÷"):
+            return self.kinds.get(fold(text))
+        return self._from_name(text, self.kinds, allow_digits=False) if key else None
+
+    def kind_phrase(self, value: object) -> str | None:
+        """The kind words and phrases point to ("Det som er bra 👍" → ``kraft``), None when unclear.
+
+        Used where no kind word is written (board sections, question texts, descriptive headers);
+        the caller reports it as uncertain.
+        """
+        text = str(value or "")
+        cache = self._cache("kind_phrase")
+        if text in cache:
+            return cache[text]
+        cache[text] = result = self._kind_phrase(text)
+        return result
+
+    def _kind_phrase(self, text: str) -> str | None:
+        key = self.key(text)
+        hits: dict[str, int] = {}
+        padded = f" {key} "
+        for phrase, kind in self.kind_phrases.items():
+            found = (f" {phrase} " in padded) if phrase.isascii() and phrase[:1].isalnum() else (phrase in text)
+            if found:
+                hits[kind] = hits.get(kind, 0) + 1 + phrase.count(" ")
+        if not hits:
+            return None
+        best = max(hits.values())
+        kinds = [k for k, n in hits.items() if n == best]
+        return kinds[0] if len(kinds) == 1 else None
 
     def column(self, header: object) -> str | None:
-        """Which field a column header means (``text``, ``strength``, ``kraft`` ...)."""
-        return self.columns.get(fold(header))
+        """Which field a column header means exactly (``text``, ``strength``, ``kraft`` ...)."""
+        return self.columns.get(self.key(header))
+
+    def column_guess(self, header: object) -> tuple[str | None, int, str]:
+        """:meth:`_column_guess`, cached per distinct header."""
+        cache = self._cache("column_guess")
+        text = str(header)
+        if text not in cache:
+            cache[text] = self._column_guess(header)
+        return cache[text]
+
+    def _column_guess(self, header: object) -> tuple[str | None, int, str]:
+        """The field a header probably means: ``(field, score 0–100, how)``.
+
+        ``how`` is ``exact`` (a listed spelling), ``contains`` (a listed spelling inside a longer
+        header: "Hvor mye kan kommunen selv påvirke?"), ``phrase`` (kind words: "Det som holder oss
+        tilbake" → motkraft), ``similar`` (rapidfuzz ratio ≥ :data:`FUZZY_HEADER_MIN`: "Utsang"), or
+        ``""`` with field None. Only ``exact`` is certain; the caller weighs the rest against the
+        column's contents.
+        """
+        key = self.key(header)
+        if not key and str(header or "").strip() not in ("+", "-", "−", "÷", "–"):
+            return None, 0, ""
+        if key in self.columns:
+            return self.columns[key], 100, "exact"
+        raw = str(header).strip()
+        if raw in ("+", "-", "−", "÷", "–"):
+            return ("kraft" if raw == "+" else "motkraft"), 100, "exact"
+        words = key.split()
+        found: dict[str, int] = {}
+        for size in range(min(len(words), 5), 0, -1):
+            for start in range(len(words) - size + 1):
+                gram = " ".join(words[start : start + size])
+                fld = self.columns.get(gram)
+                if fld is not None and fld not in found:
+                    found[fld] = size
+        if found:
+            best = max(found.values())
+            flds = [f for f, n in found.items() if n == best]
+            if len(flds) == 1:
+                return flds[0], 80, "contains"
+        phrase = self.kind_phrase(raw)
+        if phrase is not None:
+            return phrase, 75, "phrase"
+        hit = process.extractOne(key, self._column_keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_HEADER_MIN)
+        if hit is not None and len(key) >= 4:
+            return self.columns[hit[0]], int(hit[1]), "similar"
+        return None, 0, ""
+
+    def is_note_label(self, label: object) -> bool:
+        """True for the label of a line about the meeting ("Referent", "Til stede", "Neste møte")."""
+        return self.key(label) in self.note_labels
+
+    def _column_keys(self) -> list[str]:
+        keys = self.__dict__.get("_ckeys")
+        if keys is None:
+            keys = [k for k in self.columns if len(k) >= 4]
+            self.__dict__["_ckeys"] = keys
+        return keys
+
+    def _similar(self, key: str, table: dict[str, str]) -> str | None:
+        """The id of the alias ``key`` is a misspelling of (ratio ≥ FUZZY_NAME_MIN, at least 5 letters)."""
+        if len(key) < 5:
+            return None
+        choices = [k for k, v in table.items() if v and len(k) >= 5]
+        hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_MIN)
+        if hit is None:
+            return None
+        ids = {table[k] for k in choices if fuzz.ratio(key, k) >= hit[1]}
+        return ids.pop() if len(ids) == 1 else None
 
     def scale(self, value: object) -> tuple[int | None, str | None]:
         """Parse a 1–5 score: ``(number, None)`` or ``(None, problem)``.
@@ -110,8 +303,10 @@ class Mappings:
         m = _LEADING_NUMBER.match(text)
         if m:
             number = float(m.group(1).replace(",", "."))
+        elif (marks := tally(text)) is not None or (marks := small_sum(text)) is not None:
+            number = float(marks)
         else:
-            word = self.scale_words.get(fold(text))
+            word = self.scale_words.get(self.key(text))
             if word is not None:
                 return word, None
             return None, f"'{text}' is not a number 1–5"
@@ -124,15 +319,20 @@ class Mappings:
 
     # -- names of files and sheets --------------------------------------
     def _from_name(self, name: str, table: dict[str, str], allow_digits: bool) -> str | None:
-        key = fold(name)
+        key = self.key(name)
         if key in table:
             return table[key]
-        tokens = key.split()
+        # file names join words with - and _: "miro-export-kst-workshop"
+        tokens = self.key(re.sub(r"[-_]+", " ", str(name))).split()
+        # a two-letter alias ("UR", "ER", "KS") counts only where it is written in capitals: "er" is a word
+        capitals = {fold(w) for w in _CAPITAL_WORD.findall(str(name))}
         for size in range(len(tokens), 0, -1):
             found = set()
             for start in range(len(tokens) - size + 1):
                 gram = " ".join(tokens[start : start + size])
                 if not allow_digits and re.fullmatch(r"[\d\s]+", gram):
+                    continue
+                if size == 1 and len(gram) <= 2 and gram not in capitals and len(tokens) > 1:
                     continue
                 if gram in table and table[gram]:
                     found.add(table[gram])
@@ -194,6 +394,15 @@ def _merge_into(m: Mappings, data: dict, source: str, profile: Profile) -> None:
         _add(m.scale_words, int(score), aliases, "scale word", source)
     for col, aliases in (data.get("columns") or {}).items():
         _add(m.columns, str(col), aliases, "column", source)
+    for kid, phrases in (data.get("kind_phrases") or {}).items():
+        if kid not in vocab.KINDS:
+            raise AnalysisError(f"kind_phrases: '{kid}' is not a statement kind", file=source)
+        for phrase in phrases or []:
+            text = str(phrase)
+            m.kind_phrases[fold(text) if fold(text) else text] = kid
+    m.note_labels = m.note_labels | {fold(x) for x in data.get("note_labels") or [] if fold(x)}
+    for word, form in (data.get("word_forms") or {}).items():
+        m.word_forms[fold(word)] = fold(form)
 
 
 def _base(profile: Profile) -> Mappings:

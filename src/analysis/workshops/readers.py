@@ -1,21 +1,14 @@
-"""Read workshop notes as they were really typed.
+"""Read workshop notes as they were really typed: files → grids → tables of input records.
 
-Every file becomes a grid of text cells with the row numbers the user sees
-(1-based, header included). The layout of each grid is *detected*:
+Every file becomes one grid per sheet (a CSV or TXT file is one grid) with the row numbers the user
+sees (1-based, header included): CSV in UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252,
+delimiter detected (``sep=;`` lines honoured); a text file that is not a table is read line by line;
+xlsx with every sheet (hidden ones too), merged cells filled into the cells they cover, formulas as
+their text (a statement typed as a formula is rejected) with the value Excel shows kept for numbers.
+:func:`analysis.workshops.layout.parse_grid` then finds the table in each grid.
 
-* ``long`` — one statement per row with columns such as Gruppe, Mål, Type,
-  Tekst, Styrke (the template is this layout);
-* ``forcefield`` — the classic force-field sheet: a column of forces
-  (Krefter) and a column of counter-forces (Motkrefter) side by side for one
-  goal, optionally each followed by a strength column.
-
-Group, goal, date and kind can also come from lines above the header
-("Gruppe: Ungdomsrådet"), a title ("Mål 2 – Økt innbyggertall"), the sheet
-name or the file name. Merged cells are filled, blank rows skipped.
-
-Each statement becomes one *input record* (a force-field row with both a force
-and a counter-force gives two). Values are kept as typed; cleaning happens in
-:mod:`analysis.workshops.cleaning`.
+Nothing is dropped quietly: a sheet with no table (an instruction sheet, a summary of formulas) has
+its cells listed as ignored with the reason, and a file that cannot be read at all gets a clear error.
 """
 
 from __future__ import annotations
@@ -35,59 +28,36 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from analysis.errors import AnalysisError
 from analysis.fileio import decode_bytes, sniff_delimiter
+from analysis.workshops.layout import RECORD_FIELDS, Grid, Table, parse_grid, unreadable_sheet
 from analysis.workshops.mappings import Mappings, fold
 
-#: Fields of an input record, all text as typed.
-#: ``answers``: the counter-force(s) a measure answers, as typed (resolved by :mod:`analysis.workshops.links`).
-RECORD_FIELDS = ("group", "date", "goal", "delmal", "kind", "text", "strength", "pavirkbar", "votes", "answers")
+__all__ = ["RECORD_FIELDS", "FileResult", "Grid", "Table", "read_file", "tables_frame", "list_raw_files"]
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 #: Files in the raw folders that are not data and are skipped quietly.
 IGNORED_SUFFIXES = {".md", ".yaml", ".yml", ".json", ".gitkeep", ".keep"}
-#: Sheets that hold instructions, not statements (the template's first sheet).
+#: Sheets that hold instructions or drop-down lists, not statements (the template's first sheet).
 INSTRUCTION_SHEETS = {"veiledning", "instruksjon", "instruksjoner", "les meg", "readme", "instructions", "lister"}
-_HEADER_SCAN = 15
-_CONTEXT_FIELDS = ("group", "goal", "date", "kind", "delmal")
-_DATE_IN_NAME = re.compile(r"(20\d\d)[-_.]?([01]\d)[-_.]?([0-3]\d)")
-
-
-@dataclass
-class Table:
-    """The input records of one sheet (or CSV file), column-wise.
-
-    ``columns`` maps each of :data:`RECORD_FIELDS` plus ``_row`` (row number as
-    the user sees it) and ``_col`` (header of the text column) to a list.
-    """
-
-    file: str
-    sheet: str
-    layout: str  # "long" | "forcefield"
-    columns: dict[str, list] = field(default_factory=lambda: {f: [] for f in (*RECORD_FIELDS, "_row", "_col")})
-    origin: dict[str, str] = field(default_factory=dict)  # field -> where it came from (column header)
-
-    def __len__(self) -> int:
-        return len(self.columns["_row"])
-
-    @property
-    def records(self) -> list[dict]:
-        """The records as one dict per input row (convenient in tests; slower)."""
-        keys = list(self.columns)
-        return [dict(zip(keys, vals)) for vals in zip(*self.columns.values())]
-
-    def append(self, rec: dict) -> None:
-        for k, col in self.columns.items():
-            col.append(rec[k])
+_SEP_LINE = re.compile(r'^\s*"?sep=(.)"?\s*$', re.I)
 
 
 @dataclass
 class FileResult:
-    """What came out of one file: tables, notes for the log, or the reason it could not be read."""
+    """What came out of one file: tables, notes for the log, or the reason it could not be read.
+
+    ``tables`` includes sheets without a table (layout ``none``) so their cells are accounted for.
+    """
 
     file: str
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     encoding: str | None = None
+
+    @property
+    def cells_in(self) -> int:
+        return sum(t.cells_in for t in self.tables)
 
 
 # --------------------------------------------------------------------------- cells
@@ -103,6 +73,8 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
@@ -111,35 +83,63 @@ def cell_text(value) -> str:
 # --------------------------------------------------------------------------- grids
 
 
-def read_csv_grid(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], str, str]:
-    """Rows of a CSV as ``(line_number, cells)`` without blank lines, the encoding and the delimiter."""
+def decode_notes(data: bytes, *, file: str | Path) -> tuple[str, str]:
+    """Text of a CSV/TXT file and its encoding: UTF-16 with a BOM, else :func:`analysis.fileio.decode_bytes`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise AnalysisError("the file is UTF-16 text; save it as 'CSV UTF-8' instead", file=path)
-    text, encoding = decode_bytes(data, file=path)
-    delimiter = sniff_delimiter(text)
-    rows = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-        if any(c.strip() for c in row):
-            rows.append((i + 1, row))
-    return rows, encoding, delimiter
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise AnalysisError(
+                "the file looks like UTF-16 text but could not be decoded; save it as 'CSV UTF-8' instead", file=file
+            ) from exc
+    head = data[:400]
+    for enc, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        # UTF-16 without a byte-order mark: every other byte of plain letters is zero
+        if len(head) >= 8 and zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                break
+    return decode_bytes(data, file=file)
 
 
-def read_xlsx_grids(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
-    """``(sheet name, rows)`` for every sheet; merged cells filled down their first column.
+def read_csv_grid(path: Path, data: bytes) -> tuple[Grid, str]:
+    """A CSV or TXT file as one grid (record numbers as rows; a text that is not a table, one line a row)."""
+    text, encoding = decode_notes(data, file=path)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    lines = text.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    sep = _SEP_LINE.match(lines[first]) if first is not None else None
+    delimiter = sep.group(1) if sep else sniff_delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    filled = [r for r in records if any(c.strip() for c in r)]
+    single = sum(1 for r in filled if sum(1 for c in r if c.strip()) <= 1)
+    if filled and single / len(filled) >= 0.6 and not sep:
+        # not a table: free text, one line a cell
+        rows = [(i + 1, [ln]) for i, ln in enumerate(lines) if ln.strip()]
+        return Grid(file=str(path), sheet="", rows=rows, delimiter=None), encoding
+    rows = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
+    return Grid(file=str(path), sheet="", rows=rows, delimiter=delimiter), encoding
 
-    Formulas are read as their formula text (``=HYPERLINK(...)``) so cleaning
-    can reject them instead of passing a computed value on silently.
+
+def read_xlsx_grids(path: Path) -> list[Grid]:
+    """One grid per worksheet; merged cells filled into every cell they cover (marked as copies).
+
+    Formulas are read as their formula text (``=HYPERLINK(...)``) so cleaning can reject a statement
+    typed as one; the value Excel shows is kept beside it (numbers such as votes ``=2+3`` use it).
     """
 
     try:
         wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise AnalysisError(
             "could not be read as an Excel workbook (.xlsx): the file is damaged or is not a spreadsheet "
             f"({type(exc).__name__}); open it in Excel and save it again as .xlsx",
             file=path,
         ) from exc
-    out = []
+    out: list[Grid] = []
+    formulas = False
     try:
         for ws in wb.worksheets:
             if not hasattr(ws, "iter_rows"):  # a chart sheet
@@ -148,6 +148,7 @@ def read_xlsx_grids(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]
             values = [list(r) for r in ws.iter_rows(values_only=True)]
             with ws._get_source() as src:  # read-only mode has no merged-cell list: read it from the XML
                 merged = _MERGE_REF.findall(src.read())
+            copies: set[tuple[int, int]] = set()
             for ref in merged:
                 min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
                 if min_row - 1 >= len(values):
@@ -156,248 +157,61 @@ def read_xlsx_grids(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]
                 top = top_row[min_col - 1] if min_col - 1 < len(top_row) else None
                 for r in range(min_row, min(max_row, len(values)) + 1):
                     row = values[r - 1]
-                    if min_col - 1 < len(row):
-                        row[min_col - 1] = top
+                    for c in range(min_col, max_col + 1):
+                        if (r, c) == (min_row, min_col) or c - 1 >= len(row):
+                            continue
+                        if c == min_col:  # fill down the first column (a goal merged down a block)
+                            row[c - 1] = top
+                        copies.add((r, c - 1))
             rows = []
             for i, row in enumerate(values):
                 cells = [cell_text(v) for v in row]
                 if any(c.strip() for c in cells):
                     rows.append((i + 1, cells))
-            out.append((ws.title, rows))
+                    formulas = formulas or any(c[:1] == "=" for c in cells)
+            out.append(
+                Grid(
+                    file=str(path),
+                    sheet=ws.title,
+                    rows=rows,
+                    copies=copies,
+                    hidden=getattr(ws, "sheet_state", "visible") != "visible",
+                )
+            )
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise AnalysisError(
+            "could not be read as an Excel workbook (.xlsx): the file is damaged "
+            f"({type(exc).__name__}); open it in Excel and save it again as .xlsx",
+            file=path,
+        ) from exc
     finally:
         wb.close()
+    if formulas:
+        _add_cached_values(path, out)
     return out
+
+
+def _add_cached_values(path: Path, grids: list[Grid]) -> None:
+    """The values Excel shows for formula cells (none when the file was never opened in Excel)."""
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        return
+    try:
+        for grid, ws in zip(grids, [w for w in wb.worksheets if hasattr(w, "iter_rows")]):
+            wanted = {(r, j) for r, cells in grid.rows for j, c in enumerate(cells) if c[:1] == "="}
+            if not wanted:
+                continue
+            ws.reset_dimensions()
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for j, v in enumerate(row):
+                    if (i, j) in wanted and v is not None:
+                        grid.cached[(i, j)] = cell_text(v)
+    finally:
+        wb.close()
 
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-# --------------------------------------------------------------------------- layout
-
-
-def _recognised(cells: list[str], m: Mappings) -> dict[int, str]:
-    return {i: f for i, c in enumerate(cells) if c.strip() and (f := m.column(c))}
-
-
-def find_header(rows: list[tuple[int, list[str]]], m: Mappings) -> tuple[int, str, dict[int, str]] | None:
-    """Index of the header row among ``rows``, the layout and column → field map.
-
-    A header is the first row (of the first 15) naming a text column, or a
-    force / counter-force column. Returns None when there is none.
-    """
-    for idx, (_, cells) in enumerate(rows[:_HEADER_SCAN]):
-        rec = _recognised(cells, m)
-        fields = set(rec.values())
-        if "text" in fields:
-            return idx, "long", rec
-        if fields & {"kraft", "motkraft"} and (len(fields) >= 2 or len([c for c in cells if c.strip()]) <= 4):
-            return idx, "forcefield", rec
-    return None
-
-
-def _context_from_lines(lines: list[list[str]], m: Mappings) -> dict[str, tuple[str, str]]:
-    """Group/goal/date/kind named in lines above the header: field -> (value, origin)."""
-    ctx: dict[str, tuple[str, str]] = {}
-    for cells in lines:
-        filled = [c.strip() for c in cells if c.strip()]
-        if not filled:
-            continue
-        first = filled[0]
-        key, value = None, None
-        if ":" in first and not first.lower().startswith("grendemote:"):
-            key, _, value = first.partition(":")
-            value = value.strip() or (filled[1] if len(filled) > 1 else "")
-        elif len(filled) >= 2 and m.column(first) in _CONTEXT_FIELDS:
-            key, value = first, filled[1]
-        fld = m.column(key) if key is not None else None
-        if fld in _CONTEXT_FIELDS and value:
-            ctx.setdefault(fld, (value, "(heading above the table)"))
-            continue
-        for text in filled:  # a title such as "Kraftfeltanalyse – Mål 2: Økt innbyggertall"
-            if "goal" not in ctx and (g := m.goal_from_name(text)):
-                ctx["goal"] = (g, "(heading above the table)")
-            if "group" not in ctx and (g := m.group_from_name(text)):
-                ctx["group"] = (g, "(heading above the table)")
-    return ctx
-
-
-def _context_from_names(file_stem: str, sheet: str, m: Mappings) -> dict[str, tuple[str, str]]:
-    ctx: dict[str, tuple[str, str]] = {}
-    for name, origin in ((sheet, "(sheet name)"), (file_stem, "(file name)")):
-        if not name:
-            continue
-        for fld, fn in (("group", m.group_from_name), ("goal", m.goal_from_name), ("kind", m.kind_from_name)):
-            if fld not in ctx and (v := fn(name)):
-                ctx[fld] = (v, origin)
-        if "date" not in ctx and (d := _DATE_IN_NAME.search(name)):
-            ctx["date"] = ("-".join(d.groups()), origin)
-    return ctx
-
-
-def _rejoin_split_text(rows: list[tuple[int, list[str]]], width: int, text_col: int, delimiter: str):
-    """Undo an unquoted delimiter inside the text of a CSV row (``...; alert(...)`` typed in a cell).
-
-    A row with more non-blank cells than the header has gets its surplus cells
-    joined back into the text cell.
-    """
-    out = []
-    for rownum, cells in rows:
-        last = len(cells)
-        while last > width and not cells[last - 1].strip():
-            last -= 1
-        extra = last - width
-        if extra > 0 and text_col < width:
-            cells = (
-                cells[:text_col]
-                + [delimiter.join(cells[text_col : text_col + extra + 1])]
-                + cells[text_col + extra + 1 :]
-            )
-        out.append((rownum, cells))
-    return out
-
-
-def _section_rows(body, idx: list[int], cols: dict[str, list[str]], m: Mappings) -> dict[int, tuple[str, str]]:
-    """Rows that are headings inside a long table ("Økt bolyst", "Motkrefter:") → (field, canonical value).
-
-    A heading row has one filled cell, no statement text, and the cell names a
-    goal, a kind or a group. It sets that value for the rows below it (until
-    the next heading of the same kind) and is not a statement itself.
-    """
-    out: dict[int, tuple[str, str]] = {}
-    text = cols.get("text")
-    for k in idx:
-        if text is not None and text[k].strip():
-            continue
-        filled = [c.strip() for c in body[k][1] if c.strip()]
-        if len(filled) != 1:
-            continue
-        value = filled[0].rstrip(":").strip()
-        if re.fullmatch(r"[\d\s.]*", value):
-            continue
-        for fld, fn in (("goal", m.goal_from_name), ("kind", m.kind), ("group", m.group)):
-            hit = fn(value)
-            if hit:
-                out[k] = (fld, hit)
-                break
-    return out
-
-
-def _current(section: dict[int, tuple[str, str]], k: int, fld: str) -> str:
-    """The value the nearest heading above row ``k`` sets for ``fld`` ('' when none)."""
-    best, value = -1, ""
-    for row, (f, v) in section.items():
-        if f == fld and best < row < k:
-            best, value = row, v
-    return value
-
-
-def parse_grid(
-    rows: list[tuple[int, list[str]]],
-    *,
-    file: str,
-    sheet: str,
-    file_stem: str,
-    m: Mappings,
-    delimiter: str | None = None,
-) -> Table:
-    """Detect the layout of one grid and turn it into input records.
-
-    ``delimiter`` (CSV only) lets a text that contained an unquoted delimiter be put together again.
-
-    Raises AnalysisError ("the sheet is empty", "no recognisable columns ...").
-    """
-    if not rows:
-        raise AnalysisError("the sheet is empty", file=file, sheet=sheet or None)
-    found = find_header(rows, m)
-    if found is None:
-        seen = ", ".join(f"'{c.strip()}'" for c in rows[0][1] if c.strip())[:200]
-        raise AnalysisError(
-            "no recognisable columns: expected a header row with a text column (e.g. 'Tekst', 'Utsagn', "
-            f"'Innspill') or force-field columns ('Krefter', 'Motkrefter'); the first row has {seen or 'nothing'}",
-            file=file,
-            sheet=sheet or None,
-        )
-    hidx, layout, colmap = found
-    header_cells = rows[hidx][1]
-    ctx = _context_from_names(file_stem, sheet, m)
-    ctx.update(_context_from_lines([c for _, c in rows[:hidx]], m))
-    table = Table(file=file, sheet=sheet, layout=layout)
-    base = {f: "" for f in RECORD_FIELDS}
-    for fld, (value, origin) in ctx.items():
-        base[fld] = value
-        table.origin[fld] = origin
-    # first column for each field wins
-    field_col: dict[str, int] = {}
-    for i, f in sorted(colmap.items()):
-        field_col.setdefault(f, i)
-    for f, i in field_col.items():
-        table.origin[f] = header_cells[i].strip()
-
-    def get(cells: list[str], i: int | None) -> str:
-        return cells[i] if i is not None and i < len(cells) else ""
-
-    body = rows[hidx + 1 :]
-    if delimiter and layout == "long" and "text" in field_col:
-        width = max(i for i, c in enumerate(header_cells) if c.strip()) + 1
-        body = _rejoin_split_text(body, width, field_col["text"], delimiter)
-    if layout == "long":
-        present = {f: field_col[f] for f in RECORD_FIELDS if f in field_col}
-        cols = {f: [cells[i] if i < len(cells) else "" for _, cells in body] for f, i in present.items()}
-        keep = [any(v.strip() for v in vals) for vals in zip(*cols.values())] if cols else []
-        idx = [k for k, flag in enumerate(keep) if flag]  # rows where nothing we read is filled in are skipped
-        section = _section_rows(body, idx, cols, m)
-        if section:
-            idx = [k for k in idx if k not in section]
-        out = table.columns
-        for f in RECORD_FIELDS:
-            if f in cols:
-                vals = [cols[f][k] for k in idx]
-            else:
-                vals = [""] * len(idx)
-            if f in _CONTEXT_FIELDS:
-                heads = [_current(section, k, f) for k in idx] if section else None
-                vals = [v if v.strip() else (heads[j] if heads and heads[j] else base[f]) for j, v in enumerate(vals)]
-            out[f] = vals
-        out["_row"] = [body[k][0] for k in idx]
-        out["_col"] = [table.origin.get("text", "")] * len(idx)
-        return table
-
-    # force-field: pairs of (text column, kind, strength column)
-    above = [c for _, c in rows[:hidx]]
-    pairs = []
-    for i, f in sorted(colmap.items()):
-        if f not in ("kraft", "motkraft"):
-            continue
-        strength_col = i + 1 if colmap.get(i + 1) == "strength" else None
-        goal = None
-        for cells in reversed(above):  # nearest title at or to the left of this column
-            for j in range(min(i, len(cells) - 1), -1, -1):
-                if cells[j].strip():
-                    goal = m.goal_from_name(cells[j]) or m.goal(cells[j])
-                    break
-            if goal:
-                break
-        pairs.append((i, f, strength_col, goal))
-    shared = {f: field_col.get(f) for f in ("group", "date", "goal", "delmal", "pavirkbar", "votes", "answers")}
-    for rownum, cells in body:
-        for col, kind, scol, goal in pairs:
-            text = get(cells, col)
-            strength = get(cells, scol)
-            if not text.strip() and not strength.strip():
-                continue
-            rec = dict(base)
-            for f, i in shared.items():
-                if i is not None and get(cells, i).strip():
-                    rec[f] = get(cells, i)
-            if goal and shared["goal"] is None:
-                rec["goal"] = goal
-            rec.update(kind=kind, text=text, strength=strength, _row=rownum, _col=header_cells[col].strip())
-            table.append(rec)
-    table.origin["kind"] = "(force-field column)"
-    return table
-
-
-# --------------------------------------------------------------------------- files
 
 
 def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
@@ -409,10 +223,10 @@ def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
         if not data.strip():
             raise AnalysisError("the file is empty", file=rel)
         if suffix in TEXT_SUFFIXES:
-            rows, result.encoding, delimiter = read_csv_grid(Path(rel), data)
-            if not rows:
+            grid, result.encoding = read_csv_grid(Path(rel), data)
+            if not grid.rows:
                 raise AnalysisError("the file is empty", file=rel)
-            result.tables.append(parse_grid(rows, file=rel, sheet="", file_stem=path.stem, m=m, delimiter=delimiter))
+            _parse_all([grid], result, path.stem, m)
             return result
         if suffix == ".xls":
             raise AnalysisError("the old Excel format (.xls) is not supported: save it as .xlsx or CSV", file=rel)
@@ -434,55 +248,80 @@ def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
                 file=rel,
             )
         grids = read_xlsx_grids(path)
-        problems = []
-        for sheet, rows in grids:
-            if fold(sheet) in INSTRUCTION_SHEETS:
-                continue
-            try:
-                result.tables.append(parse_grid(rows, file=rel, sheet=sheet, file_stem=path.stem, m=m))
-            except AnalysisError as exc:
-                problems.append(exc)
-        if not result.tables:
-            if all(not rows for _, rows in grids):
-                raise AnalysisError("the file is empty (no sheet has any data)", file=rel)
-            first = problems[0]
-            raise AnalysisError(first.message, file=rel, sheet=first.sheet)
-        for exc in problems:
-            result.notes.append(f"skipped {exc}")
+        for g in grids:
+            g.file = rel
+        if all(not g.rows for g in grids):
+            raise AnalysisError("the file is empty (no sheet has any data)", file=rel)
+        _parse_all(grids, result, path.stem, m)
     except AnalysisError as exc:
         exc.file = rel
         result.error = str(exc)
-        result.tables = []
+        result.tables = [t for t in result.tables if t.layout == "none"]
     return result
+
+
+def _parse_all(grids: list[Grid], result: FileResult, stem: str, m: Mappings) -> None:
+    """Parse every grid of a file; sheets without a table keep their cells as ignored, with the reason."""
+    problems: list[AnalysisError] = []
+    inherited: dict[str, str] = {}
+    for grid in grids:
+        if not grid.rows:
+            if grid.sheet:
+                result.notes.append(f"sheet {grid.sheet}: the sheet is empty")
+            continue
+        if fold(grid.sheet) in INSTRUCTION_SHEETS:
+            result.tables.append(unreadable_sheet(grid, "instruction or list sheet (not notes)"))
+            continue
+        try:
+            table = parse_grid(grid, m, file_stem=stem, inherited=inherited)
+        except AnalysisError as exc:
+            problems.append(exc)
+            result.tables.append(unreadable_sheet(grid, f"no table found: {exc.message}"))
+            if grid.sheet:
+                result.notes.append(
+                    f"sheet {grid.sheet}: no table found, its cells are listed as ignored ({exc.message})"
+                )
+            continue
+        if grid.hidden:
+            table.notes.append("hidden sheet (read like the others)")
+        for k, v in table.context.items():
+            inherited.setdefault(k, v)
+        result.tables.append(table)
+    if problems and not any(t.layout != "none" for t in result.tables):
+        first = problems[0]
+        raise AnalysisError(first.message, file=result.file, sheet=first.sheet)
+
+
+FRAME_COLUMNS = ("file", "sheet", "row", "_col", "_origin", "_cells", "_year", *RECORD_FIELDS)
 
 
 def records_frame(records: list[dict]) -> pd.DataFrame:
     """Input records (dicts as :class:`Table` makes them) as a frame of text columns."""
-    cols = ["file", "sheet", "row", "_col", "_origin", *RECORD_FIELDS]
-    frame = pd.DataFrame.from_records(records, columns=cols)
-    for c in ("file", "sheet", "_col", *RECORD_FIELDS):
-        frame[c] = frame[c].fillna("").astype(object)
+    frame = pd.DataFrame.from_records(records, columns=list(FRAME_COLUMNS))
+    for c in ("file", "sheet", "_col", "_year", *RECORD_FIELDS):
+        col = frame[c].astype(object)
+        frame[c] = col.where(col.notna(), "")
     frame["row"] = frame["row"].astype("int64")
+    frame["_cells"] = pd.to_numeric(frame["_cells"], errors="coerce").fillna(1).astype("int64")
     return frame
 
 
 def tables_frame(tables: list[Table]):
     """All input records of ``tables`` as one frame for :func:`analysis.workshops.cleaning.clean_records`."""
 
-    if not tables:
-        return records_frame([])
-    parts = {f: [] for f in ("file", "sheet", "row", "_col", "_origin", *RECORD_FIELDS)}
+    parts: dict[str, list] = {f: [] for f in FRAME_COLUMNS}
     for t in tables:
         n = len(t)
+        if not n:
+            continue
         parts["file"] += [t.file] * n
         parts["sheet"] += [t.sheet] * n
         parts["row"] += t.columns["_row"]
-        parts["_col"] += t.columns["_col"]
-        parts["_origin"] += [t.origin] * n
-        for f in RECORD_FIELDS:
-            parts[f] += t.columns[f]
+        for k in ("_col", "_origin", "_cells", "_year", *RECORD_FIELDS):
+            parts[k] += t.columns[k]
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in parts.items()})
     frame["row"] = frame["row"].astype("int64")
+    frame["_cells"] = frame["_cells"].astype("int64")
     return frame
 
 

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 from analysis import vocab
 from analysis.profile import Profile, load_profile
 from analysis.themes import theme_labels
-from analysis.workshops.cleaning import REJECT_COLUMNS
+from analysis.workshops.cleaning import REJECT_COLUMNS, ROW_REJECTED, VALUE_EMPTIED
 
 _ID = r"^w[0-9a-f]{16}$"
 
@@ -73,7 +73,7 @@ def statements_schema(profile: Profile | None = None) -> pa.DataFrameSchema:
 
 
 def rejects_schema() -> pa.DataFrameSchema:
-    """The rejects table: one row per rejected input row."""
+    """The rejects table: one row per rejected input row, and one per value left empty in a kept statement."""
     return pa.DataFrameSchema(
         {
             "file": pa.Column(str),
@@ -82,6 +82,7 @@ def rejects_schema() -> pa.DataFrameSchema:
             "column": pa.Column(str),
             "value": pa.Column(str),
             "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "action": pa.Column(str, pa.Check.isin([ROW_REJECTED, VALUE_EMPTIED])),
         },
         strict=True,
         ordered=True,

@@ -8,6 +8,8 @@ report that reads statements does not load the cleaning's libraries (openpyxl, r
   :func:`load_statements` turns them into tuples);
 * ``statements_rejects.csv`` — file, sheet, row, column, value, reason;
 * ``statements_unthemed.csv`` — statements no theme matched, for the analyst;
+* ``statements_ignored.csv`` — every other non-empty cell of the files (headers, titles, notes, columns
+  not recognised) with the reason it is not part of a statement;
 * ``statements_manifest.json`` — files read, their hashes, rows in / clean / rejected / merged;
 * ``statements_links.csv`` — every link between a measure and a counter-force (from the notes' column
   «Svarer på motkraft» and the analyst's ``links.yaml``), link values that could not be used, and
@@ -31,6 +33,9 @@ REJECTS_FILE = "statements_rejects.csv"
 
 
 UNTHEMED_FILE = "statements_unthemed.csv"
+
+
+IGNORED_FILE = "statements_ignored.csv"
 
 
 MANIFEST_FILE = "statements_manifest.json"

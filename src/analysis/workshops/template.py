@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import vocab
 from analysis.errors import AnalysisError
-from analysis.fileio import atomic_path
+from analysis.fileio import atomic_path, mark_xlsx_text
 from analysis.numfmt import fmt_int
 from analysis.profile import Profile, load_profile
 from analysis.workshops.cleaning import clean_records
@@ -269,9 +269,8 @@ def write_template(path: str | Path, statements: pd.DataFrame | None = None, pro
                 "; ".join(f"{row_of[c]}: {text_of[c]}" for c in answers if c in row_of) or None,
             ]
             for c, v in enumerate(values, start=1):
-                if isinstance(v, str):
-                    ws.cell(row=r, column=c).data_type = "s"
-                ws.cell(row=r, column=c, value=v)
+                cell = ws.cell(row=r, column=c, value=v)
+                mark_xlsx_text(cell)  # text stays text: never run as a formula (OWASP CSV injection)
     wb.properties.creator = "analysis template workshop"
     wb.properties.created = dt.datetime(2020, 1, 1)
     with atomic_path(path) as tmp:
