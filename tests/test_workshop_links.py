@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
@@ -129,3 +130,32 @@ def test_theme_overlap_is_only_a_suggestion(tmp_path):
     assert _by_text(st, "Omsorgsboliger")["answers"] == ()
     # a linked pair is not suggested again
     assert not ((sugg["measure"] == "Bygge utleieboliger i sentrum") & (sugg["group"] == "ungdomsradet")).any()
+
+
+def test_suggestions_are_capped_strongest_first():
+    """A group with many counter-forces on one theme: at most MAX_SUGGESTIONS per measure, strongest first
+    (a group with 60 000 statements once produced millions of pairs here)."""
+    from analysis.forcefield import metrics
+
+    assert metrics.MAX_SUGGESTIONS == links.MAX_SUGGESTIONS
+    n = 40
+    st = pd.DataFrame(
+        {
+            "statement_id": [f"c{i:03d}" for i in range(n)] + ["m000"],
+            "group": "arbeidsgruppe",
+            "goal": "bolyst",
+            "kind": ["motkraft"] * n + ["tiltak"],
+            "text": [f"Mangel på boliger {i}" for i in range(n)] + ["Bygge boliger"],
+            "strength": [i % 5 + 1 for i in range(n)] + [None],
+            "pavirkbar": None,
+            "votes": None,
+            "themes": [("bolig",)] * (n + 1),
+            "answers": [()] * (n + 1),
+        }
+    )
+    sugg = links.theme_suggestions(st)
+    assert len(sugg) == links.MAX_SUGGESTIONS
+    strengths = st.set_index("statement_id").loc[sugg["counterforce_id"], "strength"].tolist()
+    assert strengths == [5] * links.MAX_SUGGESTIONS
+    ml = metrics.measure_links(st)
+    assert len(ml.loc[0, "suggestions"]) == links.MAX_SUGGESTIONS

@@ -55,6 +55,9 @@ KIND_ORDER: tuple[str, ...] = ("onsket_resultat", "delmal", "tiltak", "kraft", "
 THIN_THRESHOLD = 10
 #: A theme is a consensus theme when at least this many groups name it.
 CONSENSUS_MIN_GROUPS = 3
+#: At most this many theme suggestions per measure, as in the links file
+#: (:data:`analysis.workshops.links.MAX_SUGGESTIONS`; not imported, so reports do not load the cleaning's libraries).
+MAX_SUGGESTIONS = 5
 #: The 1–5 scales used for strength (importance) and påvirkbar.
 SCALE_MIN, SCALE_MAX = 1, 5
 #: The middle of the 1–5 scales: the lines between the quadrants of the prioritisation matrix.
@@ -637,7 +640,7 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
     measure but are not linked, for the analyst to check. Columns ``statement_id, group, goal, text,
     themes, strength, pavirkbar, votes, n_answered, answers, answer_ids, answered_strength,
     answered_pavirkbar, suggestions`` (``answers``: the linked counter-forces' texts, strongest
-    first; ``answered_strength``: mean scored strength of those, NaN if none). Sorted by group,
+    first; ``suggestions``: at most :data:`MAX_SUGGESTIONS`, strongest first; ``answered_strength``: mean scored strength of those, NaN if none). Sorted by group,
     goal, text. ``suggestions=False`` leaves the suggestions empty (faster, for other metrics).
     """
     base = _base(statements)
@@ -688,6 +691,8 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
         sugg: list[str] = []
         for t in themes:
             for c in by_theme.get((g, t), []):
+                if len(sugg) >= MAX_SUGGESTIONS:
+                    break
                 if c not in seen:
                     seen.add(c)
                     sugg.append(info[c][0])

@@ -50,6 +50,7 @@ from analysis.population.text import requirement_sentence
 from analysis.privacy import MIN_CELL, fewer_than
 from analysis.profile import Goal, Profile
 from analysis.report.html import esc
+from analysis.survey.text import WEIGHTED_RESIDENTS
 
 # --------------------------------------------------------------------------- layers
 
@@ -360,7 +361,7 @@ def bolyst_card(
         card.figures["Fornøyde med å bo her"] = fmt_pct(s.satisfied)
         if s.recommend is not None:
             card.figures["Vil anbefale en venn å flytte hit (0–10)"] = fmt_num(s.recommend, 1)
-        card.figures[f"Svar fra innbyggere {ages}"] = fmt_int(s.n)
+        card.figures[WEIGHTED_RESIDENTS] = fmt_int(s.n)
         if s.recommend is not None:
             facts.append(
                 (
@@ -389,19 +390,35 @@ def indicator_card(
     return card
 
 
-def build_cards(
+@dataclass
+class GoalData:
+    """One goal's numbers, computed once for its card and the decision page.
+
+    ``status`` is the goal's status object from :mod:`analysis.goals.status` (``None`` with a plain
+    Norwegian ``message`` when its data are missing); ``workshop`` what the workshops said.
+    """
+
+    goal: Goal
+    status: object | None = None
+    message: str | None = None
+    workshop: WorkshopGoal | str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.goal.indicator.kind if self.goal.indicator is not None else None
+
+
+def goal_data(
     layers: Layers,
     profile: Profile,
     *,
-    links: Mapping[str, ReportLink] | None = None,
     theme_labels: Mapping[str, str] | None = None,
     threshold: int = MIN_CELL,
-) -> tuple[list[GoalCard], PopulationStatus | None]:
-    """One card per goal of ``profile`` in the council's order, and the population status (for the figure).
+) -> tuple[list[GoalData], PopulationStatus | None]:
+    """Every goal's numbers in the council's order, and the population status (for the figure).
 
-    A layer that is missing, or whose numbers cannot be computed, gives its
-    cards a plain Norwegian message instead of numbers; this never raises
-    for missing data. A goal without a target is described and compared, never given an invented target.
+    A layer that is missing, or whose numbers cannot be computed, leaves a plain Norwegian message
+    instead; this never raises for missing data. A goal without a target is never given one.
     """
     goal_ids = profile.goal_ids
     workshops: dict[str, WorkshopGoal | str | None] = {g: layers.statements_message for g in goal_ids}
@@ -432,38 +449,28 @@ def build_cards(
         except AnalysisError as exc:
             pop_message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
 
-    cards = []
+    out = []
     for goal in profile.goals:
-        kind = goal.indicator.kind if goal.indicator is not None else None
-        common = {"workshop": workshops.get(goal.id), "links": links}
+        d = GoalData(goal, workshop=workshops.get(goal.id))
+        kind = d.kind
         if kind is None:
-            cards.append(indicator_card(goal, **common))
+            pass
         elif kind == "survey_share":
-            status, message = None, layers.survey_message
+            d.message = layers.survey_message
             if layers.responses is not None:
                 try:
-                    status = bolyst_status(
+                    d.status = bolyst_status(
                         layers.responses, threshold=threshold, item=goal.indicator.item, values=goal.indicator.values
                     )
                 except (AnalysisError, KeyError) as exc:
-                    message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
-            cards.append(
-                bolyst_card(
-                    goal,
-                    status,
-                    message=message,
-                    illustrative=layers.survey_illustrative,
-                    survey_ages=profile.survey.ages,
-                    **common,
-                )
-            )
+                    d.message = f"Svarene i innbyggerundersøkelsen kunne ikke leses ({exc})."
         elif kind == "population_total":
-            cards.append(population_card(goal, pop_status, message=pop_message, **common))
+            d.status, d.message = pop_status, pop_message
         else:
-            status, message = None, pop_message
+            d.message = pop_message
             if layers.population is not None and pop_status is not None:
                 try:
-                    status = (
+                    d.status = (
                         women_status(
                             layers.population, layers.region, comparisons=comparisons, ages=goal.indicator.ages
                         )
@@ -471,10 +478,55 @@ def build_cards(
                         else young_status(layers.population, layers.region, bands=goal.indicator.bands)
                     )
                 except AnalysisError as exc:
-                    message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
-            card_for = women_card if kind == "women_per_100_men" else young_card
-            cards.append(card_for(goal, status, message=message, **common))
-    return cards, pop_status
+                    d.message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
+        out.append(d)
+    return out, pop_status
+
+
+def cards_from(
+    data: Sequence[GoalData], layers: Layers, profile: Profile, *, links: Mapping[str, ReportLink] | None = None
+) -> list[GoalCard]:
+    """One card per goal from :func:`goal_data`."""
+    cards = []
+    for d in data:
+        common = {"workshop": d.workshop, "links": links}
+        if d.kind is None:
+            cards.append(indicator_card(d.goal, **common))
+        elif d.kind == "survey_share":
+            cards.append(
+                bolyst_card(
+                    d.goal,
+                    d.status,
+                    message=d.message,
+                    illustrative=layers.survey_illustrative,
+                    survey_ages=profile.survey.ages,
+                    **common,
+                )
+            )
+        elif d.kind == "population_total":
+            cards.append(population_card(d.goal, d.status, message=d.message, **common))
+        else:
+            card_for = women_card if d.kind == "women_per_100_men" else young_card
+            cards.append(card_for(d.goal, d.status, message=d.message, **common))
+    return cards
+
+
+def build_cards(
+    layers: Layers,
+    profile: Profile,
+    *,
+    links: Mapping[str, ReportLink] | None = None,
+    theme_labels: Mapping[str, str] | None = None,
+    threshold: int = MIN_CELL,
+) -> tuple[list[GoalCard], PopulationStatus | None]:
+    """One card per goal of ``profile`` in the council's order, and the population status (for the figure).
+
+    A layer that is missing, or whose numbers cannot be computed, gives its
+    cards a plain Norwegian message instead of numbers; this never raises
+    for missing data. A goal without a target is described and compared, never given an invented target.
+    """
+    data, pop_status = goal_data(layers, profile, theme_labels=theme_labels, threshold=threshold)
+    return cards_from(data, layers, profile, links=links), pop_status
 
 
 # --------------------------------------------------------------------------- rendering

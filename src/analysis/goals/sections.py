@@ -8,10 +8,14 @@ section returns a list of display objects.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.goals import cards, plots, status, text
+from IPython.display import HTML
+
+from analysis.forcefield import metrics as ffm
+from analysis.forcefield import text as fft
+from analysis.goals import cards, decision, plots, status, text
 from analysis.privacy import MIN_CELL
 from analysis.profile import Profile, load_profile
 from analysis.report import html
@@ -32,15 +36,51 @@ class Overview:
     layers: status.Layers
     cards: list[cards.GoalCard]
     population: status.PopulationStatus | None
+    verdicts: list[decision.Verdict] = field(default_factory=list)
+    priorities: list[decision.Priority] = field(default_factory=list)
+    links: dict[str, cards.ReportLink] = field(default_factory=dict)
 
 
-def load(links: Mapping[str, Mapping[str, str]] | None = None, profile: Profile | None = None) -> Overview:
-    """The profile's municipality and goals, every layer that exists, and one card per goal (links as the
-    build passes them)."""
+def load(
+    links: Mapping[str, Mapping[str, str]] | None = None,
+    profile: Profile | None = None,
+    group_weights: Mapping[str, float] | None = None,
+) -> Overview:
+    """The profile's municipality and goals, every layer that exists, one card and one verdict per goal, and
+    the highest priorities (links as the build passes them; ``group_weights`` as the across-groups report's)."""
     profile = profile or load_profile()
     layers = status.load_layers(profile.kommune.number)
-    goal_cards, population = cards.build_cards(layers, profile, links=cards.report_links_from(links))
-    return Overview(profile, layers, goal_cards, population)
+    report_links = cards.report_links_from(links)
+    data, population = cards.goal_data(layers, profile)
+    goal_cards = cards.cards_from(data, layers, profile, links=report_links)
+    prio: list[decision.Priority] = []
+    if layers.statements is not None and len(layers.statements):
+        # the same table and weights as the across-groups report, so the scores are the same numbers
+        prepared = ffm.prepare(ffm.for_display(layers.statements))
+        table = ffm.priorities(prepared, weights=dict(group_weights) if group_weights else None)
+        prio = decision.top_priorities(table, fft.theme_labels())
+    return Overview(profile, layers, goal_cards, population, decision.verdicts(data), prio, report_links)
+
+
+def decision_page(o: Overview) -> Section:
+    """The decision page: a summary line, one verdict per goal by the stated rule, the highest priorities with a
+    link, and what the council is asked to decide or follow up."""
+    if not o.verdicts:
+        return [html.paragraph(text.NO_GOAL_CARDS)]
+    out: Section = [
+        html.summary(decision.summary_sentence(o.verdicts)),
+        HTML(decision.verdict_table_html(o.verdicts)),
+        html.markdown(decision.RULES),
+    ]
+    if o.priorities:
+        out += [
+            html.heading("Hva bør prioriteres?", 3),
+            HTML(decision.priorities_html(o.priorities, o.links.get("forcefield"))),
+        ]
+    asks = decision.follow_ups(o.verdicts, o.priorities)
+    if asks:
+        out += [html.heading("Til beslutning og oppfølging", 3), html.bullet_list(asks)]
+    return out
 
 
 def introduction(o: Overview) -> Section:

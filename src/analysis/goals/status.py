@@ -264,6 +264,8 @@ class WomenStatus:
     ratio_then: float | None = None
     comparisons: dict[str, float] = field(default_factory=dict)
     reference: str | None = None
+    #: the ratio for every year with data (index: year), for the decision page's trend rule
+    series: pd.Series | None = field(default=None, repr=False, compare=False)
 
     @property
     def women_for_balance(self) -> int | None:
@@ -314,6 +316,7 @@ def women_status(
         ratio_then=float(ratio.loc[then]) if then in ratio.index else None,
         comparisons=comp,
         reference=next(iter(comp), None),
+        series=ratio.astype(float),
     )
 
 
@@ -341,6 +344,8 @@ class YoungStatus:
     total: int
     year_then: int | None
     bands: tuple[BandStatus, ...]
+    #: people in all the bands together for every year with data (index: year), for the decision page
+    series: pd.Series | None = field(default=None, repr=False, compare=False)
 
 
 def young_status(
@@ -364,7 +369,14 @@ def young_status(
         before = int(counts.loc[then, col]) if has_then else None
         share_then = (before / totals.loc[then]) if has_then and totals.loc[then] else None
         out.append(BandStatus(str(col), now, float(share), before, None if share_then is None else float(share_then)))
-    return YoungStatus(str(region), latest_year, int(totals.loc[latest_year]), then if has_then else None, tuple(out))
+    return YoungStatus(
+        str(region),
+        latest_year,
+        int(totals.loc[latest_year]),
+        then if has_then else None,
+        tuple(out),
+        series=counts.sum(axis=1).astype(float),
+    )
 
 
 @dataclass(frozen=True)

@@ -99,11 +99,17 @@ def intro(s: SurveyReport) -> Section:
 
 
 def respondents(s: SurveyReport) -> Section:
+    r = s.responses
+    in_scope = r.loc[r["in_scope"].astype(bool).to_numpy()] if "in_scope" in r.columns else r.iloc[0:0]
+    status = in_scope["status"].astype(str) if len(in_scope) else pd.Series(dtype=str)
+    residents, out_movers = int((status == "resident").sum()), int((status == "out_mover").sum())
+    weighted = len(s.residents) if s.weighted else None
+    no_age = int(in_scope["age_band"].isna().sum()) if "age_band" in in_scope.columns else 0
     return [
         html.key_figures(
-            text.respondent_figures(len(s.residents), len(s.out_movers), s.name, s.weighting, s.threshold, s.ages)
+            text.respondent_figures(residents, out_movers, s.name, s.weighting, s.threshold, s.ages, weighted)
         ),
-        html.paragraph(text.respondents_sentence(s.manifest, s.ages)),
+        html.paragraph(text.respondents_sentence(s.manifest, s.ages, residents, out_movers, weighted, no_age)),
     ]
 
 

@@ -175,25 +175,70 @@ def unweighted_reason(weighting: dict) -> str:
     )
 
 
+#: Label of the key figure with the residents' answers the weighted estimates rest on (the goals overview
+#: shows the same figure under the same label).
+WEIGHTED_RESIDENTS = "Innbyggersvar som er vektet"
+
+
 def respondent_figures(
-    residents: int, out_movers: int, name: str, weighting: dict, threshold: int, ages: str
+    residents: int,
+    out_movers: int,
+    name: str,
+    weighting: dict,
+    threshold: int,
+    ages: str,
+    weighted_residents: int | None = None,
 ) -> dict[str, str]:
-    """Key figures on who answered (counts below the threshold are hidden)."""
-    return {
+    """Key figures on who answered (counts below the threshold are hidden).
+
+    ``residents`` and ``out_movers`` count every answer in the age range (as the tables by age and gender);
+    ``weighted_residents`` the residents' answers that could be weighted (the base of every estimate).
+    """
+    out = {
         f"Svar fra innbyggere {ages} år": n_label(residents, threshold),
         f"Svar fra utflyttere {ages} år": n_label(out_movers, threshold),
-        f"Innbyggere {ages} år i {name} ({weighting.get('year', '–')})": fmt_int(weighting.get("population")),
-        "Effektivt antall svar etter vekting": fmt_num(weighting.get("effective_n"), 0),
     }
+    if weighted_residents is not None:
+        out[WEIGHTED_RESIDENTS] = n_label(weighted_residents, threshold)
+    out[f"Innbyggere {ages} år i {name} ({weighting.get('year', '–')})"] = fmt_int(weighting.get("population"))
+    out["Effektivt antall svar etter vekting"] = fmt_num(weighting.get("effective_n"), 0)
+    return out
 
 
-def respondents_sentence(manifest: dict, ages: str) -> str:
-    """How many answers were valid, held out, or out of the age range (from the cleaning manifest)."""
-    return (
-        f"Til sammen {fmt_int(manifest.get('rows_clean', 0))} gyldige svar. "
+def respondents_sentence(
+    manifest: dict,
+    ages: str,
+    residents: int | None = None,
+    out_movers: int | None = None,
+    weighted: int | None = None,
+    no_age: int = 0,
+) -> str:
+    """Where every valid answer went: held out, outside the age range, residents and out-movers, weighted.
+
+    >>> respondents_sentence({"rows_clean": 300, "rows_rejected": 4, "flags": {"age_out_of_range": 2}}, "18–40",
+    ...                      140, 158, 139, 1)  # doctest: +NORMALIZE_WHITESPACE
+    'Til sammen 300 gyldige svar. 4 innsendinger ble holdt utenfor (dobbelt innsendt eller tomme), og 2 svar var fra
+    personer utenfor 18–40 år. De 298 andre er med i analysen: 140 innbyggere og 158 utflyttere. 1 av dem oppga ikke
+    alder og står bare i tabellen etter kjønn. 139 av innbyggersvarene er vektet etter alder og kjønn.'
+    """
+    clean = int(manifest.get("rows_clean", 0))
+    outside = int(manifest.get("flags", {}).get("age_out_of_range", 0))
+    text = (
+        f"Til sammen {fmt_int(clean)} gyldige svar. "
         f"{fmt_int(manifest.get('rows_rejected', 0))} innsendinger ble holdt utenfor (dobbelt innsendt eller tomme), "
-        f"og {fmt_int(manifest.get('flags', {}).get('age_out_of_range', 0))} svar var fra personer utenfor {ages} år."
+        f"og {fmt_int(outside)} svar var fra personer utenfor {ages} år."
     )
+    if residents is None or out_movers is None:
+        return text
+    text += (
+        f" De {fmt_int(residents + out_movers)} andre er med i analysen: {fmt_int(residents)} innbyggere og "
+        f"{fmt_int(out_movers)} utflyttere."
+    )
+    if no_age:
+        text += f" {fmt_int(no_age)} av dem oppga ikke alder og står bare i tabellen etter kjønn."
+    if weighted is not None:
+        text += f" {fmt_int(weighted)} av innbyggersvarene er vektet etter alder og kjønn."
+    return text
 
 
 def profile_caption(by: str, threshold: int) -> str:

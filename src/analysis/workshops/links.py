@@ -35,6 +35,9 @@ from analysis.errors import AnalysisError
 LINKS_FILE_NAME = "links.yaml"
 #: rapidfuzz ``fuzz.ratio`` (0–100) on folded text at or above which a typed text names a counter-force
 TEXT_MATCH_THRESHOLD = 85
+#: At most this many theme suggestions per measure (strongest counter-forces first).
+MAX_SUGGESTIONS = 5
+
 REPORT_COLUMNS = [
     "group",
     "measure_id",
@@ -339,10 +342,12 @@ def apply_link_file(statements: pd.DataFrame, path: Path) -> tuple[pd.DataFrame,
     return out, _report(report)
 
 
-def theme_suggestions(statements: pd.DataFrame) -> pd.DataFrame:
+def theme_suggestions(statements: pd.DataFrame, max_per_measure: int = MAX_SUGGESTIONS) -> pd.DataFrame:
     """Measure × counter-force pairs of one group that share a theme but are not linked: suggestions to check.
 
-    Never links: they do not count for coverage, the matrix or the priority score.
+    Never links: they do not count for coverage, the matrix or the priority score. At most
+    ``max_per_measure`` per measure, the strongest counter-forces first (then by text), so a group
+    with thousands of statements gets a list an analyst can read, not every pair.
     Columns as the link report (:data:`REPORT_COLUMNS`), ``status`` = :data:`SUGGESTION`.
     """
     rows: list[dict] = []
@@ -351,17 +356,23 @@ def theme_suggestions(statements: pd.DataFrame) -> pd.DataFrame:
     kinds = statements["kind"].astype(str).to_numpy()
     m = statements.loc[kinds == "tiltak"]
     c = statements.loc[kinds == "motkraft"]
+    strength = pd.to_numeric(c["strength"], errors="coerce").astype(float)
+    c = c.assign(_s=-strength).sort_values(["_s", "text"], na_position="last", kind="stable")
     c_by = {}
     for cid, g, t, themes in zip(c["statement_id"], c["group"], c["text"], c["themes"]):
         for th in themes or ():
             c_by.setdefault((g, th), []).append((cid, t))
     for mid, g, t, themes, ans in zip(m["statement_id"], m["group"], m["text"], m["themes"], m["answers"]):
         seen = set(ans or ())
+        found = 0
         for th in themes or ():
             for cid, ct in c_by.get((g, th), []):
+                if found >= max_per_measure:
+                    break
                 if cid in seen:
                     continue
                 seen.add(cid)
+                found += 1
                 rows.append(
                     {
                         "group": g,
