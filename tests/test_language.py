@@ -168,13 +168,16 @@ def test_group_summary_headlines_the_finding() -> None:
     line = fft.group_summary("kommunestyret", summary, forces, 10, 2)
     assert line == (
         "Hos kommunestyret veier motkreftene tyngst for tre av fire hovedmål, drivkreftene for ett. "
-        "Sterkest holder «Mangel på utleieboliger» igjen (styrke 5). Gruppen foreslo 10 tiltak; 2 av dem er "
+        "Den sterkeste motkraften er «Mangel på utleieboliger» (styrke 5). Gruppen foreslo 10 tiltak; 2 av dem er "
         "koblet til en motkraft."
     )
     assert not line.startswith("Denne siden")
     village = fft.group_summary("grendemote:drevsjo", summary, forces, 1, 0)
     assert village.startswith("På grendemøtet i Drevsjø veier motkreftene tyngst") and village.endswith(
         "Gruppen foreslo 1 tiltak; det er ikke koblet til noen motkraft."
+    )
+    assert fft.group_summary("ungdomsradet", summary.assign(net_force=-1.0), forces, 0, 0).startswith(
+        "Hos ungdomsrådet veier motkreftene tyngst for alle de fire hovedmålene. "
     )
     none = summary.assign(net_force=float("nan"))
     assert fft.group_summary("kommunestyret", none, forces.iloc[0:0], 0, 0) == (

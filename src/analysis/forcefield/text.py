@@ -992,7 +992,7 @@ def group_summary(group: str, summary: pd.DataFrame, forces: pd.DataFrame, n_mea
     >>> f = pd.DataFrame({"kind": ["motkraft", "motkraft"], "text": ["Få boliger", "Lang vei"],
     ...                   "strength": [5.0, 2.0], "scored": [True, True]})
     >>> group_summary("kommunestyret", s, f, 4, 1)
-    'Hos kommunestyret veier drivkreftene og motkreftene like tungt: hver side veier tyngst for ett av to hovedmål. Sterkest holder «Få boliger» igjen (styrke 5). Gruppen foreslo 4 tiltak; 1 av dem er koblet til en motkraft.'
+    'Hos kommunestyret veier drivkreftene og motkreftene like tungt: hver side veier tyngst for ett av to hovedmål. Den sterkeste motkraften er «Få boliger» (styrke 5). Gruppen foreslo 4 tiltak; 1 av dem er koblet til en motkraft.'
     """
     net = summary["net_force"].astype(float)
     neg, pos, total = int((net < 0).sum()), int((net > 0).sum()), len(summary)
@@ -1013,13 +1013,18 @@ def group_summary(group: str, summary: pd.DataFrame, forces: pd.DataFrame, n_mea
         )
     else:
         (side, n_side), (other, n_other) = sorted([("Motkreftene", neg), ("Drivkreftene", pos)], key=lambda x: -x[1])
-        first = f"{at_start} veier {side.lower()} tyngst for {_number_word(n_side)} av {_number_word(total)} hovedmål"
+        share = (
+            f"alle de {_number_word(total)} hovedmålene"
+            if n_side == total and total > 1
+            else f"{_number_word(n_side)} av {_number_word(total)} hovedmål"
+        )
+        first = f"{at_start} veier {side.lower()} tyngst for {share}"
         first += f", {other.lower()} for {_number_word(n_other)}." if n_other else "."
     parts = [first]
     counter = forces.loc[(forces["kind"] == "motkraft") & forces["scored"].astype(bool)] if len(forces) else forces
     if len(counter):
         top = counter.sort_values("strength", ascending=False, kind="stable").iloc[0]
-        parts.append(f"Sterkest holder «{top['text']}» igjen (styrke {fmt_num(top['strength'], 0)}).")
+        parts.append(f"Den sterkeste motkraften er «{top['text']}» (styrke {fmt_num(top['strength'], 0)}).")
     if n_measures == 0:
         parts.append("Gruppen foreslo ingen tiltak.")
     else:

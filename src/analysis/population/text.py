@@ -23,7 +23,8 @@ def _more_or_fewer(change: float, unit: str = "") -> str:
     n = round(float(change))
     if n == 0:
         return "like mange" + (f" {unit}" if unit else "")
-    return f"{fmt_int(abs(n))} {'flere' if n > 0 else 'færre'}" + (f" {unit}" if unit else "")
+    count = "én" if abs(n) == 1 else fmt_int(abs(n))
+    return f"{count} {'flere' if n > 0 else 'færre'}" + (f" {unit}" if unit else "")
 
 
 def summary_line(tot: pd.DataFrame, name: str) -> str:
