@@ -203,7 +203,7 @@ def test_population_figures_are_the_same_on_the_overview_and_the_population_repo
     assert next(r for r in proj if r[0] == target_year)[main] == projected.strip()
     # the two-year change
     two = re.search(r"ned (\d+) på to år", o.text).group(1)
-    assert f"−{two} de siste to årene" in p.text
+    assert f"{two} færre enn to år før" in p.text
 
 
 def test_survey_count_is_the_same_on_the_overview_and_the_survey_report(pages):

@@ -138,7 +138,7 @@ def test_balance_titles():
     )
     assert fft.balance_title(row(s, "a", "unge")) == "Flere yngre innbyggere: motkreftene veier tyngst (netto −6)"
     assert fft.balance_title(row(s, "a", "kvinner")).endswith("ingen er vurdert")
-    assert fft.balance_title(row(s, "a", "innbyggertall")).endswith("ingen krefter eller motkrefter nevnt")
+    assert fft.balance_title(row(s, "a", "innbyggertall")).endswith("ingen drivkrefter eller motkrefter nevnt")
     tie = make([("x", "bolyst", "kraft", 2, NA, (), "a"), ("x", "bolyst", "motkraft", 2, NA, (), "b")])
     assert "i balanse" in fft.balance_title(ffm.force_summary(tie).iloc[0])
 
@@ -157,7 +157,7 @@ def test_forces_sorted_strongest_first_unscored_last_ties_by_text():
 
 def test_alt_text_mentions_unscored_and_strongest():
     alt = fft.balance_alt(ffm.forces(BASIC, group="a", goal="bolyst"), "bolyst")
-    assert "2 drivkrefter" in alt and "1 ikke vurdert" in alt and "«Flott natur» (4)" in alt
+    assert "2 drivkrefter" in alt and "1 av dem ikke vurdert" in alt and "«Flott natur» (4)" in alt
 
 
 def test_desired_results_in_order():
@@ -521,8 +521,11 @@ def test_prepared_frame_gives_the_same_results():
 
 def test_headline_bullets_flag_thin_groups():
     bullets = fft.headline_bullets(BASIC)
-    assert any("Få utsagn" in b and "B" in b for b in bullets)
-    assert bullets[0].startswith("3 grupper har levert 13 utsagn")
+    assert any("Få utsagn" in b and "fra b og c:" in b and "disse gruppene" in b for b in bullets)
+    # every statement accounted for, by kind (10 + 2 + 1 = 13, nothing left out)
+    assert bullets[0] == (
+        "3 grupper har levert 13 utsagn: 5 drivkrefter, 5 motkrefter, 1 tiltak, 1 ønsket resultat og 1 delmål."
+    )
 
 
 def test_chart_titles_state_the_finding():
@@ -532,15 +535,13 @@ def test_chart_titles_state_the_finding():
         fft.heatmap_title(ffm.theme_profile(THEMED), labels)
         == "«Boliger» er temaet flest grupper tar opp (3 av 4 grupper)"
     )
-    assert fft.similarity_title(ffm.theme_similarity(THEMED)) == "A og B har de mest like temaprofilene (likhet 1,00)"
+    # the first name opens the sentence, the second is inside it (group_title / group_in_text)
+    assert fft.similarity_title(ffm.theme_similarity(THEMED)) == "A og b har de mest like temaprofilene (likhet 1,00)"
     assert (
         fft.priority_title(ffm.priorities(THEMED), labels) == "«Boliger» rangeres høyest blant motkreftene (3 grupper)"
     )  # c named housing too without scoring it: it counts as naming it, not in the means
     items = ffm.matrix_items(THEMED, "a")
-    assert (
-        fft.matrix_title(items)
-        == "0 tiltak og 1 motkraft er både viktige og påvirkbare – kandidater til å gjøre noe nå"
-    )
+    assert fft.matrix_title(items) == "1 motkraft er både viktig og påvirkbar – en kandidat til å gjøre noe nå"
     assert "viktig og påvirkbart – gjør noe nå: 1" in fft.matrix_alt(items, "A")
     assert fft.balance_alt_all(ffm.force_summary(BASIC, groups=["a"])).count("Økt bolyst: drivkreftene") == 1
     assert "netto +3; 1 ikke vurdert" in fft.balance_alt_all(ffm.force_summary(BASIC, groups=["a"]))
@@ -565,12 +566,17 @@ ON_MEASURES = make(
 
 def test_overview_figures_and_thin_caution():
     counts = ffm.statement_counts(BASIC)
-    assert fft.overview_figures(counts) == {
+    figures = fft.overview_figures(counts)
+    assert figures == {
         "Grupper": "3",
-        "Utsagn": "13",
+        "Utsagn i alt": "13",
         "Drivkrefter": "5",
         "Motkrefter": "5",
         "Tiltak": "1",
+        "Ønskede resultater": "1",
+        "Delmål": "1",
     }
-    assert fft.thin_groups_caution(counts).startswith("2 grupper har færre enn 10 utsagn: B, C.")  # a has exactly 10
+    # the cards account for every statement: the kinds add up to «Utsagn i alt»
+    assert sum(int(v) for k, v in figures.items() if k not in ("Grupper", "Utsagn i alt")) == 13
+    assert fft.thin_groups_caution(counts).startswith("2 grupper har færre enn 10 utsagn: b og c.")  # a has exactly 10
     assert fft.thin_groups_caution(counts.assign(thin=False)) is None

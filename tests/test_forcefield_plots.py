@@ -86,7 +86,7 @@ def test_lewin_goal_with_only_counter_forces_and_empty_goal():
     fig = fp.lewin_diagram(ffm.forces(DATA, group="a", goal="unge"), "Flere yngre: bare motkrefter")
     assert "Ingen drivkrefter nevnt" in _all_text(fig)
     empty = fp.lewin_diagram(ffm.forces(DATA, group="a", goal="kvinner"), "Ingen")
-    assert "Ingen krefter" in _all_text(empty)
+    assert "Ingen drivkrefter eller motkrefter" in _all_text(empty)
     assert figure_png(empty)[:4] == b"\x89PNG"
 
 
@@ -258,7 +258,7 @@ def test_group_report_with_thin_data_and_without_data(thin_processed, monkeypatc
     assert thin.count("Gruppen drøftet ikke dette målet.") == 3  # only «Flere yngre innbyggere» was discussed
     assert "ikke vurdert" in thin and "<svg" in thin
     empty = _shown(lambda: sections.load_group("grendemote:elga"), GROUP_SECTIONS, thin_processed, monkeypatch)
-    assert "Mangler data:" in empty and "Grendemøte Elgå" in empty
+    assert "Mangler data:" in empty and "fra grendemøtet i Elgå" in empty
     assert "<svg" not in empty and "Traceback" not in empty
 
 
@@ -267,7 +267,7 @@ def test_across_groups_report_with_a_single_thin_group(thin_processed, monkeypat
     from analysis.forcefield import sections
 
     html = _shown(sections.load_all, ALL_SECTIONS, thin_processed, monkeypatch)
-    assert "1 gruppe har levert 3 utsagn, herav 0 drivkrefter og 2 motkrefter." in html
+    assert "1 gruppe har levert 3 utsagn: 2 motkrefter og 1 tiltak." in html  # every statement accounted for
     assert "Det trengs minst to grupper" in html
     assert "Ungdomsrådet" in html and "Traceback" not in html
 
@@ -279,3 +279,4 @@ def test_the_notebooks_show_exactly_these_sections() -> None:
     for notebook, names in (("kraftfelt_gruppe.ipynb", GROUP_SECTIONS), ("kraftfelt_samlet.ipynb", ALL_SECTIONS)):
         text = (REPO / "notebooks" / notebook).read_text(encoding="utf-8")
         assert tuple(re.findall(r"sections\.((?:group|all)_\w+)\(", text)) == names, notebook
+        assert text.count("sections.glossary()") == 1, f"{notebook}: «Ord og begreper» is missing"

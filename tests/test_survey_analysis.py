@@ -160,12 +160,14 @@ def test_workshop_themes_unavailable_is_a_message(tmp_path):
 def test_findings_are_sentences():
     df = _frame(n_res=150, n_out=50)
     t = sa.satisfaction_by_item(df)
-    assert stext.finding_satisfaction(t).startswith("Innbyggerne er mest fornøyd med")
+    assert stext.finding_satisfaction(t).startswith("Innbyggerne er mest fornøyde med")
     g = sa.satisfaction_by_item(df, "gender", order=["female", "male"])
     assert stext.finding_gender_gaps(g).endswith(".")
     assert "henger sterkest sammen" in stext.finding_drivers(sa.drivers(df), "Engerdal")
     assert "planlegger å flytte" in stext.finding_move(sa.move_intentions(df), "18–40")
-    assert "Vanligst" in stext.finding_options(sa.option_shares(df, "left_reasons"), "grunner")
+    assert stext.finding_options(sa.option_shares(df, "left_reasons"), "reasons").startswith(
+        "De vanligste grunnene til at utflytterne flyttet, er "
+    )
 
 
 def test_plots_have_titles_and_labels():

@@ -132,6 +132,11 @@ class Village(_WithId):
     def label(self) -> str:
         return f"Grendemøte {self.name}"
 
+    @property
+    def title(self) -> str:
+        """The village meeting's name in its natural form, as a title: «Grendemøtet i Drevsjø»."""
+        return f"Grendemøtet i {self.name}"
+
 
 #: The stakeholder groups most municipalities hold workshops with: the working group and the councils
 #: every municipality must have (kommuneloven § 5-12: eldreråd, råd for personer med funksjonsnedsettelse,
@@ -252,6 +257,11 @@ class Profile(_Model):
     def group_labels(self) -> dict[str, str]:
         """Every group id (workshop groups first, then village meetings) → its label."""
         return {**{g.id: g.label for g in self.groups}, **{v.group_id: v.label for v in self.villages}}
+
+    @property
+    def group_titles(self) -> dict[str, str]:
+        """Every group id → its name as a title in natural form («Ungdomsrådet», «Grendemøtet i Drevsjø»)."""
+        return {**{g.id: g.label for g in self.groups}, **{v.group_id: v.title for v in self.villages}}
 
     @property
     def group_ids(self) -> tuple[str, ...]:

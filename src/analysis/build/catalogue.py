@@ -232,8 +232,15 @@ def profile_variables(profile: Profile) -> dict[str, Any]:
 
 
 def group_items(profile: Profile) -> list[dict[str, Any]]:
-    """``for_each: groups``: one item per stakeholder group and village meeting of the profile."""
-    return [{"group": gid, "slug": slug(gid), "label": label} for gid, label in profile.group_labels.items()]
+    """``for_each: groups``: one item per stakeholder group and village meeting of the profile.
+
+    ``{label}`` is the group's label («Grendemøte Drevsjø»), ``{title}`` its name as a title in natural
+    form («Grendemøtet i Drevsjø»), which report titles use.
+    """
+    return [
+        {"group": gid, "slug": slug(gid), "label": label, "title": profile.group_titles[gid]}
+        for gid, label in profile.group_labels.items()
+    ]
 
 
 def expand_entries(raw: dict[str, Any], profile: Profile | None = None) -> tuple[list[dict[str, Any]], list[str]]:

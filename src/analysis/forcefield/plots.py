@@ -132,7 +132,7 @@ def lewin_diagram(forces_one_goal: pd.DataFrame, title: str, max_per_side: int =
     strength) in a line under each side, and the side titles give the totals.
     """
     if forces_one_goal.empty:
-        return _message_figure(title, "Ingen krefter eller motkrefter er nevnt for dette målet.")
+        return _message_figure(title, "Ingen drivkrefter eller motkrefter er nevnt for dette målet.")
     drive_all = forces_one_goal.loc[forces_one_goal["kind"] == "kraft"]
     restrain_all = forces_one_goal.loc[forces_one_goal["kind"] == "motkraft"]
     drive_all = drive_all.assign(_s=-drive_all["strength"]).sort_values(

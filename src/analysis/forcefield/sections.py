@@ -18,7 +18,8 @@ from analysis.forcefield import metrics, plots, text
 from analysis.numfmt import fmt_num
 from analysis.profile import load_profile
 from analysis.report import html
-from analysis.report.labels import goal_label, group_label
+from analysis.report.glossary import glossary_section
+from analysis.report.labels import goal_label, group_in_text, group_title
 from analysis.workshops.store import load_statements
 
 Section = list[Any]
@@ -35,12 +36,7 @@ MAX_ANSWERS_SHOWN = 5
 def _more(n_more: int, what: str) -> Section:
     if n_more <= 0:
         return []
-    return [
-        html.paragraph(
-            f"… og {fmt_num(n_more, 0)} {what} til, som ikke er listet her. Alle står i tabellen over utsagn "
-            "(statements) som rapporten bygger på."
-        )
-    ]
+    return [html.paragraph(f"… og {fmt_num(n_more, 0)} {what} til, som ikke er listet her, men er med i tallene.")]
 
 
 def _ranked_measures(statements: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +78,7 @@ def _illustrative(what: str = "Utsagnene") -> Section:
 @dataclass
 class GroupReport:
     group: str
-    name: str
+    name: str  # the group as a title («Grendemøtet i Drevsjø»); in a sentence: :attr:`in_text`
     statements: pd.DataFrame = field(repr=False)  # the group's own statements (scrubbed)
     counts: pd.Series = field(repr=False)
     summary: pd.DataFrame = field(repr=False)
@@ -93,6 +89,11 @@ class GroupReport:
     def has_data(self) -> bool:
         return bool(self.counts["n_statements"] > 0)
 
+    @property
+    def in_text(self) -> str:
+        """The group's name inside a sentence («kommunestyret», «grendemøtet i Drevsjø»)."""
+        return group_in_text(self.group)
+
 
 def load_group(group: str) -> GroupReport:
     """The cleaned statements of one group (scrubbed for display) and its counts."""
@@ -100,7 +101,7 @@ def load_group(group: str) -> GroupReport:
     own = metrics.select_group(statements, group)
     return GroupReport(
         group=group,
-        name=group_label(group),
+        name=group_title(group),
         statements=own,
         counts=metrics.statement_counts(statements, groups=[group]).iloc[0],
         summary=metrics.force_summary(own, groups=[group]),
@@ -110,12 +111,23 @@ def load_group(group: str) -> GroupReport:
 
 
 def group_intro(g: GroupReport) -> Section:
-    out = _illustrative()
-    out.append(html.paragraph(text.group_intro(g.name)))
+    """The lead (what the group's statements show), the illustrative notice, what the page shows, key figures."""
+    out: Section = []
+    if g.has_data:
+        measures = g.statements.loc[g.statements["kind"].astype(str) == "tiltak"]
+        n_linked = 0
+        if len(measures):
+            links = metrics.measure_links(g.statements, g.group, suggestions=False)
+            n_linked = int((links["n_answered"] > 0).sum())
+        out.append(
+            html.summary(text.group_summary(g.group, g.summary, metrics.forces(g.statements), len(measures), n_linked))
+        )
+    out += _illustrative()
+    out.append(html.paragraph(text.group_intro(g.group)))
     if not g.has_data:
-        out.append(html.missing_data(text.no_statements(g.name)))
+        out.append(html.missing_data(text.no_statements(g.group)))
     elif g.counts["thin"]:
-        out.append(html.caution(text.thin_group(g.name, int(g.counts["n_statements"]))))
+        out.append(html.caution(text.thin_group(g.group, int(g.counts["n_statements"]))))
     if g.has_data:
         out.append(html.key_figures(text.group_figures(g.counts, g.discussed)))
     return out
@@ -132,7 +144,9 @@ def group_desired(g: GroupReport) -> Section:
     desired = metrics.desired_results(g.statements, g.group)
     out: Section = []
     if desired.empty:
-        out.append(html.paragraph(f"{g.name} skrev ikke ned ønskede resultater eller delmål."))
+        out.append(
+            html.paragraph(f"Det ble ikke skrevet ned ønskede resultater eller delmål {text.group_at(g.group)}.")
+        )
     for goal in [*load_profile().goal_ids, None]:
         items = text.desired_results_items(desired, goal)
         if items:
@@ -152,14 +166,14 @@ def group_forces(g: GroupReport) -> Section:
         if not g.discussed[goal]:
             out.append(html.paragraph("Gruppen drøftet ikke dette målet."))
         elif goal_forces.empty:
-            out.append(html.paragraph("Gruppen drøftet målet, men nevnte ingen krefter eller motkrefter."))
+            out.append(html.paragraph("Gruppen drøftet målet, men nevnte ingen drivkrefter eller motkrefter."))
         else:
             row = g.summary.loc[g.summary["goal"] == goal].iloc[0]
             out.append(
                 html.figure(
                     plots.lewin_diagram(goal_forces, text.balance_title(row)),
                     alt=text.balance_alt(goal_forces, goal),
-                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.name} ser det. Styrke 1–5 slik gruppen vurderte."
+                    caption=f"Kraftfelt for «{goal_label(goal)}» slik {g.in_text} ser det. Styrke 1–5 slik gruppen vurderte."
                     + (
                         f" De {plots.MAX_DRAWN_PER_SIDE} sterkeste på hver side er tegnet; de andre er telt under "
                         "figuren og regnet med i nettokraften."
@@ -181,12 +195,12 @@ def group_balance(g: GroupReport) -> Section:
         html.figure(
             plots.net_balance_chart(g.summary, text.balance_headline(g.summary)),
             alt=text.balance_alt_all(g.summary),
-            caption=f"Nettokraft per mål for {g.name}.",
+            caption=f"Nettokraft per hovedmål for {g.in_text}.",
             guide=text.NET_GUIDE,
         ),
         html.table(
             text.summary_table(g.summary),
-            caption=f"Krefter og motkrefter per mål – {g.name}",
+            caption=f"Drivkrefter og motkrefter per hovedmål – {g.name}",
             decimals={
                 "Normalisert (−1 til +1)": 2,
                 "Nettokraft": 0,
@@ -204,12 +218,12 @@ def group_themes(g: GroupReport) -> Section:
         return _no_group_data()
     top = metrics.top_themes(g.statements, g.group, n=6)
     if top.empty:
-        return [html.no_data("Ingen av gruppens krefter eller motkrefter er kodet med tema.")]
+        return [html.no_data("Ingen av gruppens drivkrefter eller motkrefter er kodet med tema.")]
     return [
         html.figure(
             plots.theme_bars(top, text.top_themes_title(top, g.group, g.theme_names), g.theme_names),
             alt=text.top_themes_alt(top, g.group, g.theme_names),
-            caption=f"Temaene {g.name} nevner oftest blant krefter og motkrefter.",
+            caption=f"Temaene {g.in_text} nevner oftest blant drivkreftene og motkreftene.",
             guide=text.THEMES_GUIDE,
         )
     ]
@@ -235,7 +249,8 @@ def group_measures(g: GroupReport) -> Section:
     if not links.empty:
         out.append(
             html.table(
-                text.measures_table(_short_answers(links), g.theme_names), caption=f"Tiltak foreslått av {g.name}"
+                text.measures_table(_short_answers(links), g.theme_names),
+                caption=text.measures_caption(g.group),
             )
         )
         out += _more(len(ranked) - len(shown), "tiltak")
@@ -286,9 +301,9 @@ def group_matrix(g: GroupReport) -> Section:
     plotted = items.loc[items["plotted"]] if len(items) else items
     unscored = items.loc[~items["plotted"]] if len(items) else items
     if len(plotted) <= MAX_LISTED and len(unscored) <= MAX_LISTED:
-        return _matrix_section(items, g.name, groups=False, caption=caption)
+        return _matrix_section(items, g.in_text, groups=False, caption=caption)
     shown = pd.concat([plotted.head(MAX_LISTED), unscored.head(MAX_LISTED)], ignore_index=True)
-    out = _matrix_section(shown, g.name, groups=False, caption=caption)
+    out = _matrix_section(shown, g.in_text, groups=False, caption=caption)
     out += _more(len(plotted) - MAX_LISTED, "vurderte motkrefter og tiltak med lavere viktighet × påvirkbarhet")
     out += _more(len(unscored) - MAX_LISTED, "motkrefter og tiltak som ikke er vurdert for begge")
     return out
@@ -324,7 +339,11 @@ def load_all(top_n: int = 10, group_weights: dict[str, float] | None = None) -> 
 
 
 def all_intro(a: AllGroups) -> Section:
-    out = _illustrative()
+    """The lead (the highest-ranked counter-forces and what the groups agree on) and the illustrative notice."""
+    out: Section = []
+    if a.has_data:
+        out.append(html.summary(text.all_summary_line(a.data, a.theme_names, weights=a.group_weights)))
+    out += _illustrative()
     if not a.has_data:
         out.append(html.missing_data(text.NO_STATEMENTS_AT_ALL))
     return out
@@ -405,13 +424,13 @@ def all_consensus(a: AllGroups) -> Section:
         return []
     agreed = metrics.consensus(a.data)
     out = [html.paragraph(text.consensus_intro())]
-    for kind, label in (("kraft", "Drivkrefter"), ("motkraft", "Motkrefter")):
-        out.append(html.heading(f"{label} minst {metrics.CONSENSUS_MIN_GROUPS} grupper nevner", 3))
+    for kind, label in (("kraft", "drivkraft"), ("motkraft", "motkraft")):
+        out.append(html.heading(f"Temaer minst {metrics.CONSENSUS_MIN_GROUPS} grupper nevner som {label}", 3))
         table = text.consensus_table(agreed, kind, a.theme_names)
         if table.empty:
-            out.append(html.paragraph(f"Ingen {label.lower()} nevnes av så mange grupper."))
+            out.append(html.paragraph(f"Ingen temaer nevnes som {label} av så mange grupper."))
         else:
-            out.append(html.table(table, caption=f"Felles {label.lower()}"))
+            out.append(html.table(table, caption=f"Felles temaer for {text.word(label, 'plural_definite')}"))
     return out
 
 
@@ -422,23 +441,23 @@ def all_themes(a: AllGroups) -> Section:
     profile = metrics.theme_profile(a.data)
     weighted = metrics.theme_profile(a.data, weight="strength")
     if profile.shape[1] == 0:
-        return [html.no_data("Ingen krefter eller motkrefter er kodet med tema.")]
+        return [html.no_data("Ingen drivkrefter eller motkrefter er kodet med tema.")]
     return [
         html.figure(
             plots.theme_heatmap(profile, text.heatmap_title(profile, a.theme_names), a.theme_names),
             alt=text.heatmap_alt(profile, a.theme_names),
-            caption="Antall krefter og motkrefter per tema og gruppe.",
+            caption="Antall drivkrefter og motkrefter per tema og gruppe.",
             guide=text.HEATMAP_GUIDE,
         ),
         html.figure(
             plots.theme_heatmap(
                 weighted,
-                "Vektet med styrke: " + text.heatmap_title(weighted, a.theme_names),
+                text.heatmap_strength_title(weighted, a.theme_names),
                 a.theme_names,
                 value_label="Sum styrke",
             ),
-            alt=text.heatmap_alt(weighted, a.theme_names, what="summen av styrke (1–5) for krefter og motkrefter"),
-            caption="Sum styrke for krefter og motkrefter per tema og gruppe.",
+            alt=text.heatmap_alt(weighted, a.theme_names, what="summen av styrke (1–5) for drivkrefter og motkrefter"),
+            caption="Sum styrke for drivkrefter og motkrefter per tema og gruppe.",
             guide=text.HEATMAP_STRENGTH_GUIDE,
         ),
     ]
@@ -511,3 +530,8 @@ def all_counts(a: AllGroups) -> Section:
         out.append(html.caution(thin))
     out.append(html.table(text.counts_table(a.counts), caption="Utsagn per gruppe"))
     return out
+
+
+def glossary() -> Section:
+    """«Ord og begreper»: the words of the force-field reports, each with a one-line explanation."""
+    return glossary_section("forcefield")

@@ -28,8 +28,10 @@ from analysis.forcefield.metrics import (
     statement_counts,
 )
 from analysis.numfmt import fmt_num
-from analysis.report.labels import goal_label, group_label, kind_label
+from analysis.report.glossary import word
+from analysis.report.labels import and_list, goal_label, group_in_text, group_label, group_title, kind_label
 from analysis.themes import theme_labels as _labels
+from analysis.vocab import VILLAGE_PREFIX
 
 NET_FORMULA = (
     "Nettokraft = summen av styrke for drivkreftene minus summen av styrke for motkreftene "
@@ -106,6 +108,44 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{fmt_num(n)} {one if n == 1 else many}"
 
 
+def _count_or_none(n: int, one: str, many: str) -> str:
+    """``ingen drivkrefter`` / ``1 drivkraft`` / ``3 drivkrefter``."""
+    return f"ingen {many}" if n == 0 else _count(n, one, many)
+
+
+_NUMBER_WORDS = ("null", "ett", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv")
+
+
+def _number_word(n: int) -> str:
+    """A small count as a word in running text («de fire målene»); 13 and more as digits.
+
+    >>> _number_word(4), _number_word(20)
+    ('fire', '20')
+    """
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else fmt_num(n)
+
+
+def is_village(group: str) -> bool:
+    """Whether a group id is a village meeting (``grendemote:<grend>``)."""
+    return str(group).startswith(VILLAGE_PREFIX)
+
+
+def group_at(group: str) -> str:
+    """Where a group said something, for a sentence: «på grendemøtet i Drevsjø», «i workshopen med kommunestyret».
+
+    >>> group_at("grendemote:drevsjo"), group_at("kommunestyret")
+    ('på grendemøtet i Drevsjø', 'i workshopen med kommunestyret')
+    """
+    if is_village(group):
+        return f"på {group_in_text(group)}"
+    return f"i {word('workshop', 'definite')} med {group_in_text(group)}"
+
+
+def groups_in_text(groups: Iterable[str]) -> str:
+    """Group names inside a sentence: «arbeidsgruppen, kommunestyret og grendemøtet i Elgå»."""
+    return and_list(group_in_text(g) for g in groups)
+
+
 def balance_title(row: pd.Series | dict) -> str:
     """A chart title that states the finding for one group × goal row of :func:`force_summary`.
 
@@ -116,7 +156,7 @@ def balance_title(row: pd.Series | dict) -> str:
     n_forces = int(row["n_kraft"]) + int(row["n_motkraft"])
     net = row["net_force"]
     if n_forces == 0:
-        return f"{goal}: ingen krefter eller motkrefter nevnt"
+        return f"{goal}: ingen drivkrefter eller motkrefter nevnt"
     if net is None or pd.isna(net):
         return f"{goal}: {_count(n_forces, 'kraft', 'krefter')} nevnt, ingen er vurdert"
     if net > 0:
@@ -136,16 +176,21 @@ def balance_alt(forces_one_goal: pd.DataFrame, goal: str) -> str:
     for kind, one, many in (("kraft", "drivkraft", "drivkrefter"), ("motkraft", "motkraft", "motkrefter")):
         side = forces_one_goal.loc[forces_one_goal["kind"] == kind]
         sc = side.loc[side["scored"]]
+        if side.empty:
+            parts.append(f"Ingen {many}.")
+            continue
         txt = _count(len(side), one, many)
+        n_un = int((~side["scored"]).sum())
+        if n_un == len(side):
+            txt += ", ikke vurdert" if n_un == 1 else ", ingen av dem vurdert"
+        elif n_un:
+            txt += f", {n_un} av dem ikke vurdert"
         if len(sc):
             top = sc.sort_values("strength", ascending=False, kind="stable").iloc[0]
             txt += (
-                f", samlet styrke {fmt_num(sc['strength'].sum(), 0)}; "
-                f"sterkest: «{top['text']}» ({fmt_num(top['strength'])})"
+                f"; samlet styrke {fmt_num(sc['strength'].sum(), 0)}, "
+                f"sterkest «{top['text']}» ({fmt_num(top['strength'])})"
             )
-        n_un = int((~side["scored"]).sum())
-        if n_un:
-            txt += f"; {n_un} ikke vurdert"
         parts.append(txt + ".")
     return " ".join(parts)
 
@@ -184,6 +229,7 @@ def theme_label(theme: str, labels: dict[str, str] | None = None) -> str:
 
 
 def _groups_text(groups: Iterable[str]) -> str:
+    """Group labels for a table cell (a list of names, each as a label)."""
     return ", ".join(group_label(g) for g in groups)
 
 
@@ -218,6 +264,8 @@ def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
         {
             "Gruppe": counts["group"].map(group_label),
             "Utsagn i alt": counts["n_statements"].astype(int),
+            "Ønskede resultater": counts["n_onsket_resultat"].astype(int),
+            "Delmål": counts["n_delmal"].astype(int),
             "Drivkrefter": counts["n_kraft"].astype(int),
             "Motkrefter": counts["n_motkraft"].astype(int),
             "Tiltak": counts["n_tiltak"].astype(int),
@@ -345,7 +393,7 @@ def desired_results_items(desired: pd.DataFrame, goal: str | None) -> list[str]:
     if desired.empty:
         return []
     sel = desired.loc[desired["goal"].isna()] if goal is None else desired.loc[desired["goal"] == goal]
-    prefix = sel["kind"].map({"onsket_resultat": "Ønsket resultat: ", "delmal": "Delmål: "}).fillna("")
+    prefix = sel["kind"].map({k: kind_label(k) + ": " for k in ("onsket_resultat", "delmal")}).fillna("")
     return (prefix + sel["text"].astype(str)).tolist()
 
 
@@ -355,33 +403,110 @@ def headline_bullets(statements: pd.DataFrame, labels: dict[str, str] | None = N
     counts = statement_counts(statements)
     n_groups = len(counts)
     bullets.append(
-        f"{_count(n_groups, 'gruppe', 'grupper')} har levert {fmt_num(int(counts['n_statements'].sum()))} utsagn, "
-        f"herav {_count(int(counts['n_kraft'].sum()), 'drivkraft', 'drivkrefter')} og "
-        f"{_count(int(counts['n_motkraft'].sum()), 'motkraft', 'motkrefter')}."
+        f"{_count(n_groups, 'gruppe', 'grupper')} har levert {fmt_num(int(counts['n_statements'].sum()))} utsagn: "
+        f"{statements_breakdown(counts)}."
     )
     prio = priorities(statements)
     scored = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
     if not scored.empty:
-        top = ", ".join(f"«{theme_label(t, labels)}»" for t in scored["theme"].head(n))
-        bullets.append(f"Motkreftene som rangeres høyest for prioritering: {top}.")
+        top = and_list(f"«{theme_label(t, labels)}»" for t in scored["theme"].head(n))
+        bullets.append(f"Motkreftene som rangeres høyest for prioritering, handler om {top}.")
     cons = consensus(statements)
     n_bar = int((cons["kind"] == "motkraft").sum()) if not cons.empty else 0
     n_drv = int((cons["kind"] == "kraft").sum()) if not cons.empty else 0
     bullets.append(
-        f"Minst {CONSENSUS_MIN_GROUPS} grupper er enige om {n_drv} drivkraft-temaer og {n_bar} motkraft-temaer."
+        f"Minst {CONSENSUS_MIN_GROUPS} grupper er enige om {_count_or_none(n_drv, 'drivkraft-tema', 'drivkraft-temaer')} "
+        f"og {_count_or_none(n_bar, 'motkraft-tema', 'motkraft-temaer')}."
     )
     gaps = coverage_gaps(statements)
     if gaps.empty:
         bullets.append("Alle motkraft-temaer har minst ett foreslått tiltak med samme tema.")
     else:
-        names = ", ".join(f"«{theme_label(t, labels)}»" for t in gaps["theme"].head(n))
-        bullets.append(f"{len(gaps)} motkraft-temaer har ingen foreslåtte tiltak med samme tema, blant dem {names}.")
+        names = and_list(f"«{theme_label(t, labels)}»" for t in gaps["theme"].head(n))
+        if len(gaps) == 1:
+            bullets.append(f"Ett motkraft-tema, {names}, har ingen foreslåtte tiltak med samme tema.")
+        else:
+            bullets.append(
+                f"{len(gaps)} motkraft-temaer har ingen foreslåtte tiltak med samme tema, blant dem {names}."
+            )
     thin = counts.loc[counts["thin"], "group"]
     if len(thin):
         bullets.append(
-            f"Få utsagn (under {THIN_THRESHOLD}) fra: {_groups_text(thin)}. Tolk tallene for disse med varsomhet."
+            f"Få utsagn (under {THIN_THRESHOLD}) fra {groups_in_text(thin)}: tolk tallene for "
+            f"{'denne gruppen' if len(thin) == 1 else 'disse gruppene'} med varsomhet."
         )
     return bullets
+
+
+#: The statement kinds in the order a reader meets them in the counts (singular, plural).
+_KIND_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("kraft", word("drivkraft"), word("drivkraft", "plural")),
+    ("motkraft", word("motkraft"), word("motkraft", "plural")),
+    ("tiltak", word("tiltak"), word("tiltak", "plural")),
+    ("onsket_resultat", word("onsket_resultat"), word("onsket_resultat", "plural")),
+    ("delmal", word("delmal"), word("delmal", "plural")),
+)
+
+
+def statements_breakdown(counts: pd.DataFrame | pd.Series) -> str:
+    """Every statement accounted for, by kind: «49 drivkrefter, 77 motkrefter, 77 tiltak, 12 ønskede resultater
+    og 13 delmål» (kinds with none are left out; statements of no known kind are named as «andre»).
+
+    >>> statements_breakdown(pd.Series({"n_statements": 6, "n_kraft": 1, "n_motkraft": 2, "n_tiltak": 0,
+    ...                                 "n_onsket_resultat": 1, "n_delmal": 2}))
+    '1 drivkraft, 2 motkrefter, 1 ønsket resultat og 2 delmål'
+    """
+    total = int(np.asarray(counts["n_statements"]).sum())
+    parts, known = [], 0
+    for kind, one, many in _KIND_WORDS:
+        n = int(np.asarray(counts[f"n_{kind}"]).sum())
+        known += n
+        if n:
+            parts.append(_count(n, one, many))
+    if total - known:
+        parts.append(f"{fmt_num(total - known)} andre")
+    return and_list(parts) if parts else "ingen"
+
+
+def all_summary_line(
+    statements: pd.DataFrame,
+    labels: dict[str, str] | None = None,
+    *,
+    weights: dict[str, float] | None = None,
+    n: int = 3,
+) -> str:
+    """The across-groups report's lead: the counter-force themes ranked highest, and how much the groups agree.
+
+    >>> df = pd.DataFrame({"group": ["a", "b", "c"], "goal": ["bolyst"] * 3, "kind": ["motkraft"] * 3,
+    ...                    "text": ["Få boliger", "Ingen boliger", "Dyre boliger"], "strength": [4, 5, 3],
+    ...                    "pavirkbar": [4, 4, 4], "themes": [("bolig",)] * 3})
+    >>> all_summary_line(df, {"bolig": "Bolig"})
+    '«Bolig» er motkraften som rangeres høyest for prioritering. Minst 3 av 3 grupper nevner 1 tema som motkraft og ingen som drivkraft.'
+    """
+    prio = priorities(statements, weights=weights)
+    scored = prio.loc[prio["scored"].astype(bool)] if not prio.empty else prio
+    counts = statement_counts(statements)
+    if scored.empty:
+        first = (
+            f"{_count(len(counts), 'gruppe', 'grupper')} har levert {fmt_num(int(counts['n_statements'].sum()))} "
+            "utsagn, men ingen motkrefter er vurdert både for styrke og påvirkbarhet, så de kan ikke rangeres ennå."
+        )
+    else:
+        top = [f"«{theme_label(t, labels)}»" for t in scored["theme"].head(n)]
+        first = (
+            f"{top[0]} er motkraften som rangeres høyest for prioritering."
+            if len(top) == 1
+            else f"{and_list(top)} er motkreftene som rangeres høyest for prioritering."
+        )
+    cons = consensus(statements)
+    n_bar = int((cons["kind"] == "motkraft").sum()) if not cons.empty else 0
+    n_drv = int((cons["kind"] == "kraft").sum()) if not cons.empty else 0
+    agree = (
+        f"Minst {CONSENSUS_MIN_GROUPS} av {len(counts)} grupper nevner "
+        f"{_count_or_none(n_bar, 'tema', 'temaer')} som motkraft og "
+        f"{'ingen' if n_drv == 0 else fmt_num(n_drv)} som drivkraft."
+    )
+    return f"{first} {agree}"
 
 
 def balance_headline(summary_one_group: pd.DataFrame) -> str:
@@ -403,7 +528,13 @@ def balance_headline(summary_one_group: pd.DataFrame) -> str:
 
 
 def measures_sentence(statements: pd.DataFrame, group: str) -> str:
-    """How many of the group's measures are linked to its counter-forces, and how many counter-forces no measure answers."""
+    """How many of the group's measures are linked to its counter-forces, and how many counter-forces no measure answers.
+
+    >>> df = pd.DataFrame({"group": ["a", "a"], "goal": ["bolyst"] * 2, "kind": ["tiltak", "motkraft"],
+    ...                    "text": ["Bygg boliger", "Få boliger"], "strength": [None, 4], "themes": [(), ()]})
+    >>> measures_sentence(df, "a")
+    'Det ene tiltaket er ikke koblet til noen av gruppens motkrefter (i notatene eller av analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, ikke koblinger. Den ene motkraften gruppen nevnte, har ikke noe tiltak koblet til seg.'
+    """
     links = measure_links(statements, group, suggestions=False)
     cov = coverage(select_group(statements, group))
     n_m = len(links)
@@ -412,11 +543,26 @@ def measures_sentence(statements: pd.DataFrame, group: str) -> str:
     answering = int((links["n_answered"] > 0).sum())
     n_c = len(cov)
     open_ = int((cov["status"] == "ikke besvart").sum()) if n_c else 0
+    if n_m == 1:
+        linked = "Det ene tiltaket er" + ("" if answering else " ikke")
+        linked += " koblet til " + ("minst én" if answering else "noen") + " av gruppens motkrefter"
+    elif answering == 0:
+        linked = f"Ingen av de {fmt_num(n_m, 0)} tiltakene er koblet til noen av gruppens motkrefter"
+    elif answering == n_m:
+        linked = f"Alle de {fmt_num(n_m, 0)} tiltakene er koblet til minst én av gruppens motkrefter"
+    else:
+        linked = f"{fmt_num(answering, 0)} av {fmt_num(n_m, 0)} tiltak er koblet til minst én av gruppens motkrefter"
     text = (
-        f"{fmt_num(answering, 0)} av {fmt_num(n_m, 0)} tiltak er koblet til minst én av gruppens motkrefter (i "
-        "notatene eller av analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, ikke koblinger."
+        f"{linked} (i notatene eller av analytikeren). Tiltak og motkrefter med samme tema er bare forslag å sjekke, "
+        "ikke koblinger."
     )
-    if n_c:
+    if n_c == 1:
+        text += " Den ene motkraften gruppen nevnte, har " + ("ikke noe" if open_ else "et") + " tiltak koblet til seg."
+    elif n_c and open_ == n_c:
+        text += f" Ingen av gruppens {fmt_num(n_c, 0)} motkrefter har et tiltak koblet til seg."
+    elif n_c and open_ == 0:
+        text += f" Alle gruppens {fmt_num(n_c, 0)} motkrefter har et tiltak koblet til seg."
+    elif n_c:
         text += f" {fmt_num(open_, 0)} av gruppens {fmt_num(n_c, 0)} motkrefter har ikke noe tiltak koblet til seg."
     return text
 
@@ -451,7 +597,27 @@ def heatmap_title(profile: pd.DataFrame, labels: dict[str, str] | None = None) -
     )
 
 
-def heatmap_alt(profile: pd.DataFrame, labels: dict[str, str] | None = None, what: str = "antall utsagn") -> str:
+def heatmap_strength_title(weighted: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """Title for the theme × group heatmap weighted by strength: the theme with the most strength in all.
+
+    >>> w = pd.DataFrame({"bolig": [4.0, 5.0], "skole": [3.0, 0.0]}, index=["a", "b"])
+    >>> heatmap_strength_title(w, {"bolig": "Bolig"})
+    '«Bolig» veier tyngst når styrken telles med (sum 9 i 2 grupper)'
+    """
+    if weighted.empty or weighted.shape[1] == 0 or not (weighted.to_numpy(dtype=float) > 0).any():
+        return "Ingen drivkrefter eller motkrefter har vurdert styrke"
+    total = weighted.sum(axis=0)
+    best = sorted(weighted.columns, key=lambda t: (-total[t], t))[0]
+    n = int((weighted[best] > 0).sum())
+    return (
+        f"«{theme_label(best, labels)}» veier tyngst når styrken telles med "
+        f"(sum {fmt_num(total[best], 0)} i {_count(n, 'gruppe', 'grupper')})"
+    )
+
+
+def heatmap_alt(
+    profile: pd.DataFrame, labels: dict[str, str] | None = None, what: str = "antall drivkrefter og motkrefter"
+) -> str:
     """Alt text for a theme × group heatmap: size and the largest cell."""
     if profile.empty or profile.shape[1] == 0:
         return "Ingen data."
@@ -460,7 +626,7 @@ def heatmap_alt(profile: pd.DataFrame, labels: dict[str, str] | None = None, wha
     return (
         f"Varmekart med {profile.shape[1]} temaer som rader og {profile.shape[0]} grupper som kolonner; "
         f"fargen og tallet i hver rute viser {what}. Høyeste verdi er {fmt_num(values[i, j], 0)} for "
-        f"«{theme_label(profile.columns[j], labels)}» hos {group_label(profile.index[i])}."
+        f"«{theme_label(profile.columns[j], labels)}» hos {group_in_text(profile.index[i])}."
     )
 
 
@@ -474,7 +640,7 @@ def similarity_title(similarity: pd.DataFrame) -> str:
         return "Ingen grupper har kodede temaer å sammenligne"
     i, j = np.unravel_index(int(np.nanargmax(values)), values.shape)
     return (
-        f"{group_label(similarity.index[i])} og {group_label(similarity.columns[j])} har de mest like "
+        f"{group_title(similarity.index[i])} og {group_in_text(similarity.columns[j])} har de mest like "
         f"temaprofilene (likhet {fmt_num(values[i, j], 2)})"
     )
 
@@ -524,7 +690,10 @@ def priority_alt(prio: pd.DataFrame, labels: dict[str, str] | None = None, n: in
 
 def balance_alt_all(summary_one_group: pd.DataFrame) -> str:
     """Alt text for the net-balance chart: one finding per goal."""
-    parts = ["Liggende søylediagram med normalisert nettokraft for hvert av de fire målene."]
+    parts = [
+        f"Liggende søylediagram med normalisert nettokraft for hvert av de {_number_word(len(summary_one_group))} "
+        "hovedmålene."
+    ]
     parts += [balance_title(r) + "." for r in summary_one_group.to_dict("records")]
     return " ".join(parts)
 
@@ -536,7 +705,7 @@ def top_themes_alt(top: pd.DataFrame, group: str, labels: dict[str, str] | None 
         for t, k, m in zip(top["theme"], top["n_kraft"], top["n_motkraft"])
     )
     return (
-        f"Liggende søylediagram over de {len(top)} temaene {group_label(group)} nevner oftest "
+        f"Liggende søylediagram over de {_number_word(len(top))} temaene {group_in_text(group)} nevner oftest "
         f"som drivkraft eller motkraft. {items}."
     )
 
@@ -544,8 +713,8 @@ def top_themes_alt(top: pd.DataFrame, group: str, labels: dict[str, str] | None 
 def top_themes_title(top: pd.DataFrame, group: str, labels: dict[str, str] | None = None) -> str:
     """Title for the group's theme bars: its most-named theme."""
     if top.empty:
-        return f"{group_label(group)}: ingen kodede temaer"
-    return f"{group_label(group)} nevner «{theme_label(top['theme'].iloc[0], labels)}» oftest"
+        return f"{group_title(group)}: ingen kodede temaer"
+    return f"{group_title(group)} nevner «{theme_label(top['theme'].iloc[0], labels)}» oftest"
 
 
 QUADRANT_NAMES: dict[str | None, str] = {
@@ -565,6 +734,13 @@ def matrix_title(items: pd.DataFrame) -> str:
     now = shown.loc[shown["quadrant"] == "gjor_na"]
     n_m = int((now["kind"] == "tiltak").sum())
     n_c = int((now["kind"] == "motkraft").sum())
+    if n_m == 0 and n_c == 0:
+        return "Ingen tiltak eller motkrefter er både viktige og påvirkbare"
+    if n_m == 0 or n_c == 0:
+        n = n_m or n_c
+        what = _count(n_m, "tiltak", "tiltak") if n_m else _count(n_c, "motkraft", "motkrefter")
+        adj = "viktige og påvirkbare" if n > 1 else ("viktig og påvirkbart" if n_m else "viktig og påvirkbar")
+        return f"{what} er både {adj} – {'kandidater' if n > 1 else 'en kandidat'} til å gjøre noe nå"
     return (
         f"{_count(n_m, 'tiltak', 'tiltak')} og {_count(n_c, 'motkraft', 'motkrefter')} er både viktige og "
         "påvirkbare – kandidater til å gjøre noe nå"
@@ -626,9 +802,14 @@ def matrix_unscored_sentence(items: pd.DataFrame) -> str | None:
     n = int((~items["plotted"].astype(bool)).sum()) if not items.empty else 0
     if not n:
         return None
+    if n == 1:
+        return (
+            "Én motkraft eller ett tiltak mangler vurdering av viktighet eller påvirkbarhet og er ikke tegnet inn; "
+            "det står nederst i tabellen som «ikke vurdert». Manglende verdier fylles aldri inn."
+        )
     return (
-        f"{_count(n, 'motkraft eller tiltak', 'motkrefter og tiltak')} mangler vurdering av viktighet eller "
-        "påvirkbarhet og er ikke tegnet inn; de står nederst i tabellen som «ikke vurdert». Verdier fylles aldri inn."
+        f"{fmt_num(n)} motkrefter og tiltak mangler vurdering av viktighet eller påvirkbarhet og er ikke tegnet inn; "
+        "de står nederst i tabellen som «ikke vurdert». Manglende verdier fylles aldri inn."
     )
 
 
@@ -639,22 +820,43 @@ def coverage_sentence(statements: pd.DataFrame, *, scope: str = "all") -> str:
         return "Ingen motkrefter er registrert."
     counts = cov["status"].value_counts()
     who = "et foreslått tiltak" if scope == "all" else "et tiltak fra samme gruppe"
-    return (
-        f"Av {fmt_num(len(cov))} motkrefter har {fmt_num(int(counts.get(THEME_COVERED, 0)))} samme tema som {who}, "
-        f"{fmt_num(int(counts.get(THEME_NOT_COVERED, 0)))} har ikke det, og {fmt_num(int(counts.get('uten tema', 0)))} "
-        "er ikke kodet med tema."
-    )
+    covered, not_covered = int(counts.get(THEME_COVERED, 0)), int(counts.get(THEME_NOT_COVERED, 0))
+    untagged = int(counts.get("uten tema", 0))
+    text = f"Av {_count(len(cov), 'motkraft', 'motkrefter')} har {fmt_num(covered) if covered else 'ingen'} samme tema som {who}"
+    tail = []
+    if covered and not_covered:
+        tail.append(f"{fmt_num(not_covered)} har ikke det")
+    if untagged:
+        tail.append(f"{fmt_num(untagged)} er ikke kodet med tema")
+    if tail:
+        text += (", " if len(tail) > 1 else ", og ") + ", og ".join(tail)
+    return text + "."
 
 
 def overview_figures(counts: pd.DataFrame) -> dict[str, str]:
     """Key figures for the across-groups report from :func:`statement_counts` (labels → formatted numbers)."""
-    return {
+    figures = {
         "Grupper": fmt_num(len(counts)),
-        "Utsagn": fmt_num(int(counts["n_statements"].sum())),
-        "Drivkrefter": fmt_num(int(counts["n_kraft"].sum())),
-        "Motkrefter": fmt_num(int(counts["n_motkraft"].sum())),
-        "Tiltak": fmt_num(int(counts["n_tiltak"].sum())),
+        "Utsagn i alt": fmt_num(int(counts["n_statements"].sum())),
+        **_kind_figures(counts),
     }
+    return figures
+
+
+def _kind_figures(counts: pd.DataFrame | pd.Series) -> dict[str, str]:
+    """One key figure per statement kind, so the cards add up to «Utsagn i alt» (any other kind as «Andre»)."""
+    labels = {
+        "kraft": "Drivkrefter",
+        "motkraft": "Motkrefter",
+        "tiltak": "Tiltak",
+        "onsket_resultat": "Ønskede resultater",
+        "delmal": "Delmål",
+    }
+    figures = {label: fmt_num(int(np.asarray(counts[f"n_{k}"]).sum())) for k, label in labels.items()}
+    rest = int(np.asarray(counts["n_statements"]).sum()) - sum(int(np.asarray(counts[f"n_{k}"]).sum()) for k in labels)
+    if rest:
+        figures["Andre utsagn"] = fmt_num(rest)
+    return figures
 
 
 def thin_groups_caution(counts: pd.DataFrame) -> str | None:
@@ -663,8 +865,8 @@ def thin_groups_caution(counts: pd.DataFrame) -> str | None:
     if not len(thin):
         return None
     return (
-        f"{_count(len(thin), 'gruppe', 'grupper')} har færre enn {THIN_THRESHOLD} utsagn: {_groups_text(thin)}. "
-        "Det de sa er med i oversiktene, men veier lite, og tallene for dem er usikre."
+        f"{_count(len(thin), 'gruppe', 'grupper')} har færre enn {THIN_THRESHOLD} utsagn: {groups_in_text(thin)}. "
+        "Det de sa, er med i oversiktene, men veier lite, og tallene for dem er usikre."
     )
 
 
@@ -682,7 +884,7 @@ NET_GUIDE = (
 
 
 THEMES_GUIDE = (
-    "Hver søyle viser hvor mange av gruppens krefter og motkrefter som handler om temaet, blått som drivkraft og "
+    "Hver søyle viser hvor mange av gruppens drivkrefter og motkrefter som handler om temaet, blått som drivkraft og "
     "oransje som motkraft. Et tema med mest oransje er noe gruppen først og fremst ser som et hinder."
 )
 
@@ -722,15 +924,38 @@ PRIORITY_GUIDE = (
 # --------------------------------------------------------------------------- the reports' sections
 
 
-def group_intro(name: str) -> str:
-    return f"Rapporten viser det {name} sa i sin workshop eller sitt grendemøte."
+def group_intro(group: str) -> str:
+    """What the group's report shows, naming the group and its meeting in their natural form.
+
+    >>> group_intro("kommunestyret")
+    'Rapporten viser hva kommunestyret sa i workshopen: hva gruppen ønsker for kommunen, hva som drar mot hovedmålene, hva som holder igjen, og hvilke tiltak gruppen foreslår.'
+    >>> group_intro("grendemote:drevsjo")
+    'Rapporten viser hva innbyggerne sa på grendemøtet i Drevsjø: hva de ønsker for kommunen, hva som drar mot hovedmålene, hva som holder igjen, og hvilke tiltak de foreslår.'
+    """
+    what = "hva gruppen ønsker for kommunen, hva som drar mot hovedmålene, hva som holder igjen, og hvilke tiltak"
+    if is_village(group):
+        return f"Rapporten viser hva innbyggerne sa {group_at(group)}: {what.replace('gruppen', 'de')} de foreslår."
+    return f"Rapporten viser hva {group_in_text(group)} sa i {word('workshop', 'definite')}: {what} gruppen foreslår."
 
 
-def no_statements(name: str) -> str:
+def no_statements(group: str) -> str:
+    """The one message of a group report without statements."""
     return (
-        f"Det er ikke registrert noen utsagn fra {name}. Rapporten fylles ut når gruppens notater er lagt inn "
+        f"Det er ikke registrert noen utsagn {group_from(group)}. Rapporten fylles ut når notatene er lagt inn "
         "i mappen data/raw/workshops og rapportene er bygget på nytt (analysis reports)."
     )
+
+
+def measures_caption(group: str) -> str:
+    """Caption of a group's table of measures: «Tiltak kommunestyret foreslo», «Tiltak foreslått på grendemøtet i Elgå»."""
+    if is_village(group):
+        return f"Tiltak foreslått {group_at(group)}"
+    return f"Tiltak {group_in_text(group)} foreslo"
+
+
+def group_from(group: str) -> str:
+    """«fra kommunestyret», «fra grendemøtet i Drevsjø»."""
+    return f"fra {group_in_text(group)}"
 
 
 NO_STATEMENTS_AT_ALL = (
@@ -739,22 +964,80 @@ NO_STATEMENTS_AT_ALL = (
 )
 
 
-def thin_group(name: str, n_statements: int) -> str:
+def thin_group(group: str, n_statements: int) -> str:
+    """The caution of a group with fewer than ``THIN_THRESHOLD`` statements."""
     return (
-        f"{name} har bare {fmt_num(n_statements)} utsagn (færre enn {THIN_THRESHOLD}). "
+        f"Det er bare {_count(n_statements, 'utsagn', 'utsagn')} {group_from(group)} (færre enn {THIN_THRESHOLD}). "
         "Diagrammene bygger på svært lite materiale, og ett utsagn mer eller mindre kan endre bildet."
     )
 
 
 def group_figures(counts: pd.Series, discussed: dict[str, bool]) -> dict[str, str]:
-    """Key figures of one group: statements, forces, counter-forces, measures, goals discussed."""
+    """Key figures of one group: statements, one card per kind (they add up to the statements), goals discussed."""
     return {
         "Utsagn i alt": fmt_num(counts["n_statements"]),
-        "Drivkrefter": fmt_num(counts["n_kraft"]),
-        "Motkrefter": fmt_num(counts["n_motkraft"]),
-        "Tiltak": fmt_num(counts["n_tiltak"]),
-        "Mål drøftet": f"{sum(discussed.values())} av {len(discussed)}",
+        **_kind_figures(counts),
+        "Hovedmål drøftet": f"{sum(discussed.values())} av {len(discussed)}",
     }
+
+
+def group_summary(group: str, summary: pd.DataFrame, forces: pd.DataFrame, n_measures: int, n_linked: int) -> str:
+    """The group report's lead: which side weighs most across the goals, the strongest counter-force, the measures.
+
+    ``summary`` is :func:`~analysis.forcefield.metrics.force_summary` for the group, ``forces`` its forces
+    (:func:`~analysis.forcefield.metrics.forces`), ``n_linked`` how many of its ``n_measures`` measures are
+    linked to a counter-force.
+
+    >>> s = pd.DataFrame({"goal": ["bolyst", "unge"], "net_force": [-3.0, 2.0], "n_kraft": [1, 1], "n_motkraft": [2, 0]})
+    >>> f = pd.DataFrame({"kind": ["motkraft", "motkraft"], "text": ["Få boliger", "Lang vei"],
+    ...                   "strength": [5.0, 2.0], "scored": [True, True]})
+    >>> group_summary("kommunestyret", s, f, 4, 1)
+    'Hos kommunestyret veier drivkreftene og motkreftene like tungt: hver side veier tyngst for ett av to hovedmål. Den sterkeste motkraften er «Få boliger» (styrke 5). Gruppen foreslo 4 tiltak; 1 av dem er koblet til en motkraft.'
+    """
+    net = summary["net_force"].astype(float)
+    neg, pos, total = int((net < 0).sum()), int((net > 0).sum()), len(summary)
+    at = group_at(group) if is_village(group) else f"hos {group_in_text(group)}"
+    at_start = at[:1].upper() + at[1:]
+    if neg == 0 and pos == 0:
+        n_forces = int(summary["n_kraft"].sum() + summary["n_motkraft"].sum())
+        first = (
+            f"Ingen drivkrefter eller motkrefter ble nevnt {at}."
+            if n_forces == 0
+            else f"{_count(n_forces, 'drivkraft eller motkraft', 'drivkrefter og motkrefter')} ble nevnt {at}, "
+            "men styrken er ikke vurdert."
+        )
+    elif neg == pos:
+        first = (
+            f"{at_start} veier drivkreftene og motkreftene like tungt: hver side veier tyngst for "
+            f"{_number_word(neg)} av {_number_word(total)} hovedmål."
+        )
+    else:
+        (side, n_side), (other, n_other) = sorted([("Motkreftene", neg), ("Drivkreftene", pos)], key=lambda x: -x[1])
+        share = (
+            f"alle de {_number_word(total)} hovedmålene"
+            if n_side == total and total > 1
+            else f"{_number_word(n_side)} av {_number_word(total)} hovedmål"
+        )
+        first = f"{at_start} veier {side.lower()} tyngst for {share}"
+        first += f", {other.lower()} for {_number_word(n_other)}." if n_other else "."
+    parts = [first]
+    counter = forces.loc[(forces["kind"] == "motkraft") & forces["scored"].astype(bool)] if len(forces) else forces
+    if len(counter):
+        top = counter.sort_values("strength", ascending=False, kind="stable").iloc[0]
+        parts.append(f"Den sterkeste motkraften er «{top['text']}» (styrke {fmt_num(top['strength'], 0)}).")
+    if n_measures == 0:
+        parts.append("Gruppen foreslo ingen tiltak.")
+    else:
+        if n_measures == 1:
+            linked = "det er koblet til en motkraft" if n_linked else "det er ikke koblet til noen motkraft"
+        elif n_linked == 0:
+            linked = "ingen av dem er koblet til en motkraft"
+        elif n_linked == n_measures:
+            linked = "alle er koblet til en motkraft"
+        else:
+            linked = f"{fmt_num(n_linked)} av dem er koblet til en motkraft"
+        parts.append(f"Gruppen foreslo {_count(n_measures, 'tiltak', 'tiltak')}; {linked}.")
+    return " ".join(parts)
 
 
 NO_GROUP_STATEMENTS = "Ingen utsagn registrert fra gruppen."

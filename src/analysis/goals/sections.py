@@ -19,6 +19,7 @@ from analysis.goals import cards, decision, plots, status, text
 from analysis.privacy import MIN_CELL
 from analysis.profile import Profile, load_profile
 from analysis.report import html
+from analysis.report.glossary import glossary_section
 
 Section = list[Any]
 
@@ -129,3 +130,8 @@ def population_path(o: Overview) -> Section:
 def about(o: Overview) -> Section:
     """Sources and methods ("Om tallene"), with the privacy threshold the overview uses."""
     return [html.markdown(text.about_the_numbers(MIN_CELL, o.profile))]
+
+
+def glossary() -> Section:
+    """«Ord og begreper»: the words of this report, each with a one-line explanation."""
+    return glossary_section("overview")

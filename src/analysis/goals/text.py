@@ -151,14 +151,24 @@ def workshop_sentence(w: WorkshopGoal) -> str:
     >>> from analysis.goals.status import WorkshopGoal
     >>> workshop_sentence(WorkshopGoal("unge", 3, 11, 5, 1, ("Bolig",)))
     '3 av 11 grupper drøftet målet: 5 drivkrefter og 1 motkraft. Tyngste motkraft: «Bolig».'
+    >>> workshop_sentence(WorkshopGoal("unge", 2, 11, 0, 6, ()))
+    '2 av 11 grupper drøftet målet: 6 motkrefter. Motkreftene er ikke kodet med tema.'
     """
     if w.n_groups == 0:
         return f"Ingen av de {fmt_int(w.n_groups_total)} gruppene drøftet dette målet."
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{fmt_int(n)} {_plural(n, one, many)}"
+
+    named = [
+        count(n, one, many)
+        for n, one, many in ((w.n_kraft, "drivkraft", "drivkrefter"), (w.n_motkraft, "motkraft", "motkrefter"))
+        if n
+    ]
+    what = " og ".join(named) if named else "ingen drivkrefter eller motkrefter"
     text = (
         f"{fmt_int(w.n_groups)} av {fmt_int(w.n_groups_total)} "
-        f"{_plural(w.n_groups_total, 'gruppe', 'grupper')} drøftet målet: "
-        f"{fmt_int(w.n_kraft)} {_plural(w.n_kraft, 'drivkraft', 'drivkrefter')} og "
-        f"{fmt_int(w.n_motkraft)} {_plural(w.n_motkraft, 'motkraft', 'motkrefter')}."
+        f"{_plural(w.n_groups_total, 'gruppe', 'grupper')} drøftet målet: {what}."
     )
     if w.counter_themes:
         head = "Tyngste motkraft" if len(w.counter_themes) == 1 else "Tyngste motkrefter"

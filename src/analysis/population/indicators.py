@@ -199,6 +199,28 @@ def index_series(pop: pd.DataFrame, regions: Iterable[str], base_year: int | Non
     return 100 * wide / wide.loc[base_year]
 
 
+def municipality_rank(values: pd.Series, region: str, kinds: Mapping[str, str]) -> tuple[int, int]:
+    """``(rank, n)``: where ``region`` comes among the *municipalities* in ``values``, lowest first.
+
+    ``values`` has one value per region code (e.g. the index in the last year); ``kinds`` maps region codes
+    to their type in ``regions.csv`` (``kommune``, ``fylke``, ``land``). The county and Norway are compared
+    in the chart but never ranked among the municipalities.
+
+    >>> v = pd.Series({"3425": 86.0, "3424": 90.0, "34": 101.0, "0": 112.0, "3417": 80.0})
+    >>> municipality_rank(v, "3425", {"3425": "kommune", "3424": "kommune", "3417": "kommune", "34": "fylke", "0": "land"})
+    (2, 3)
+    """
+
+    def kind(code: str) -> str:  # without regions.csv types, a municipality is a four-digit code
+        return kinds.get(code) or ("kommune" if len(code) == 4 and code.isdigit() else "")
+
+    towns = values[[kind(str(r)) == "kommune" for r in values.index]].dropna()
+    if str(region) not in towns.index:
+        raise AnalysisError(f"{region} is not a municipality among the compared regions")
+    ranked = list(towns.sort_values(kind="stable").index)
+    return ranked.index(str(region)) + 1, len(ranked)
+
+
 # --------------------------------------------------------------------------- figures
 
 

@@ -20,6 +20,7 @@ from analysis.numfmt import fmt_int
 from analysis.population import cohort, indicators, migration, plots, projection, snapshot, text
 from analysis.profile import Profile, load_profile
 from analysis.report import html
+from analysis.report.glossary import glossary_section
 
 Section = list[Any]
 
@@ -40,6 +41,7 @@ class PopulationReport:
     county: str = "0"
     compare: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # region code → type in regions.csv (kommune, fylke, land)
     peers_are: str = text.SIMILAR_PEERS  # what the peers are, for the chart guide
     old_code: str | None = None  # the municipality's own earlier number, if it was renumbered
 
@@ -167,6 +169,8 @@ def load(
         wanted = sorted({*report.compare, report.county, "0"})
         report.population = snapshot.read_population(regions=wanted)
         report.names = {r: snapshot.region_name(r, regions) for r in wanted}
+        types = dict(zip(regions["region"].astype(str), regions["type"].astype(str)))
+        report.kinds = {r: types.get(r, "") for r in wanted}
         if not report.target_year:
             report.target_year = text.reference_year(report.last_year)
     return report
@@ -226,7 +230,7 @@ def components(r: PopulationReport) -> Section:
     out += [html.paragraph(sentence) for sentence in text.components_sentences(comp, r.name)]
     out.append(
         html.figure(
-            plots.plot_components(comp, f"{r.name}, {title}"),
+            plots.plot_components(comp, text.components_headline(comp, r.name)),
             alt=text.components_alt(comp, r.name),
             caption=f"Fødte, døde og flytting per år i {r.name}. {text.components_source(comp)}",
             guide=text.COMPONENTS_GUIDE,
@@ -242,16 +246,17 @@ def comparison(r: PopulationReport) -> Section:
         return []
     index = indicators.index_series(r.population, r.compare)
     base_year = int(index.index.min())
-    ranked = index.loc[r.last_year].sort_values()
+    last = index.loc[r.last_year]
     other = r.county if r.names.get(r.county) != r.name else "0"
     value = index.loc[r.last_year, r.region]
     weaker = value < index.loc[r.last_year, other]
-    title = text.index_title(r.name, value, r.last_year, list(ranked.index).index(r.region) + 1, len(ranked))
+    rank, n_towns = indicators.municipality_rank(last, r.region, r.kinds)
+    title = text.index_title(r.name, value, r.last_year, rank, n_towns)
     return [
         html.heading(text.index_headline(r.name, weaker, r.names.get(other, other), base_year), level=3),
         html.figure(
             plots.plot_index(index, r.names, r.region, title),
-            alt=text.index_alt(r.name, base_year, len(ranked) - 1, value, r.last_year),
+            alt=text.index_alt(r.name, base_year, len(last) - 1, value, r.last_year),
             caption=f"Folketall 1. januar, indeks {base_year} = 100. Kilde: SSB, tabell 07459 (kommunegrenser 2024).",
             guide=text.index_guide(r.name, r.peers_are),
         ),
@@ -538,3 +543,8 @@ def about(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
     return [html.markdown(text.about_the_numbers(*r.rates_years, r.old_code, r.name))]
+
+
+def glossary() -> Section:
+    """«Ord og begreper»: the words of this report, each with a one-line explanation."""
+    return glossary_section("population")

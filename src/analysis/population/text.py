@@ -18,18 +18,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.population.projection import Requirement, Setup
 
 
+def _more_or_fewer(change: float, unit: str = "") -> str:
+    """«212 færre», «3 flere», «like mange» (``unit`` after the number: «212 færre innbyggere»)."""
+    n = round(float(change))
+    if n == 0:
+        return "like mange" + (f" {unit}" if unit else "")
+    count = "én" if abs(n) == 1 else fmt_int(abs(n))
+    return f"{count} {'flere' if n > 0 else 'færre'}" + (f" {unit}" if unit else "")
+
+
 def summary_line(tot: pd.DataFrame, name: str) -> str:
     """The report's one line: the population now, the change since the first year and over the last two.
 
     >>> tot = pd.DataFrame({"year": [2005, 2024, 2026], "total": [1499, 1361, 1287]})
     >>> summary_line(tot, "Engerdal")
-    'Engerdal har 1 287 innbyggere (1.1.2026): −212 siden 2005, −74 de siste to årene.'
+    'Engerdal har 1 287 innbyggere (1.1.2026), 212 færre enn i 2005 og 74 færre enn to år før.'
     """
     t = tot.set_index("year")["total"]
     first, last = int(t.index.min()), int(t.index.max())
-    text = f"{name} har {fmt_int(t[last])} innbyggere (1.1.{last}): {fmt_int(t[last] - t[first], signed=True)} siden {first}"
+    text = f"{name} har {fmt_int(t[last])} innbyggere (1.1.{last}), {_more_or_fewer(t[last] - t[first])} enn i {first}"
     if last - 2 in t.index and last - 2 != first:
-        text += f", {fmt_int(t[last] - t[last - 2], signed=True)} de siste to årene"
+        text += f" og {_more_or_fewer(t[last] - t[last - 2])} enn to år før"
     return text + "."
 
 
@@ -44,7 +53,14 @@ def change_sentence(tot: pd.DataFrame, name: str) -> str:
     ]
     ten = last - 10
     if ten in t.index and ten != first:
-        parts.append(f"De siste ti årene er endringen {fmt_int(t[last] - t[ten], signed=True)} personer.")
+        change = round(float(t[last] - t[ten]))
+        if change == 0:
+            parts.append("De siste ti årene er folketallet uendret.")
+        else:
+            parts.append(
+                f"De siste ti årene har folketallet {'økt' if change > 0 else 'gått ned'} med "
+                f"{fmt_int(abs(change))} {'person' if abs(change) == 1 else 'personer'}."
+            )
     lo_year = int(t.idxmin())
     if lo_year not in (first, last):
         parts.append(f"Det laveste folketallet var {fmt_int(t[lo_year])} i {lo_year}.")
@@ -72,10 +88,7 @@ def summary_sentence(table: pd.DataFrame) -> str:
     hi_row = last.loc[last["net"].idxmax()]
     total = last["net"].sum()
     women = last.loc[last["sex"] == "female", "net"].sum()
-    parts = [
-        f"I {lo_row['period']} var netto flytting samlet {fmt_int(total, signed=True)} personer "
-        f"({fmt_int(women, signed=True)} kvinner)."
-    ]
+    parts = [f"I {lo_row['period']} {net_moves_text(total, women)}."]
     if lo_row["net"] < 0:
         parts.append(
             f"Størst netto tap: {sex_word[lo_row['sex']]} {lo_row['band']} ({fmt_int(lo_row['net'], signed=True)})."
@@ -85,6 +98,44 @@ def summary_sentence(table: pd.DataFrame) -> str:
             f"Størst netto gevinst: {sex_word[hi_row['sex']]} {hi_row['band']} ({fmt_int(hi_row['net'], signed=True)})."
         )
     return " ".join(parts)
+
+
+def _persons(n: float, one: str = "person", many: str = "personer") -> str:
+    n = abs(round(float(n)))
+    return f"{fmt_int(n)} {one if n == 1 else many}"
+
+
+def net_moves_text(total: float, women: float) -> str:
+    """Net migration in words, with the women among it, never «+1 kvinner»:
+
+    >>> net_moves_text(80, 41)
+    'flyttet netto 80 personer inn, 41 av dem kvinner'
+    >>> net_moves_text(-12, 1)
+    'flyttet netto 12 personer ut; blant kvinnene flyttet netto 1 kvinne inn'
+    >>> net_moves_text(-1, -1)
+    'flyttet netto 1 person ut, og det var en kvinne'
+    >>> net_moves_text(0, 0)
+    'flyttet like mange inn som ut'
+    """
+    total, women = round(float(total)), round(float(women))
+    if total == 0:
+        text = "flyttet like mange inn som ut"
+        if women:
+            text += (
+                f"; blant kvinnene flyttet netto {_persons(women, 'kvinne', 'kvinner')} {'inn' if women > 0 else 'ut'}"
+            )
+        return text
+    way = "inn" if total > 0 else "ut"
+    text = f"flyttet netto {_persons(total)} {way}"
+    if women == 0:
+        return text + ", ingen av dem kvinner"
+    if (women > 0) == (total > 0) and abs(women) <= abs(total):
+        if abs(total) == 1:
+            return text + ", og det var en kvinne"
+        return text + f", {fmt_int(abs(women))} av dem kvinner"
+    return (
+        text + f"; blant kvinnene flyttet netto {_persons(women, 'kvinne', 'kvinner')} {'inn' if women > 0 else 'ut'}"
+    )
 
 
 def headline(table: pd.DataFrame, name: str) -> str:
@@ -139,20 +190,20 @@ def assumptions_table(s: Setup) -> pd.DataFrame:
         )
     )
     rows.append(
-        ("  herav kvinner 20–39 år (hovedberegningen)", fmt_num(float(s.model_net[0, 20:40].sum()), 1, signed=True))
+        ("  herav kvinner 20–39 år, hovedberegningen", fmt_num(float(s.model_net[0, 20:40].sum()), 1, signed=True))
     )
     for key, prof in s.profiles.items():
         if key == "none":
             continue
         rows.append(
             (
-                f"Netto innflytting per år, {SCENARIO_LABELS.get(key, key).lower()}",
+                f"Netto innflytting per år, {_lower_first(SCENARIO_LABELS.get(key, key))}",
                 fmt_num(float(prof.sum()), 1, signed=True) + " personer",
             )
         )
         rows.append(
             (
-                f"  herav kvinner 20–39 år ({SCENARIO_LABELS.get(key, key).lower()})",
+                f"  herav kvinner 20–39 år, {_lower_first(SCENARIO_LABELS.get(key, key))}",
                 fmt_num(float(prof[0, 20:40].sum()), 1, signed=True),
             )
         )
@@ -304,7 +355,12 @@ def index_headline(name: str, weaker: bool, other: str, base_year: int) -> str:
 
 
 def index_title(name: str, value: float, year: int, rank: int, n: int) -> str:
-    return f"{name}: indeks {fmt_num(value, 0)} i {year} (nr. {rank} av {n}, lavest først)"
+    """The index chart's title; ``rank`` of ``n`` counts municipalities only (never the county or Norway).
+
+    >>> index_title("Engerdal", 86.2, 2026, 3, 8)
+    'Engerdal: indeks 86 i 2026 (nr. 3 av 8 kommuner, lavest først)'
+    """
+    return f"{name}: indeks {fmt_num(value, 0)} i {year} (nr. {rank} av {n} kommuner, lavest først)"
 
 
 def index_alt(name: str, base_year: int, n_others: int, value: float, year: int) -> str:
@@ -381,11 +437,26 @@ def pyramid_alt(name: str, year: int, year_before: int) -> str:
 
 
 def _parts(comp: pd.DataFrame) -> str:
-    natural, net = comp["natural"].sum(), comp["net_migration"].sum()
+    """«127 flere flyttet inn enn ut, og 19 flere døde enn ble født (beregnet)»: the two parts of a change in words."""
+    natural, net = round(float(comp["natural"].sum())), round(float(comp["net_migration"].sum()))
     how = (
-        "registrert" if comp["registered"].all() else "beregnet" if not comp["registered"].any() else "delvis beregnet"
+        "registrert av SSB"
+        if comp["registered"].all()
+        else "beregnet"
+        if not comp["registered"].any()
+        else "delvis beregnet"
     )
-    return f"fødselsoverskudd {fmt_int(natural, signed=True)} og netto innflytting {fmt_int(net, signed=True)} ({how})"
+    moves = (
+        "like mange flyttet inn som ut"
+        if net == 0
+        else f"{fmt_int(abs(net))} flere flyttet {'inn enn ut' if net > 0 else 'ut enn inn'}"
+    )
+    births = (
+        "like mange ble født som døde"
+        if natural == 0
+        else f"{fmt_int(abs(natural))} flere {'ble født enn døde' if natural > 0 else 'døde enn ble født'}"
+    )
+    return f"{moves}, og {births} ({how})"
 
 
 def components_sentences(comp: pd.DataFrame, name: str) -> list[str]:
@@ -407,16 +478,29 @@ def components_sentences(comp: pd.DataFrame, name: str) -> list[str]:
     return out
 
 
-def components_headline(comp: pd.DataFrame) -> str:
-    """What drove the change over the last five years: migration or births and deaths."""
+def components_headline(comp: pd.DataFrame, name: str | None = None) -> str:
+    """What drove the change over the last five years: migration or births and deaths (``name``: for a chart title).
+
+    >>> comp = pd.DataFrame({"year": [2021, 2022], "natural": [-20, -23], "net_migration": [30, 50]})
+    >>> components_headline(comp), components_headline(comp, "Engerdal")
+    ('Flyttingen betydde mest 2021–2023: +80 fra flytting, −43 fra fødte og døde', 'I Engerdal betydde flyttingen mest 2021–2023: +80 fra flytting, −43 fra fødte og døde')
+    """
     part = comp.tail(5)
     natural, net = part["natural"].sum(), part["net_migration"].sum()
     first, last = int(part["year"].min()), int(part["year"].max()) + 1
-    driver = "flytting" if abs(net) >= abs(natural) else "fødte og døde"
-    return (
-        f"{first}–{last}: {fmt_int(natural, signed=True)} fra fødte og døde, {fmt_int(net, signed=True)} fra flytting; "
-        f"{driver} betyr mest"
-    )
+    if abs(net) >= abs(natural):
+        driver, numbers = (
+            "flyttingen",
+            f"{fmt_int(net, signed=True)} fra flytting, {fmt_int(natural, signed=True)} fra fødte og døde",
+        )
+    else:
+        driver, numbers = (
+            "fødte og døde",
+            f"{fmt_int(natural, signed=True)} fra fødte og døde, {fmt_int(net, signed=True)} fra flytting",
+        )
+    if name:
+        return f"I {name} betydde {driver} mest {first}–{last}: {numbers}"
+    return f"{driver.capitalize()} betydde mest {first}–{last}: {numbers}"
 
 
 def components_alt(comp: pd.DataFrame, name: str) -> str:
@@ -517,7 +601,7 @@ def scenarios_alt(name: str, last_year: int, horizon: int, target_year: int, at_
     return (
         f"Linjediagram med registrert folketall i {name} til {last_year} og framskrivinger til "
         f"{horizon}. I {target_year}: "
-        + "; ".join(f"{SCENARIO_LABELS[k].lower()} {fmt_int(v)}" for k, v in at_target.items())
+        + "; ".join(f"{_lower_first(SCENARIO_LABELS[k])} {fmt_int(v)}" for k, v in at_target.items())
         + "."
     )
 
@@ -591,16 +675,39 @@ def requirement_uncertainty(reqs: dict[str, Requirement]) -> list[str]:
 
 
 def backtest_title(name: str, start_year: int, error: float, last_year: int) -> str:
-    return f"{name}: hovedberegningen fra {start_year} bommet med {fmt_int(error, signed=True)} personer i {last_year}"
+    """The backtest chart's title: how far off the main projection was, and in which direction.
+
+    >>> backtest_title("Engerdal", 2016, -108, 2026)
+    'Engerdal: hovedberegningen fra 2016 bommet med −108 personer i 2026 (for lavt)'
+    """
+    n = round(float(error))
+    if n == 0:
+        return f"{name}: hovedberegningen fra {start_year} traff folketallet i {last_year}"
+    return (
+        f"{name}: hovedberegningen fra {start_year} bommet med {fmt_int(n, signed=True)} "
+        f"{'person' if abs(n) == 1 else 'personer'} i {last_year} ({'for lavt' if n < 0 else 'for høyt'})"
+    )
 
 
 def backtest_alt(name: str, start_year: int, last_year: int, summary: pd.DataFrame) -> str:
     return (
         f"Linjediagram: registrert folketall i {name} og framskrivinger startet i {start_year}. "
         f"Avvik i {last_year}: "
-        + "; ".join(f"{r.label.lower()} {fmt_int(r.error_last, signed=True)}" for r in summary.itertuples())
+        + "; ".join(f"{_lower_first(r.label)} {fmt_int(r.error_last, signed=True)}" for r in summary.itertuples())
         + "."
     )
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: «Hovedberegning» → «hovedberegning», but «SSBs framskriving» stays.
+
+    >>> _lower_first("Ingen flytting"), _lower_first("SSBs framskriving fra 2016")
+    ('ingen flytting', 'SSBs framskriving fra 2016')
+    """
+    label = str(label)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def backtest_guide(start_year: int) -> str:

@@ -130,6 +130,17 @@ def bullet_list(items: Iterable[Any]) -> HTML:
     return _html(f"<ul>{lis}</ul>")
 
 
+def definition_list(items: Iterable[tuple[Any, Any]], *, css_class: str | None = None) -> HTML:
+    """A definition list (``<dl>``) of ``(term, explanation)`` pairs, both escaped (e.g. «Ord og begreper»).
+
+    >>> definition_list([("motkraft", "Noe som <holder> igjen")]).data
+    '<dl><div><dt>motkraft</dt><dd>Noe som &lt;holder&gt; igjen</dd></div></dl>'
+    """
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    rows = "".join(f"<div><dt>{esc(t)}</dt><dd>{esc(d)}</dd></div>" for t, d in items)
+    return _html(f"<dl{cls}>{rows}</dl>")
+
+
 def key_figures(figures: Mapping[str, str]) -> HTML:
     """A row of key figures: ``{"Innbyggere 1.1.2026": "1 287", ...}`` (labels and values escaped)."""
     cells = "".join(

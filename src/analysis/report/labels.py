@@ -15,6 +15,8 @@ the names of a municipality's goals, groups and villages come from its profile
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from analysis.profile import Profile, load_profile
@@ -60,10 +62,11 @@ def group_title(group: str, profile: Profile | None = None) -> str:
     """
     profile = profile or load_profile()
     text = str(group)
+    titles = profile.group_titles
+    if text in titles:
+        return titles[text]
     if text.startswith(VILLAGE_PREFIX):
-        village = next((v for v in profile.villages if v.group_id == text), None)
-        name = village.name if village else text[len(VILLAGE_PREFIX) :].replace("_", " ").capitalize()
-        return f"Grendemøtet i {name}"
+        return "Grendemøtet i " + text[len(VILLAGE_PREFIX) :].replace("_", " ").replace("-", " ").capitalize()
     return group_label(group, profile)
 
 
@@ -75,6 +78,18 @@ def group_in_text(group: str, profile: Profile | None = None) -> str:
     """
     title = group_title(group, profile)
     return title[:1].lower() + title[1:]
+
+
+def and_list(items: Iterable[str]) -> str:
+    """Items joined the Norwegian way, for running text: «a», «a og b», «a, b og c».
+
+    >>> and_list(["bolig", "skole", "arbeid"]), and_list(["bolig"]), and_list([])
+    ('bolig, skole og arbeid', 'bolig', '')
+    """
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def goal_label(goal: object, profile: Profile | None = None) -> str:

@@ -390,7 +390,7 @@ def workshop_themes(processed_dir=None) -> tuple[pd.DataFrame | None, str | None
     try:
         st = load_statements(processed_dir)
     except AnalysisError as exc:
-        return None, f"Verkstedsdataene er ikke renset ennå ({exc.message})."
+        return None, f"Notatene fra workshopene og grendemøtene er ikke renset ennå ({exc.message})."
 
     labels = theme_labels()
     n = len(st)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.privacy import MIN_CELL, fewer_than
+from analysis.report.labels import and_list
 from analysis.report.style import FEMALE, MALE, NEUTRAL, PALETTE, chart_title, new_figure, norwegian_axis, wrap_label
-from analysis.survey.text import MOVE_LABELS
+from analysis.survey.text import MEETINGS, MEETINGS_LABEL, MOVE_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -235,7 +236,7 @@ def themes_chart(table: pd.DataFrame, *, title: str | None = None, threshold: in
             color=PALETTE[1],
             hatch="//",
             edgecolor="white",
-            label="Verkstedene (andel utsagn)",
+            label=MEETINGS_LABEL,
         )
     for yi, v in zip(y, t["survey_share"]):
         if v != v:
@@ -249,7 +250,7 @@ def themes_chart(table: pd.DataFrame, *, title: str | None = None, threshold: in
     if title is None:
         both = t[t["both_top"]]
         title = (
-            "Undersøkelsen og verkstedene er enige om " + " og ".join(both["label"].str.lower())
+            f"Undersøkelsen, {MEETINGS} peker på " + and_list(both["label"].str.lower())
             if len(both)
             else f"Oftest nevnt i fritekst: {t['label'].iloc[0].lower()}"
         )

@@ -18,6 +18,8 @@ from analysis.numfmt import fmt_int
 from analysis.privacy import can_show_quotes, fewer_than, label_suppressed, quotes_for_report
 from analysis.profile import Profile, load_profile
 from analysis.report import html
+from analysis.report.glossary import glossary_section
+from analysis.report.labels import and_list
 from analysis.survey import analysis as sa
 from analysis.survey import plots, text
 from analysis.survey.codebook import load_codebook
@@ -88,7 +90,13 @@ def load(*, min_cell: int, shareable: bool, allow_quotes: bool, profile: Profile
 
 
 def intro(s: SurveyReport) -> Section:
-    out: Section = [html.illustrative_notice("Svarene") if s.manifest.get("illustrative") else html.paragraph("")]
+    """The lead (what the answers show), the illustrative notice, and why nothing is shown when answers are missing."""
+    out: Section = []
+    if s.has_data:
+        satisfaction = sa.satisfaction_by_item(s.responses, threshold=s.threshold)
+        moves = sa.move_intentions(s.responses, threshold=s.threshold)
+        out.append(html.summary(text.summary_line(satisfaction, moves, s.name, s.ages)))
+    out.append(html.illustrative_notice("Svarene") if s.manifest.get("illustrative") else html.paragraph(""))
     if s.responses.empty:
         out.append(html.missing_data(text.NO_ANSWERS))
     elif not s.has_data:
@@ -169,7 +177,7 @@ def gender(s: SurveyReport) -> Section:
     return [
         html.callout(finding, title="Funn:"),
         html.figure(
-            plots.satisfaction_chart(table, threshold=s.threshold),
+            plots.satisfaction_chart(table, title=text.gender_title(table), threshold=s.threshold),
             alt="Punktdiagram som sammenligner kvinners og menns tilfredshet per tema. " + finding,
             caption=f"Tilfredshet blant kvinner og menn {s.ages} år som bor i kommunen, vektet.",
             guide=text.GENDER_GUIDE,
@@ -269,16 +277,14 @@ def out_movers(s: SurveyReport) -> Section:
     back = sa.single_shares(s.out_movers, "move_back", weighted=False, threshold=s.threshold)
     return [
         html.callout(
-            text.finding_options(reasons, "grunner til å flytte")
-            + " "
-            + text.finding_options(conditions, "hva som skal til for å flytte tilbake"),
+            text.finding_options(reasons, "reasons") + " " + text.finding_options(conditions, "conditions"),
             title="Funn:",
         ),
-        html.caution(text.OUT_MOVERS_UNWEIGHTED, title="Uvektede tall:"),
+        html.caution(text.OUT_MOVERS_UNWEIGHTED, title="Uvektet:"),
         html.figure(
             plots.options_chart(reasons, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hver grunn til å flytte. "
-            + text.finding_options(reasons, "grunner"),
+            + text.finding_options(reasons, "reasons"),
             caption=f"Hvorfor flyttet du fra kommunen? Utflyttere {s.ages} år, uvektet, flere svar mulig.",
             guide="Hver søyle er andelen av utflytterne som krysset av for grunnen, og streken viser 95 % "
             "konfidensintervall. Summen blir over 100 % fordi man kunne velge flere grunner.",
@@ -286,7 +292,7 @@ def out_movers(s: SurveyReport) -> Section:
         html.figure(
             plots.options_chart(conditions, xlabel=xlabel, threshold=s.threshold),
             alt="Liggende søyler med andelen utflyttere som oppgir hvert vilkår for å flytte tilbake. "
-            + text.finding_options(conditions, "vilkår"),
+            + text.finding_options(conditions, "conditions"),
             caption=f"Hva skal til for at du flytter tilbake? Utflyttere {s.ages} år, uvektet, flere svar mulig.",
             guide="Lengst søyle øverst er det flest nevner. Det viser hva kommunen kan gjøre for å få utflyttere "
             "tilbake.",
@@ -306,13 +312,15 @@ def free_text_themes(s: SurveyReport) -> Section:
     comparison = sa.theme_comparison(survey_themes, workshop_themes, threshold=s.threshold)
     out: Section = []
     if message:
-        out.append(html.caution(message + " Figuren viser derfor bare spørreundersøkelsen.", title="Verkstedene:"))
+        out.append(
+            html.caution(message + " Figuren viser derfor bare spørreundersøkelsen.", title="Workshops og grendemøter:")
+        )
     n = survey_themes["n"].iloc[0]
     out += [
         html.figure(
             plots.themes_chart(comparison, threshold=s.threshold),
             alt=text.themes_alt(workshop_themes is not None),
-            caption=f"Temaer i fritekstsvar fra {fmt_int(n)} personer, kodet med samme temaliste som verkstedene.",
+            caption=f"Temaer i fritekstsvar fra {fmt_int(n)} personer, kodet med samme temaliste som {text.MEETINGS}.",
             guide=text.THEMES_GUIDE,
         ),
         html.table(text.themes_table(comparison, s.threshold), "Andel som nevner hvert tema"),
@@ -320,7 +328,10 @@ def free_text_themes(s: SurveyReport) -> Section:
     agreed = comparison[comparison["both_top"]]["label"].tolist()
     if agreed:
         out.append(
-            html.callout("Både undersøkelsen og verkstedene peker på: " + ", ".join(agreed) + ".", title="Samstemt:")
+            html.callout(
+                f"Undersøkelsen, {text.MEETINGS} peker alle på {and_list(a.lower() for a in agreed)}.",
+                title="Samstemt:",
+            )
         )
     return out
 
@@ -340,3 +351,8 @@ def quotes(s: SurveyReport) -> Section:
 
 def method(s: SurveyReport) -> Section:
     return [html.bullet_list(text.method_bullets(s.name, s.weighting, s.manifest, s.threshold, s.ages))]
+
+
+def glossary() -> Section:
+    """«Ord og begreper»: the words of the survey report, each with a one-line explanation."""
+    return glossary_section("survey")

@@ -10,6 +10,12 @@ import pandas as pd
 
 from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
 from analysis.privacy import MIN_CELL, fewer_than, n_label
+from analysis.report.glossary import word
+
+#: Where the free-text themes are compared from, in running text («workshopene og grendemøtene»).
+MEETINGS = f"{word('workshop', 'plural_definite')} og {word('grendemote', 'plural_definite')}"
+#: The workshops' and village meetings' column and legend label beside the survey.
+MEETINGS_LABEL = f"{word('workshop', 'plural').capitalize()} og {word('grendemote', 'plural')} (andel utsagn)"
 
 GENDER_LABELS = {"female": "Kvinner", "male": "Menn", "other": "Annet / ikke oppgitt"}
 
@@ -52,8 +58,8 @@ def finding_satisfaction(table: pd.DataFrame) -> str:
     hi = t.nlargest(2, "mean")
     lo = t.nsmallest(2, "mean")
     return (
-        f"Innbyggerne er mest fornøyd med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
-        f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyd med "
+        f"Innbyggerne er mest fornøyde med {hi.iloc[0]['label'].lower()} ({fmt_num(hi.iloc[0]['mean'], 1)}) "
+        f"og {hi.iloc[1]['label'].lower()} ({fmt_num(hi.iloc[1]['mean'], 1)}), og minst fornøyde med "
         f"{lo.iloc[0]['label'].lower()} ({fmt_num(lo.iloc[0]['mean'], 1)}) og "
         f"{lo.iloc[1]['label'].lower()} ({fmt_num(lo.iloc[1]['mean'], 1)}), på en skala fra 1 til 5."
     )
@@ -76,11 +82,35 @@ def finding_gender_gaps(table: pd.DataFrame, min_gap: float = 0.3) -> str:
         )
         who = "kvinner" if g < 0 else "menn"
         parts.append(
-            f"{label.lower()} ({who} er {fmt_num(abs(g), 1)} poeng mindre fornøyd"
-            + ("" if clear else ", men usikkerheten er stor")
-            + ")"
+            (
+                label.lower(),
+                f"{who} er {fmt_num(abs(g), 1)} poeng mindre fornøyde"
+                + ("" if clear else ", men usikkerheten er stor"),
+            )
         )
-    return "Størst forskjell mellom kvinner og menn: " + "; ".join(parts) + "."
+    if len(parts) == 1:
+        ((label, gap),) = parts
+        return f"Kvinner og menn skiller seg mest i synet på {label}: {gap}."
+    return "Kvinner og menn skiller seg mest i synet på " + "; ".join(f"{lab} ({gap})" for lab, gap in parts) + "."
+
+
+def gender_title(table: pd.DataFrame, min_gap: float = 0.3) -> str:
+    """Chart title of the women/men comparison: the largest gap, or that they answer alike.
+
+    >>> t = pd.DataFrame({"label": ["Arbeid", "Arbeid"], "group": ["female", "male"], "mean": [2.2, 2.8],
+    ...                   "mean_lower": [2.0, 2.6], "mean_upper": [2.4, 3.0], "suppressed": [False, False]})
+    >>> gender_title(t)
+    'Størst forskjell: kvinner er 0,6 poeng mindre fornøyde med arbeid enn menn'
+    """
+    t = table[~table["suppressed"]].pivot(index="label", columns="group", values="mean")
+    if "female" not in t.columns or "male" not in t.columns:
+        return "For få svar til å sammenligne kvinner og menn"
+    gap = (t["female"] - t["male"]).dropna()
+    if gap.empty or gap.abs().max() < min_gap:
+        return "Kvinner og menn er omtrent like fornøyde med alle temaene"
+    label = gap.abs().idxmax()
+    who, other = ("kvinner", "menn") if gap[label] < 0 else ("menn", "kvinner")
+    return f"Størst forskjell: {who} er {fmt_num(abs(gap[label]), 1)} poeng mindre fornøyde med {label.lower()} enn {other}"
 
 
 def finding_drivers(table: pd.DataFrame, name: str) -> str:
@@ -112,15 +142,60 @@ def finding_move(table: pd.DataFrame, ages: str) -> str:
     )
 
 
-def finding_options(table: pd.DataFrame, what: str) -> str:
-    """Sentence naming the three most common options of a multiple-choice question."""
+#: How :func:`finding_options` opens its sentence, per multiple-choice question of the out-movers.
+OPTION_SENTENCES = {
+    "reasons": ("De vanligste grunnene til at utflytterne flyttet, er", "grunnene til at de flyttet"),
+    "conditions": (
+        "Det utflytterne oftest sier skal til for at de flytter tilbake, er",
+        "hva som skal til for at de flytter tilbake",
+    ),
+}
 
+
+def finding_options(table: pd.DataFrame, what: str) -> str:
+    """Sentence naming the (at most) three most common options of a multiple-choice question.
+
+    ``what`` is ``"reasons"`` (why they left) or ``"conditions"`` (what would bring them back); any other
+    text names the question in a general sentence.
+
+    >>> t = pd.DataFrame({"label": ["Arbeid", "Utdanning"], "share": [0.54, 0.44], "suppressed": [False, False]})
+    >>> finding_options(t, "reasons")
+    'De vanligste grunnene til at utflytterne flyttet, er arbeid (54 %) og utdanning (44 %).'
+    """
+
+    start, topic = OPTION_SENTENCES.get(what, (f"Vanligst blant utflytterne ({what}) er", what))
     t = table[~table["suppressed"]].dropna(subset=["share"])
     if t.empty:
-        return f"For få utflyttere har svart til å vise {what}."
+        return f"For få utflyttere har svart til å vise {topic}."
     top = t.head(3)
     names = [f"{r.label.lower()} ({fmt_pct(r.share)})" for r in top.itertuples()]
-    return f"Vanligst blant utflytterne ({what}): " + ", ".join(names[:-1]) + f" og {names[-1]}."
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" og {names[-1]}"
+    return f"{start} {listed}."
+
+
+def summary_line(satisfaction: pd.DataFrame, moves: pd.DataFrame, name: str, ages: str) -> str:
+    """The report's lead: what residents are most and least satisfied with, and how many plan to move.
+
+    ``satisfaction`` is :func:`~analysis.survey.analysis.satisfaction_by_item` (no ``by``), ``moves``
+    :func:`~analysis.survey.analysis.move_intentions` (no ``by``).
+    """
+    t = satisfaction[(satisfaction["item"] != "sat_overall") & ~satisfaction["suppressed"]].dropna(subset=["mean"])
+    parts = []
+    if len(t) >= 2:
+        hi, lo = t.loc[t["mean"].idxmax()], t.loc[t["mean"].idxmin()]
+        parts.append(
+            f"Innbyggerne {ages} år i {name} er mest fornøyde med {hi['label'].lower()} "
+            f"({fmt_num(hi['mean'], 1)} av 5) og minst fornøyde med {lo['label'].lower()} ({fmt_num(lo['mean'], 1)})."
+        )
+    m = moves[(moves["group"] == "Alle") & ~moves["suppressed"]].set_index("answer")
+    if "yes" in m.index and m.loc["yes", "share"] == m.loc["yes", "share"]:
+        maybe = (
+            f", og {fmt_pct(m.loc['maybe', 'share'])} er usikre"
+            if "maybe" in m.index and m.loc["maybe", "share"] == m.loc["maybe", "share"]
+            else ""
+        )
+        parts.append(f"{fmt_pct(m.loc['yes', 'share'])} planlegger å flytte innen fem år{maybe}.")
+    return " ".join(parts) or "For få svar til å si hva undersøkelsen viser."
 
 
 # --------------------------------------------------------------------------- the report's sections
@@ -138,12 +213,12 @@ DRIVERS_GUIDE = (
     "Øverst til venstre ligger det som er viktig, men svakt – der gir forbedringer mest."
 )
 OUT_MOVERS_UNWEIGHTED = (
-    "Utflytterne er ikke vektet: det finnes ikke noe register å vekte dem mot, og de som svarte, "
+    "Svarene fra utflytterne er ikke vektet, for det finnes ikke noe register å vekte dem mot. De som svarte, "
     "er trolig de som fortsatt følger kommunen på nett."
 )
 THEMES_GUIDE = (
     "Hver søyle er andelen som nevner temaet; et svar kan ha flere temaer. "
-    "Der begge kildene har lange søyler, er undersøkelsen og verkstedene enige."
+    f"Der begge kildene har lange søyler, peker undersøkelsen, {MEETINGS} på det samme."
 )
 
 
@@ -220,14 +295,23 @@ def respondents_sentence(
     'Til sammen 300 gyldige svar. 4 innsendinger ble holdt utenfor (dobbelt innsendt eller tomme), og 2 svar var fra
     personer utenfor 18–40 år. De 298 andre er med i analysen: 140 innbyggere og 158 utflyttere. 1 av dem oppga ikke
     alder og står bare i tabellen etter kjønn. 139 av innbyggersvarene er vektet etter alder og kjønn.'
+    >>> respondents_sentence({"rows_clean": 10, "rows_rejected": 1}, "18–40")
+    'Til sammen 10 gyldige svar. 1 innsending ble holdt utenfor (dobbelt innsendt eller tom), og ingen svar var fra personer utenfor 18–40 år.'
     """
-    clean = int(manifest.get("rows_clean", 0))
+    rejected = int(manifest.get("rows_rejected", 0))
     outside = int(manifest.get("flags", {}).get("age_out_of_range", 0))
-    text = (
-        f"Til sammen {fmt_int(clean)} gyldige svar. "
-        f"{fmt_int(manifest.get('rows_rejected', 0))} innsendinger ble holdt utenfor (dobbelt innsendt eller tomme), "
-        f"og {fmt_int(outside)} svar var fra personer utenfor {ages} år."
+    held = (
+        "Ingen innsendinger ble holdt utenfor"
+        if rejected == 0
+        else f"{fmt_int(rejected)} {'innsending' if rejected == 1 else 'innsendinger'} ble holdt utenfor "
+        f"(dobbelt innsendt eller {'tom' if rejected == 1 else 'tomme'})"
     )
+    ages_text = (
+        f"ingen svar var fra personer utenfor {ages} år"
+        if outside == 0
+        else f"{fmt_int(outside)} svar var fra personer utenfor {ages} år"
+    )
+    text = f"Til sammen {fmt_int(manifest.get('rows_clean', 0))} gyldige svar. {held}, og {ages_text}."
     if residents is None or out_movers is None:
         return text
     text += (
@@ -317,7 +401,7 @@ def move_back_table(shares: pd.DataFrame, threshold: int) -> pd.DataFrame:
 def themes_alt(with_workshops: bool) -> str:
     return (
         "Liggende søyler med andelen som nevner hvert tema i fritekstsvarene"
-        + (", ved siden av andelen utsagn fra verkstedene" if with_workshops else "")
+        + (f", ved siden av andelen utsagn fra {MEETINGS}" if with_workshops else "")
         + "."
     )
 
@@ -327,13 +411,13 @@ def themes_table(comparison: pd.DataFrame, threshold: int) -> pd.DataFrame:
         Undersøkelsen=[
             f"{fmt_num(v * 100, 0)} %" if v == v else fewer_than(threshold) for v in comparison["survey_share"]
         ],
-        Verkstedene=[f"{fmt_num(v * 100, 0)} %" if v == v else MISSING for v in comparison["workshop_share"]],
-    )[["label", "Undersøkelsen", "Verkstedene"]]
+        Møtene=[f"{fmt_num(v * 100, 0)} %" if v == v else MISSING for v in comparison["workshop_share"]],
+    )[["label", "Undersøkelsen", "Møtene"]]
     return table.rename(
         columns={
             "label": "Tema",
             "Undersøkelsen": "Spørreundersøkelsen (andel som skrev fritekst)",
-            "Verkstedene": "Verkstedene (andel utsagn)",
+            "Møtene": MEETINGS_LABEL,
         }
     )
 
@@ -382,6 +466,12 @@ def weighting_sentence(name: str, weighting: dict, ages: str) -> str:
     )
 
 
+def _persons(n: int) -> str:
+    """«1 person», «2 personer», «ingen»."""
+    n = int(n)
+    return "ingen" if n == 0 else f"{fmt_int(n)} {'person' if n == 1 else 'personer'}"
+
+
 def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int, ages: str) -> list[str]:
     """How the numbers were computed: weighting, uncertainty, missing answers, privacy, importance, data quality."""
     calibrated = weighting.get("method") in ("poststratified", "raked")
@@ -403,5 +493,6 @@ def method_bullets(name: str, weighting: dict, manifest: dict, threshold: int, a
         "Betydning: hvor sterkt hvert tema henger sammen med total tilfredshet og med ønsket om å bli boende, målt som vektet "
         "korrelasjon. Det viser samvariasjon, ikke nødvendigvis årsak.",
         f"Datakvalitet: {fmt_int(manifest.get('cells_rejected', 0))} enkeltsvar kunne ikke leses og er regnet som manglende; "
-        f"{fmt_int(manifest.get('flags', {}).get('straight_lining', 0))} svarte likt på alle temaene (tatt med, men markert).",
+        f"{_persons(manifest.get('flags', {}).get('straight_lining', 0))} svarte likt på alle temaene "
+        "(tatt med, men markert).",
     ]
