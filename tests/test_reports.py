@@ -107,7 +107,7 @@ def test_index_lists_every_report(built_catalogue) -> None:
     assert [h for h in re.findall(r"<h2>(.*?)</h2>", index)] == [
         "Befolkning", "Workshops og grendemøter", "Spørreundersøkelsen"
     ]  # fmt: skip
-    assert "Engerdal har 1 287 innbyggere (1.1.2026)" in html_lib.unescape(index)
+    assert "Engerdal har 1\xa0287 innbyggere (1.1.2026)" in html_lib.unescape(index)  # thousands kept on one line
     status = (Path(built_catalogue["reports"]) / "status.html").read_text(encoding="utf-8")
     assert status.count("<tr><td>") == len(load_catalogue(REPO / "catalogue.yaml").reports)
 

@@ -35,15 +35,22 @@ ILLUSTRATIVE_TEXT = (
 )
 
 
+#: The space between thousands in a number the Norwegian way («1 287»): kept on one line (no-break space).
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
 def esc(text: Any) -> str:
-    """HTML-escape any value (``None`` becomes an empty string).
+    """HTML-escape any value (``None`` becomes an empty string); a number's thousands stay on one line.
+
+    >>> esc("1 287 innbyggere")
+    '1\xa0287 innbyggere'
 
     >>> esc('<script>alert("x")</script> & Drevsjø')
     '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Drevsjø'
     """
     if text is None:
         return ""
-    return html.escape(str(text), quote=True)
+    return _THOUSANDS.sub("\u00a0", html.escape(str(text), quote=True))
 
 
 def _html(markup: str) -> HTML:
