@@ -345,6 +345,20 @@ def test_each_report_gets_a_fresh_warm_kernel_and_what_it_read_decides_its_rebui
 
 
 @pytest.mark.slow
+def test_pooled_kernels_started_without_the_template_are_fresh_too(tmp_path: Path, monkeypatch) -> None:
+    """``ANALYSIS_KERNEL_POOL=warm`` (what a platform without fork gets): kernels started from scratch ahead of
+    need and warmed up; the next report still sees nothing of the one before."""
+    root = _fixture_project(tmp_path / "project", KERNELS)
+    reports = tmp_path / "out"
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    monkeypatch.setenv("ANALYSIS_CATALOGUE", str(root / "catalogue.yaml"))
+    monkeypatch.setenv("ANALYSIS_KERNEL_POOL", "warm")
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    probe = (reports / "probe.html").read_text(encoding="utf-8")
+    assert "spor: ingen" in probe and "forvarmet: True" in probe
+
+
+@pytest.mark.slow
 def test_parameter_errors_stop_the_build_before_any_kernel(pipeline_project: Path, tmp_path: Path, capsys) -> None:
     _write_catalogue(
         pipeline_project,

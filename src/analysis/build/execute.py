@@ -328,18 +328,21 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     html_path = reports_dir / f"{task['output']}.html"
     nb_path = reports_dir / f"{task['output']}.ipynb"
     status, error = "ok", None
+    phases: dict[str, float] = {}  # where the time went: kernel, papermill (cells within), html, write
     if task.get("missing"):
         return _write_missing(task, task["missing"], start)
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
         env = kernel_env(task["env"])
         km = None
+        clock = time.perf_counter()
         try:
             if pool_enabled(env):
                 km = _pool().take(task["cwd"], env, prestart=task.get("prestart", True))
             else:
                 km = AsyncKernelManager(kernel_name=KERNEL_NAME)
                 run_sync(km.start_kernel)(cwd=task["cwd"], env=env)
+            phases["kernel"], clock = time.perf_counter() - clock, time.perf_counter()
             pm.execute_notebook(
                 task["notebook"],
                 str(executed),
@@ -363,10 +366,12 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         finally:
             if km is not None:
                 shutdown_now(km)  # normally done by the engine; here when papermill failed before it ran
+        phases["papermill"], clock = time.perf_counter() - clock, time.perf_counter()
         if executed.is_file():
             nb = nbformat.read(str(executed), as_version=4)
         else:
             nb = _error_notebook(error or "unknown error")
+    phases["cells"] = sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells)
     _normalise_notebook(nb, task["notebook_name"], task["output"])
     found = missing_message(nb) if status == "ok" else None
     if found is not None:
@@ -375,15 +380,18 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     summary = summary_of(nb) if status == "ok" else None
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
+    phases["html"], clock = time.perf_counter() - clock, time.perf_counter()
     if not _parent_alive():  # the build was killed while this report ran: it no longer holds the lock
         os._exit(70)
     atomic_write_text(nb_path, _notebook_text(nb))
     atomic_write_text(html_path, redact_local_paths(html))
+    phases["write"] = time.perf_counter() - clock
     return {
         "id": task["id"],
         "status": status,
         "error": error,
         "seconds": round(time.perf_counter() - start, 2),
+        "phases": {k: round(v, 3) for k, v in phases.items()},
         "illustrative": illustrative,
         "summary": summary,
         "html": html_path.name,
@@ -493,6 +501,8 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
             line += f": {res['error']}"
         echo(line)
         (log.error if res["status"] == "failed" else log.info)(line)
+        if res.get("phases"):
+            log.info("  time in %s: %s", res["id"], ", ".join(f"{k} {v:.2f} s" for k, v in res["phases"].items()))
         if res.get("traceback"):
             log.error("traceback for %s:\n%s", res["id"], res["traceback"])
 

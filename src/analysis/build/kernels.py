@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from multiprocessing import util as mp_util
 from typing import Any
 
+import pyarrow as pa
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -52,9 +53,21 @@ WARM_MODULES = (
 WARM_CODE = f"(lambda names: [__import__(n) for n in names])({list(WARM_MODULES)!r})"
 #: ``ANALYSIS_KERNEL_POOL``: see :func:`pool_mode` (the output is the same in every mode; tests compare them).
 POOL_VARIABLE = "ANALYSIS_KERNEL_POOL"
+
+
+def _allocator_env() -> dict[str, str]:
+    """jemalloc for pyarrow where this pyarrow has it (Linux and macOS wheels): measured faster than the default
+    mimalloc for the population reports on the 2-core build machine (benchmarks/bench_arrow_pool.py)."""
+    try:
+        pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return {}
+    return {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+
+
 #: Environment for the kernels the build starts (unless already set): pyarrow's allocator, chosen by
 #: measurement (benchmarks/README.md).
-KERNEL_ENV: dict[str, str] = {}
+KERNEL_ENV: dict[str, str] = _allocator_env()
 
 
 def kernel_env(env: dict[str, str]) -> dict[str, str]:
