@@ -153,7 +153,7 @@ class KernelPool:
 
     def prestart(self, cwd: str, env: dict[str, str]) -> None:
         """Start a spare kernel now (e.g. when a worker starts, before its first report)."""
-        self._spares.append(self._start(cwd, env))
+        self._spares.append(self._start_safely(cwd, env))
 
     def take(self, cwd: str, env: dict[str, str], *, prestart: bool = True, timeout: float = 60) -> AsyncKernelManager:
         """A started kernel for one report in ``cwd`` with ``env``; with ``prestart``, the next one starts now."""
@@ -166,7 +166,7 @@ class KernelPool:
                 break
             self._discard(spare)
         if kernel is None:
-            kernel = self._start(cwd, env)
+            kernel = self._start_safely(cwd, env)
         if not self._finish_warm_up(kernel, timeout):
             # A kernel that died or hangs before any notebook code ran: never fail a report for it. Start one
             # the ordinary way (no template) and let nbclient's own start-up check decide.
@@ -175,8 +175,24 @@ class KernelPool:
             kernel = self._start(cwd, env, fork=False)
             self._finish_warm_up(kernel, timeout)
         if prestart:
-            self._spares.append(self._start(cwd, env))
+            try:
+                self._spares.append(self._start_safely(cwd, env))
+            except Exception:  # noqa: BLE001 - no spare: the next report starts its own kernel
+                log.warning("could not start a spare kernel", exc_info=True)
         return kernel.km
+
+    def _start_safely(self, cwd: str, env: dict[str, str]) -> _Kernel:
+        """:meth:`_start`; when the template fails (it died, or cannot fork), a kernel started the ordinary way."""
+        try:
+            return self._start(cwd, env)
+        except Exception:  # noqa: BLE001 - the template is an optimisation, never a reason for a failed report
+            if not self.fork:
+                raise
+            log.warning("the kernel template failed; starting a kernel the ordinary way", exc_info=True)
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
+            return self._start(cwd, env, fork=False)
 
     def _discard(self, kernel: _Kernel) -> None:
         if kernel.warm is not None:
