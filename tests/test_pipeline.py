@@ -16,7 +16,7 @@ from analysis.build.catalogue import load_catalogue
 from analysis.build.lock import BuildLock
 from analysis.build.manifest import code_hash, is_up_to_date, report_key
 from analysis.errors import AnalysisError
-from analysis.fileio import atomic_path, atomic_write_text
+from analysis.fileio import atomic_path, atomic_write_text, file_hash
 from conftest import FIXTURES
 
 CATALOGUE = """
@@ -60,7 +60,6 @@ def test_report_key_changes_with_notebook_parameters_inputs_and_code(pipeline_pr
     assert key == same
     # package code
     assert report_key(entry, "code-2", lambda p: "x")[0] != report_key(entry, "code-1", lambda p: "x")[0]
-    from analysis.fileio import file_hash
 
     # input content
     (pipeline_project / "data" / "raw" / "input.csv").write_text("a,b\n1,3\n")
@@ -82,12 +81,26 @@ def test_code_hash_is_stable_and_covers_templates() -> None:
 
 def test_is_up_to_date_needs_same_key_ok_status_and_files(tmp_path: Path, pipeline_project: Path) -> None:
     entry = load_catalogue(_write_catalogue(pipeline_project, CATALOGUE)).reports[0]
-    manifest = {"reports": {"hello": {"key": "k", "status": "ok"}}}
+    manifest = {"reports": {"hello": {"key": "k", "status": "ok", "found_inputs": {}}}}
     assert not is_up_to_date(entry, "k", manifest, tmp_path)  # files missing
     (tmp_path / "hello.html").write_text("x")
     (tmp_path / "hello.ipynb").write_text("x")
     assert is_up_to_date(entry, "k", manifest, tmp_path)
     assert not is_up_to_date(entry, "other", manifest, tmp_path)
+    # the files the notebook read: unchanged, changed, or (looked for and absent) now present
+    read = pipeline_project / "data" / "raw" / "input.csv"
+    read.write_text("a\n1\n")
+    manifest["reports"]["hello"]["found_inputs"] = {"{raw}/input.csv": file_hash(read), "{raw}/later.csv": "absent"}
+    assert is_up_to_date(entry, "k", manifest, tmp_path)
+    read.write_text("a\n2\n")
+    assert not is_up_to_date(entry, "k", manifest, tmp_path)
+    read.write_text("a\n1\n")
+    (pipeline_project / "data" / "raw" / "later.csv").write_text("b\n")
+    assert not is_up_to_date(entry, "k", manifest, tmp_path)
+    (pipeline_project / "data" / "raw" / "later.csv").unlink()
+    manifest["reports"]["hello"]["found_inputs"] = None  # no record (the kernel could not say): always built
+    assert not is_up_to_date(entry, "k", manifest, tmp_path)
+    manifest["reports"]["hello"]["found_inputs"] = {}
     manifest["reports"]["hello"]["status"] = "failed"
     assert not is_up_to_date(entry, "k", manifest, tmp_path)
 
@@ -266,6 +279,83 @@ def test_incremental_rebuild(tmp_path: Path, monkeypatch, capsys) -> None:
     # --force rebuilds although nothing changed
     rc = cli.main(["build", "--reports-dir", str(reports), "--only", "hello", "--force"])
     assert "1 built" in capsys.readouterr().out
+
+
+KERNELS = """
+reports:
+  - id: plant
+    title: "Planter tilstand"
+    notebook: plant.ipynb
+    output: plant
+  - id: probe
+    title: "Ser etter tilstand"
+    notebook: probe.ipynb
+    output: probe
+"""
+
+
+@pytest.mark.slow
+def test_each_report_gets_a_fresh_warm_kernel_and_what_it_read_decides_its_rebuild(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """One worker builds ``plant`` (a global, an environment variable and a module attribute left in its kernel),
+    then ``probe`` on the kernel the pool started meanwhile: it sees none of it, and it finds the package already
+    imported. ``probe`` reads components.csv through the snapshot reader: changing that file rebuilds ``probe``
+    and only ``probe``, although the catalogue declares no inputs."""
+    root = _fixture_project(tmp_path / "project", KERNELS)
+    ssb = tmp_path / "ssb"
+    ssb.mkdir()
+    components = ssb / "components.csv"
+    shutil.copyfile(paths.ssb_dir() / "components.csv", components)
+    reports = tmp_path / "out"
+    for var, value in {
+        "ANALYSIS_PROJECT_ROOT": root,
+        "ANALYSIS_CATALOGUE": root / "catalogue.yaml",
+        "ANALYSIS_SSB_DIR": ssb,
+        "SOURCE_DATE_EPOCH": "1785312000",
+    }.items():
+        monkeypatch.setenv(var, str(value))
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    assert "plantet: plantet" in (reports / "plant.html").read_text(encoding="utf-8")
+    probe = (reports / "probe.html").read_text(encoding="utf-8")
+    assert "spor: ingen" in probe  # no state from the report before
+    assert "forvarmet: True" in probe  # the pooled kernel had imported the package before the first cell
+    # what each notebook read, found by the readers, in the notebook's metadata and the manifest
+    manifest = json.loads((reports / "build-manifest.json").read_text())
+    assert manifest["reports"]["probe"]["found_inputs"] == {"{ssb}/components.csv": file_hash(components)}
+    assert manifest["reports"]["plant"]["found_inputs"] == {}
+    nb = json.loads((reports / "probe.ipynb").read_text())
+    assert nb["metadata"]["analysis"]["inputs"] == manifest["reports"]["probe"]["found_inputs"]
+    assert "components.csv" not in probe  # the record is never on the page
+    capsys.readouterr()
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    assert "0 built, 2 up to date" in capsys.readouterr().out
+    components.write_text(components.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 built, 1 up to date" in out and "ok     probe" in out
+    components.unlink()  # a file the reader looked for and did not find is part of the record too
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    manifest = json.loads((reports / "build-manifest.json").read_text())
+    assert manifest["reports"]["probe"]["found_inputs"] == {"{ssb}/components.csv": "absent"}
+    capsys.readouterr()
+    components.write_text("region,year,net_migration\n3425,2020,1\n", encoding="utf-8")
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    assert "1 built, 1 up to date" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_pooled_kernels_started_without_the_template_are_fresh_too(tmp_path: Path, monkeypatch) -> None:
+    """``ANALYSIS_KERNEL_POOL=warm`` (what a platform without fork gets): kernels started from scratch ahead of
+    need and warmed up; the next report still sees nothing of the one before."""
+    root = _fixture_project(tmp_path / "project", KERNELS)
+    reports = tmp_path / "out"
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    monkeypatch.setenv("ANALYSIS_CATALOGUE", str(root / "catalogue.yaml"))
+    monkeypatch.setenv("ANALYSIS_KERNEL_POOL", "warm")
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    probe = (reports / "probe.html").read_text(encoding="utf-8")
+    assert "spor: ingen" in probe and "forvarmet: True" in probe
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import html as html_lib
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,8 @@ def test_illustrative_data_is_labelled_and_real_data_is_not(built_catalogue) -> 
     manifest = json.loads((reports / "build-manifest.json").read_text(encoding="utf-8"))
     for entry in load_catalogue(REPO / "catalogue.yaml").reports:
         html = (reports / f"{entry.output}.html").read_text(encoding="utf-8")
-        uses_made_up = any("statements" in i or "survey" in i for i in entry.inputs)
+        read = manifest["reports"][entry.id]["found_inputs"]  # the files its notebook read
+        uses_made_up = any(name.startswith(("{processed}/statements", "{processed}/survey")) for name in read)
         assert manifest["reports"][entry.id]["illustrative"] is uses_made_up, entry.id
         assert html.count('class="callout callout-caution illustrative-notice"') == (1 if uses_made_up else 0), entry.id
         assert ("Illustrative eksempeldata" in html) is uses_made_up, entry.id
@@ -113,7 +115,11 @@ def test_index_lists_every_report(built_catalogue) -> None:
 
 
 def test_building_twice_gives_identical_files(built_catalogue, tmp_path: Path) -> None:
-    """A second build from the same inputs is byte-identical: one report per notebook, and the index."""
+    """A second build from the same inputs is byte-identical: one report per notebook, and the index.
+
+    The session's build ran on pooled, pre-warmed kernels; this one starts each kernel cold
+    (``ANALYSIS_KERNEL_POOL=0``), so it also shows the pool changes nothing a reader gets.
+    """
     first = Path(built_catalogue["reports"])
     cat = load_catalogue(REPO / "catalogue.yaml")
     one_per_notebook = list({e.notebook: e for e in reversed(cat.reports)}.values())
@@ -122,6 +128,7 @@ def test_building_twice_gives_identical_files(built_catalogue, tmp_path: Path) -
         "ANALYSIS_PROCESSED_DIR": built_catalogue["processed"],
         "ANALYSIS_REPORTS_DIR": str(second),
         "SOURCE_DATE_EPOCH": "1785312000",
+        "ANALYSIS_KERNEL_POOL": "0",
     }
     os.environ.update(env)
     assert cli.main(["build", "--jobs", "2", "--only", ",".join(e.id for e in one_per_notebook)]) == 0
@@ -133,3 +140,53 @@ def test_building_twice_gives_identical_files(built_catalogue, tmp_path: Path) -
             if (first / name).read_bytes() != (second / name).read_bytes():
                 differing.append(name)
     assert not differing, f"not reproducible: {differing}"
+
+
+def test_a_changed_file_rebuilds_exactly_the_reports_that_read_it(built_catalogue, tmp_path: Path) -> None:
+    """Every file a report read is in the manifest (found by the readers, not declared); changing any one of
+    them makes the rebuild decision pick exactly the reports that read it. Runs no kernel: the session's
+    manifest is planned against a copy of the project, the SSB snapshot and the cleaned data."""
+    from analysis import lineage
+    from analysis.build.manifest import read_manifest
+    from analysis.build.pipeline import plan
+
+    reports = Path(built_catalogue["reports"])
+    manifest = read_manifest(reports)
+    found = {rid: rec["found_inputs"] for rid, rec in manifest["reports"].items()}
+    assert all(isinstance(f, dict) and f for f in found.values()), "a report without a record of what it read"
+    # the bug this fixes: components.csv was missing from the overview's declared inputs
+    assert (
+        "{ssb}/components.csv" in found["befolkning-engerdal"] and "{ssb}/components.csv" in found["oversikt-engerdal"]
+    )
+    assert "{ssb}/components.csv" not in found["kraftfelt-samlet"]
+    assert "{processed}/statements.parquet" in found["kraftfelt-arbeidsgruppe"]
+    assert not any(name.startswith("/") for f in found.values() for name in f)  # portable, never a local path
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    for name in ("profile.yaml", "catalogue.yaml"):
+        shutil.copyfile(REPO / name, root / name)
+    shutil.copytree(built_catalogue["ssb"] or REPO / "data" / "raw" / "ssb", tmp_path / "ssb")
+    shutil.copytree(built_catalogue["processed"], tmp_path / "processed")
+    os.environ.update(
+        ANALYSIS_PROJECT_ROOT=str(root),
+        ANALYSIS_SSB_DIR=str(tmp_path / "ssb"),
+        ANALYSIS_PROCESSED_DIR=str(tmp_path / "processed"),
+    )
+    catalogue = load_catalogue(root / "catalogue.yaml")
+
+    def stale() -> set[str]:
+        return {s.entry.id for s in plan(catalogue, catalogue.reports, manifest, reports)[0]}
+
+    assert stale() == set()  # the same content elsewhere: nothing to build
+    names = sorted({name for f in found.values() for name in f})
+    assert len(names) >= 12
+    for name in names:
+        path = lineage.resolve(name)
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        try:
+            assert stale() == {rid for rid, f in found.items() if name in f}, name
+        finally:
+            path.write_bytes(original)
+    assert stale() == set()

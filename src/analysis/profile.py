@@ -27,7 +27,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from analysis import paths
+from analysis import lineage, paths
 from analysis.errors import AnalysisError
 from analysis.vocab import VILLAGE_PREFIX
 
@@ -336,6 +336,7 @@ def load_profile(path: str | Path | None = None) -> Profile:
     Cached per file version; raises :class:`AnalysisError` naming the file when it is missing or wrong.
     """
     path = Path(path) if path is not None else paths.profile_path()
+    lineage.record(path)
     if not path.is_file():
         raise AnalysisError(
             "the municipality profile is missing: create it with `analysis init --kommune NNNN` "

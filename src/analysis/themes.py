@@ -41,6 +41,7 @@ from pathlib import Path
 import snowballstemmer
 import yaml
 
+from analysis import lineage
 from analysis.errors import AnalysisError
 
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
@@ -181,6 +182,7 @@ def load_codebook(path: str | None = None) -> dict[str, _Theme]:
     """
 
     p = Path(path) if path else CODEBOOK_PATH
+    lineage.record(p)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:

@@ -8,6 +8,8 @@
 * :mod:`.lock` — one build at a time per reports folder;
 * :mod:`.pipeline` — the build itself (light: the runner is passed in);
 * :mod:`.execute` — the runner: papermill + nbconvert in worker processes;
+* :mod:`.kernels` — the kernels: a pool per worker, started ahead of need, one kernel per report
+  (forked from :mod:`.zygote`, a template that imported the package once, where the platform can fork);
 * :mod:`.index` — ``reports/index.html`` (Jinja template, also used by the share bundle);
 * :mod:`.share` — the bundle of shareable reports;
 * :mod:`.commands` — ``analysis build``, ``clean``, ``list-reports``, ``share``.

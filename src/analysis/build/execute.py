@@ -9,12 +9,21 @@ when some report must be built; a rebuild with nothing to do never loads it.
   fresh virtualenv never hits "No such kernel"), normalise run-specific metadata, render the
   reader HTML and write both files atomically; a failing notebook gets a page showing the failing
   cell and its error;
+* every report runs in a kernel of its own, handed out by the worker's pool (:mod:`analysis.build.kernels`:
+  started ahead of need, the package already imported, shut down at once after the last cell); papermill
+  runs the notebook through its engine interface (:class:`PooledEngine`, papermill's nbclient engine given
+  that kernel manager), which also asks the kernel, after the last cell, for the files the notebook read
+  (:mod:`analysis.lineage`) and keeps them in the notebook's metadata (``metadata.analysis.inputs``) for the
+  rebuild decision;
+* one nbconvert exporter per worker process renders every page (:func:`_exporter`);
 * :func:`build` is :func:`analysis.build.pipeline.build` with this module as its runner.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
+import functools
 import html as html_lib
 import json
 import logging
@@ -35,10 +44,17 @@ from typing import Any
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.utils import merge_kwargs, remove_args
 
 from analysis import __version__, paths
 from analysis.build.catalogue import Catalogue
+from analysis.build.kernels import KERNEL_NAME, close_pool, kernel_env, pool_enabled, shutdown_now
+from analysis.build.kernels import pool as _pool
 from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
 from analysis.build.pdf import write_pdfs
 from analysis.build.pipeline import BuildOptions, BuildSummary, StaleReport
@@ -52,8 +68,6 @@ from analysis.report.labels import group_title
 from analysis.report.template import ILLUSTRATIVE_CLASS, SUMMARY_CLASS, TEMPLATE_DIR, add_toc, report_css
 
 log = logging.getLogger("analysis.build")
-
-KERNEL_NAME = "kommune-analyse-build"
 
 
 def _kernel_dir() -> Path:
@@ -151,11 +165,10 @@ def shows_illustrative_notice(nb: Any) -> bool:
     return False
 
 
-def render_html(nb: Any, meta: dict[str, Any]) -> str:
-    """Export an executed notebook to self-contained reader HTML with nbconvert's Python API."""
-    nb = copy.deepcopy(nb)
-    _prepare_for_html(nb)
-    exporter = HTMLExporter(
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """One nbconvert exporter per process (its templates are loaded once, not once per report)."""
+    return HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input_prompt=True,
@@ -163,6 +176,13 @@ def render_html(nb: Any, meta: dict[str, Any]) -> str:
         language_code="nb",
         embed_images=True,
     )
+
+
+def render_html(nb: Any, meta: dict[str, Any]) -> str:
+    """Export an executed notebook to self-contained reader HTML with nbconvert's Python API."""
+    nb = copy.deepcopy(nb)
+    _prepare_for_html(nb)
+    exporter = _exporter()
     resources = {"report": {**meta, "css": report_css(), "version": __version__}, "metadata": {"name": meta["title"]}}
     nb.metadata["title"] = meta["title"]
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -227,6 +247,72 @@ def _error_notebook(message: str) -> Any:
     return nb
 
 
+#: What the build asks a kernel for after the notebook's last cell: the files it read (analysis.lineage).
+INPUTS_EXPRESSION = "__import__('analysis.lineage').lineage.recorded_json()"
+
+
+class PooledEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel manager the build passes in (``km``), with two additions after the
+    notebook's last cell: the kernel is asked for the files the notebook read (:mod:`analysis.lineage`; kept in
+    ``metadata.analysis.inputs``), then shut down at once. Registered with papermill as ``analysis``.
+    """
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        # as NBClientEngine.execute_managed_notebook, but the client is kept to ask the kernel afterwards
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs,
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logging.getLogger("papermill"),
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        client = PapermillNotebookClient(nb_man, **final_kwargs)
+        try:
+            client.execute(cleanup_kc=False)
+            nb_man.nb.metadata.setdefault("analysis", {})["inputs"] = _recorded_inputs(client)
+        finally:
+            if client.km is not None:
+                client._cleanup_kernel()  # shutdown_kernel="immediate": now=True, then the client's channels
+        return nb_man.nb
+
+
+papermill_engines.register("analysis", PooledEngine)
+
+
+def _recorded_inputs(client: PapermillNotebookClient) -> dict[str, str] | None:
+    """The kernel's record of the files its notebook read (``None`` when it could not be had)."""
+    try:
+        msg_id = client.kc.execute(
+            "", silent=True, store_history=False, user_expressions={"inputs": INPUTS_EXPRESSION}, allow_stdin=False
+        )
+        reply = client.wait_for_reply(msg_id)
+        found = reply["content"]["user_expressions"]["inputs"]
+        if found.get("status") != "ok":
+            log.warning("the kernel could not say which files it read: %s", found.get("evalue"))
+            return None
+        data = json.loads(ast.literal_eval(found["data"]["text/plain"]))
+    except Exception:  # noqa: BLE001 - without a record the report is rebuilt every time; never a failed report
+        log.warning("the kernel could not say which files it read", exc_info=True)
+        return None
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None
+
+
 def build_one(task: dict[str, Any]) -> dict[str, Any]:
     """Execute one report and write its notebook and HTML. Runs in a worker process.
 
@@ -242,16 +328,29 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     html_path = reports_dir / f"{task['output']}.html"
     nb_path = reports_dir / f"{task['output']}.ipynb"
     status, error = "ok", None
+    phases: dict[str, float] = {}  # where the time went: kernel, papermill (cells within), html, write
     if task.get("missing"):
         return _write_missing(task, task["missing"], start)
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
+        env = kernel_env(task["env"])
+        km = None
+        clock = time.perf_counter()
         try:
+            if pool_enabled(env):
+                km = _pool().take(task["cwd"], env, prestart=task.get("prestart", True))
+            else:
+                km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+                run_sync(km.start_kernel)(cwd=task["cwd"], env=env)
+            phases["kernel"], clock = time.perf_counter() - clock, time.perf_counter()
             pm.execute_notebook(
                 task["notebook"],
                 str(executed),
                 parameters=task["parameters"],
+                engine_name="analysis",
                 kernel_name=KERNEL_NAME,
+                km=km,
+                shutdown_kernel="immediate",
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 cwd=task["cwd"],
@@ -264,10 +363,15 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON ...: a failed report, not a failed build
             status = "failed"
             error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if km is not None:
+                shutdown_now(km)  # normally done by the engine; here when papermill failed before it ran
+        phases["papermill"], clock = time.perf_counter() - clock, time.perf_counter()
         if executed.is_file():
             nb = nbformat.read(str(executed), as_version=4)
         else:
             nb = _error_notebook(error or "unknown error")
+    phases["cells"] = sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells)
     _normalise_notebook(nb, task["notebook_name"], task["output"])
     found = missing_message(nb) if status == "ok" else None
     if found is not None:
@@ -276,19 +380,23 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     summary = summary_of(nb) if status == "ok" else None
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
     html = render_html(nb, meta)
+    phases["html"], clock = time.perf_counter() - clock, time.perf_counter()
     if not _parent_alive():  # the build was killed while this report ran: it no longer holds the lock
         os._exit(70)
     atomic_write_text(nb_path, _notebook_text(nb))
     atomic_write_text(html_path, redact_local_paths(html))
+    phases["write"] = time.perf_counter() - clock
     return {
         "id": task["id"],
         "status": status,
         "error": error,
         "seconds": round(time.perf_counter() - start, 2),
+        "phases": {k: round(v, 3) for k, v in phases.items()},
         "illustrative": illustrative,
         "summary": summary,
         "html": html_path.name,
         "notebook": nb_path.name,
+        "found_inputs": nb.metadata.get("analysis", {}).get("inputs"),
     }
 
 
@@ -327,6 +435,7 @@ def _write_missing(task: dict[str, Any], message: str, start: float) -> dict[str
         "illustrative": False,
         "html": html_path.name,
         "notebook": nb_path.name,
+        "found_inputs": {},  # not run: the key holds the files its requirement check looked at
     }
 
 
@@ -336,8 +445,20 @@ def _parent_alive() -> bool:
     return parent is None or parent.is_alive()
 
 
+def _init_worker(env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+    """Worker initializer: watch the build process (:func:`_die_with_parent`) and start this worker's first
+    kernel at once (with the build's environment), so it is ready when the first report arrives."""
+    _die_with_parent()
+    if env is not None and cwd is not None:
+        env = kernel_env(env)
+        if pool_enabled(env):
+            os.environ.clear()
+            os.environ.update(env)
+            _pool().prestart(cwd, env)
+
+
 def _die_with_parent() -> None:
-    """Worker initializer: end this worker (and so its kernel, whose parent poller watches it) as soon as the
+    """End this worker (and so its kernel, whose parent poller watches it) as soon as the
     build process is gone — killed with ``kill -9`` or crashed — so no orphan goes on writing reports
     without the lock. Waits on the parent's sentinel (an inherited pipe: no polling, any platform)."""
     parent = multiprocessing.parent_process()
@@ -380,6 +501,8 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
             line += f": {res['error']}"
         echo(line)
         (log.error if res["status"] == "failed" else log.info)(line)
+        if res.get("phases"):
+            log.info("  time in %s: %s", res["id"], ", ".join(f"{k} {v:.2f} s" for k, v in res["phases"].items()))
         if res.get("traceback"):
             log.error("traceback for %s:\n%s", res["id"], res["traceback"])
 
@@ -388,16 +511,21 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
         # Reports whose data are missing need no kernel: their one-message page is written here.
         for task in [t for t in tasks if t.get("missing")]:
             report(_safe_build_one(task))
-        tasks = [t for t in tasks if not t.get("missing")]
+        tasks = _schedule([t for t in tasks if not t.get("missing")], jobs)
         if jobs == 1 or len(tasks) <= 1:
-            for task in tasks:
-                echo(f"building {task['id']} …")
-                report(_safe_build_one(task))
+            try:
+                for task in tasks:
+                    echo(f"building {task['id']} …")
+                    report(_safe_build_one(task))
+            finally:
+                close_pool()
         else:
             ctx = multiprocessing.get_context(start_method())
             if ctx.get_start_method() == "forkserver":
                 ctx.set_forkserver_preload(["analysis.build.execute"])
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(env, tasks[0]["cwd"])
+            ) as pool:
                 futures = {pool.submit(_safe_build_one, t): t for t in tasks}
                 for fut in as_completed(futures):
                     task = futures[fut]
@@ -413,6 +541,15 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
             os.environ["JUPYTER_PATH"] = old_jupyter_path
         shutil.rmtree(kernel_base, ignore_errors=True)
     return results
+
+
+def _schedule(tasks: list[dict[str, Any]], jobs: int) -> list[dict[str, Any]]:
+    """The order reports are handed to the workers: longest first (by the time of their last build), so two
+    workers end together; the last ``jobs`` reports start no spare kernel (no report would use it)."""
+    ordered = sorted(tasks, key=lambda t: -(t.get("expected_seconds") or 0.0))
+    for i, task in enumerate(ordered):
+        task["prestart"] = i < len(ordered) - jobs
+    return ordered
 
 
 def _safe_build_one(task: dict[str, Any]) -> dict[str, Any]:
@@ -498,6 +635,7 @@ def run_stale(
                 "reports_dir": str(reports_dir),
                 "cwd": str(nb_path.parent),
                 "timeout": options.timeout,
+                "expected_seconds": item.seconds,
                 "meta": {
                     "title": entry.title,
                     "kicker": "Kommunen som samfunnsutvikler",

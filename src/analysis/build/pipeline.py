@@ -3,8 +3,10 @@
 :func:`build` runs the catalogue:
 
 * reports whose inputs did not change are skipped (content hashes of the notebook, its
-  parameters, the package's code and every input file, kept in ``reports/build-manifest.json``,
-  see :mod:`analysis.build.manifest`), so a rebuild with nothing changed only hashes files;
+  parameters, the package's code and every file the notebook read last time -- recorded by the
+  package's readers, :mod:`analysis.lineage` -- plus the catalogue's optional ``inputs``, kept in
+  ``reports/build-manifest.json``, see :mod:`analysis.build.manifest`), so a rebuild with nothing
+  changed only hashes files (:func:`plan` decides);
 * the stale reports go to a *runner* -- :func:`analysis.build.execute.run_stale`, which checks
   their parameters before any kernel starts and executes them in worker processes;
 * ``reports/index.html`` lists every report with its status (:mod:`analysis.build.index`); a lock
@@ -121,6 +123,7 @@ class StaleReport:
     entry: ReportEntry
     key: str
     inputs: dict[str, str]
+    seconds: float | None = None  # how long its last build took (the longest are started first)
 
 
 class Runner(Protocol):
@@ -216,6 +219,29 @@ def _update_pdfs(catalogue, selected, manifest: dict, reports_dir: Path, pdf_wri
             manifest["reports"][ids[html_name]]["pdf"] = pdf_name
 
 
+def plan(
+    catalogue: Catalogue,
+    selected: list[ReportEntry],
+    manifest: dict[str, Any],
+    reports_dir: Path,
+    *,
+    force: bool = False,
+) -> tuple[list[StaleReport], list[ReportEntry]]:
+    """The rebuild decision: ``(reports to build, reports up to date)``; reads and hashes files, runs nothing."""
+    code = code_hash()
+    hasher = HashCache()
+    stale: list[StaleReport] = []
+    fresh: list[ReportEntry] = []
+    for entry in selected:
+        key, inputs = report_key(entry, code, hasher, catalogue)
+        if not force and is_up_to_date(entry, key, manifest, reports_dir, hasher):
+            fresh.append(entry)
+        else:
+            previous = manifest.get("reports", {}).get(entry.id) or {}
+            stale.append(StaleReport(entry, key, inputs, previous.get("seconds")))
+    return stale, fresh
+
+
 def _build_locked(
     catalogue: Catalogue,
     selected: list[ReportEntry],
@@ -226,18 +252,10 @@ def _build_locked(
 ) -> BuildSummary:
     summary = BuildSummary(allow_missing=options.allow_missing)
     manifest = read_manifest(reports_dir)
-    code = code_hash()
-    hasher = HashCache()
-    stale: list[StaleReport] = []
-    for entry in selected:
-        key, inputs = report_key(entry, code, hasher, catalogue)
-        if not options.force and is_up_to_date(entry, key, manifest, reports_dir):
-            rec = manifest["reports"][entry.id]
-            summary.results.append(
-                ReportResult(entry.id, "skipped", error=rec.get("error"), recorded=rec.get("status"))
-            )
-        else:
-            stale.append(StaleReport(entry, key, inputs))
+    stale, fresh = plan(catalogue, selected, manifest, reports_dir, force=options.force)
+    for entry in fresh:
+        rec = manifest["reports"][entry.id]
+        summary.results.append(ReportResult(entry.id, "skipped", error=rec.get("error"), recorded=rec.get("status")))
     log.info("build started: %d selected, %d to build, %d up to date", len(selected), len(stale), len(summary.skipped))
 
     build_date = build_date_text()
@@ -255,6 +273,7 @@ def _build_locked(
             "illustrative": bool(res.get("illustrative")),
             "summary": res.get("summary"),
             "inputs": item.inputs,
+            "found_inputs": res.get("found_inputs"),
         }
         summary.results.append(
             ReportResult(

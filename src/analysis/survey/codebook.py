@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from analysis import lineage
 from analysis.errors import AnalysisError
 from analysis.paths import profile_path as profile_path_
 from analysis.profile import Profile, load_profile
@@ -237,6 +238,8 @@ def _load_cached(path: str | None, profile_path: str, mtime_ns: int) -> Codebook
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Read the codebook (the shipped one by default), filled in from the profile; ``AnalysisError`` when invalid."""
     profile_path = profile_path_()
+    if path is not None:
+        lineage.record(path)
     try:
         mtime = profile_path.stat().st_mtime_ns
     except OSError:

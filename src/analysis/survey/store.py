@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import lineage, paths
 from analysis.errors import AnalysisError
 from analysis.survey.codebook import load_codebook
 
@@ -91,6 +91,8 @@ def load_survey(processed_dir: str | Path | None = None) -> Survey:
 
     folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
     resp = folder / RESPONSES_FILE
+    for name in (RESPONSES_FILE, ITEMS_FILE, REJECTS_FILE, MANIFEST_FILE):
+        lineage.record(folder / name)
     if not resp.is_file():
         raise AnalysisError("the survey has not been cleaned yet: run `analysis clean`", file=resp)
     manifest_path = folder / MANIFEST_FILE

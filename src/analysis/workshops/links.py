@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process
 
+from analysis import lineage
 from analysis.errors import AnalysisError
 
 LINKS_FILE_NAME = "links.yaml"
@@ -231,6 +232,7 @@ def remap_ids(answers: Iterable[tuple[str, ...]], rep_of: dict[str, str]) -> lis
 def read_link_file(path: Path) -> list[dict]:
     """The analyst's link entries (``[]`` when the file does not exist); raises AnalysisError when malformed."""
     path = Path(path)
+    lineage.record(path)
     if not path.is_file():
         return []
     try:

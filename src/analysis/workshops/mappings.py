@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from analysis import vocab
+from analysis import lineage, vocab
 from analysis.errors import AnalysisError
 from analysis.profile import Profile, load_profile
 from analysis.textrepair import repair_text
@@ -438,6 +438,8 @@ def load_mappings(project_file: str | Path | None = None, profile: Profile | Non
     per file version and profile.
     """
     paths = [str(PACKAGE_MAPPINGS)]
+    if project_file is not None:
+        lineage.record(project_file)
     if project_file is not None and Path(project_file).is_file():
         paths.append(str(Path(project_file).resolve()))
     stamps = tuple(Path(p).stat().st_mtime for p in paths)

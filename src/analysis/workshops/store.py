@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import lineage, paths
 from analysis.errors import AnalysisError
 
 STATEMENTS_FILE = "statements.parquet"
@@ -88,6 +88,7 @@ def load_statements(processed_dir: Path | None = None) -> pd.DataFrame:
 
     folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
     path = folder / STATEMENTS_FILE
+    lineage.record(path)
     if not path.is_file():
         raise AnalysisError("the cleaned workshop statements are missing: run `analysis clean` first", file=path)
     return _from_storage(pd.read_parquet(path))
@@ -98,6 +99,7 @@ def load_manifest(processed_dir: Path | None = None) -> dict:
 
     folder = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
     path = folder / MANIFEST_FILE
+    lineage.record(path)
     if not path.is_file():
         raise AnalysisError("the workshop manifest is missing: run `analysis clean` first", file=path)
     return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,368 @@
+"""Kernels for the build: a small pool per worker process, started ahead of need, each used for one report.
+
+* :class:`KernelPool` — ``take`` hands out a started kernel and at once starts the next one, so it is ready
+  when the current report ends; a spare is warmed up with the package's heavy imports
+  (:data:`WARM_MODULES`) before any notebook runs on it. A kernel is never handed out twice.
+* :class:`Zygote` and :class:`ForkProvisioner` — where the platform can fork (Linux, macOS), each worker
+  keeps a kernel template (:mod:`analysis.build.zygote`) that has imported ipykernel and the package once;
+  a kernel is a new process forked from it, plugged into jupyter_client through its provisioner interface
+  (ports, connection file and kernel command line as usual). No kernel ever ran another report's code.
+* :func:`pool_mode` — ``ANALYSIS_KERNEL_POOL``: ``fork`` (default), ``warm`` (pooled, started from scratch)
+  or ``0``/``off`` (each kernel started cold when its report begins); the output is the same.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing import util as mp_util
+from typing import Any
+
+import pyarrow as pa
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from jupyter_core.utils import run_sync
+
+log = logging.getLogger("analysis.build")
+
+KERNEL_NAME = "kommune-analyse-build"
+
+#: Modules every report notebook imports (the package's heavy imports: pandas, pyarrow, matplotlib and the
+#: analyses). A pooled kernel imports them right after it starts, while the previous report still runs, so
+#: a notebook's import cell finds them loaded. Only ``sys.modules`` changes: no name is defined in the
+#: notebook's namespace, and nothing is executed that a notebook does not do itself when it imports them.
+WARM_MODULES = (
+    "analysis.lineage",
+    "analysis.population.sections",
+    "analysis.goals.sections",
+    "analysis.forcefield.sections",
+    "analysis.survey.sections",
+)
+#: Sent silently (no execution count, no history, no output) to a pooled kernel right after its start.
+WARM_CODE = f"(lambda names: [__import__(n) for n in names])({list(WARM_MODULES)!r})"
+#: ``ANALYSIS_KERNEL_POOL``: see :func:`pool_mode` (the output is the same in every mode; tests compare them).
+POOL_VARIABLE = "ANALYSIS_KERNEL_POOL"
+
+
+def _allocator_env() -> dict[str, str]:
+    """jemalloc for pyarrow where this pyarrow has it (Linux and macOS wheels): measured faster than the default
+    mimalloc for the population reports on the 2-core build machine (benchmarks/bench_arrow_pool.py)."""
+    try:
+        pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return {}
+    return {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+
+
+#: Environment for the kernels the build starts (unless already set): pyarrow's allocator, chosen by
+#: measurement (benchmarks/README.md).
+KERNEL_ENV: dict[str, str] = _allocator_env()
+
+
+def kernel_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment a report's kernel gets: the build's, with :data:`KERNEL_ENV` filled in where unset."""
+    return {**KERNEL_ENV, **env}
+
+
+@dataclass
+class _Kernel:
+    km: AsyncKernelManager
+    key: tuple
+    warm: BlockingKernelClient | None = None
+    warm_id: str | None = None
+
+
+class KernelPool:
+    """Kernels started ahead of need: ``take`` hands out a started (and, with ``warm``, pre-imported) kernel and
+    starts the next one at once, so it is ready when this report ends.
+
+    A kernel is never handed out twice; the build shuts each one down after its report (``now=True``). A
+    spare whose working folder or environment differs from what the next report needs is shut down and a new
+    one started.
+    """
+
+    def __init__(self, *, warm: bool = True, fork: bool = False) -> None:
+        self.warm = warm
+        self.fork = fork and hasattr(os, "fork")
+        self._spares: deque[_Kernel] = deque()
+        self._zygote: Zygote | None = None
+
+    def _zygote_for(self, env: dict[str, str]) -> Zygote:
+        if self._zygote is None or self._zygote.env != env or not self._zygote.alive():
+            if self._zygote is not None:
+                self._zygote.close()
+            self._zygote = Zygote(env)
+        return self._zygote
+
+    @staticmethod
+    def _key(cwd: str, env: dict[str, str]) -> tuple:
+        return (cwd, tuple(sorted(env.items())))
+
+    def _start(self, cwd: str, env: dict[str, str], *, fork: bool | None = None) -> _Kernel:
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        if self.fork if fork is None else fork:
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+            km.provisioner.zygote = self._zygote_for(env)
+        run_sync(km.start_kernel)(cwd=cwd, env=dict(env))
+        kernel = _Kernel(km, self._key(cwd, env))
+        if self.warm:
+            kc = BlockingKernelClient()
+            kc.load_connection_info(km.get_connection_info())
+            kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+            kernel.warm = kc
+            kernel.warm_id = kc.execute(WARM_CODE, silent=True, store_history=False, allow_stdin=False)
+        return kernel
+
+    @staticmethod
+    def _finish_warm_up(kernel: _Kernel, timeout: float) -> bool:
+        """Wait until the warm-up ran (so a notebook's first cell never overtakes it), then close its client.
+
+        False when the kernel died or did not answer within ``timeout`` seconds.
+        """
+        kc, kernel.warm = kernel.warm, None
+        if kc is None:
+            return _alive(kernel.km)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    msg = kc.get_shell_msg(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+                except queue.Empty:
+                    if not _alive(kernel.km):
+                        return False
+                    continue
+                if msg.get("parent_header", {}).get("msg_id") == kernel.warm_id:
+                    return True
+            return False
+        except Exception:  # noqa: BLE001 - a kernel we cannot talk to is not used
+            return False
+        finally:
+            kc.stop_channels()
+
+    def prestart(self, cwd: str, env: dict[str, str]) -> None:
+        """Start a spare kernel now (e.g. when a worker starts, before its first report)."""
+        self._spares.append(self._start_safely(cwd, env))
+
+    def take(self, cwd: str, env: dict[str, str], *, prestart: bool = True, timeout: float = 60) -> AsyncKernelManager:
+        """A started kernel for one report in ``cwd`` with ``env``; with ``prestart``, the next one starts now."""
+        key = self._key(cwd, env)
+        kernel = None
+        while self._spares:
+            spare = self._spares.popleft()
+            if spare.key == key and _alive(spare.km):
+                kernel = spare
+                break
+            self._discard(spare)
+        if kernel is None:
+            kernel = self._start_safely(cwd, env)
+        if not self._finish_warm_up(kernel, timeout):
+            # A kernel that died or hangs before any notebook code ran: never fail a report for it. Start one
+            # the ordinary way (no template) and let nbclient's own start-up check decide.
+            log.warning("a pooled kernel did not start; starting another")
+            self._discard(kernel)
+            kernel = self._start(cwd, env, fork=False)
+            self._finish_warm_up(kernel, timeout)
+        if prestart:
+            try:
+                self._spares.append(self._start_safely(cwd, env))
+            except Exception:  # noqa: BLE001 - no spare: the next report starts its own kernel
+                log.warning("could not start a spare kernel", exc_info=True)
+        return kernel.km
+
+    def _start_safely(self, cwd: str, env: dict[str, str]) -> _Kernel:
+        """:meth:`_start`; when the template fails (it died, or cannot fork), a kernel started the ordinary way."""
+        try:
+            return self._start(cwd, env)
+        except Exception:  # noqa: BLE001 - the template is an optimisation, never a reason for a failed report
+            if not self.fork:
+                raise
+            log.warning("the kernel template failed; starting a kernel the ordinary way", exc_info=True)
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
+            return self._start(cwd, env, fork=False)
+
+    def _discard(self, kernel: _Kernel) -> None:
+        if kernel.warm is not None:
+            kernel.warm.stop_channels()
+        shutdown_now(kernel.km)
+
+    def close(self) -> None:
+        """Shut every spare kernel down (immediately), and the kernel template."""
+        while self._spares:
+            self._discard(self._spares.popleft())
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
+
+
+class Zygote:
+    """The kernel template of one worker (:mod:`analysis.build.zygote`): a process that has imported ipykernel
+    and :data:`WARM_MODULES` once and forks a new kernel process on request."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = dict(env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.build.zygote", *WARM_MODULES],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self.env,
+            text=True,
+        )
+        self._ready = False
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _readline(self) -> dict:
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line:
+            raise RuntimeError("the kernel template stopped")
+        return json.loads(line)
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
+        """A new kernel process running ``IPKernelApp`` with ``argv`` in ``cwd`` with ``env``; its pid."""
+        if not self._ready:
+            self._readline()  # {"ready": true}: the imports are done
+            self._ready = True
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+        self.proc.stdin.flush()
+        return int(self._readline()["pid"])
+
+    def close(self) -> None:
+        """End the template (it kills the kernels it forked that are still running)."""
+        try:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+class _ForkedProcess:
+    """What jupyter_client's local provisioner uses of a ``Popen``, for a kernel forked by the template (which
+    is its parent and reaps it: here it is only watched and signalled)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.01)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner (ports, connection file, the kernelspec's command line, the process
+    group), except that the kernel process is forked by the worker's :class:`Zygote` instead of started from
+    scratch. Set on a kernel manager before ``start_kernel`` (jupyter_client's provisioner hook)."""
+
+    zygote: Zygote | None = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        if self.zygote is None or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        pid = self.zygote.fork(cmd[3:], cwd, env)
+        self.process = _ForkedProcess(pid)
+        self.pid = pid
+        self.pgid = pid  # the child called setsid()
+        self.cwd = cwd
+        return self.connection_info
+
+
+def _alive(km: AsyncKernelManager) -> bool:
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:  # noqa: BLE001 - a kernel we cannot ask is not usable
+        return False
+
+
+def shutdown_now(km: AsyncKernelManager) -> None:
+    """Stop a kernel at once (no graceful shutdown request: its report is written or it was never used)."""
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+        else:
+            run_sync(km.cleanup_resources)()
+    except Exception:  # noqa: BLE001 - already gone
+        log.debug("kernel shutdown failed", exc_info=True)
+
+
+_POOL: KernelPool | None = None
+
+
+def pool() -> KernelPool:
+    """This process's kernel pool (one per worker process), shut down when the process ends."""
+    global _POOL
+    if _POOL is None:
+        _POOL = KernelPool(warm=pool_enabled(), fork=pool_mode() == "fork")
+        # A worker process ends through multiprocessing (no atexit there): its finalizers run.
+        mp_util.Finalize(_POOL, _POOL.close, exitpriority=10)
+        atexit.register(_POOL.close)
+    return _POOL
+
+
+def pool_mode(env: dict[str, str] | None = None) -> str:
+    """How kernels start (``ANALYSIS_KERNEL_POOL``): ``fork`` (default where the platform can fork: pooled
+    kernels forked from the worker's kernel template), ``warm`` (pooled kernels started from scratch, then
+    warmed up) or ``off`` (``0``: each kernel started cold when its report begins)."""
+    value = (env if env is not None else os.environ).get(POOL_VARIABLE, "").strip().lower()
+    if value in ("0", "no", "false", "off"):
+        return "off"
+    if value == "warm" or not hasattr(os, "fork"):
+        return "warm"
+    return "fork"
+
+
+def pool_enabled(env: dict[str, str] | None = None) -> bool:
+    """False when ``ANALYSIS_KERNEL_POOL`` is ``0``/``off`` (kernels then start cold, one per report)."""
+    return pool_mode(env) != "off"
+
+
+def close_pool() -> None:
+    """Shut this process's pool down (its spare kernels and template), if it has one."""
+    if _POOL is not None:
+        _POOL.close()

@@ -1,0 +1,82 @@
+"""A kernel template: imports ipykernel and the package once, then forks a brand-new kernel process per report.
+
+Started by a build worker (``python -m analysis.build.zygote MODULE...``) with the environment its kernels
+get. It imports ipykernel and the given modules (pandas, pyarrow, matplotlib, the analyses) and then waits
+for requests on stdin, one JSON line each (``{"argv": [...], "cwd": ..., "env": {...}}``); for each it forks
+a child that becomes an ordinary ipykernel (``IPKernelApp``) in its own session and answers ``{"pid": N}``
+on its private pipe. The template itself never runs a line of any notebook: every kernel starts from the
+same state, the state of a fresh interpreter that has imported those modules -- what a pre-warmed kernel
+has after its warm-up, without paying for the interpreter start and the imports again for every report.
+
+When the worker goes away (stdin closes) the template kills the kernels it started and exits. Linux and
+macOS only (``os.fork``); elsewhere the build starts kernels the ordinary way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import traceback
+
+import ipykernel.ipkernel  # noqa: F401 - loaded once here, not once per kernel
+from ipykernel.kernelapp import IPKernelApp
+
+
+def _child(request: dict, out_fd: int) -> None:
+    """In the forked child: become an ordinary kernel (never returns)."""
+    try:
+        os.setsid()  # its own process group, as jupyter_client's launcher gives a kernel
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
+        os.close(out_fd)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        np = sys.modules.get("numpy")
+        if np is not None:  # a cold kernel seeds numpy's global generator from the OS; so does this one
+            np.random.seed()
+        argv = list(request["argv"])
+        sys.argv = [sys.argv[0], *argv]
+        IPKernelApp.launch_instance(argv=argv)
+    except BaseException:  # noqa: BLE001 - the child must never return into the template's loop
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
+
+
+def main(modules: list[str]) -> None:
+    # The protocol pipe is a private copy of stdout; fd 1 then goes to stderr, so nothing a module prints
+    # while being imported can garble an answer.
+    out_fd = os.dup(1)
+    os.dup2(2, 1)
+    # As ipykernel_launcher: the current folder is not on the path while loading (IPython adds it back).
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    # As IPKernelApp does before a notebook imports matplotlib.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    for name in modules:
+        __import__(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system, never left as zombies
+    children: list[int] = []
+    os.write(out_fd, b'{"ready": true}\n')
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(request, out_fd)
+        children.append(pid)
+        os.write(out_fd, (json.dumps({"pid": pid}) + "\n").encode())
+    for pid in children:  # the worker is gone: so are its kernels
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
