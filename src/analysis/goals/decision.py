@@ -51,7 +51,7 @@ RULES = (
     "folketallet har falt de siste to årene (beregningen bygger på flyttingen over ti år, som de siste årene ikke "
     "bekrefter). Et mål uten tall (flere kvinner, flere unge) er **på vei** når snittet for de siste fem årene er "
     "mer enn 1 % høyere enn snittet for de fem årene før, **ikke på vei** når det er mer enn 1 % lavere, og ellers "
-    "**kan ikke avgjøres ennå**. Vi bruker femårssnitt fordi enkeltår svinger mye i en liten kommune. Et mål som "
+    "**kan ikke avgjøres ennå**. Vi bruker femårssnitt fordi enkeltår kan svinge mye, særlig i små kommuner. Et mål som "
     "måles med innbyggerundersøkelsen kan vurderes først når undersøkelsen gjentas."
 )
 
@@ -141,7 +141,11 @@ def _change_words(series: pd.Series, what: str, decimals: int = 0) -> str:
     if not parts:
         return head + "."
     two = last_year - 2
-    source = f" (fra {fmt_num(float(s.loc[two]), decimals)} 1.1.{two})" if two in s.index else ""
+    source = ""
+    if two in s.index:
+        before = fmt_num(float(s.loc[two]), decimals)
+        same = round(float(s.loc[two]), decimals) == now
+        source = f" ({'også ' if same else 'fra '}{before} 1.1.{two})"
     return f"{head} – {' og '.join(parts)}{source}."
 
 
