@@ -118,6 +118,18 @@ def test_new_gold_set_precision_recall_overall_and_per_theme():
     assert not weak, weak
 
 
+GOLD_V3 = Path(__file__).resolve().parent / "fixtures" / "themes" / "theme_gold_v3.csv"
+
+
+def test_second_annotators_set_precision_recall():
+    """A second annotator's blind set (232 statements, other conventions in places; README): a floor."""
+    texts, gold = _gold(GOLD_V3)
+    assert len(texts) >= 200 and all(g <= set(THEMES) for g in gold)
+    precision, recall, _ = scores(GOLD_V3)["all"]
+    assert precision >= 0.86, precision
+    assert recall >= 0.90, recall
+
+
 def test_old_gold_sample_precision_recall():
     """The older 95-item sample was labelled before the rules of the new set (see its README); a floor only."""
     precision, recall, n = precision_recall(GOLD)
