@@ -263,7 +263,11 @@ def sort_groups(groups: Iterable[str]) -> list[str]:
     >>> sort_groups(["grendemote:elga", "ungdomsradet", "arbeidsgruppe"])
     ['arbeidsgruppe', 'ungdomsradet', 'grendemote:elga']
     """
-    return sorted({str(g) for g in groups}, key=group_sort_key)
+    distinct = {str(g) for g in groups}
+    if not distinct:
+        return []
+    profile = load_profile()  # once per call, not once per group (it records the file it reads)
+    return sorted(distinct, key=lambda g: group_sort_key(g, profile))
 
 
 def _group_tuple(values: pd.Series) -> tuple[str, ...]:
