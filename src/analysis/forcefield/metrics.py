@@ -270,6 +270,18 @@ def sort_groups(groups: Iterable[str]) -> list[str]:
     return sorted(distinct, key=lambda g: group_sort_key(g, profile))
 
 
+def _tuples_by(keys: pd.Series, values: pd.Series) -> list[tuple]:
+    """``values.groupby(keys, sort=False).agg(tuple)`` as a list, without a Python call per key.
+
+    Keys in order of first appearance, each tuple in row order; ``keys`` must have no missing values.
+    """
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    vals = values.to_numpy(dtype=object)[order].tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques))).tolist()
+    return [tuple(vals[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+
+
 def _group_tuple(values: pd.Series) -> tuple[str, ...]:
     return tuple(sort_groups(values.unique()))
 
@@ -1104,7 +1116,7 @@ def matrix_items(
         importance_source=("importance_source", "first"),
         pavirkbar_source=("pavirkbar_source", "first"),
     )
-    out["groups"] = by_key["group"].agg(tuple)  # rows are in display order of the groups
+    out["groups"] = _tuples_by(per_group["_key"], per_group["group"])  # rows are in display order of the groups
     for col in ("importance", "pavirkbar"):  # weighted means over the groups that scored it
         scored = per_group[col].notna()
         num = (per_group[col].fillna(0) * per_group["w"]).groupby(per_group["_key"], sort=False).sum()
