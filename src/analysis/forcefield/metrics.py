@@ -1092,41 +1092,70 @@ def matrix_items(
     if items.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     folded = items["text"].astype(str).str.casefold().str.replace(r"\W+", " ", regex=True).str.strip()
-    items["_key"] = items["kind"] + "\x1f" + folded
     w = group_weights(items["group"].unique(), weights)
+    # Integer codes instead of string keys: item key (kind + folded text) and group; rows with either
+    # missing are left out (as groupby does). One "pair" = one item in one group.
+    k_codes, _ = pd.factorize((items["kind"] + "\x1f" + folded).to_numpy(dtype=object))
+    g_codes, g_uniques = pd.factorize(items["group"].to_numpy(dtype=object))
+    rows = np.flatnonzero((k_codes >= 0) & (g_codes >= 0))
+    pair_codes, _ = pd.factorize(k_codes[rows] * len(g_uniques) + g_codes[rows])  # first appearance order
+    _, pair_first = np.unique(pair_codes, return_index=True)
+    pair_group = g_codes[rows][pair_first]
+    # Pairs in display order of their groups (stable: first appearance within a group), then items in
+    # order of first appearance there: the order of the rows of the result before its final sort.
+    rank = {g: i for i, g in enumerate(sort_groups(g_uniques))}
+    group_rank = np.array([rank[str(g)] for g in g_uniques], dtype=np.int64)
+    pair_order = np.argsort(group_rank[pair_group], kind="stable")
+    key_of_sorted, key_uniques = pd.factorize(k_codes[rows][pair_first][pair_order])
+    n_keys = len(key_uniques)
+    key_of_pair = np.empty(len(pair_order), dtype=np.int64)
+    key_of_pair[pair_order] = key_of_sorted
+    n_groups = np.bincount(key_of_sorted, minlength=n_keys)
+    w_sorted = np.array([w[str(g)] for g in g_uniques], dtype=float)[pair_group][pair_order]
+
+    def key_sum(values: np.ndarray) -> np.ndarray:  # per item, summed in the pairs' display order
+        return pd.Series(values).groupby(key_of_sorted, sort=True).sum().to_numpy()
+
+    # Row positions in that order (pairs sorted, rows of a pair in table order) for "first" values.
+    pos_of_pair = np.empty(len(pair_order), dtype=np.int64)
+    pos_of_pair[pair_order] = np.arange(len(pair_order))
+    ordered = rows[np.argsort(pos_of_pair[pair_codes], kind="stable")]
+    row_key = np.full(len(items), -1, dtype=np.int64)
+    row_key[rows] = key_of_pair[pair_codes]
+
+    def first_of(col: str) -> pd.Series:  # first non-missing value per item (missing if none)
+        values = items[col]
+        ok = ordered[values.iloc[ordered].notna().to_numpy()]
+        found, at = np.unique(row_key[ok], return_index=True)
+        take = np.zeros(n_keys, dtype=np.int64)
+        take[found] = ok[at]
+        has = np.zeros(n_keys, dtype=bool)
+        has[found] = True
+        return values.iloc[take].reset_index(drop=True).where(has, None)
+
     for col in ("importance_source", "pavirkbar_source"):  # "first scored" below: unscored as missing
         items[col] = items[col].where(items[col] != "ikke vurdert", None)
-    grouped = items.groupby(["_key", "group"], sort=False)
-    per_group = grouped.agg(
-        kind=("kind", "first"),
-        text=("text", "first"),
-        importance=("importance", "mean"),
-        pavirkbar=("pavirkbar", "mean"),
-        importance_source=("importance_source", "first"),
-        pavirkbar_source=("pavirkbar_source", "first"),
-    ).reset_index()
-    per_group["w"] = per_group["group"].map(w).astype(float)
-    per_group = per_group.assign(_gr=_group_rank(per_group["group"])).sort_values(["_gr", "group"], kind="stable")
-    by_key = per_group.groupby("_key", sort=False)
-    out = by_key.agg(
-        kind=("kind", "first"),
-        text=("text", "first"),
-        n_groups=("group", "size"),
-        weight=("w", "sum"),
-        importance_source=("importance_source", "first"),
-        pavirkbar_source=("pavirkbar_source", "first"),
+    out = pd.DataFrame(
+        {
+            "kind": first_of("kind"),
+            "text": first_of("text"),
+            "n_groups": n_groups,
+            "weight": key_sum(w_sorted),
+            "importance_source": first_of("importance_source"),
+            "pavirkbar_source": first_of("pavirkbar_source"),
+        }
     )
-    out["groups"] = _tuples_by(per_group["_key"], per_group["group"])  # rows are in display order of the groups
+    out["groups"] = _tuples_by(pd.Series(key_of_sorted), pd.Series(g_uniques[pair_group][pair_order]))
     for col in ("importance", "pavirkbar"):  # weighted means over the groups that scored it
-        scored = per_group[col].notna()
-        num = (per_group[col].fillna(0) * per_group["w"]).groupby(per_group["_key"], sort=False).sum()
-        den = per_group["w"].where(scored, 0.0).groupby(per_group["_key"], sort=False).sum()
-        any_scored = scored.groupby(per_group["_key"], sort=False).any()
-        out[col] = np.where(any_scored & (den > 0), num / den.where(den > 0, 1.0), np.nan)
-        single = by_key.size() == 1  # one group: its own mean, whatever its weight (even 0)
-        first = by_key[col].first()
-        out[col] = np.where(single, first, out[col])
-    out = out.reset_index(drop=True)
+        mean = pd.Series(items[col].to_numpy(dtype=float)[rows]).groupby(pair_codes, sort=True).mean().to_numpy()
+        v = mean[pair_order]  # the per-group means, in display order
+        scored = ~np.isnan(v)
+        num = key_sum(np.where(scored, v, 0.0) * w_sorted)
+        den = key_sum(np.where(scored, w_sorted, 0.0))
+        any_scored = np.bincount(key_of_sorted, weights=scored, minlength=n_keys) > 0
+        result = np.where(any_scored & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
+        _, first = np.unique(key_of_sorted, return_index=True)
+        out[col] = np.where(n_groups == 1, v[first], result)  # one group: its own mean, whatever its weight (even 0)
     for col in ("importance_source", "pavirkbar_source"):
         out[col] = out[col].fillna("ikke vurdert")
     out["plotted"] = out["importance"].notna() & out["pavirkbar"].notna()
