@@ -684,7 +684,7 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
     info = {
         sid: (txt, s, g, th)
         for sid, txt, s, g, th in zip(
-            counters["statement_id"], counters["text"], counters["strength"], counters["group"], counters["themes"]
+            *(counters[c].tolist() for c in ("statement_id", "text", "strength", "group", "themes"))
         )
     }
     by_theme: dict[tuple[str, str], list[str]] = {}
@@ -692,26 +692,31 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
         ranked = counters.assign(_s=-counters["strength"]).sort_values(
             ["_s", "text"], na_position="last", kind="stable"
         )
-        for sid, g, th in zip(ranked["statement_id"], ranked["group"], ranked["themes"]):
+        for sid, g, th in zip(*(ranked[c].tolist() for c in ("statement_id", "group", "themes"))):
             for t in th:
                 by_theme.setdefault((g, t), []).append(sid)
     answers, ids, strength, suggestions = [], [], [], []
-    for g, themes, linked in zip(measures["group"], measures["themes"], measures["answers"]):
+    for g, themes, linked in zip(measures["group"].tolist(), measures["themes"].tolist(), measures["answers"].tolist()):
         linked = tuple(c for c in linked if c in info)
-        linked = tuple(sorted(linked, key=lambda c: (-np.nan_to_num(info[c][1], nan=-1), info[c][0])))
+        if linked:  # most measures answer nothing: skip the sorting and means for those
+            linked = tuple(sorted(linked, key=lambda c: (-np.nan_to_num(info[c][1], nan=-1), info[c][0])))
+            scored = [info[c][1] for c in linked if not np.isnan(info[c][1])]
+            answers.append(tuple(info[c][0] for c in linked))
+            strength.append(float(np.mean(scored)) if scored else np.nan)
+        else:
+            answers.append(())
+            strength.append(np.nan)
         ids.append(linked)
-        answers.append(tuple(info[c][0] for c in linked))
-        scored = [info[c][1] for c in linked if not np.isnan(info[c][1])]
-        strength.append(float(np.mean(scored)) if scored else np.nan)
-        seen = set(linked)
         sugg: list[str] = []
-        for t in themes:
-            for c in by_theme.get((g, t), []):
-                if len(sugg) >= MAX_SUGGESTIONS:
-                    break
-                if c not in seen:
-                    seen.add(c)
-                    sugg.append(info[c][0])
+        if by_theme and themes:
+            seen = set(linked)
+            for t in themes:
+                for c in by_theme.get((g, t), ()):
+                    if len(sugg) >= MAX_SUGGESTIONS:
+                        break
+                    if c not in seen:
+                        seen.add(c)
+                        sugg.append(info[c][0])
         suggestions.append(tuple(sugg))
     out = measures.assign(
         answers=pd.Series(answers, dtype=object),
