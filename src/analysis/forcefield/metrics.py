@@ -881,8 +881,8 @@ def group_weights(groups: Iterable[str], weights: dict[str, float] | None = None
     return out
 
 
-def _weighted_group_mean(values: pd.Series, weights: pd.Series) -> float:
-    ok = values.notna()
+def _weighted_group_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    ok = ~np.isnan(values)
     if not ok.any() or weights[ok].sum() <= 0:
         return np.nan
     return float((values[ok] * weights[ok]).sum() / weights[ok].sum())
@@ -938,17 +938,36 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
     m_themes = {t for th in base.loc[(base["kind"] == "tiltak").to_numpy(), "themes"] for t in th}
     per_group = (
         long.groupby(["theme", "group"], sort=True)
-        .agg(s=("strength", "mean"), p=("pavirkbar", "mean"), n=("statement_id", "nunique"))
+        .agg(s=("strength", "mean"), p=("pavirkbar", "mean"))
         .reset_index()
     )
     per_group["w"] = per_group["group"].map(w).astype(float)
+    # Per theme, from all its rows in ``long`` at once (a theme's rows of per_group are consecutive).
+    themes = pd.unique(per_group["theme"].to_numpy(dtype=object))
+    t_rows = pd.Index(themes).get_indexer(long["theme"].to_numpy(dtype=object))  # -1: theme without a group
+    on = t_rows >= 0
+    n_themes = len(themes)
+
+    def per_theme(flags: np.ndarray) -> np.ndarray:  # does any of the theme's rows have the flag?
+        return np.bincount(t_rows[on], weights=flags[on], minlength=n_themes) > 0
+
+    rated = long["pavirkbar"].notna().to_numpy()
+    source = long["pavirkbar_source"].to_numpy(dtype=object)
+    has_source = {x: per_theme(rated & (source == x)) for x in ("motkraft", "tiltak")}
+    sids = long["statement_id"].to_numpy(dtype=object)
+    is_answered = per_theme(np.fromiter((sid in answered for sid in sids), dtype=bool, count=len(sids)))
+    sid_codes, sid_uniques = pd.factorize(sids)  # nunique per theme: distinct (theme, id) pairs, ids present
+    both = on & (sid_codes >= 0)
+    pairs = np.unique(t_rows[both].astype(np.int64) * max(len(sid_uniques), 1) + sid_codes[both])
+    n_statements = np.bincount(pairs // max(len(sid_uniques), 1), minlength=n_themes)
+    rank = {g: i for i, g in enumerate(sort_groups(per_group["group"].unique()))}
+    groups, s_all, p_all, w_all = (per_group[c].to_numpy() for c in ("group", "s", "p", "w"))
+    ends = np.cumsum(per_group.groupby("theme", sort=True).size().to_numpy()).tolist()
     rows = []
-    for theme, g in per_group.groupby("theme", sort=True):
-        sel = long.loc[long["theme"] == theme]
-        sources = set(sel.loc[sel["pavirkbar"].notna(), "pavirkbar_source"])
-        s = _weighted_group_mean(g["s"], g["w"])
-        p = _weighted_group_mean(g["p"], g["w"])
-        breadth = float(g["w"].sum())
+    for i, (theme, a, b) in enumerate(zip(themes, [0, *ends[:-1]], ends)):
+        s = _weighted_group_mean(s_all[a:b], w_all[a:b])
+        p = _weighted_group_mean(p_all[a:b], w_all[a:b])
+        breadth = float(w_all[a:b].sum())
         missing = " og ".join(x for x, v in (("styrke", s), ("påvirkbar", p)) if np.isnan(v))
         rows.append(
             {
@@ -957,13 +976,13 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
                 "scored": not missing,
                 "missing": missing,
                 "breadth": breadth,
-                "n_groups": int(len(g)),
-                "groups": _group_tuple(g["group"]),
-                "n_statements": int(sel["statement_id"].nunique()),
+                "n_groups": int(b - a),
+                "groups": tuple(sorted({str(g) for g in groups[a:b]}, key=lambda g: rank[g])),
+                "n_statements": int(n_statements[i]),
                 "mean_strength": s,
                 "mean_pavirkbar": p,
-                "pavirkbar_source": " og ".join(x for x in ("motkraft", "tiltak") if x in sources) or "ikke vurdert",
-                "answered": bool(set(sel["statement_id"]) & answered),
+                "pavirkbar_source": " og ".join(x for x in ("motkraft", "tiltak") if has_source[x][i]) or "ikke vurdert",
+                "answered": bool(is_answered[i]),
                 "same_theme_measure": theme in m_themes,
             }
         )
