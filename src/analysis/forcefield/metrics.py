@@ -737,15 +737,18 @@ def counter_pavirkbar(statements: pd.DataFrame) -> pd.DataFrame:
     from linked measures, ``ikke vurdert`` = neither; never imputed).
     """
     base = _base(statements)
-    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
-    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
+    kind = base["kind"].to_numpy(dtype=object)
+    counters = base.loc[kind == "motkraft", ["statement_id", "pavirkbar"]]
+    measures = base.loc[kind == "tiltak", ["pavirkbar", "answers"]]
     linked: dict[str, list[float]] = {}
-    for pav, ans in zip(measures["pavirkbar"], _answers_column(measures)):
-        if not np.isnan(pav):
+    for pav, ans in zip(measures["pavirkbar"].tolist(), _answers_column(measures)):
+        if ans and not np.isnan(pav):
             for c in ans:
                 linked.setdefault(c, []).append(float(pav))
     own = counters["pavirkbar"].to_numpy(dtype=float)
-    from_links = np.array([np.mean(linked[c]) if c in linked else np.nan for c in counters["statement_id"]])
+    from_links = np.full(len(counters), np.nan)
+    if linked:
+        from_links[:] = [np.mean(linked[c]) if c in linked else np.nan for c in counters["statement_id"].tolist()]
     value = np.where(~np.isnan(own), own, from_links)
     source = np.where(~np.isnan(own), "motkraft", np.where(~np.isnan(from_links), "tiltak", "ikke vurdert"))
     return pd.DataFrame(
