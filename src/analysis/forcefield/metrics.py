@@ -240,21 +240,26 @@ def _matrix(
     return mat, r_list, c_list
 
 
+def _ranks(values: pd.Series, order: dict[Any, int]) -> np.ndarray:
+    """``order[value]`` for each row (``len(order)`` for values not in it, or missing), one lookup per distinct value."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    ranks = np.array([order.get(u, len(order)) for u in uniques] + [len(order)], dtype=np.int64)
+    return ranks[codes]  # code -1 (missing) takes the last entry
+
+
 def _group_rank(groups: pd.Series) -> np.ndarray:
     """Display-order rank of each row's group (computed once per distinct group)."""
-    order = {g: i for i, g in enumerate(sort_groups(pd.unique(groups.dropna())))}
-    return groups.map(order).fillna(len(order)).to_numpy(dtype=np.int64)
+    return _ranks(groups, {g: i for i, g in enumerate(sort_groups(pd.unique(groups.dropna())))})
 
 
 def _goal_order(goals: pd.Series) -> pd.Series:
-    ids = load_profile().goal_ids
-    order = {g: i for i, g in enumerate(ids)}
-    return goals.map(order).fillna(len(ids)).astype(int)
+    order = {g: i for i, g in enumerate(load_profile().goal_ids)}
+    return pd.Series(_ranks(goals, order), index=goals.index, name=goals.name)
 
 
 def _kind_order(kinds: pd.Series) -> pd.Series:
     order = {k: i for i, k in enumerate(KIND_ORDER)}
-    return kinds.map(order).fillna(len(KIND_ORDER)).astype(int)
+    return pd.Series(_ranks(kinds, order), index=kinds.index, name=kinds.name)
 
 
 def sort_groups(groups: Iterable[str]) -> list[str]:
@@ -1051,6 +1056,18 @@ def quadrant(importance: float, pavirkbar: float, *, midpoint: float = 3.0) -> s
     return "nar_det_passer" if pavirkbar >= midpoint else "folg_med"
 
 
+def _quadrants(importance: np.ndarray, pavirkbar: np.ndarray, *, midpoint: float = 3.0) -> list[str | None]:
+    """:func:`quadrant` of many points at once (a list, as the quadrant column is built from)."""
+    important, influenced = importance >= midpoint, pavirkbar >= midpoint
+    out = np.where(
+        important,
+        np.where(influenced, "gjor_na", "pavirk_andre"),
+        np.where(influenced, "nar_det_passer", "folg_med"),
+    ).astype(object)
+    out[np.isnan(importance) | np.isnan(pavirkbar)] = None
+    return out.tolist()
+
+
 def matrix_items(
     statements: pd.DataFrame, group: str | None = None, *, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
@@ -1088,7 +1105,7 @@ def matrix_items(
     ]
     full = _base(statements)
     counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
-    pav_all = counter_pavirkbar(full).set_index("statement_id")
+    counter_pav = counter_pavirkbar(full).set_index("statement_id").reindex(counters["statement_id"])
     links = measure_links(base, suggestions=False)
     c_items = pd.DataFrame(
         {
@@ -1096,9 +1113,9 @@ def matrix_items(
             "text": counters["text"].to_numpy(dtype=object),
             "group": counters["group"].to_numpy(dtype=object),
             "importance": counters["strength"].to_numpy(dtype=float),
-            "pavirkbar": pav_all.reindex(counters["statement_id"])["pavirkbar"].to_numpy(dtype=float),
+            "pavirkbar": counter_pav["pavirkbar"].to_numpy(dtype=float),
             "importance_source": np.where(counters["strength"].notna(), "styrke", "ikke vurdert"),
-            "pavirkbar_source": pav_all.reindex(counters["statement_id"])["pavirkbar_source"].to_numpy(dtype=object),
+            "pavirkbar_source": counter_pav["pavirkbar_source"].to_numpy(dtype=object),
         }
     )
     own = links["strength"].astype(float)
@@ -1186,7 +1203,7 @@ def matrix_items(
     for col in ("importance_source", "pavirkbar_source"):
         out[col] = out[col].fillna("ikke vurdert")
     out["plotted"] = out["importance"].notna() & out["pavirkbar"].notna()
-    out["quadrant"] = [quadrant(i, p) for i, p in zip(out["importance"], out["pavirkbar"])]
+    out["quadrant"] = _quadrants(out["importance"].to_numpy(dtype=float), out["pavirkbar"].to_numpy(dtype=float))
     out["_x"] = -(out["importance"].fillna(0) * out["pavirkbar"].fillna(0))
     out["_k"] = _kind_order(out["kind"])
     out["_p"] = (~out["plotted"]).astype(int)
