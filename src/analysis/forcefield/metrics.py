@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.privacy import scrub_text
-from analysis.profile import load_profile
+from analysis.profile import Profile, load_profile
 from analysis.report.labels import group_sort_key
 from analysis.vocab import source_of
 from analysis.workshops.store import load_manifest
@@ -262,8 +262,10 @@ def _kind_order(kinds: pd.Series) -> pd.Series:
     return pd.Series(_ranks(kinds, order), index=kinds.index, name=kinds.name)
 
 
-def sort_groups(groups: Iterable[str]) -> list[str]:
+def sort_groups(groups: Iterable[str], *, profile: Profile | None = None) -> list[str]:
     """Groups in display order: workshop groups in catalogue order, then village meetings.
+
+    ``profile``: the municipality profile, if the caller has loaded it already (else loaded here).
 
     >>> sort_groups(["grendemote:elga", "ungdomsradet", "arbeidsgruppe"])
     ['arbeidsgruppe', 'ungdomsradet', 'grendemote:elga']
@@ -271,7 +273,8 @@ def sort_groups(groups: Iterable[str]) -> list[str]:
     distinct = {str(g) for g in groups}
     if not distinct:
         return []
-    profile = load_profile()  # once per call, not once per group (it records the file it reads)
+    if profile is None:
+        profile = load_profile()  # once per call, not once per group (it records the file it reads)
     return sorted(distinct, key=lambda g: group_sort_key(g, profile))
 
 
@@ -287,8 +290,8 @@ def _tuples_by(keys: pd.Series, values: pd.Series) -> list[tuple]:
     return [tuple(vals[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
 
 
-def _group_tuple(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sort_groups(values.unique()))
+def _group_tuple(values: pd.Series, profile: Profile | None = None) -> tuple[str, ...]:
+    return tuple(sort_groups(values.unique(), profile=profile))
 
 
 # --------------------------------------------------------------------------- preparation
@@ -533,10 +536,11 @@ def top_themes(statements: pd.DataFrame, group: str, n: int = 5) -> pd.DataFrame
 def _theme_groups(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per ``keys`` (e.g. kind, theme): groups, statement counts and mean scored strength."""
     g = long.groupby(keys, sort=True)
+    profile = load_profile()
     out = pd.DataFrame(
         {
             "n_groups": g["group"].nunique(),
-            "groups": g["group"].agg(_group_tuple),
+            "groups": g["group"].agg(_group_tuple, profile=profile),
             "n_statements": g["statement_id"].nunique(),
             "mean_strength": g["strength"].mean(),
             "n_scored": g["strength"].count(),
