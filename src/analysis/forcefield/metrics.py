@@ -949,9 +949,7 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
     answered = {c for a in _answers_column(base.loc[(base["kind"] == "tiltak").to_numpy()]) for c in a}
     m_themes = {t for th in base.loc[(base["kind"] == "tiltak").to_numpy(), "themes"] for t in th}
     per_group = (
-        long.groupby(["theme", "group"], sort=True)
-        .agg(s=("strength", "mean"), p=("pavirkbar", "mean"))
-        .reset_index()
+        long.groupby(["theme", "group"], sort=True).agg(s=("strength", "mean"), p=("pavirkbar", "mean")).reset_index()
     )
     per_group["w"] = per_group["group"].map(w).astype(float)
     # Per theme, from all its rows in ``long`` at once (a theme's rows of per_group are consecutive).
@@ -981,6 +979,7 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
         p = _weighted_group_mean(p_all[a:b], w_all[a:b])
         breadth = float(w_all[a:b].sum())
         missing = " og ".join(x for x, v in (("styrke", s), ("påvirkbar", p)) if np.isnan(v))
+        sources = " og ".join(x for x in ("motkraft", "tiltak") if has_source[x][i])
         rows.append(
             {
                 "theme": theme,
@@ -989,11 +988,11 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
                 "missing": missing,
                 "breadth": breadth,
                 "n_groups": int(b - a),
-                "groups": tuple(sorted({str(g) for g in groups[a:b]}, key=lambda g: rank[g])),
+                "groups": tuple(sorted({str(g) for g in groups[a:b]}, key=rank.__getitem__)),
                 "n_statements": int(n_statements[i]),
                 "mean_strength": s,
                 "mean_pavirkbar": p,
-                "pavirkbar_source": " og ".join(x for x in ("motkraft", "tiltak") if has_source[x][i]) or "ikke vurdert",
+                "pavirkbar_source": sources or "ikke vurdert",
                 "answered": bool(is_answered[i]),
                 "same_theme_measure": theme in m_themes,
             }
