@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.privacy import scrub_text
-from analysis.profile import load_profile
+from analysis.profile import Profile, load_profile
 from analysis.report.labels import group_sort_key
 from analysis.vocab import source_of
 from analysis.workshops.store import load_manifest
@@ -240,34 +240,58 @@ def _matrix(
     return mat, r_list, c_list
 
 
+def _ranks(values: pd.Series, order: dict[Any, int]) -> np.ndarray:
+    """``order[value]`` for each row (``len(order)`` for values not in it, or missing), one lookup per distinct value."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    ranks = np.array([order.get(u, len(order)) for u in uniques] + [len(order)], dtype=np.int64)
+    return ranks[codes]  # code -1 (missing) takes the last entry
+
+
 def _group_rank(groups: pd.Series) -> np.ndarray:
     """Display-order rank of each row's group (computed once per distinct group)."""
-    order = {g: i for i, g in enumerate(sort_groups(pd.unique(groups.dropna())))}
-    return groups.map(order).fillna(len(order)).to_numpy(dtype=np.int64)
+    return _ranks(groups, {g: i for i, g in enumerate(sort_groups(pd.unique(groups.dropna())))})
 
 
 def _goal_order(goals: pd.Series) -> pd.Series:
-    ids = load_profile().goal_ids
-    order = {g: i for i, g in enumerate(ids)}
-    return goals.map(order).fillna(len(ids)).astype(int)
+    order = {g: i for i, g in enumerate(load_profile().goal_ids)}
+    return pd.Series(_ranks(goals, order), index=goals.index, name=goals.name)
 
 
 def _kind_order(kinds: pd.Series) -> pd.Series:
     order = {k: i for i, k in enumerate(KIND_ORDER)}
-    return kinds.map(order).fillna(len(KIND_ORDER)).astype(int)
+    return pd.Series(_ranks(kinds, order), index=kinds.index, name=kinds.name)
 
 
-def sort_groups(groups: Iterable[str]) -> list[str]:
+def sort_groups(groups: Iterable[str], *, profile: Profile | None = None) -> list[str]:
     """Groups in display order: workshop groups in catalogue order, then village meetings.
+
+    ``profile``: the municipality profile, if the caller has loaded it already (else loaded here).
 
     >>> sort_groups(["grendemote:elga", "ungdomsradet", "arbeidsgruppe"])
     ['arbeidsgruppe', 'ungdomsradet', 'grendemote:elga']
     """
-    return sorted({str(g) for g in groups}, key=group_sort_key)
+    distinct = {str(g) for g in groups}
+    if not distinct:
+        return []
+    if profile is None:
+        profile = load_profile()  # once per call, not once per group (it records the file it reads)
+    return sorted(distinct, key=lambda g: group_sort_key(g, profile))
 
 
-def _group_tuple(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sort_groups(values.unique()))
+def _tuples_by(keys: pd.Series, values: pd.Series) -> list[tuple]:
+    """``values.groupby(keys, sort=False).agg(tuple)`` as a list, without a Python call per key.
+
+    Keys in order of first appearance, each tuple in row order; ``keys`` must have no missing values.
+    """
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    vals = values.to_numpy(dtype=object)[order].tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques))).tolist()
+    return [tuple(vals[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+
+
+def _group_tuple(values: pd.Series, profile: Profile | None = None) -> tuple[str, ...]:
+    return tuple(sort_groups(values.unique(), profile=profile))
 
 
 # --------------------------------------------------------------------------- preparation
@@ -512,10 +536,11 @@ def top_themes(statements: pd.DataFrame, group: str, n: int = 5) -> pd.DataFrame
 def _theme_groups(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per ``keys`` (e.g. kind, theme): groups, statement counts and mean scored strength."""
     g = long.groupby(keys, sort=True)
+    profile = load_profile()
     out = pd.DataFrame(
         {
             "n_groups": g["group"].nunique(),
-            "groups": g["group"].agg(_group_tuple),
+            "groups": g["group"].agg(_group_tuple, profile=profile),
             "n_statements": g["statement_id"].nunique(),
             "mean_strength": g["strength"].mean(),
             "n_scored": g["strength"].count(),
@@ -668,7 +693,7 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
     info = {
         sid: (txt, s, g, th)
         for sid, txt, s, g, th in zip(
-            counters["statement_id"], counters["text"], counters["strength"], counters["group"], counters["themes"]
+            *(counters[c].tolist() for c in ("statement_id", "text", "strength", "group", "themes"))
         )
     }
     by_theme: dict[tuple[str, str], list[str]] = {}
@@ -676,26 +701,31 @@ def measure_links(statements: pd.DataFrame, group: str | None = None, *, suggest
         ranked = counters.assign(_s=-counters["strength"]).sort_values(
             ["_s", "text"], na_position="last", kind="stable"
         )
-        for sid, g, th in zip(ranked["statement_id"], ranked["group"], ranked["themes"]):
+        for sid, g, th in zip(*(ranked[c].tolist() for c in ("statement_id", "group", "themes"))):
             for t in th:
                 by_theme.setdefault((g, t), []).append(sid)
     answers, ids, strength, suggestions = [], [], [], []
-    for g, themes, linked in zip(measures["group"], measures["themes"], measures["answers"]):
+    for g, themes, linked in zip(measures["group"].tolist(), measures["themes"].tolist(), measures["answers"].tolist()):
         linked = tuple(c for c in linked if c in info)
-        linked = tuple(sorted(linked, key=lambda c: (-np.nan_to_num(info[c][1], nan=-1), info[c][0])))
+        if linked:  # most measures answer nothing: skip the sorting and means for those
+            linked = tuple(sorted(linked, key=lambda c: (-np.nan_to_num(info[c][1], nan=-1), info[c][0])))
+            scored = [info[c][1] for c in linked if not np.isnan(info[c][1])]
+            answers.append(tuple(info[c][0] for c in linked))
+            strength.append(float(np.mean(scored)) if scored else np.nan)
+        else:
+            answers.append(())
+            strength.append(np.nan)
         ids.append(linked)
-        answers.append(tuple(info[c][0] for c in linked))
-        scored = [info[c][1] for c in linked if not np.isnan(info[c][1])]
-        strength.append(float(np.mean(scored)) if scored else np.nan)
-        seen = set(linked)
         sugg: list[str] = []
-        for t in themes:
-            for c in by_theme.get((g, t), []):
-                if len(sugg) >= MAX_SUGGESTIONS:
-                    break
-                if c not in seen:
-                    seen.add(c)
-                    sugg.append(info[c][0])
+        if by_theme and themes:
+            seen = set(linked)
+            for t in themes:
+                for c in by_theme.get((g, t), ()):
+                    if len(sugg) >= MAX_SUGGESTIONS:
+                        break
+                    if c not in seen:
+                        seen.add(c)
+                        sugg.append(info[c][0])
         suggestions.append(tuple(sugg))
     out = measures.assign(
         answers=pd.Series(answers, dtype=object),
@@ -716,15 +746,18 @@ def counter_pavirkbar(statements: pd.DataFrame) -> pd.DataFrame:
     from linked measures, ``ikke vurdert`` = neither; never imputed).
     """
     base = _base(statements)
-    counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
-    measures = base.loc[(base["kind"] == "tiltak").to_numpy()]
+    kind = base["kind"].to_numpy(dtype=object)
+    counters = base.loc[kind == "motkraft", ["statement_id", "pavirkbar"]]
+    measures = base.loc[kind == "tiltak", ["pavirkbar", "answers"]]
     linked: dict[str, list[float]] = {}
-    for pav, ans in zip(measures["pavirkbar"], _answers_column(measures)):
-        if not np.isnan(pav):
+    for pav, ans in zip(measures["pavirkbar"].tolist(), _answers_column(measures)):
+        if ans and not np.isnan(pav):
             for c in ans:
                 linked.setdefault(c, []).append(float(pav))
     own = counters["pavirkbar"].to_numpy(dtype=float)
-    from_links = np.array([np.mean(linked[c]) if c in linked else np.nan for c in counters["statement_id"]])
+    from_links = np.full(len(counters), np.nan)
+    if linked:
+        from_links[:] = [np.mean(linked[c]) if c in linked else np.nan for c in counters["statement_id"].tolist()]
     value = np.where(~np.isnan(own), own, from_links)
     source = np.where(~np.isnan(own), "motkraft", np.where(~np.isnan(from_links), "tiltak", "ikke vurdert"))
     return pd.DataFrame(
@@ -860,8 +893,8 @@ def group_weights(groups: Iterable[str], weights: dict[str, float] | None = None
     return out
 
 
-def _weighted_group_mean(values: pd.Series, weights: pd.Series) -> float:
-    ok = values.notna()
+def _weighted_group_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    ok = ~np.isnan(values)
     if not ok.any() or weights[ok].sum() <= 0:
         return np.nan
     return float((values[ok] * weights[ok]).sum() / weights[ok].sum())
@@ -916,19 +949,37 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
     answered = {c for a in _answers_column(base.loc[(base["kind"] == "tiltak").to_numpy()]) for c in a}
     m_themes = {t for th in base.loc[(base["kind"] == "tiltak").to_numpy(), "themes"] for t in th}
     per_group = (
-        long.groupby(["theme", "group"], sort=True)
-        .agg(s=("strength", "mean"), p=("pavirkbar", "mean"), n=("statement_id", "nunique"))
-        .reset_index()
+        long.groupby(["theme", "group"], sort=True).agg(s=("strength", "mean"), p=("pavirkbar", "mean")).reset_index()
     )
     per_group["w"] = per_group["group"].map(w).astype(float)
+    # Per theme, from all its rows in ``long`` at once (a theme's rows of per_group are consecutive).
+    themes = pd.unique(per_group["theme"].to_numpy(dtype=object))
+    t_rows = pd.Index(themes).get_indexer(long["theme"].to_numpy(dtype=object))  # -1: theme without a group
+    on = t_rows >= 0
+    n_themes = len(themes)
+
+    def per_theme(flags: np.ndarray) -> np.ndarray:  # does any of the theme's rows have the flag?
+        return np.bincount(t_rows[on], weights=flags[on], minlength=n_themes) > 0
+
+    rated = long["pavirkbar"].notna().to_numpy()
+    source = long["pavirkbar_source"].to_numpy(dtype=object)
+    has_source = {x: per_theme(rated & (source == x)) for x in ("motkraft", "tiltak")}
+    sids = long["statement_id"].to_numpy(dtype=object)
+    is_answered = per_theme(np.fromiter((sid in answered for sid in sids), dtype=bool, count=len(sids)))
+    sid_codes, sid_uniques = pd.factorize(sids)  # nunique per theme: distinct (theme, id) pairs, ids present
+    both = on & (sid_codes >= 0)
+    pairs = np.unique(t_rows[both].astype(np.int64) * max(len(sid_uniques), 1) + sid_codes[both])
+    n_statements = np.bincount(pairs // max(len(sid_uniques), 1), minlength=n_themes)
+    rank = {g: i for i, g in enumerate(sort_groups(per_group["group"].unique()))}
+    groups, s_all, p_all, w_all = (per_group[c].to_numpy() for c in ("group", "s", "p", "w"))
+    ends = np.cumsum(per_group.groupby("theme", sort=True).size().to_numpy()).tolist()
     rows = []
-    for theme, g in per_group.groupby("theme", sort=True):
-        sel = long.loc[long["theme"] == theme]
-        sources = set(sel.loc[sel["pavirkbar"].notna(), "pavirkbar_source"])
-        s = _weighted_group_mean(g["s"], g["w"])
-        p = _weighted_group_mean(g["p"], g["w"])
-        breadth = float(g["w"].sum())
+    for i, (theme, a, b) in enumerate(zip(themes, [0, *ends[:-1]], ends)):
+        s = _weighted_group_mean(s_all[a:b], w_all[a:b])
+        p = _weighted_group_mean(p_all[a:b], w_all[a:b])
+        breadth = float(w_all[a:b].sum())
         missing = " og ".join(x for x, v in (("styrke", s), ("påvirkbar", p)) if np.isnan(v))
+        sources = " og ".join(x for x in ("motkraft", "tiltak") if has_source[x][i])
         rows.append(
             {
                 "theme": theme,
@@ -936,13 +987,13 @@ def priorities(statements: pd.DataFrame, *, weights: dict[str, float] | None = N
                 "scored": not missing,
                 "missing": missing,
                 "breadth": breadth,
-                "n_groups": int(len(g)),
-                "groups": _group_tuple(g["group"]),
-                "n_statements": int(sel["statement_id"].nunique()),
+                "n_groups": int(b - a),
+                "groups": tuple(sorted({str(g) for g in groups[a:b]}, key=rank.__getitem__)),
+                "n_statements": int(n_statements[i]),
                 "mean_strength": s,
                 "mean_pavirkbar": p,
-                "pavirkbar_source": " og ".join(x for x in ("motkraft", "tiltak") if x in sources) or "ikke vurdert",
-                "answered": bool(set(sel["statement_id"]) & answered),
+                "pavirkbar_source": sources or "ikke vurdert",
+                "answered": bool(is_answered[i]),
                 "same_theme_measure": theme in m_themes,
             }
         )
@@ -1008,6 +1059,18 @@ def quadrant(importance: float, pavirkbar: float, *, midpoint: float = 3.0) -> s
     return "nar_det_passer" if pavirkbar >= midpoint else "folg_med"
 
 
+def _quadrants(importance: np.ndarray, pavirkbar: np.ndarray, *, midpoint: float = 3.0) -> list[str | None]:
+    """:func:`quadrant` of many points at once (a list, as the quadrant column is built from)."""
+    important, influenced = importance >= midpoint, pavirkbar >= midpoint
+    out = np.where(
+        important,
+        np.where(influenced, "gjor_na", "pavirk_andre"),
+        np.where(influenced, "nar_det_passer", "folg_med"),
+    ).astype(object)
+    out[np.isnan(importance) | np.isnan(pavirkbar)] = None
+    return out.tolist()
+
+
 def matrix_items(
     statements: pd.DataFrame, group: str | None = None, *, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
@@ -1045,7 +1108,7 @@ def matrix_items(
     ]
     full = _base(statements)
     counters = base.loc[(base["kind"] == "motkraft").to_numpy()]
-    pav_all = counter_pavirkbar(full).set_index("statement_id")
+    counter_pav = counter_pavirkbar(full).set_index("statement_id").reindex(counters["statement_id"])
     links = measure_links(base, suggestions=False)
     c_items = pd.DataFrame(
         {
@@ -1053,9 +1116,9 @@ def matrix_items(
             "text": counters["text"].to_numpy(dtype=object),
             "group": counters["group"].to_numpy(dtype=object),
             "importance": counters["strength"].to_numpy(dtype=float),
-            "pavirkbar": pav_all.reindex(counters["statement_id"])["pavirkbar"].to_numpy(dtype=float),
+            "pavirkbar": counter_pav["pavirkbar"].to_numpy(dtype=float),
             "importance_source": np.where(counters["strength"].notna(), "styrke", "ikke vurdert"),
-            "pavirkbar_source": pav_all.reindex(counters["statement_id"])["pavirkbar_source"].to_numpy(dtype=object),
+            "pavirkbar_source": counter_pav["pavirkbar_source"].to_numpy(dtype=object),
         }
     )
     own = links["strength"].astype(float)
@@ -1076,45 +1139,74 @@ def matrix_items(
     if items.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     folded = items["text"].astype(str).str.casefold().str.replace(r"\W+", " ", regex=True).str.strip()
-    items["_key"] = items["kind"] + "\x1f" + folded
     w = group_weights(items["group"].unique(), weights)
+    # Integer codes instead of string keys: item key (kind + folded text) and group; rows with either
+    # missing are left out (as groupby does). One "pair" = one item in one group.
+    k_codes, _ = pd.factorize((items["kind"] + "\x1f" + folded).to_numpy(dtype=object))
+    g_codes, g_uniques = pd.factorize(items["group"].to_numpy(dtype=object))
+    rows = np.flatnonzero((k_codes >= 0) & (g_codes >= 0))
+    pair_codes, _ = pd.factorize(k_codes[rows] * len(g_uniques) + g_codes[rows])  # first appearance order
+    _, pair_first = np.unique(pair_codes, return_index=True)
+    pair_group = g_codes[rows][pair_first]
+    # Pairs in display order of their groups (stable: first appearance within a group), then items in
+    # order of first appearance there: the order of the rows of the result before its final sort.
+    rank = {g: i for i, g in enumerate(sort_groups(g_uniques))}
+    group_rank = np.array([rank[str(g)] for g in g_uniques], dtype=np.int64)
+    pair_order = np.argsort(group_rank[pair_group], kind="stable")
+    key_of_sorted, key_uniques = pd.factorize(k_codes[rows][pair_first][pair_order])
+    n_keys = len(key_uniques)
+    key_of_pair = np.empty(len(pair_order), dtype=np.int64)
+    key_of_pair[pair_order] = key_of_sorted
+    n_groups = np.bincount(key_of_sorted, minlength=n_keys)
+    w_sorted = np.array([w[str(g)] for g in g_uniques], dtype=float)[pair_group][pair_order]
+
+    def key_sum(values: np.ndarray) -> np.ndarray:  # per item, summed in the pairs' display order
+        return pd.Series(values).groupby(key_of_sorted, sort=True).sum().to_numpy()
+
+    # Row positions in that order (pairs sorted, rows of a pair in table order) for "first" values.
+    pos_of_pair = np.empty(len(pair_order), dtype=np.int64)
+    pos_of_pair[pair_order] = np.arange(len(pair_order))
+    ordered = rows[np.argsort(pos_of_pair[pair_codes], kind="stable")]
+    row_key = np.full(len(items), -1, dtype=np.int64)
+    row_key[rows] = key_of_pair[pair_codes]
+
+    def first_of(col: str) -> pd.Series:  # first non-missing value per item (missing if none)
+        values = items[col]
+        ok = ordered[values.iloc[ordered].notna().to_numpy()]
+        found, at = np.unique(row_key[ok], return_index=True)
+        take = np.zeros(n_keys, dtype=np.int64)
+        take[found] = ok[at]
+        has = np.zeros(n_keys, dtype=bool)
+        has[found] = True
+        return values.iloc[take].reset_index(drop=True).where(has, None)
+
     for col in ("importance_source", "pavirkbar_source"):  # "first scored" below: unscored as missing
         items[col] = items[col].where(items[col] != "ikke vurdert", None)
-    grouped = items.groupby(["_key", "group"], sort=False)
-    per_group = grouped.agg(
-        kind=("kind", "first"),
-        text=("text", "first"),
-        importance=("importance", "mean"),
-        pavirkbar=("pavirkbar", "mean"),
-        importance_source=("importance_source", "first"),
-        pavirkbar_source=("pavirkbar_source", "first"),
-    ).reset_index()
-    per_group["w"] = per_group["group"].map(w).astype(float)
-    per_group = per_group.assign(_gr=_group_rank(per_group["group"])).sort_values(["_gr", "group"], kind="stable")
-    by_key = per_group.groupby("_key", sort=False)
-    out = by_key.agg(
-        kind=("kind", "first"),
-        text=("text", "first"),
-        n_groups=("group", "size"),
-        weight=("w", "sum"),
-        importance_source=("importance_source", "first"),
-        pavirkbar_source=("pavirkbar_source", "first"),
+    out = pd.DataFrame(
+        {
+            "kind": first_of("kind"),
+            "text": first_of("text"),
+            "n_groups": n_groups,
+            "weight": key_sum(w_sorted),
+            "importance_source": first_of("importance_source"),
+            "pavirkbar_source": first_of("pavirkbar_source"),
+        }
     )
-    out["groups"] = by_key["group"].agg(tuple)  # rows are in display order of the groups
+    out["groups"] = _tuples_by(pd.Series(key_of_sorted), pd.Series(g_uniques[pair_group][pair_order]))
     for col in ("importance", "pavirkbar"):  # weighted means over the groups that scored it
-        scored = per_group[col].notna()
-        num = (per_group[col].fillna(0) * per_group["w"]).groupby(per_group["_key"], sort=False).sum()
-        den = per_group["w"].where(scored, 0.0).groupby(per_group["_key"], sort=False).sum()
-        any_scored = scored.groupby(per_group["_key"], sort=False).any()
-        out[col] = np.where(any_scored & (den > 0), num / den.where(den > 0, 1.0), np.nan)
-        single = by_key.size() == 1  # one group: its own mean, whatever its weight (even 0)
-        first = by_key[col].first()
-        out[col] = np.where(single, first, out[col])
-    out = out.reset_index(drop=True)
+        mean = pd.Series(items[col].to_numpy(dtype=float)[rows]).groupby(pair_codes, sort=True).mean().to_numpy()
+        v = mean[pair_order]  # the per-group means, in display order
+        scored = ~np.isnan(v)
+        num = key_sum(np.where(scored, v, 0.0) * w_sorted)
+        den = key_sum(np.where(scored, w_sorted, 0.0))
+        any_scored = np.bincount(key_of_sorted, weights=scored, minlength=n_keys) > 0
+        result = np.where(any_scored & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
+        _, first = np.unique(key_of_sorted, return_index=True)
+        out[col] = np.where(n_groups == 1, v[first], result)  # one group: its own mean, whatever its weight (even 0)
     for col in ("importance_source", "pavirkbar_source"):
         out[col] = out[col].fillna("ikke vurdert")
     out["plotted"] = out["importance"].notna() & out["pavirkbar"].notna()
-    out["quadrant"] = [quadrant(i, p) for i, p in zip(out["importance"], out["pavirkbar"])]
+    out["quadrant"] = _quadrants(out["importance"].to_numpy(dtype=float), out["pavirkbar"].to_numpy(dtype=float))
     out["_x"] = -(out["importance"].fillna(0) * out["pavirkbar"].fillna(0))
     out["_k"] = _kind_order(out["kind"])
     out["_p"] = (~out["plotted"]).astype(int)
