@@ -21,6 +21,7 @@ and :mod:`analysis.fileio`, and never the build.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from analysis import paths
@@ -41,6 +42,9 @@ _FOLDERS = (
 _RECORD: dict[str, str] = {}
 #: Content hashes by (path, size, mtime_ns): a file read many times in one process is hashed once.
 _HASHES: dict[tuple[str, int, int], str] = {}
+#: What :func:`record` found for a path with a given size, mtime and set of folders: (portable name, hash),
+#: or None for a file inside the package. Keeps a reader called in a loop (the profile) cheap.
+_SEEN: dict[tuple, tuple[str, str] | None] = {}
 
 
 def portable(path: str | Path) -> str:
@@ -103,9 +107,24 @@ def record(path: str | Path) -> None:
     """
     try:
         p = Path(path)
-        if _in_package(p):
+        try:
+            st = os.stat(p)
+            key = (str(p), st.st_size, st.st_mtime_ns, tuple(str(folder()) for _, folder in _FOLDERS))
+        except OSError:
+            key = None
+        if key is not None and key in _SEEN:  # the same file, unchanged, under the same folders: no resolving again
+            hit = _SEEN[key]
+            if hit is not None:
+                _RECORD[hit[0]] = hit[1]
             return
-        _RECORD[portable(p)] = content_hash(p)
+        if _in_package(p):
+            if key is not None:
+                _SEEN[key] = None
+            return
+        name, digest = portable(p), content_hash(p)
+        _RECORD[name] = digest
+        if key is not None and digest != ABSENT:
+            _SEEN[key] = (name, digest)
     except OSError:  # a folder that vanished: the reader itself reports it
         return
 
