@@ -53,6 +53,7 @@ from analysis.errors import AnalysisError
 from analysis.population.cohort import A0
 from analysis.population.pxapi import SSB_API_URL, PxClient, SsbError, TableMeta, Variable, batches, jsonstat_frame
 from analysis.population.snapshot import (
+    COMPONENT_COLUMNS,
     COMPONENTS_FILE,
     FERTILITY_FILE,
     LIFE_TABLE_FILE,
@@ -97,18 +98,6 @@ COMPONENT_CODES = {
     "Utflyttinger": "out_migration",
     "Nettoinnflytting": "net_migration",
 }
-COMPONENT_COLUMNS = [
-    "region",
-    "year",
-    "pop_start",
-    "births",
-    "deaths",
-    "natural_increase",
-    "in_migration",
-    "out_migration",
-    "net_migration",
-    "source",
-]
 
 
 def region_code(code: str) -> str:
