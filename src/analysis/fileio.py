@@ -124,6 +124,32 @@ def read_text(path: str | Path) -> tuple[str, str]:
     return decode_bytes(Path(path).read_bytes(), file=path)
 
 
+def check_xlsx_bytes(head: bytes, file: str | Path) -> None:
+    """Raise a clear :class:`AnalysisError` when bytes that should open an .xlsx workbook cannot.
+
+    An encrypted workbook (or an old .xls) is an OLE container, not a ZIP file; anything else that does not
+    start like a ZIP file is damaged or not a spreadsheet at all.
+
+    >>> check_xlsx_bytes(b"PK\\x03\\x04", "a.xlsx")
+    >>> check_xlsx_bytes(bytes([0xD0, 0xCF, 0x11, 0xE0]), "a.xlsx")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisError: a.xlsx: the workbook is password-protected (encrypted) or in the old .xls format: open it in Excel, remove the password and save it as .xlsx
+    """
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise AnalysisError(
+            "the workbook is password-protected (encrypted) or in the old .xls format: "
+            "open it in Excel, remove the password and save it as .xlsx",
+            file=file,
+        )
+    if not head.startswith(b"PK"):
+        raise AnalysisError(
+            "could not be read as an Excel workbook (.xlsx): the file is damaged or is not a spreadsheet; "
+            "open it in Excel and save it again as .xlsx",
+            file=file,
+        )
+
+
 def sniff_delimiter(text: str, candidates: str = ";,\t") -> str:
     """Guess the delimiter of CSV text among ``;``, ``,`` and tab.
 

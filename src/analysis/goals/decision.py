@@ -222,33 +222,37 @@ def population_verdict(d: GoalData, s: PopulationStatus) -> Verdict:
     return Verdict(d.goal.id, d.goal.label, ON_TRACK, change, reason, None)
 
 
+def _direction_verdict(d: GoalData, series: pd.Series, change_what: str, mean_what: str, follow: str) -> Verdict:
+    """A goal with a direction only: the five-year rule, its numbers, and ``follow`` when it is not on track."""
+    change = _change_words(series, change_what)
+    status, recent, earlier, rel = direction(series)
+    reason = _means_sentence(series, recent, earlier, rel, mean_what, 0) + _latest_caveat(series, status, earlier)
+    return Verdict(d.goal.id, d.goal.label, status, change, reason, follow if status == OFF_TRACK else None)
+
+
 def women_verdict(d: GoalData, s: WomenStatus) -> Verdict:
     band = f"{s.ages[0]}–{s.ages[1]} år"
     series = s.series if s.series is not None else pd.Series({s.latest_year: s.ratio})
-    change = _change_words(series, f"Kvinner per 100 menn i alderen {band}")
-    status, recent, earlier, rel = direction(series)
-    reason = _means_sentence(series, recent, earlier, rel, f"kvinner per 100 menn {band}", 0)
-    reason += _latest_caveat(series, status, earlier)
-    follow = None
-    if status == OFF_TRACK:
-        follow = (
-            f"Be om tiltak som gjør det mer attraktivt for kvinner i alderen {band} å bo og arbeide i kommunen, og "
-            "følge utviklingen hvert år."
-        )
-    return Verdict(d.goal.id, d.goal.label, status, change, reason, follow)
+    return _direction_verdict(
+        d,
+        series,
+        f"Kvinner per 100 menn i alderen {band}",
+        f"kvinner per 100 menn {band}",
+        f"Be om tiltak som gjør det mer attraktivt for kvinner i alderen {band} å bo og arbeide i kommunen, og "
+        "følge utviklingen hvert år.",
+    )
 
 
 def young_verdict(d: GoalData, s: YoungStatus) -> Verdict:
     labels = " og ".join(b.label for b in s.bands)
     series = s.series if s.series is not None else pd.Series({s.latest_year: float(sum(b.latest for b in s.bands))})
-    change = _change_words(series, f"Innbyggere i alderen {labels}")
-    status, recent, earlier, rel = direction(series)
-    reason = _means_sentence(series, recent, earlier, rel, f"innbyggere {labels}", 0)
-    reason += _latest_caveat(series, status, earlier)
-    follow = None
-    if status == OFF_TRACK:
-        follow = f"Be om tiltak for barnefamilier og unge voksne; antallet i alderen {labels} går ned."
-    return Verdict(d.goal.id, d.goal.label, status, change, reason, follow)
+    return _direction_verdict(
+        d,
+        series,
+        f"Innbyggere i alderen {labels}",
+        f"innbyggere {labels}",
+        f"Be om tiltak for barnefamilier og unge voksne; antallet i alderen {labels} går ned.",
+    )
 
 
 def survey_verdict(d: GoalData, s: BolystStatus | None) -> Verdict:

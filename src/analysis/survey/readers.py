@@ -29,7 +29,7 @@ from openpyxl import load_workbook
 from rapidfuzz import fuzz, process
 
 from analysis.errors import AnalysisError
-from analysis.fileio import read_text, sniff_delimiter
+from analysis.fileio import check_xlsx_bytes, read_text, sniff_delimiter
 from analysis.survey.codebook import Codebook, load_codebook, normalise_label
 from analysis.textrepair import repair_text
 
@@ -159,18 +159,7 @@ def read_xlsx_export(path: str | Path, codebook: Codebook | None = None) -> pd.D
     """The first worksheet of an xlsx export as text cells (the header found among the top rows)."""
 
     data_head = Path(path).read_bytes()[:8]
-    if data_head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise AnalysisError(
-            "the workbook is password-protected (encrypted) or in the old .xls format: "
-            "open it in Excel, remove the password and save it as .xlsx",
-            file=path,
-        )
-    if not data_head.startswith(b"PK"):
-        raise AnalysisError(
-            "could not be read as an Excel workbook (.xlsx): the file is damaged or is not a spreadsheet; "
-            "open it in Excel and save it again as .xlsx",
-            file=path,
-        )
+    check_xlsx_bytes(data_head[:8], path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files: one clear message

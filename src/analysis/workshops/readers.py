@@ -27,7 +27,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from analysis.errors import AnalysisError
-from analysis.fileio import decode_bytes, sniff_delimiter
+from analysis.fileio import check_xlsx_bytes, decode_bytes, sniff_delimiter
 from analysis.workshops.layout import RECORD_FIELDS, Grid, Table, parse_grid, unreadable_sheet
 from analysis.workshops.mappings import Mappings, fold
 
@@ -235,18 +235,7 @@ def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
                 f"is not a spreadsheet: only .xlsx and .csv files are read (this is '{suffix or 'no extension'}')",
                 file=rel,
             )
-        if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise AnalysisError(
-                "the workbook is password-protected (encrypted) or in the old .xls format: "
-                "open it in Excel, remove the password and save it as .xlsx",
-                file=rel,
-            )
-        if not data.startswith(b"PK"):
-            raise AnalysisError(
-                "could not be read as an Excel workbook (.xlsx): the file is damaged or is not a spreadsheet; "
-                "open it in Excel and save it again as .xlsx",
-                file=rel,
-            )
+        check_xlsx_bytes(data[:8], rel)
         grids = read_xlsx_grids(path)
         for g in grids:
             g.file = rel
