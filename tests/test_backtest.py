@@ -172,3 +172,28 @@ def test_targets_of_the_model_on_the_real_snapshot():
     assert last["pct_error"].abs().median() <= 0.028
     by_size = last.groupby("size_class", observed=True)["pct_error"].median()
     assert by_size.abs().max() <= 0.02
+
+
+def test_national_rates_are_computed_once_per_table_and_year_and_never_stale():
+    """The memo behind mortality_rates/fertility_array gives what a fresh computation gives, read-only,
+    and a new or changed table is never answered from another table's memo."""
+    _pop, mort, fert, _ = synthetic_pop(years=range(2005, 2021), region="9999")
+    first, used = cohort.mortality_rates(mort, 2012)
+    again, _ = cohort.mortality_rates(mort, 2012)
+    assert again is first and used == 2012  # computed once
+    fresh = cohort._mortality_year(mort.copy(), 2012)
+    np.testing.assert_array_equal(first, fresh)
+    with pytest.raises(ValueError):
+        first[0, 0] = 1.0  # shared: nobody may change it in place
+    assert cohort.mortality_rates(mort, 2100)[1] == int(mort["year"].max())  # held at the last year
+    changed = mort.assign(death_rate=mort["death_rate"] * 2)
+    np.testing.assert_array_equal(
+        cohort.mortality_rates(changed, 2012)[0], cohort._mortality_year(changed.copy(), 2012)
+    )
+    assert not np.array_equal(cohort.mortality_rates(changed, 2012)[0], first)
+    shorter = mort[mort["year"] < 2012]
+    assert cohort.mortality_rates(shorter, 2012)[1] == 2011
+    f1, _ = cohort.fertility_array(fert, 2012)
+    np.testing.assert_array_equal(f1, cohort._fertility_year(fert.copy(), 2012))
+    with pytest.raises(cohort.AnalysisError, match="empty"):
+        cohort.mortality_rates(mort.iloc[:0], 2012)

@@ -446,3 +446,28 @@ def test_optional_report_waits_for_its_data(pipeline_project: Path) -> None:
     assert cli.main(["build"]) == 0
     index = (pipeline_project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Venter på data" in index and "mangler data" not in index.split("<table")[0]
+
+
+def test_charts_skip_the_exporters_html_round_trip_and_come_back_unchanged() -> None:
+    """render_html sets the inline SVG charts aside while nbconvert re-parses the page; each comes back
+    byte for byte where it was, and an output that happens to hold the placeholder text is an error."""
+    import nbformat
+
+    from analysis.build import execute
+
+    svg = '<svg role="img" viewBox="0 0 10 10"><title id="fig-1">Søyler</title><path d="M 0 0 L 1 1 "/></svg>'
+    other = svg.replace("Søyler", "Linjer")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": f"<p>Før</p>{svg}<p>mellom</p>{other}"}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>Ingen figur</p>"}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("## Del"), cell]
+    page = execute.render_html(nb, {"title": "T", "failed": False, "error": "", "illustrative": False})
+    assert svg in page and other in page and page.index(svg) < page.index("mellom") < page.index(other)
+    assert "viewBox" in page and execute._SET_ASIDE not in page  # not lower-cased by the parser, no placeholder left
+    assert re.search(r'<div class="[^"]*jp-OutputArea-output"[^>]*tabindex="0"', page)  # nbconvert's own pass ran
+    cell.outputs[1]["data"]["text/html"] = f"<!--{execute._SET_ASIDE}0-->"
+    with pytest.raises(AnalysisError, match="uses itself"):
+        execute.render_html(nb, {"title": "T", "failed": False, "error": "", "illustrative": False})

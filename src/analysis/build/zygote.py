@@ -14,6 +14,7 @@ macOS only (``os.fork``); elsewhere the build starts kernels the ordinary way.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -22,6 +23,19 @@ import traceback
 
 import ipykernel.ipkernel  # noqa: F401 - loaded once here, not once per kernel
 from ipykernel.kernelapp import IPKernelApp
+
+#: What every kernel imports while it starts (measured: the modules a kernel has at its first cell that the
+#: template had not): ipykernel's debugger, which loads debugpy and pydevd (130 modules), IPython's history
+#: (sqlite3), its inspector and debugger. Importing them once here saves each kernel 0.1 s.
+KERNEL_START_MODULES = (
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "sqlite3",
+    "psutil",
+    "tornado.queues",
+)
 
 
 def _child(request: dict, out_fd: int) -> None:
@@ -59,8 +73,15 @@ def main(modules: list[str]) -> None:
         del sys.path[0]
     # As IPKernelApp does before a notebook imports matplotlib.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in modules:
+    # pydevd warns on stderr about frozen modules when it is imported; the kernels never debug
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    for name in (*modules, *KERNEL_START_MODULES):
         __import__(name)
+    # Everything loaded so far lives as long as the template: move it out of the garbage collector's
+    # reach (gc.freeze), so a kernel's full collections never walk, and never copy-on-write, the pages
+    # it shares with the template.
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system, never left as zombies
     children: list[int] = []
     os.write(out_fd, b'{"ready": true}\n')

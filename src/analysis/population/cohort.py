@@ -32,7 +32,8 @@ data. :mod:`analysis.population.migration` (the residual estimate) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,43 +146,94 @@ def survival_ratios(mx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return S, Sb
 
 
+#: national rate arrays already computed, per table and year: ``{id(table): (ref, shape, {key: value})}``.
+#: A report asks for the same national year many times (every projection step held at the base year,
+#: every backtest and residual period), and the tables are read-only once loaded, so each year is
+#: computed once per table. The entry is dropped when its table is freed (the weak reference), and is
+#: not used if the table's shape has changed.
+_RATES_MEMO: dict[int, tuple[weakref.ref, tuple[int, int], dict]] = {}
+
+
+def _memoised(table: pd.DataFrame, key: object, compute: Callable[[], object]):
+    entry = _RATES_MEMO.get(id(table))
+    if entry is None or entry[0]() is not table or entry[1] != table.shape:
+        tid = id(table)
+        entry = (weakref.ref(table, lambda _ref, tid=tid: _RATES_MEMO.pop(tid, None)), table.shape, {})
+        _RATES_MEMO[tid] = entry
+    memo = entry[2]
+    if key not in memo:
+        value = compute()
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, np.ndarray):
+                part.setflags(write=False)  # shared by every caller: nobody may change it in place
+        memo[key] = value
+    return memo[key]
+
+
+def _years(table: pd.DataFrame, what: str) -> np.ndarray:
+    years = sorted(int(y) for y in table["year"].unique())
+    if not years:
+        raise AnalysisError(f"the {what} table is empty")
+    return np.asarray(years)
+
+
+def _columns(table: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
+    """The table's columns as numpy arrays (``sex`` as text), taken once per table."""
+    out = {n: table[n].to_numpy() for n in names if n in table.columns}
+    if "sex" in out:
+        out["sex"] = table["sex"].astype(str).to_numpy()
+    return out
+
+
 def mortality_rates(mortality: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
     """National m(x) array ``(2, 106)`` for ``year`` (105+ pooled from deaths/exposure).
 
     A year after the last in the data uses the last year (returned as the
     second element, the year actually used); a year before the first raises.
     """
-    years = sorted(int(y) for y in mortality["year"].unique())
-    if not years:
-        raise AnalysisError("the mortality table is empty")
-    used = min(max(int(year), years[0]), years[-1])
-    sub = mortality[mortality["year"] == used]
+    years = _memoised(mortality, "years", lambda: _years(mortality, "mortality"))
+    used = int(min(max(int(year), years[0]), years[-1]))
+    return _memoised(mortality, used, lambda: (_mortality_year(mortality, used), used))
+
+
+def _mortality_year(mortality: pd.DataFrame, used: int) -> np.ndarray:
+    cols = _memoised(
+        mortality,
+        "columns",
+        lambda: _columns(mortality, ("year", "sex", "age", "death_rate", "deaths", "exposure_population")),
+    )
+    pooled = "deaths" in cols and "exposure_population" in cols
+    in_year = cols["year"] == used
     out = np.zeros((2, N_AGES))
     for s, sex in enumerate(SEXES):
-        ss = sub[sub["sex"].astype(str) == sex].sort_values("age")
-        ages = ss["age"].to_numpy()
-        rate = ss["death_rate"].to_numpy(dtype=float)
+        rows = np.flatnonzero(in_year & (cols["sex"] == sex))
+        rows = rows[np.argsort(cols["age"][rows], kind="stable")]
+        ages = cols["age"][rows]
+        rate = cols["death_rate"][rows].astype(float)
         young = ages < N_AGES - 1
         out[s, ages[young]] = rate[young]
-        old = ss[ss["age"] >= N_AGES - 1]
-        if {"deaths", "exposure_population"} <= set(ss.columns) and old["exposure_population"].sum() > 0:
-            out[s, -1] = old["deaths"].sum() / old["exposure_population"].sum()
+        old = rows[ages >= N_AGES - 1]
+        exposure = np.nansum(cols["exposure_population"][old]) if pooled else 0.0
+        if pooled and exposure > 0:
+            out[s, -1] = np.nansum(cols["deaths"][old]) / exposure
         elif len(old):
-            out[s, -1] = float(old["death_rate"].iloc[0])
-    return out, used
+            out[s, -1] = float(cols["death_rate"][old[0]])
+    return out
 
 
 def fertility_array(fertility: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
     """National age-specific fertility ``(106,)`` for ``year`` (held at the last year after the data)."""
-    years = sorted(int(y) for y in fertility["year"].unique())
-    if not years:
-        raise AnalysisError("the fertility table is empty")
-    used = min(max(int(year), years[0]), years[-1])
+    years = _memoised(fertility, "years", lambda: _years(fertility, "fertility"))
+    used = int(min(max(int(year), years[0]), years[-1]))
+    return _memoised(fertility, used, lambda: (_fertility_year(fertility, used), used))
+
+
+def _fertility_year(fertility: pd.DataFrame, used: int) -> np.ndarray:
     sub = fertility[fertility["year"] == used]
     out = np.zeros(N_AGES)
     ages = np.minimum(sub["age"].to_numpy(), N_AGES - 1)
     np.add.at(out, ages, sub["births_per_woman"].to_numpy(dtype=float))
-    return out, used
+    return out
 
 
 @dataclass(frozen=True)
