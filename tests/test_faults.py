@@ -400,8 +400,16 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the processes")
-def test_workers_and_kernels_die_with_a_killed_build(tmp_path):
-    """`kill -9` of `analysis build` left workers running as orphans that went on writing reports."""
+@pytest.mark.parametrize(
+    "how",
+    [
+        "kill -9 of the build process",  # the build's workers notice; their templates kill the kernels
+        "SIGTERM to the build's process group",  # the templates die too: their kernels must follow
+    ],
+)
+def test_workers_and_kernels_die_with_a_killed_build(tmp_path, how):
+    """`kill -9` of `analysis build` left workers running as orphans that went on writing reports; a SIGTERM to
+    the whole process group (what a terminal or a scheduler sends) left the forked kernels running."""
     root = tmp_path / "project"
     (root / "notebooks").mkdir(parents=True)
     (root / "data" / "raw").mkdir(parents=True)
@@ -427,7 +435,10 @@ def test_workers_and_kernels_die_with_a_killed_build(tmp_path):
             time.sleep(0.2)
         pids = [int(x) for p in tmp_path.glob("*.pids") for x in p.read_text().split()]
         assert len(pids) == 4, "the two kernels did not start"
-        os.kill(proc.pid, signal.SIGKILL)  # only the build process, not its group
+        if how.startswith("kill -9"):
+            os.kill(proc.pid, signal.SIGKILL)  # only the build process, not its group
+        else:
+            os.killpg(proc.pid, signal.SIGTERM)  # the build, its workers and templates; kernels have own sessions
         proc.wait(timeout=10)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and any(_alive(p) for p in pids):

@@ -14,6 +14,7 @@ macOS only (``os.fork``); elsewhere the build starts kernels the ordinary way.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -38,9 +39,23 @@ KERNEL_START_MODULES = (
 )
 
 
-def _child(request: dict, out_fd: int) -> None:
+def _die_with_template(template_pid: int) -> None:
+    """Have the kernel killed when its template dies, however it dies (Linux: ``PR_SET_PDEATHSIG``).
+
+    The template kills its kernels when its worker goes away, but a template killed by a signal (the build's
+    process group stopped with SIGTERM, an out-of-memory kill) cannot; its kernels, each in a session of its
+    own, would otherwise live on as orphans.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != template_pid:  # the template died before the line above took effect
+        os._exit(1)
+
+
+def _child(request: dict, out_fd: int, template_pid: int) -> None:
     """In the forked child: become an ordinary kernel (never returns)."""
     try:
+        _die_with_template(template_pid)
         os.setsid()  # its own process group, as jupyter_client's launcher gives a kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
         os.close(out_fd)
@@ -87,9 +102,10 @@ def main(modules: list[str]) -> None:
     os.write(out_fd, b'{"ready": true}\n')
     for line in sys.stdin:
         request = json.loads(line)
+        template_pid = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _child(request, out_fd)
+            _child(request, out_fd, template_pid)
         children.append(pid)
         os.write(out_fd, (json.dumps({"pid": pid}) + "\n").encode())
     for pid in children:  # the worker is gone: so are its kernels
