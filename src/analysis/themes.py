@@ -262,15 +262,17 @@ class _Coder:
             positions = {k for k, info in enumerate(infos) if info[0] & bit and not info[1] & bit}
             if any_phrase & bit:
                 forms = forms or [(w,) for w in words]
+                starts = [k for k, info in enumerate(infos) if info[2] & bit]  # a phrase of the theme may start
                 for phrase in spec.phrases:
-                    for start in range(len(words)):
+                    for start in starts:
                         end = _match_at(forms, phrase, start)
                         if end >= 0:
                             positions.update(range(start, end))
             if positions and any_excl_phrase & bit:
                 forms = forms or [(w,) for w in words]
+                starts = [k for k, info in enumerate(infos) if info[3] & bit]
                 for phrase in spec.exclude_phrases:
-                    for start in range(len(words)):
+                    for start in starts:
                         end = _match_at(forms, phrase, start)
                         if end >= 0:
                             positions.difference_update(range(start, end))

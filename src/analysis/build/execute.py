@@ -83,6 +83,7 @@ def _kernel_dir() -> Path:
             "-m",
             "ipykernel_launcher",
             "--IPKernelApp.log_level=CRITICAL",
+            "--HistoryManager.enabled=False",
             "-f",
             "{connection_file}",
         ],
