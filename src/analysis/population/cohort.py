@@ -179,10 +179,13 @@ def _years(table: pd.DataFrame, what: str) -> np.ndarray:
 
 def _columns(table: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
     """The table's columns as numpy arrays (``sex`` as text), taken once per table."""
-    out = {n: table[n].to_numpy() for n in names if n in table.columns}
-    if "sex" in out:
-        out["sex"] = table["sex"].astype(str).to_numpy()
-    return out
+    return {n: (table[n].astype(str) if n == "sex" else table[n]).to_numpy() for n in names if n in table.columns}
+
+
+def _year_used(table: pd.DataFrame, what: str, year: int) -> int:
+    """``year`` held within the years of a national table (after the last: the last; before the first: the first)."""
+    years = _memoised(table, "years", lambda: _years(table, what))
+    return int(min(max(int(year), years[0]), years[-1]))
 
 
 def mortality_rates(mortality: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
@@ -191,8 +194,7 @@ def mortality_rates(mortality: pd.DataFrame, year: int) -> tuple[np.ndarray, int
     A year after the last in the data uses the last year (returned as the
     second element, the year actually used); a year before the first raises.
     """
-    years = _memoised(mortality, "years", lambda: _years(mortality, "mortality"))
-    used = int(min(max(int(year), years[0]), years[-1]))
+    used = _year_used(mortality, "mortality", year)
     return _memoised(mortality, used, lambda: (_mortality_year(mortality, used), used))
 
 
@@ -223,8 +225,7 @@ def _mortality_year(mortality: pd.DataFrame, used: int) -> np.ndarray:
 
 def fertility_array(fertility: pd.DataFrame, year: int) -> tuple[np.ndarray, int]:
     """National age-specific fertility ``(106,)`` for ``year`` (held at the last year after the data)."""
-    years = _memoised(fertility, "years", lambda: _years(fertility, "fertility"))
-    used = int(min(max(int(year), years[0]), years[-1]))
+    used = _year_used(fertility, "fertility", year)
     return _memoised(fertility, used, lambda: (_fertility_year(fertility, used), used))
 
 
