@@ -184,6 +184,13 @@ def test_old_gold_sample_precision_recall():
         ("Heimetenesta må få meir ressursar", "helse_omsorg"),
         ("Sakshandsaminga i kommunen tek for lang tid", "kommunale_tjenester"),
         ("Dom snakke bygda ned sjøl", "omdomme_identitet"),
+        # spelling variants (the codebook's «spellings»): dialect function words, parts of words, a dropped vowel
+        ("Ongdommen har itj nåkka å finne på om kvelden", "kultur_fritid"),
+        ("Æ fekk itj plass på sjukeheimen te mor", "helse_omsorg"),
+        ("Det e ingen som tek telefonen på kommunehuset", "kommunale_tjenester"),
+        ("Ungan trives på skol'n", "barnehage_skole"),
+        ("Legevakta e to tima unna", "samferdsel"),
+        ("Æ sitt aleine heime heile vinter'n", "fellesskap_inkludering"),
     ],
 )
 def test_inflected_nynorsk_and_dialect_forms(text, theme):
@@ -200,10 +207,24 @@ def test_inflected_nynorsk_and_dialect_forms(text, theme):
         ("Kontorfellesskap i Drevsjø for fjernarbeidere", "fellesskap_inkludering"),
         ("Billige tomter", "samferdsel"),  # «bil» + an ending, not «billig»
         ("Flere kvinner", "tilgjengelighet_likestilling"),  # demography, not equality
+        ("Vi fikser det selv", "natur_friluftsliv"),  # «*elv» is not «selv»
+        ("Alle stille opp på dugnad", "natur_friluftsliv"),  # «stille opp» is not quiet
+        ("Hjemmetjenesten gjør en kjempejobb", "arbeid_naering"),  # figurative work (R16)
+        ("Kort vei til sjefen", "samferdsel"),  # figurative distance (R6)
+        ("Vi treffes på butikken", "arbeid_naering"),  # the shop as meeting place (R1)
+        ("Turistvegen over fjellet", "arbeid_naering"),  # «veg» read as «vei»: the turistvei exclusion holds
     ],
 )
 def test_generic_stems_do_not_over_trigger(text, not_theme):
     assert not_theme not in code_themes([text])[0]
+
+
+def test_exclusion_of_a_place_does_not_take_other_words_of_its_stem():
+    # «=langs *» (along a road: a place) — written «langs *» it took «langt» and «lang» by their stem
+    assert code_themes(["Det er for langt til alt", "Dårlig dekning langs riksvegen"]) == [
+        ("samferdsel",),
+        ("digital_infrastruktur",),
+    ]
 
 
 def test_phrase_gap_and_exact_forms(tmp_path) -> None:

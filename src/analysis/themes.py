@@ -17,6 +17,12 @@ as a sorted tuple of theme ids. How a word is compared with a keyword:
 * **Negative keywords** (``exclude``) — words or phrases inside which a match does
   not count for the theme: «jobbe sammen» is not work, «kontorfellesskap» is not
   community, «for å jobbe» only says who.
+* **Spelling variants** — before it is compared, a word also gets the standard
+  bokmål forms the codebook's ``spellings`` give for it (:func:`spelling_variants`):
+  dialect and nynorsk function words («itj», «ikkje» → «ikke»; «kæm», «kven» →
+  «hvem»), spellings inside words («sjukeheimen» → «sykehjemmen», «vegen» →
+  «veien», «ongdommen» → «ungdommen») and a dropped vowel («skol'n», «skoln» →
+  «skolen»), so a keyword or phrase written in bokmål also matches them.
 
 Each distinct word is tested against the codebook once and cached, so coding is a
 tokenisation plus dictionary look-ups per text, and phrases are only tried in texts
@@ -47,6 +53,10 @@ from analysis.errors import AnalysisError
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
 
 _TOKEN = re.compile(r"[^\W_]+")
+#: a dropped vowel written with an apostrophe: «skol'n», «vinter'n» → «skolen», «vinteren»
+_APOCOPE_MARK = re.compile(r"(?<=[^\W\d_])['’`´]n\b")
+#: a dropped vowel without the apostrophe, after a consonant that does not end standard words in «-n»: «skoln»
+_APOCOPE = re.compile(r"(?<=\w\w[bdfgklpst])n$")
 _GAP = "~"  # in a phrase: up to _GAP_WORDS words
 _GAP_WORDS = 3
 _STEMMER = snowballstemmer.stemmer("norwegian")
@@ -137,8 +147,9 @@ def _phrase(keyword: str) -> _Phrase:
     return _Phrase(parts, parts[0])
 
 
-def _match_at(forms: list[tuple[str, ...]], phrase: _Phrase, start: int) -> int:
-    """End position (exclusive) of ``phrase`` matched from token ``start``, or -1."""
+def _match_at(forms: list[tuple[str, ...]], phrase: _Phrase, start: int, matched: int = 0) -> int:
+    """End position (exclusive) of ``phrase`` matched from token ``start``, or -1 (``matched``: its first
+    words already known to match)."""
 
     def ok(pattern: re.Pattern[str], i: int) -> bool:
         return i < len(forms) and any(pattern.fullmatch(f) for f in forms[i])
@@ -155,7 +166,7 @@ def _match_at(forms: list[tuple[str, ...]], phrase: _Phrase, start: int) -> int:
             return -1
         return rec(k + 1, i + 1) if ok(part, i) else -1
 
-    return rec(0, start)
+    return rec(matched, start + matched)
 
 
 @dataclass(frozen=True)
@@ -166,10 +177,25 @@ class _Theme:
     phrases: tuple[_Phrase, ...]
     exclude_word: re.Pattern[str] | None
     exclude_phrases: tuple[_Phrase, ...]
+    phrase_first: re.Pattern[str] | None = None  # any phrase's first word (a quick test before each phrase)
+    exclude_first: re.Pattern[str] | None = None
 
 
 def _union(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(patterns) + ")") if patterns else None
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str | None) -> tuple[Path, dict]:
+    p = Path(path) if path else CODEBOOK_PATH
+    lineage.record(p)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnalysisError(f"could not read the theme codebook: {exc}", file=p) from exc
+    if not isinstance(data, dict):
+        raise AnalysisError("the theme codebook is not a mapping", file=p)
+    return p, data
 
 
 @functools.lru_cache(maxsize=4)
@@ -181,12 +207,7 @@ def load_codebook(path: str | None = None) -> dict[str, _Theme]:
     culture, *arbeidsmiljø* is not nature and *jobbe sammen* is not work.
     """
 
-    p = Path(path) if path else CODEBOOK_PATH
-    lineage.record(p)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise AnalysisError(f"could not read the theme codebook: {exc}", file=p) from exc
+    p, data = _read(path)
     themes = data.get("themes")
     if not isinstance(themes, dict) or not themes:
         raise AnalysisError("the theme codebook has no 'themes'", file=p)
@@ -204,10 +225,58 @@ def load_codebook(path: str | None = None) -> dict[str, _Theme]:
                 phrases=tuple(_phrase(k) for k in keywords if len(_tokens(k)) > 1),
                 exclude_word=_union([word_pattern(_tokens(k)[0]) for k in excludes if len(_tokens(k)) == 1]),
                 exclude_phrases=tuple(_phrase(k) for k in excludes if len(_tokens(k)) > 1),
+                phrase_first=_union([word_pattern(_tokens(k)[0]) for k in keywords if len(_tokens(k)) > 1]),
+                exclude_first=_union([word_pattern(_tokens(k)[0]) for k in excludes if len(_tokens(k)) > 1]),
             )
         except (ValueError, re.error) as exc:
             raise AnalysisError(f"theme '{tid}': {exc}", file=p) from exc
     return out
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """Standard forms of non-standard spellings (the codebook's ``spellings``)."""
+
+    words: dict[str, tuple[str, ...]]  # a whole word → its standard forms
+    parts: tuple[tuple[re.Pattern[str], str], ...]  # inside a word: pattern → replacement, applied in order
+
+
+@functools.lru_cache(maxsize=4)
+def load_spellings(path: str | None = None) -> Spellings:
+    """The codebook's ``spellings``: ``words`` (``standard: [variant, ...]``) and ``parts``
+    (``[regular expression, replacement]`` inside a word). Optional; empty when absent."""
+    p, data = _read(path)
+    spec = data.get("spellings") or {}
+    words: dict[str, list[str]] = {}
+    try:
+        for standard, variants in (spec.get("words") or {}).items():
+            for variant in variants:
+                forms = words.setdefault(str(variant).casefold(), [])
+                if str(standard) not in forms:
+                    forms.append(str(standard))
+        parts = tuple((re.compile(str(a)), str(b)) for a, b in spec.get("parts") or [])
+    except (AttributeError, TypeError, ValueError, re.error) as exc:
+        raise AnalysisError(f"the codebook's 'spellings' cannot be read: {exc}", file=p) from exc
+    return Spellings({w: tuple(f) for w, f in words.items()}, parts)
+
+
+def spelling_variants(word: str, spellings: Spellings) -> tuple[str, ...]:
+    """The lower-case ``word`` and the standard forms it may stand for (the word first, no repeats).
+
+    >>> book = load_spellings()
+    >>> spelling_variants("itj", book), spelling_variants("sjukeheimen", book), spelling_variants("skoln", book)
+    (('itj', 'ikke'), ('sjukeheimen', 'sykehjemmen'), ('skoln', 'skolen'))
+    >>> spelling_variants("bolig", book)
+    ('bolig',)
+    """
+    forms = [word, *spellings.words.get(word, ())]
+    respelled = word
+    for pattern, replacement in spellings.parts:
+        respelled = pattern.sub(replacement, respelled)
+    respelled = _APOCOPE.sub("en", respelled)
+    if respelled != word:
+        forms += [respelled, *spellings.words.get(respelled, ())]
+    return tuple(dict.fromkeys(forms))
 
 
 def theme_labels(path: str | None = None) -> dict[str, str]:
@@ -215,41 +284,58 @@ def theme_labels(path: str | None = None) -> dict[str, str]:
     return {tid: spec.label for tid, spec in load_codebook(path).items()}
 
 
+#: per word: theme bit masks (hit, excluded, a phrase may start, an exclusion may start), then per theme
+#: index the phrases and the exclusions whose first word it is
+_WordInfo = tuple[int, int, int, int, dict[int, tuple[_Phrase, ...]], dict[int, tuple[_Phrase, ...]]]
+
+
 class _Coder:
     """Codes texts with one codebook; caches per word and per text."""
 
-    def __init__(self, book: dict[str, _Theme]) -> None:
+    def __init__(self, book: dict[str, _Theme], spellings: Spellings) -> None:
         self.ids = list(book)
         self.specs = list(book.values())
-        self.words: dict[str, tuple[int, int, int, int]] = {}
+        self.spellings = spellings
+        self.words: dict[str, _WordInfo] = {}
+        self.forms: dict[str, tuple[str, ...]] = {}
         self.texts: dict[str, tuple[str, ...]] = {}
         self.labels: dict[int, tuple[str, ...]] = {}
 
-    def word(self, word: str) -> tuple[int, int, int, int]:
-        """Bit masks of themes: (word hit, word excluded, phrase may start here, exclusion may start here)."""
+    def word(self, word: str) -> _WordInfo:
+        """Bit masks of themes (word hit, word excluded, phrase may start here, exclusion may start here) and,
+        per theme, the phrases and the exclusions that may start here."""
         info = self.words.get(word)
         if info is None:
             hit = excl = ph = ex_ph = 0
+            starts: dict[int, tuple[_Phrase, ...]] = {}
+            ex_starts: dict[int, tuple[_Phrase, ...]] = {}
+            forms = self.forms[word] = (word,) if word.isdigit() else spelling_variants(word, self.spellings)
             if not word.isdigit():
-                forms = (word,)
                 for i, spec in enumerate(self.specs):
                     bit = 1 << i
                     if spec.word is not None and any(spec.word.fullmatch(f) for f in forms):
                         hit |= bit
                     if spec.exclude_word is not None and any(spec.exclude_word.fullmatch(f) for f in forms):
                         excl |= bit
-                    if any(any(p.first.fullmatch(f) for f in forms) for p in spec.phrases):
+                    if spec.phrase_first is not None and any(spec.phrase_first.fullmatch(f) for f in forms):
+                        starts[i] = tuple(p for p in spec.phrases if any(p.first.fullmatch(f) for f in forms))
                         ph |= bit
-                    if any(any(p.first.fullmatch(f) for f in forms) for p in spec.exclude_phrases):
+                    if spec.exclude_first is not None and any(spec.exclude_first.fullmatch(f) for f in forms):
+                        ex_starts[i] = tuple(
+                            p for p in spec.exclude_phrases if any(p.first.fullmatch(f) for f in forms)
+                        )
                         ex_ph |= bit
-            info = self.words[word] = (hit, excl, ph, ex_ph)
+            info = self.words[word] = (hit, excl, ph, ex_ph, starts, ex_starts)
         return info
 
     def code(self, text: str) -> tuple[str, ...]:
         hit = self.texts.get(text)
         if hit is not None:
             return hit
-        words = _TOKEN.findall(text.casefold())
+        folded = text.casefold()
+        if "n" in folded and _APOCOPE_MARK.search(folded):
+            folded = _APOCOPE_MARK.sub("en", folded)
+        words = _TOKEN.findall(folded)
         infos = [self.word(w) for w in words]
         any_phrase = any_excl_phrase = 0
         for info in infos:
@@ -257,23 +343,21 @@ class _Coder:
             any_excl_phrase |= info[3]
         mask = 0
         forms = None
-        for i, spec in enumerate(self.specs):
+        for i in range(len(self.specs)):
             bit = 1 << i
             positions = {k for k, info in enumerate(infos) if info[0] & bit and not info[1] & bit}
             if any_phrase & bit:
-                forms = forms or [(w,) for w in words]
-                starts = [k for k, info in enumerate(infos) if info[2] & bit]  # a phrase of the theme may start
-                for phrase in spec.phrases:
-                    for start in starts:
-                        end = _match_at(forms, phrase, start)
+                forms = forms or [self.forms[w] for w in words]
+                for start, info in enumerate(infos):
+                    for phrase in info[4].get(i, ()):  # the theme's phrases that may start here
+                        end = _match_at(forms, phrase, start, 1)
                         if end >= 0:
                             positions.update(range(start, end))
             if positions and any_excl_phrase & bit:
-                forms = forms or [(w,) for w in words]
-                starts = [k for k, info in enumerate(infos) if info[3] & bit]
-                for phrase in spec.exclude_phrases:
-                    for start in starts:
-                        end = _match_at(forms, phrase, start)
+                forms = forms or [self.forms[w] for w in words]
+                for start, info in enumerate(infos):
+                    for phrase in info[5].get(i, ()):
+                        end = _match_at(forms, phrase, start, 1)
                         if end >= 0:
                             positions.difference_update(range(start, end))
             if positions:
@@ -287,7 +371,7 @@ class _Coder:
 
 @functools.lru_cache(maxsize=4)
 def _coder(path: str | None) -> _Coder:
-    return _Coder(load_codebook(path))
+    return _Coder(load_codebook(path), load_spellings(path))
 
 
 def code_themes(texts: Iterable[str | None], path: str | None = None) -> list[tuple[str, ...]]:
