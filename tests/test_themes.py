@@ -164,6 +164,30 @@ def test_fourth_annotators_set_written_to_the_rules_measured_once_is_a_floor():
     assert not worse, worse
 
 
+GOLD_V6 = Path(__file__).resolve().parent / "fixtures" / "themes" / "theme_gold_v6.csv"
+#: per-theme (precision, recall) of the round-six codebook on v6, coded once (README), rounded down
+V6_FIRST_SIGHT = {
+    "bolig": (0.84, 0.88), "arbeid_naering": (0.82, 0.87), "samferdsel": (0.88, 0.85),
+    "barnehage_skole": (0.84, 0.91), "helse_omsorg": (0.70, 0.77), "kultur_fritid": (0.90, 0.73),
+    "natur_friluftsliv": (0.73, 0.85), "digital_infrastruktur": (1.0, 0.72), "kommunale_tjenester": (0.91, 0.84),
+    "omdomme_identitet": (0.86, 0.76), "fellesskap_inkludering": (0.94, 0.54), "tilgjengelighet_likestilling": (1.0, 0.75),
+}  # fmt: skip
+
+
+def test_fifth_annotators_set_measured_once_after_round_six_is_a_floor():
+    """Blind set v6 (240 statements from many municipalities, written to the rules after round six was
+    finished and coded once: precision 0.860, recall 0.792, below the 0.90 target; README): floors overall,
+    per language and per theme, so no later change makes new text worse unnoticed."""
+    texts, gold = _gold(GOLD_V6)
+    assert len(texts) == 240 and all(g <= set(THEMES) for g in gold)
+    result = scores(GOLD_V6)
+    precision, recall, _ = result["all"]
+    assert precision >= 0.85, precision
+    assert recall >= 0.79, recall
+    worse = {t: result[t][:2] for t, (p, r) in V6_FIRST_SIGHT.items() if result[t][0] < p or result[t][1] < r}
+    assert not worse, worse
+
+
 def test_old_gold_sample_precision_recall():
     """The older 95-item sample was labelled before the rules of the new set (see its README); a floor only."""
     precision, recall, n = precision_recall(GOLD)

@@ -224,7 +224,9 @@ def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | No
     accessible name); ``guide`` is the two-sentence "how to read this" text shown under the chart.
     The chart scales with the column, but never so small that its smallest text falls below
     :data:`MIN_CHART_TEXT_PX`: on a narrow phone it keeps that width and scrolls sideways in its own
-    box, never the page. The figure is rendered deterministically and released.
+    box, never the page. The figure is rendered deterministically; it is not cleared afterwards (clearing
+    re-creates every axis just to discard it, 3 % of a population report's instructions): a figure made
+    without pyplot is freed with its last reference.
     """
     if not alt or not alt.strip():
         raise ValueError("every figure needs alt text")
@@ -232,7 +234,6 @@ def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | No
     native_px = width_in * 96  # CSS pixels at the figure's own size
     min_px = native_px * MIN_CHART_TEXT_PX / (smallest_font(fig) * 96 / 72)
     svg = figure_svg(fig)
-    fig.clear()
     key = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:10]
     svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="fig-{key}" ', 1)
