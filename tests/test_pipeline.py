@@ -9,9 +9,12 @@ import re
 import shutil
 from pathlib import Path
 
+import papermill
+import papermill.engines
 import pytest
 
 from analysis import cli, paths
+from analysis.build import execute as build_execute
 from analysis.build.catalogue import load_catalogue
 from analysis.build.lock import BuildLock
 from analysis.build.manifest import code_hash, is_up_to_date, report_key
@@ -471,3 +474,28 @@ def test_charts_skip_the_exporters_html_round_trip_and_come_back_unchanged() -> 
     cell.outputs[1]["data"]["text/html"] = f"<!--{execute._SET_ASIDE}0-->"
     with pytest.raises(AnalysisError, match="uses itself"):
         execute.render_html(nb, {"title": "T", "failed": False, "error": "", "illustrative": False})
+
+
+def test_the_engine_writes_the_executed_notebook_once_not_at_every_cell(tmp_path: Path, monkeypatch) -> None:
+    """papermill saves the whole notebook at every cell's start and end; with the build's engine it saves when the
+    notebook starts and when it completes, and the file holds every cell's output."""
+    assert papermill.engines.papermill_engines.get_engine("analysis") is build_execute.PooledEngine
+    writes: list[str] = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: (writes.append(path), real(nb, path)))
+    out = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(
+        str(FIXTURES / "pipeline" / "notebooks" / "hello.ipynb"),
+        str(out),
+        parameters={"greeting": "Hei fra Sømådalen", "repeat": 2},
+        engine_name="analysis",
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    assert writes == [str(out)] * 2  # when it starts and when it completes; papermill alone: 2 + 2 per code cell
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["metadata"]["papermill"]["status"] == "completed" for c in code)
+    assert "Hei fra Sømådalen" in json.dumps(nb, ensure_ascii=False)
+    assert any("image/svg+xml" in json.dumps(c["outputs"]) or "<svg" in json.dumps(c["outputs"]) for c in code)
