@@ -9,13 +9,20 @@ differ by hatch/marker or lightness so they survive greyscale printing.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import io
 import textwrap
 
 import matplotlib
 from cycler import cycler
+from matplotlib import cbook
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.text import Text
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 
 from analysis.numfmt import fmt_num
@@ -122,10 +129,107 @@ def smallest_font(fig: Figure) -> float:
     return float(min(sizes)) if sizes else float(matplotlib.rcParams["font.size"])
 
 
+#: One text measurer for every SVG chart (matplotlib gives each renderer its own, and with it an empty cache).
+_TEXT_TO_PATH = TextToPath()
+
+
+@functools.lru_cache(maxsize=8192)
+def _svg_text_metrics(text: str, prop: FontProperties, ismath: bool | str) -> tuple[float, float, float]:
+    """Width, height and descent (points) of ``text`` as the SVG renderer measures it.
+
+    The measurement depends only on the text, the font properties and math mode (the SVG renderer always
+    works at 72 dpi), not on the renderer, so it is kept for the whole process; ``prop`` is a copy, which
+    nobody changes after it is a key.
+    """
+    return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_font_height(prop: FontProperties) -> tuple[float, float, float] | tuple[None, None, None]:
+    """A font's ascent, descent and line gap in points, from its OS/2 or hhea table, at 72 dpi.
+
+    The computation of ``matplotlib.text.Text._get_layout`` (3.11), which reads the font's tables afresh for
+    every text it lays out; kept here per font and size. ``(None, None, None)`` lets matplotlib measure.
+    """
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
+class _RendererSVG(RendererSVG):
+    """matplotlib's SVG renderer, measuring text through the process-wide caches above."""
+
+    #: The figure being drawn (set by :class:`_CanvasSVG`); the font heights above hold at 72 dpi only.
+    figure: Figure | None = None
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return _svg_text_metrics(s, prop.copy(), ismath)
+
+    def _get_font_height_metrics(self, prop):
+        # matplotlib's hook for a backend's own font heights (text.py asks for it before reading the tables)
+        if self.figure is None or self.figure.dpi != 72:
+            return None, None, None
+        return _svg_font_height(prop.copy())
+
+
+class _CanvasSVG(FigureCanvasSVG):
+    """matplotlib's SVG canvas drawing with :class:`_RendererSVG`.
+
+    ``print_svg`` is matplotlib's own (3.9–3.11) with the renderer class swapped: the same 72-dpi vector
+    renderer, the same output; only the text measurements and font heights are kept between renderers.
+    """
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_ignored):
+        # print_figure passes dpi, facecolor, edgecolor and orientation to a canvas outside matplotlib; its
+        # own SVG canvas does not take them either (the colours are already set on the figure)
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            w, h = width * 72, height * 72
+            svg = _RendererSVG(w, h, fh, image_dpi=dpi, metadata=metadata)
+            svg.figure = self.figure
+            renderer = MixedModeRenderer(self.figure, width, height, dpi, svg, bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+
 def figure_svg(fig: Figure) -> str:
-    """Render a figure to an SVG element (text as text), deterministically (no date or software metadata)."""
+    """Render a figure to an SVG element (text as text), deterministically (no date or software metadata).
+
+    The figure is drawn once. ``savefig`` on a figure with a layout engine first draws the whole figure
+    with drawing switched off, only so that the layout runs, and then draws it again for real; here the
+    layout runs on its own (measured with the same 72-dpi SVG renderer the pre-draw would use) and the
+    figure is then saved without its engine, so it is drawn once; text is measured with
+    :class:`_CanvasSVG`'s shared measurements. The SVG is the same, byte for byte (checked on every report
+    of the catalogue and on population reports of eight municipalities). A population report's cells took
+    6.29 G instructions before, 5.27 G drawing once, 4.52 G with the shared measurements too (valgrind
+    callgrind, in one process). The figure's canvas, dpi and layout engine are put back afterwards.
+    """
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    canvas, engine, dpi = fig.canvas, fig.get_layout_engine(), fig.dpi
+    _CanvasSVG(fig)
+    try:
+        if engine is not None:
+            fig.dpi = 72  # what the SVG canvas draws at
+            engine.execute(fig)
+            fig.set_layout_engine(None)
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+        fig.dpi = dpi
+        fig.set_canvas(canvas)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: the SVG goes inline in the page
     return svg.replace("'DejaVu Sans'", SVG_FONTS)
