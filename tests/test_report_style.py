@@ -58,6 +58,19 @@ def test_figure_svg_writes_what_savefig_writes_and_draws_the_figure_once(layout)
     assert "Særlig få unge kvinner" in svg  # text stays text
 
 
+@pytest.mark.parametrize("layout", ["constrained", "frozen", None])
+def test_the_smallest_font_drawn_is_the_smallest_font_of_the_figure(layout) -> None:
+    fig = _chart(layout)
+    fig.axes[1].text(2, 0, "   ", fontsize=4)  # blank text does not count, as in smallest_font
+    fig.axes[2].text(3, 10, "Liten tekst", fontsize=7.5).set_visible(False)  # nor hidden text
+    expected = style.smallest_font(fig)
+    svg, smallest = style.svg_and_smallest_font(fig)
+    assert smallest == expected == 8.5
+    fig.axes[0].text(3, 10, "Liten tekst", fontsize=7.5)
+    assert style.svg_and_smallest_font(fig)[1] == style.smallest_font(fig) == 7.5
+    assert style.svg_and_smallest_font(Figure())[1] == style.smallest_font(Figure())  # no text: the rc size
+
+
 def test_figure_svg_puts_back_the_canvas_dpi_and_layout_engine() -> None:
     fig = _chart("constrained")
     canvas, engine, dpi = fig.canvas, fig.get_layout_engine(), fig.dpi

@@ -23,7 +23,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from analysis.numfmt import MISSING, fmt_num
-from analysis.report.style import figure_svg, smallest_font
+from analysis.report.style import svg_and_smallest_font
 from analysis.report.template import ILLUSTRATIVE_CLASS, MISSING_CLASS, SUMMARY_CLASS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -232,8 +232,8 @@ def figure(fig: Figure, alt: str, *, caption: str | None = None, guide: str | No
         raise ValueError("every figure needs alt text")
     width_in, _height_in = fig.get_size_inches()
     native_px = width_in * 96  # CSS pixels at the figure's own size
-    min_px = native_px * MIN_CHART_TEXT_PX / (smallest_font(fig) * 96 / 72)
-    svg = figure_svg(fig)
+    svg, smallest = svg_and_smallest_font(fig)
+    min_px = native_px * MIN_CHART_TEXT_PX / (smallest * 96 / 72)
     key = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:10]
     svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="fig-{key}" ', 1)

@@ -170,8 +170,17 @@ class _RendererSVG(RendererSVG):
     #: The figure being drawn (set by :class:`_CanvasSVG`); the font heights above hold at 72 dpi only.
     figure: Figure | None = None
 
+    #: The smallest font size (points) of the text drawn so far (``None``: no text yet).
+    smallest_size: float | None = None
+
     def get_text_width_height_descent(self, s, prop, ismath):
         return _svg_text_metrics(s, prop.copy(), ismath)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip():
+            size = prop.get_size_in_points()
+            self.smallest_size = size if self.smallest_size is None else min(self.smallest_size, size)
+        super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
 
     def _get_font_height_metrics(self, prop):
         # matplotlib's hook for a backend's own font heights (text.py asks for it before reading the tables)
@@ -202,10 +211,19 @@ class _CanvasSVG(FigureCanvasSVG):
             renderer = MixedModeRenderer(self.figure, width, height, dpi, svg, bbox_inches_restore=bbox_inches_restore)
             self.figure.draw(renderer)
             renderer.finalize()
+            self.smallest_size = svg.smallest_size
 
 
 def figure_svg(fig: Figure) -> str:
-    """Render a figure to an SVG element (text as text), deterministically (no date or software metadata).
+    """Render a figure to an SVG element (text as text), deterministically (no date or software metadata)."""
+    return svg_and_smallest_font(fig)[0]
+
+
+def svg_and_smallest_font(fig: Figure) -> tuple[str, float]:
+    """The figure as an SVG element (:func:`figure_svg`) and the smallest font size (points) of its text.
+
+    The size is that of the text the renderer drew (:func:`smallest_font` without walking the figure's
+    artists once more).
 
     The figure is drawn once. ``savefig`` on a figure with a layout engine first draws the whole figure
     with drawing switched off, only so that the layout runs, and then draws it again for real; here the
@@ -218,7 +236,7 @@ def figure_svg(fig: Figure) -> str:
     """
     buf = io.StringIO()
     canvas, engine, dpi = fig.canvas, fig.get_layout_engine(), fig.dpi
-    _CanvasSVG(fig)
+    svg_canvas = _CanvasSVG(fig)
     try:
         if engine is not None:
             fig.dpi = 72  # what the SVG canvas draws at
@@ -232,7 +250,10 @@ def figure_svg(fig: Figure) -> str:
         fig.set_canvas(canvas)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: the SVG goes inline in the page
-    return svg.replace("'DejaVu Sans'", SVG_FONTS)
+    smallest = svg_canvas.smallest_size
+    return svg.replace("'DejaVu Sans'", SVG_FONTS), float(
+        matplotlib.rcParams["font.size"] if smallest is None else smallest
+    )
 
 
 TITLE_SIZE = 13
