@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -238,3 +240,39 @@ def test_components_file_is_read_with_missing_figures_kept_missing(tmp_path):
     assert comp.loc[("0434", 2012), "net_migration"] == -6  # leading zero restored
     assert pd.isna(comp.loc[("3425", 2019), "births"]) and comp.loc[("3425", 2019), "natural_increase"] == -6
     assert snapshot.read_components(tmp_path / "nowhere").empty
+
+
+def test_last_year_totals_come_from_the_parquet_metadata_and_match_a_scan(tmp_path):
+    """The parquet writer stores each region's last-year total; the reader uses it only while it describes the
+    file (same rows, same last year), else scans. Either way the totals are the scan's."""
+    frame = pd.DataFrame(
+        {
+            "region": ["0301", "0301", "3425", "3425", "3425", "0"],
+            "year": [2024, 2025, 2024, 2025, 2025, 2025],
+            "sex": ["female", "male", "female", "female", "male", "male"],
+            "age": [0, 1, 30, 30, 31, 40],
+            "population": [10, 4, 7, 8, 9, 100],
+        }
+    )
+    folder = write_tiny_snapshot(tmp_path / "snap")
+    (folder / snapshot.POPULATION_FILE).unlink()
+    path = snapshot.write_population_parquet(frame, folder / snapshot.POPULATION_PARQUET)
+    expected = {"0": 100.0, "0301": 4.0, "3425": 17.0}
+    stored = pq.read_metadata(path).metadata[snapshot.TOTALS_KEY.encode()]
+    assert b'"year":2025' in stored and b'"rows":6' in stored
+    snapshot.clear_cache()
+    assert snapshot._last_year_totals(path) == expected
+    assert snapshot.latest_totals(ssb_dir=folder) == {"0301": 4.0, "3425": 17.0}
+
+    # a file changed by another tool that kept the metadata but not the rows: the stored totals are ignored
+    table = pq.read_table(path)
+    changed = pa.concat_tables([table, table.slice(4, 1)])  # 3425, 2025, female 30 (8) once more: 7 rows
+    pq.write_table(changed.replace_schema_metadata(table.schema.metadata), path)
+    assert snapshot._last_year_totals(path) == {**expected, "3425": 25.0}
+    # without the metadata (pandas, or an older snapshot): scanned
+    pq.write_table(table.replace_schema_metadata(None), path)
+    assert snapshot._last_year_totals(path) == expected
+    # the same number of rows, but the last row moved to a later year (old metadata kept): the year differs
+    later = pa.concat_tables([table.slice(0, 5), table.slice(5, 1).set_column(1, "year", pa.array([2026], pa.int16()))])
+    pq.write_table(later.replace_schema_metadata(table.schema.metadata), path)
+    assert snapshot._last_year_totals(path) == {"3425": 9.0}

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis import lineage, paths
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 from analysis.vocab import VILLAGE_PREFIX
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -324,7 +325,7 @@ def parse_profile(data: object, *, source: str | Path = "profile.yaml") -> Profi
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int, size: int) -> Profile:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise AnalysisError(f"the profile is not valid YAML: {exc}", file=path) from None
     return parse_profile(data, source=path)

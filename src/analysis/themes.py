@@ -49,6 +49,7 @@ import yaml
 
 from analysis import lineage
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
 
@@ -190,7 +191,7 @@ def _read(path: str | None) -> tuple[Path, dict]:
     p = Path(path) if path else CODEBOOK_PATH
     lineage.record(p)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        data = load_yaml(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AnalysisError(f"could not read the theme codebook: {exc}", file=p) from exc
     if not isinstance(data, dict):

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis import paths
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 from analysis.profile import Profile, load_profile
 
 #: Fields a ``notebooks:`` block may share with every report of that notebook.
@@ -321,7 +322,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     if not path.is_file():
         raise AnalysisError("the report catalogue does not exist", file=path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise AnalysisError(f"not valid YAML: {exc}", file=path) from None
     if not isinstance(raw, dict):

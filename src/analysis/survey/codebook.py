@@ -20,6 +20,7 @@ import yaml
 
 from analysis import lineage
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 from analysis.paths import profile_path as profile_path_
 from analysis.profile import Profile, load_profile
 from analysis.textrepair import repair_text
@@ -227,7 +228,7 @@ def _load_cached(path: str | None, profile_path: str, mtime_ns: int) -> Codebook
             raise AnalysisError(f"could not read the survey codebook ({exc.strerror})", file=path) from exc
         source = path
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise AnalysisError(f"the survey codebook is not valid YAML: {exc}", file=source) from exc
     if isinstance(raw, dict):

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from analysis import lineage
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 
 LINKS_FILE_NAME = "links.yaml"
 #: rapidfuzz ``fuzz.ratio`` (0–100) on folded text at or above which a typed text names a counter-force
@@ -236,7 +237,7 @@ def read_link_file(path: Path) -> list[dict]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AnalysisError(f"could not read the links file: {exc}", file=path) from exc
     entries = data.get("links") if isinstance(data, dict) else None

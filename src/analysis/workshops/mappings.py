@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from analysis import lineage, vocab
 from analysis.errors import AnalysisError
+from analysis.fileio import load_yaml
 from analysis.profile import Profile, load_profile
 from analysis.textrepair import repair_text
 
@@ -422,7 +423,7 @@ def _load_cached(paths: tuple[str, ...], stamps: tuple[float, ...], profile: Pro
     m = _base(profile)
     for p in paths:
         try:
-            data = yaml.safe_load(Path(p).read_text(encoding="utf-8")) or {}
+            data = load_yaml(Path(p).read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise AnalysisError(f"the mapping file is not valid YAML: {exc}", file=p) from exc
         _merge_into(m, data, p, profile)
