@@ -169,6 +169,15 @@ V7_FIRST_SIGHT = {
     "omdomme_identitet": (0.92, 0.80), "fellesskap_inkludering": (1.0, 0.80), "tilgjengelighet_likestilling": (1.0, 0.84),
 }  # fmt: skip
 
+GOLD_V8 = Path(__file__).resolve().parent / "fixtures" / "themes" / "theme_gold_v8.csv"
+#: per-theme (precision, recall) of the round-seven codebook on v8, coded once (README), rounded down
+V8_FIRST_SIGHT = {
+    "bolig": (0.91, 1.0), "arbeid_naering": (0.68, 0.86), "samferdsel": (0.80, 0.80),
+    "barnehage_skole": (0.85, 0.95), "helse_omsorg": (0.76, 0.88), "kultur_fritid": (0.72, 0.88),
+    "natur_friluftsliv": (0.85, 0.94), "digital_infrastruktur": (1.0, 0.94), "kommunale_tjenester": (0.90, 0.86),
+    "omdomme_identitet": (0.81, 0.72), "fellesskap_inkludering": (0.88, 0.91), "tilgjengelighet_likestilling": (1.0, 0.75),
+}  # fmt: skip
+
 
 @pytest.mark.parametrize(
     ("path", "size", "min_precision", "min_recall", "first_sight"),
@@ -181,6 +190,8 @@ V7_FIRST_SIGHT = {
         pytest.param(GOLD_V6, 240, 0.85, 0.79, V6_FIRST_SIGHT, id="v6-fifth-annotator"),
         # 200 statements, written while round seven was made without access to it, coded once (0.870 / 0.870)
         pytest.param(GOLD_V7, 200, 0.86, 0.86, V7_FIRST_SIGHT, id="v7-sixth-annotator"),
+        # 220 statements written blind after round seven (many traps), coded once (0.827 / 0.879)
+        pytest.param(GOLD_V8, 220, 0.82, 0.87, V8_FIRST_SIGHT, id="v8-seventh-annotator"),
     ],
 )
 def test_blind_sets_written_to_the_rules_measured_once_are_floors(
