@@ -14,9 +14,11 @@ from pathlib import Path
 import papermill
 import papermill.engines
 import pytest
+from jupyter_core.utils import run_sync
 
 from analysis import cli, paths
 from analysis.build import execute as build_execute
+from analysis.build import kernels
 from analysis.build.catalogue import load_catalogue
 from analysis.build.lock import BuildLock
 from analysis.build.manifest import code_hash, is_up_to_date, report_key
@@ -527,3 +529,48 @@ def test_the_kernel_template_has_imported_what_a_population_report_imports(tmp_p
         [sys.executable, "-c", script], cwd=paths.project_root(), env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+@pytest.mark.slow
+def test_the_ready_check_does_not_wait_for_silence_and_still_fails_on_a_dead_kernel(tmp_path: Path) -> None:
+    """Clients of the build's kernels are :class:`PromptKernelClient`: the kernel_info handshake as jupyter_client
+    does it, the IOPub messages it left dropped (not waited out; nbclient ignores a late status of it, as this
+    reader does), the first request's output its own; a kernel that died is an error, not a wait without end."""
+    spec = build_execute._kernel_dir()
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(spec)
+    km = kernels.new_kernel_manager()
+    try:
+        run_sync(km.start_kernel)(cwd=str(tmp_path))
+        kc = km.client()
+        assert isinstance(kc, kernels.PromptKernelClient)
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        msg_id = kc.execute("print('første svar')")
+        outputs = []
+        while True:
+            msg = run_sync(kc.iopub_channel.get_msg)(timeout=30)
+            if msg["parent_header"].get("msg_id") != msg_id:  # only a late status of the handshake may remain
+                assert msg["msg_type"] == "status", msg["msg_type"]
+                assert msg["parent_header"].get("msg_type") == "kernel_info_request"
+                continue
+            if msg["msg_type"] == "stream":
+                outputs.append(msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        assert outputs == ["første svar\n"]
+        kc.stop_channels()
+        run_sync(km.shutdown_kernel)(now=True)
+        dead = km.client()
+        dead.start_channels()
+        with pytest.raises(RuntimeError, match="died|respond"):
+            run_sync(dead.wait_for_ready)(timeout=3)
+        dead.stop_channels()
+    finally:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old
+        shutil.rmtree(spec, ignore_errors=True)

@@ -44,7 +44,6 @@ from typing import Any
 
 import nbformat
 import papermill as pm
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbconvert import HTMLExporter
 from papermill.clientwrap import PapermillNotebookClient
@@ -53,7 +52,7 @@ from papermill.utils import merge_kwargs, remove_args
 
 from analysis import __version__, paths
 from analysis.build.catalogue import Catalogue
-from analysis.build.kernels import KERNEL_NAME, close_pool, kernel_env, pool_enabled, shutdown_now
+from analysis.build.kernels import KERNEL_NAME, close_pool, kernel_env, new_kernel_manager, pool_enabled, shutdown_now
 from analysis.build.kernels import pool as _pool
 from analysis.build.parameters import build_parameters, check_parameters, notebook_parameters
 from analysis.build.pdf import write_pdfs
@@ -389,7 +388,7 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
             if pool_enabled(env):
                 km = _pool().take(task["cwd"], env, prestart=task.get("prestart", True))
             else:
-                km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+                km = new_kernel_manager()
                 run_sync(km.start_kernel)(cwd=task["cwd"], env=env)
             phases["kernel"], clock = time.perf_counter() - clock, time.perf_counter()
             pm.execute_notebook(

@@ -29,6 +29,7 @@ from multiprocessing import util as mp_util
 from typing import Any
 
 import pyarrow as pa
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -79,6 +80,50 @@ def kernel_env(env: dict[str, str]) -> dict[str, str]:
     return {**KERNEL_ENV, **env}
 
 
+class PromptKernelClient(AsyncKernelClient):
+    """jupyter_client's asynchronous kernel client, except that :meth:`wait_for_ready` does not sit idle 0.2 s.
+
+    jupyter_client ends its ready check (which nbclient runs before every notebook) by reading IOPub until
+    0.2 s pass without a message, to drop what the kernel_info exchange published. In those 0.2 s neither the
+    kernel nor the build does anything. nbclient reads only the IOPub messages that answer its own requests,
+    so here the messages already there are dropped and any later one is left for nbclient to ignore.
+    Everything before that is jupyter_client's own check: a kernel_info reply on the shell channel, then a
+    message on IOPub, which shows that IOPub is connected. Set through the kernel manager's ``client_class``.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.time() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except queue.Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:  # IOPub is connected when the status of this request comes through
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except queue.Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.time() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        while True:  # drop what is already there, without waiting for more
+            try:
+                await self.iopub_channel.get_msg(timeout=0)
+            except queue.Empty:
+                break
+
+
+def new_kernel_manager() -> AsyncKernelManager:
+    """A kernel manager for one report's kernel (the build's kernelspec; clients are :class:`PromptKernelClient`)."""
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, client_class=f"{__name__}.PromptKernelClient")
+
+
 @dataclass
 class _Kernel:
     km: AsyncKernelManager
@@ -114,7 +159,7 @@ class KernelPool:
         return (cwd, tuple(sorted(env.items())))
 
     def _start(self, cwd: str, env: dict[str, str], *, fork: bool | None = None) -> _Kernel:
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        km = new_kernel_manager()
         if self.fork if fork is None else fork:
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
