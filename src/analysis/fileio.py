@@ -8,7 +8,8 @@
   Windows-1252/Latin-1, detected rather than configured.
 * ``sniff_delimiter``: which of ``;``, ``,`` or tab a CSV text uses.
 * ``load_yaml``: YAML with the safe loader, libyaml's C version where PyYAML has it (the same
-  values; measured 5–8× faster on a municipality profile, which every report's kernel reads cold).
+  values, about 10× faster: the theme codebook in 7 ms instead of 73 ms, a municipality profile in 0.5 ms
+  instead of 6 ms, paid again in every report's fresh kernel).
 * ``neutralise_formula`` / ``safe_csv_text`` / ``mark_xlsx_text``: outputs safe to open in a spreadsheet
   program (OWASP's CSV-injection guidance): a value that starts with ``= + - @``, a tab or a carriage
   return, after optional white space, is never run as a formula.
