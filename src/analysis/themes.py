@@ -1,4 +1,6 @@
-"""Theme coding of free text with a keyword codebook (``data/themes.yaml``), aware of Norwegian word forms.
+"""Theme coding of free text with a keyword codebook (``data/themes.yaml``), aware of Norwegian word forms,
+checked and completed by a theme model learnt from hand-labelled statements (``data/theme_model.npz``;
+:class:`ThemeModel`, :func:`code_themes`; docs/workshops.md «The theme model»).
 
 Multi-label and deterministic: a text gets every theme whose keywords it contains,
 as a sorted tuple of theme ids. How a word is compared with a keyword:
@@ -40,10 +42,12 @@ from __future__ import annotations
 
 import functools
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import snowballstemmer
 import yaml
 
@@ -369,20 +373,202 @@ class _Coder:
         self.texts[text] = labels
         return labels
 
+    def ruled_out(self, text: str) -> set[str]:
+        """The themes whose negative keywords (``exclude``) occur in ``text``: the codebook says that here a
+        word of the theme means something else («flere kvinner» is demography, «har lege» has lain)."""
+        folded = text.casefold()
+        if "n" in folded and _APOCOPE_MARK.search(folded):
+            folded = _APOCOPE_MARK.sub("en", folded)
+        words = _TOKEN.findall(folded)
+        infos = [self.word(w) for w in words]
+        forms = [self.forms[w] for w in words]
+        out = set()
+        for i, tid in enumerate(self.ids):
+            bit = 1 << i
+            if any(info[1] & bit for info in infos) or any(
+                _match_at(forms, phrase, start, 1) >= 0
+                for start, info in enumerate(infos)
+                for phrase in info[5].get(i, ())
+            ):
+                out.add(tid)
+        return out
+
 
 @functools.lru_cache(maxsize=4)
 def _coder(path: str | None) -> _Coder:
     return _Coder(load_codebook(path), load_spellings(path))
 
 
-def code_themes(texts: Iterable[str | None], path: str | None = None) -> list[tuple[str, ...]]:
+# --- The theme model: a second opinion learnt from hand-labelled statements --------------------------
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "theme_model.npz"
+#: a workshop note's kind, written before the statement («Tiltak: …»): not part of what it says
+_NOTE_KIND = re.compile(r"^\s*(?:tiltak|motkraft|drivkraft|kraft|delmål|ønsket resultat|ønskt resultat)\s*:\s*")
+_NGRAMS = (2, 5)
+#: texts of fewer words («IT-tjenester», «Billige tomter») are coded by the codebook alone
+MODEL_MIN_WORDS = 3
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_features(word: str) -> tuple[tuple[str, ...], str]:
+    """A word's character n-grams (``c`` + n-gram of « word », 2–5 letters) and its stem (``w`` + stem)."""
+    padded = f" {word} "
+    grams = ["c" + padded[i : i + n] for n in range(_NGRAMS[0], _NGRAMS[1] + 1) for i in range(len(padded) - n + 1)]
+    root = stem(word)
+    return (*grams, "w" + root), root
+
+
+def model_features(text: str) -> list[str]:
+    """What the theme model reads in a text: character n-grams of every word (so inflected, compound and
+    dialect forms share most of their features with the standard form), the Snowball stem of every word
+    and every pair of neighbouring stems. Lower case; a workshop note's kind («Tiltak:») is left out.
+
+    >>> [f for f in model_features("Tiltak: Husleia") if f[0] != "c"]
+    ['whuslei']
+    >>> model_features("Fleire bustader")[-1]
+    'bfleir bustad'
+    """
+    folded = _NOTE_KIND.sub("", text.casefold())
+    if "n" in folded and _APOCOPE_MARK.search(folded):
+        folded = _APOCOPE_MARK.sub("en", folded)
+    out: list[str] = []
+    roots: list[str] = []
+    for word in _TOKEN.findall(folded):
+        feats, root = _word_features(word)
+        out += feats
+        roots.append(root)
+    out += ["b" + a + " " + b for a, b in zip(roots, roots[1:])]
+    return out
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    """One logistic regression per theme over tf-idf weighted :func:`model_features`.
+
+    Trained by ``tools/train_theme_model.py`` (scikit-learn) on the hand-labelled statements; the package
+    only applies it: sublinear term frequency × idf, scaled to length 1, times the coefficients, through
+    the logistic function, exactly as scikit-learn's ``TfidfVectorizer`` and ``LogisticRegression`` do (a
+    test compares the two). How it is combined with the codebook: :func:`code_themes`.
+    """
+
+    themes: tuple[str, ...]
+    index: dict[str, int]  # feature → column
+    idf: np.ndarray  # (features,)
+    coef: np.ndarray  # (features, themes)
+    intercept: np.ndarray  # (themes,)
+    keep: float  # a codebook hit stays when the model gives its theme at least this probability
+    add: float  # a theme the codebook did not find is added at this probability or more
+
+    def probabilities(self, texts: Iterable[str]) -> np.ndarray:
+        """``(len(texts), len(themes))`` probabilities, one row per text."""
+        rows = []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for feature in model_features(text):
+                col = self.index.get(feature)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            z = self.intercept.copy()
+            if counts:
+                cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weights = (1.0 + np.log(tf)) * self.idf[cols]
+                z += (weights / np.sqrt(weights @ weights)) @ self.coef[cols]
+            rows.append(1.0 / (1.0 + np.exp(-z)))
+        return np.array(rows).reshape(-1, len(self.themes))
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> ThemeModel:
+    """The theme model in ``path`` (default: the one shipped with the package, ``data/theme_model.npz``)."""
+    p = Path(path) if path else MODEL_PATH
+    lineage.record(p)
+    try:
+        with np.load(p, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise AnalysisError(f"could not read the theme model: {exc}", file=p) from exc
+    try:
+        features = arrays["features"].tolist()
+        model = ThemeModel(
+            themes=tuple(arrays["themes"].tolist()),
+            index={f: i for i, f in enumerate(features)},
+            idf=arrays["idf"].astype(np.float64),
+            coef=arrays["coef"].astype(np.float64),
+            intercept=arrays["intercept"].astype(np.float64),
+            keep=float(arrays["thresholds"][0]),
+            add=float(arrays["thresholds"][1]),
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise AnalysisError(f"the theme model is incomplete: {exc}", file=p) from exc
+    shape = (len(features), len(model.themes))
+    if model.coef.shape != shape or model.idf.shape != shape[:1] or model.intercept.shape != shape[1:]:
+        raise AnalysisError(f"the theme model's arrays do not fit together: {model.coef.shape} against {shape}", file=p)
+    return model
+
+
+class _Hybrid:
+    """The codebook's hits checked and completed by the model; caches per text."""
+
+    def __init__(self, coder: _Coder, model: ThemeModel) -> None:
+        self.coder, self.model = coder, model
+        self.texts: dict[str, tuple[str, ...]] = {}
+
+    def code(self, texts: list[str]) -> None:
+        new = list(dict.fromkeys(t for t in texts if t not in self.texts))
+        for text in [t for t in new if len(_TOKEN.findall(_NOTE_KIND.sub("", t.casefold()))) < MODEL_MIN_WORDS]:
+            self.texts[text] = self.coder.code(text)  # a fragment gives the model no context: the codebook decides
+        new = [t for t in new if t not in self.texts]
+        if not new:
+            return
+        probs = self.model.probabilities(new)
+        for text, p in zip(new, probs):
+            hits = self.coder.code(text)
+            keep = {t for t in hits if p[self.model.themes.index(t)] >= self.model.keep}
+            add = {t for t, q in zip(self.model.themes, p) if q >= self.model.add} - set(hits)
+            if add:
+                add -= self.coder.ruled_out(text)
+            self.texts[text] = tuple(sorted(keep | add))
+
+
+@functools.lru_cache(maxsize=4)
+def _hybrid(path: str | None) -> _Hybrid | None:
+    """The hybrid coder for a codebook, or None when the model does not know the codebook's themes (a
+    municipality's own codebook with other themes is used on its own)."""
+    coder = _coder(path)
+    model = load_model()
+    return _Hybrid(coder, model) if tuple(coder.ids) == model.themes else None
+
+
+def _code(hybrid: _Hybrid, texts: list[str]) -> list[tuple[str, ...]]:
+    hybrid.code([t for t in texts if t])
+    return [hybrid.texts[t] if t else () for t in texts]
+
+
+def code_with_model(texts: Iterable[str | None], model: ThemeModel, path: str | None = None) -> list[tuple[str, ...]]:
+    """:func:`code_themes` with another theme model (to measure one before it is shipped); not cached."""
+    return _code(_Hybrid(_coder(path), model), [t if isinstance(t, str) else "" for t in texts])
+
+
+def code_themes(texts: Iterable[str | None], path: str | None = None, *, model: bool = True) -> list[tuple[str, ...]]:
     """Sorted theme ids for each text (``()`` when none matches). Deterministic; does not mutate.
 
-    Each distinct word is matched against the codebook once (and remembered
-    between calls), so the cost per text is a tokenisation and a few dictionary look-ups.
+    The codebook finds the themes whose words a text contains; the theme model (:class:`ThemeModel`),
+    learnt from hand-labelled statements, then gives a second opinion: a codebook hit stays only when
+    the model gives its theme a probability of at least ``keep`` (a word used for something else, such
+    as «butikken» named as a place), and a theme the model is sure of (``add`` or more) is added even
+    when none of its words is there («Seksåringen sitter over en time på bussen» is also about school),
+    unless the codebook's negative keywords rule that theme out in the text («flere kvinner»). Texts of
+    fewer than :data:`MODEL_MIN_WORDS` words are the codebook's alone. ``model=False`` gives the codebook's
+    hits alone. Each distinct word is matched against the codebook once, and each distinct text coded once
+    (both remembered between calls).
     """
-    coder = _coder(path)
-    return [coder.code(t) if isinstance(t, str) and t else () for t in texts]
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    hybrid = _hybrid(path) if model else None
+    if hybrid is None:
+        coder = _coder(path)
+        return [coder.code(t) if t else () for t in texts]
+    return _code(hybrid, texts)
 
 
 def unthemed(texts: Iterable[str | None], path: str | None = None) -> list[int]:

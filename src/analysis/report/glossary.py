@@ -137,8 +137,8 @@ TERMS: tuple[Term, ...] = (
     Term(
         "tema",
         ("tema", "temaet", "temaer", "temaene"),
-        "Det et utsagn handler om, for eksempel bolig eller samferdsel. Temaene er satt ut fra ordene i "
-        "utsagnet, med samme temaliste for workshopene, grendemøtene og spørreundersøkelsen.",
+        "Det et utsagn handler om, for eksempel bolig eller samferdsel. Temaene settes automatisk, av en "
+        "ordliste og en modell lært av over 5\u00a0000 håndkodede utsagn, og kan ta feil i enkeltutsagn.",
     ),
     Term(
         "pavirkbar",
