@@ -73,13 +73,17 @@ def test_the_model_checks_and_completes_the_codebook() -> None:
     coder = themes._coder(None)
     for text, got, hits in zip(texts[:4], hybrid, alone):
         p = model.probabilities([text])[0]
-        want = {t for t in hits if p[model.themes.index(t)] >= model.keep}
+        short = len(text.split()) < themes.MODEL_VETO_MIN_WORDS  # a short note: the model only adds
+        want = {t for t in hits if short or p[model.themes.index(t)] >= model.keep}
         want |= {t for t, q in zip(model.themes, p) if q >= model.add} - set(hits) - coder.ruled_out(text)
         assert got == tuple(sorted(want)), text
     assert "tilgjengelighet_likestilling" in coder.ruled_out(texts[3])
     assert "tilgjengelighet_likestilling" not in hybrid[3]  # demography (R11), whatever the model says
     assert hybrid[4:6] == alone[4:6] == [("digital_infrastruktur",), ("bolig",)]
     assert hybrid[6:] == [(), ()]
+    notes = ["Vedlikeholde grendehuset i Heggeriset", "Bygge en skatepark ved skolen"]  # flip-chart notes
+    assert all(set(a) <= set(h) for a, h in zip(themes.code_themes(notes, model=False), themes.code_themes(notes)))
+    assert "kultur_fritid" in themes.code_themes(notes)[1]
 
 
 def test_a_codebook_with_other_themes_is_used_alone(tmp_path: Path) -> None:

@@ -407,6 +407,10 @@ _NOTE_KIND = re.compile(r"^\s*(?:tiltak|motkraft|drivkraft|kraft|delmål|ønsket
 _NGRAMS = (2, 5)
 #: texts of fewer words («IT-tjenester», «Billige tomter») are coded by the codebook alone
 MODEL_MIN_WORDS = 3
+#: in texts of fewer words (a flip-chart note: «Vedlikeholde grendehuset i Heggeriset») the model may add a
+#: theme but not drop one of the codebook's: too little context to overrule a word (chosen on v9 and the old
+#: sample of workshop notes, docs/workshops.md)
+MODEL_VETO_MIN_WORDS = 6
 
 
 @functools.lru_cache(maxsize=65536)
@@ -515,16 +519,17 @@ class _Hybrid:
         self.texts: dict[str, tuple[str, ...]] = {}
 
     def code(self, texts: list[str]) -> None:
-        new = list(dict.fromkeys(t for t in texts if t not in self.texts))
-        for text in [t for t in new if len(_TOKEN.findall(_NOTE_KIND.sub("", t.casefold()))) < MODEL_MIN_WORDS]:
+        words = {t: len(_TOKEN.findall(_NOTE_KIND.sub("", t.casefold()))) for t in texts if t not in self.texts}
+        for text in [t for t, n in words.items() if n < MODEL_MIN_WORDS]:
             self.texts[text] = self.coder.code(text)  # a fragment gives the model no context: the codebook decides
-        new = [t for t in new if t not in self.texts]
+        new = [t for t in words if t not in self.texts]
         if not new:
             return
         probs = self.model.probabilities(new)
         for text, p in zip(new, probs):
             hits = self.coder.code(text)
-            keep = {t for t in hits if p[self.model.themes.index(t)] >= self.model.keep}
+            short = words[text] < MODEL_VETO_MIN_WORDS
+            keep = {t for t in hits if short or p[self.model.themes.index(t)] >= self.model.keep}
             add = {t for t, q in zip(self.model.themes, p) if q >= self.model.add} - set(hits)
             if add:
                 add -= self.coder.ruled_out(text)
@@ -559,7 +564,8 @@ def code_themes(texts: Iterable[str | None], path: str | None = None, *, model: 
     as «butikken» named as a place), and a theme the model is sure of (``add`` or more) is added even
     when none of its words is there («Seksåringen sitter over en time på bussen» is also about school),
     unless the codebook's negative keywords rule that theme out in the text («flere kvinner»). Texts of
-    fewer than :data:`MODEL_MIN_WORDS` words are the codebook's alone. ``model=False`` gives the codebook's
+    fewer than :data:`MODEL_MIN_WORDS` words are the codebook's alone, and in texts of fewer than
+    :data:`MODEL_VETO_MIN_WORDS` words the model only adds. ``model=False`` gives the codebook's
     hits alone. Each distinct word is matched against the codebook once, and each distinct text coded once
     (both remembered between calls).
     """
