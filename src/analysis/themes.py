@@ -60,6 +60,16 @@ CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "themes.yaml"
 _TOKEN = re.compile(r"[^\W_]+")
 #: a dropped vowel written with an apostrophe: «skol'n», «vinter'n» → «skolen», «vinteren»
 _APOCOPE_MARK = re.compile(r"(?<=[^\W\d_])['’`´]n\b")
+
+
+def _words(text: str) -> list[str]:
+    """The lower-case words of ``text``, a dropped vowel put back («skol'n» → «skolen»)."""
+    folded = text.casefold()
+    if "n" in folded and _APOCOPE_MARK.search(folded):
+        folded = _APOCOPE_MARK.sub("en", folded)
+    return _TOKEN.findall(folded)
+
+
 #: a dropped vowel without the apostrophe, after a consonant that does not end standard words in «-n»: «skoln»
 _APOCOPE = re.compile(r"(?<=\w\w[bdfgklpst])n$")
 _GAP = "~"  # in a phrase: up to _GAP_WORDS words
@@ -337,10 +347,7 @@ class _Coder:
         hit = self.texts.get(text)
         if hit is not None:
             return hit
-        folded = text.casefold()
-        if "n" in folded and _APOCOPE_MARK.search(folded):
-            folded = _APOCOPE_MARK.sub("en", folded)
-        words = _TOKEN.findall(folded)
+        words = _words(text)
         infos = [self.word(w) for w in words]
         any_phrase = any_excl_phrase = 0
         for info in infos:
@@ -376,10 +383,7 @@ class _Coder:
     def ruled_out(self, text: str) -> set[str]:
         """The themes whose negative keywords (``exclude``) occur in ``text``: the codebook says that here a
         word of the theme means something else («flere kvinner» is demography, «har lege» has lain)."""
-        folded = text.casefold()
-        if "n" in folded and _APOCOPE_MARK.search(folded):
-            folded = _APOCOPE_MARK.sub("en", folded)
-        words = _TOKEN.findall(folded)
+        words = _words(text)
         infos = [self.word(w) for w in words]
         forms = [self.forms[w] for w in words]
         out = set()
@@ -432,12 +436,9 @@ def model_features(text: str) -> list[str]:
     >>> model_features("Fleire bustader")[-1]
     'bfleir bustad'
     """
-    folded = _NOTE_KIND.sub("", text.casefold())
-    if "n" in folded and _APOCOPE_MARK.search(folded):
-        folded = _APOCOPE_MARK.sub("en", folded)
     out: list[str] = []
     roots: list[str] = []
-    for word in _TOKEN.findall(folded):
+    for word in _words(_NOTE_KIND.sub("", text.casefold())):
         feats, root = _word_features(word)
         out += feats
         roots.append(root)
@@ -519,7 +520,7 @@ class _Hybrid:
         self.texts: dict[str, tuple[str, ...]] = {}
 
     def code(self, texts: list[str]) -> None:
-        words = {t: len(_TOKEN.findall(_NOTE_KIND.sub("", t.casefold()))) for t in texts if t not in self.texts}
+        words = {t: len(_words(_NOTE_KIND.sub("", t.casefold()))) for t in texts if t not in self.texts}
         for text in [t for t, n in words.items() if n < MODEL_MIN_WORDS]:
             self.texts[text] = self.coder.code(text)  # a fragment gives the model no context: the codebook decides
         new = [t for t in words if t not in self.texts]
