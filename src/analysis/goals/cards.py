@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from IPython.display import HTML
 
@@ -38,6 +38,7 @@ from analysis.goals.text import (
     MISSING_SSB,
     MISSING_SURVEY,
     NO_INDICATOR,
+    SHARED_HISTORY_NO_PROJECTION,
     UNWEIGHTED_SURVEY,
     _plural,
     _trend_word,
@@ -207,7 +208,7 @@ def population_card(
     elif s.target_year <= s.latest_year:
         gap += f" Målåret {s.target_year} er passert."
     else:
-        gap += " " + MISSING_PROJECTION
+        gap += " " + (s.no_projection_reason or MISSING_PROJECTION)
     facts.append(("Avstand til målet", gap))
     _insert_before_workshops(card, facts)
     return card
@@ -448,6 +449,8 @@ def goal_data(
             )
         except AnalysisError as exc:
             pop_message = f"Befolkningstallene kunne ikke beregnes: {exc.message}"
+        if pop_status is not None and layers.split:
+            pop_status = replace(pop_status, no_projection_reason=SHARED_HISTORY_NO_PROJECTION)
 
     out = []
     for goal in profile.goals:

@@ -69,6 +69,9 @@ class Layers:
     mortality: pd.DataFrame | None = None
     fertility: pd.DataFrame | None = None
     components: pd.DataFrame | None = None  # SSB's registered births and deaths, where the snapshot has them
+    #: the municipality's figures before a split were shared out by a fixed share: those years are left out of
+    #: ``population`` and no projection is made (as in the population report)
+    split: bool = False
     statements: pd.DataFrame | None = None
     statements_message: str | None = MISSING_WORKSHOPS
     responses: pd.DataFrame | None = None
@@ -104,13 +107,21 @@ def load_layers(
             county = str(regions.loc[regions["region"] == region, "county"].iloc[0] or "") or None
             wanted = list(dict.fromkeys([region, snapshot.NORWAY, *([county] if county else [])]))
             layers.population = snapshot.read_population(ssb_dir, regions=wanted)
+            # as the population report: no years whose figures were shared out from an earlier municipality
+            try:
+                changes = snapshot.read_region_changes(ssb_dir)
+            except AnalysisError:
+                changes = None
+            if changes is not None:
+                layers.population, until = indicators.without_shared_history(layers.population, changes)
+                layers.split = region in until
             layers.county = county
             layers.name = snapshot.region_name(region, regions)
             layers.names = {r: snapshot.region_name(r, regions) for r in wanted}
             layers.population_message = None
         except AnalysisError as exc:
             layers.population_message = f"SSB-dataene kunne ikke leses: {exc.message}"
-        if layers.population is not None:
+        if layers.population is not None and not layers.split:  # no projection from a few years (as the report)
             try:
                 layers.mortality = snapshot.read_mortality(ssb_dir)
                 layers.fertility = snapshot.read_fertility(ssb_dir)
@@ -169,6 +180,8 @@ class PopulationStatus:
     history: pd.DataFrame = field(repr=False)
     change: dict[int, tuple[int, int]] = field(default_factory=dict)  # years back → (change, value then)
     requirement: Requirement | None = None
+    #: why there is no requirement when the target year is still ahead (``None``: the rates were missing)
+    no_projection_reason: str | None = None
     scenario_total: float | None = None
     scenario_net_per_year: float | None = None
     path: pd.DataFrame | None = field(default=None, repr=False)

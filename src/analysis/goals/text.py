@@ -91,6 +91,12 @@ MISSING_PROJECTION = (
 )
 
 
+SHARED_HISTORY_NO_PROJECTION = (
+    "Kommunen ble delt nylig, og tallene fra før delingen er ikke kommunens egne, så det finnes for få år "
+    "til å regne ut hvor mye innflytting som trengs (som i befolkningsrapporten)."
+)
+
+
 def _plural(n: float, one: str, many: str) -> str:
     return one if abs(n) == 1 else many
 

@@ -257,6 +257,49 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
     return list(dict.fromkeys([*peers, *([county] if county else []), "0"]))
 
 
+def split_end(
+    region: str, changes: pd.DataFrame, totals: pd.Series, first_year: int = 2005, jump: float = 0.1
+) -> int | None:
+    """The last year of ``region``'s history that was spread from an earlier municipality by a fixed share,
+    when it shows (:func:`split_history`); ``None`` otherwise.
+
+    >>> import pandas as pd
+    >>> ch = pd.DataFrame({"old_region": ["1507"], "region": ["1580"], "weight": [0.5], "first_year": [2020],
+    ...                    "last_year": [2023]})
+    >>> split_end("1580", ch, pd.Series({2023: 33758, 2024: 9357})), split_end("1580", ch, pd.Series({2023: 9300, 2024: 9357}))
+    (2023, None)
+    """
+    rows = changes[
+        (changes["region"] == str(region)) & (changes["weight"] < 0.999) & (changes["last_year"] >= first_year)
+    ]
+    found = None
+    for end in sorted(set(rows["last_year"].astype(int))):
+        before, after = totals.get(end), totals.get(end + 1)
+        if before and after and abs(after / before - 1) > jump:
+            found = end
+    return found
+
+
+def without_shared_history(population: pd.DataFrame, changes: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``population`` (long: ``region, year, ..., population``) without the years in which a municipality's
+    figures are an earlier municipality's spread by a fixed share (:func:`split_end`; the snapshot gives Haram
+    and Ålesund half of the former Ålesund each until 2023): they are not the municipality's own figures.
+
+    Returns the frame and, per municipality cut, the last year left out. Counties and Norway are kept whole.
+    """
+    until: dict[str, int] = {}
+    for region, rows in population.groupby("region", sort=True):
+        if len(str(region)) != 4:  # municipalities have four digits
+            continue
+        end = split_end(str(region), changes, rows.groupby("year")["population"].sum())
+        if end is not None:
+            until[str(region)] = end
+    if not until:
+        return population, until
+    cut = population["region"].astype(str).map(until)
+    return population[~(cut.notna() & (population["year"] <= cut))].reset_index(drop=True), until
+
+
 def split_history(
     region: str, changes: pd.DataFrame, totals: pd.Series, first_year: int = 2005, jump: float = 0.1
 ) -> bool:
@@ -273,11 +316,4 @@ def split_history(
     >>> split_history("1580", ch, pd.Series({2023: 33758, 2024: 9357})), split_history("1580", ch, pd.Series({2023: 9300, 2024: 9357}))
     (True, False)
     """
-    rows = changes[
-        (changes["region"] == str(region)) & (changes["weight"] < 0.999) & (changes["last_year"] >= first_year)
-    ]
-    for end in sorted(set(rows["last_year"].astype(int))):
-        before, after = totals.get(end), totals.get(end + 1)
-        if before and after and abs(after / before - 1) > jump:
-            return True
-    return False
+    return split_end(region, changes, totals, first_year, jump) is not None

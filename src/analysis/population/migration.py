@@ -191,7 +191,7 @@ def net_by_period(
                         "net": float(ss.loc[m, "net"].sum()),
                     }
                 )
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["period", "first_year", "last_year", "sex", "band", "lo", "net"])
     return out.sort_values(["first_year", "sex", "lo"]).reset_index(drop=True)
 
 

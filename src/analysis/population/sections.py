@@ -44,6 +44,9 @@ class PopulationReport:
     kinds: dict[str, str] = field(default_factory=dict)  # region code → type in regions.csv (kommune, fylke, land)
     peers_are: str = text.SIMILAR_PEERS  # what the peers are, for the chart guide
     old_code: str | None = None  # the municipality's own earlier number, if it was renumbered
+    #: the last year of a history spread from an earlier municipality by a fixed share (those years are left
+    #: out of ``population``: they are not the municipality's own figures), per compared region that has one
+    split_until: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_data(self) -> bool:
@@ -101,14 +104,10 @@ class PopulationReport:
             county=self.county if self.county != self.region else None, components=self.registered,
         )  # fmt: skip
 
-    @cached_property
+    @property
     def split(self) -> bool:
-        """True when the history is an artefact of a split by a fixed share (no migration or projection then)."""
-        try:
-            changes = snapshot.read_region_changes()
-        except AnalysisError:
-            return False
-        return indicators.split_history(self.region, changes, self.totals.set_index("year")["total"])
+        """True when the history before a split was spread by a fixed share (no migration or projection then)."""
+        return self.region in self.split_until
 
     @cached_property
     def scenarios(self) -> pd.DataFrame:
@@ -167,13 +166,23 @@ def load(
         report.old_code = snapshot.former_code(region)
         report.compare = list(dict.fromkeys([region, *report.peers, report.county, "0"]))
         wanted = sorted({*report.compare, report.county, "0"})
-        report.population = snapshot.read_population(regions=wanted)
         report.names = {r: snapshot.region_name(r, regions) for r in wanted}
         types = dict(zip(regions["region"].astype(str), regions["type"].astype(str)))
         report.kinds = {r: types.get(r, "") for r in wanted}
+        report.population = _without_shared_history(report, snapshot.read_population(regions=wanted))
         if not report.target_year:
             report.target_year = text.reference_year(report.last_year)
     return report
+
+
+def _without_shared_history(report: PopulationReport, population: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.population.indicators.without_shared_history`, recorded in ``report.split_until``."""
+    try:
+        changes = snapshot.read_region_changes()
+    except AnalysisError:
+        return population
+    population, report.split_until = indicators.without_shared_history(population, changes)
+    return population
 
 
 def missing(r: PopulationReport) -> Section:
@@ -187,6 +196,11 @@ def now(r: PopulationReport) -> Section:
         return []
     latest = r.indicators.loc[r.last_year]
     out = [
+        *(
+            [html.caution(text.shared_history_notice(r.name, r.split_until[r.region]), title="Kortere tidsserie:")]
+            if r.split
+            else []
+        ),
         html.summary(text.summary_line(r.totals, r.name)),
         html.key_figures(text.key_figures(latest, r.indicators, r.last_year, r.target, r.target_year)),
         html.paragraph(text.change_sentence(r.totals, r.name)),
@@ -353,6 +367,8 @@ def movers(r: PopulationReport) -> Section:
     """Net migration by age and sex per five-year period (residual method), checked against SSB."""
     if not r.has_data:
         return []
+    if r.periods.empty:
+        return [html.paragraph(text.no_migration_periods(r.name, int(r.totals["year"].min()), r.last_year))]
     finding = text.summary_sentence(r.periods)
     out = [
         html.heading(text.headline(r.periods, r.name), level=3),
@@ -376,7 +392,7 @@ def movers(r: PopulationReport) -> Section:
 
 
 def movers_table(r: PopulationReport) -> Section:
-    if not r.has_data:
+    if not r.has_data or r.periods.empty:
         return []
     return [
         html.table(

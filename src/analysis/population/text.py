@@ -884,6 +884,26 @@ def history_warning(name: str) -> str:
     )
 
 
+def shared_history_notice(name: str, until: int) -> str:
+    """Why the page starts in the year after a split, when the snapshot's earlier figures were shared out."""
+    return (
+        f"Tallene for {name} før {until + 1} er ikke kommunens egne. Kommunen ble delt i {until + 1}, og "
+        "datagrunnlaget fordeler den tidligere kommunens folketall på kommunene etter delingen med en fast andel. "
+        f"Rapporten bruker derfor bare tall fra {until + 1}, med dagens grenser. Endringer over lengre tid, "
+        "flyttemønster og framskriving kan regnes ut når det finnes flere år med egne tall."
+    )
+
+
+def no_migration_periods(name: str, first: int, last: int) -> str:
+    """The migration section's text when the data hold no complete five-year period."""
+    years = last - first
+    span = "ett år" if years == 1 else f"{years} år"
+    return (
+        f"Flytting vises som summer over femårsperioder. Tallene for {name} går fra {first} til {last} ({span} "
+        "med endringer), så det er ennå ingen hel femårsperiode å vise."
+    )
+
+
 def explosion_warning(name: str, base: float, end: float, year: int) -> str:
     return (
         f"Framskrivingen for {name} går fra {fmt_int(base)} til {fmt_int(end)} i {year}, en svært stor endring. "
