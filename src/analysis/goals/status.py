@@ -106,15 +106,9 @@ def load_layers(
             regions = snapshot.read_regions(ssb_dir)
             county = str(regions.loc[regions["region"] == region, "county"].iloc[0] or "") or None
             wanted = list(dict.fromkeys([region, snapshot.NORWAY, *([county] if county else [])]))
-            layers.population = snapshot.read_population(ssb_dir, regions=wanted)
             # as the population report: no years whose figures were shared out from an earlier municipality
-            try:
-                changes = snapshot.read_region_changes(ssb_dir)
-            except AnalysisError:
-                changes = None
-            if changes is not None:
-                layers.population, until = indicators.without_shared_history(layers.population, changes)
-                layers.split = region in until
+            layers.population, until = snapshot.read_own_population(ssb_dir, regions=wanted)
+            layers.split = region in until
             layers.county = county
             layers.name = snapshot.region_name(region, regions)
             layers.names = {r: snapshot.region_name(r, regions) for r in wanted}

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.errors import AnalysisError
 from analysis.numfmt import fmt_int
 from analysis.population import cohort, indicators, migration, plots, projection, snapshot, text
 from analysis.profile import Profile, load_profile
@@ -169,20 +168,10 @@ def load(
         report.names = {r: snapshot.region_name(r, regions) for r in wanted}
         types = dict(zip(regions["region"].astype(str), regions["type"].astype(str)))
         report.kinds = {r: types.get(r, "") for r in wanted}
-        report.population = _without_shared_history(report, snapshot.read_population(regions=wanted))
+        report.population, report.split_until = snapshot.read_own_population(regions=wanted)
         if not report.target_year:
             report.target_year = text.reference_year(report.last_year)
     return report
-
-
-def _without_shared_history(report: PopulationReport, population: pd.DataFrame) -> pd.DataFrame:
-    """:func:`analysis.population.indicators.without_shared_history`, recorded in ``report.split_until``."""
-    try:
-        changes = snapshot.read_region_changes()
-    except AnalysisError:
-        return population
-    population, report.split_until = indicators.without_shared_history(population, changes)
-    return population
 
 
 def missing(r: PopulationReport) -> Section:

@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 
 from analysis import lineage, paths
 from analysis.errors import AnalysisError
+from analysis.population import indicators
 
 POPULATION_FILE = "population_by_age.csv.gz"
 #: The compact form of the population table (preferred when present; read with a region filter).
@@ -483,6 +484,21 @@ def _read_region_changes_file(path: Path) -> pd.DataFrame:
 def read_region_changes(ssb_dir: str | Path | None = None) -> pd.DataFrame:
     """Old code → current code: ``old_region, region, weight, first_year, last_year``."""
     return _cached(_file(ssb_dir, REGION_CHANGES_FILE), _read_region_changes_file)
+
+
+def read_own_population(
+    ssb_dir: str | Path | None = None, regions: Iterable[str] | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """:func:`read_population` without the years a municipality's figures were an earlier municipality's shared
+    out by a fixed share (:func:`analysis.population.indicators.without_shared_history`), and per municipality
+    cut the last year left out. What the population report and the overview show, so both pages agree; without
+    ``region_changes.csv`` nothing is cut."""
+    population = read_population(ssb_dir, regions=regions)
+    try:
+        changes = read_region_changes(ssb_dir)
+    except AnalysisError:
+        return population, {}
+    return indicators.without_shared_history(population, changes)
 
 
 def _read_fertility_file(path: Path) -> pd.DataFrame:
