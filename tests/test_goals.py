@@ -162,6 +162,16 @@ def test_women_card_text():
     assert facts["Utvikling"].startswith("Tallet har gått ned fra 88 i 2016 til 75 i 2026.")
     assert facts["Sammenlignet med"] == "Norge 95; Innlandet 93 kvinner per 100 menn (2026)."
     assert "om lag 24 flere kvinner i samme alder" in facts["Avstand til målet"]
+    assert card.figures["Snitt siste 5 år"] == "85" and "snittet for de siste fem årene er 85." in facts["Utvikling"]
+
+
+def test_women_card_names_the_years_of_a_shorter_mean():
+    pop = women_pop()
+    s = gstatus.women_status(pop[pop["year"] != 2022], "3425")  # 2016, then 2023–2026: four recent years
+    assert s.mean_first_year == 2023
+    card = gcards.women_card(PROFILE.goal("kvinner"), s)
+    assert card.figures["Snitt 2023–2026"] == "86"  # (85 + 90 + 95 + 75) / 4
+    assert "snittet for 2023–2026 er 86." in dict(card.facts)["Utvikling"]
 
 
 @given(women=st.integers(0, 5000), men=st.integers(1, 5000), ref=st.floats(50, 150))

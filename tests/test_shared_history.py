@@ -106,3 +106,34 @@ def test_the_overview_uses_the_same_years_and_makes_no_projection_for_haram(tmp_
     assert pop_status is not None and pop_status.requirement is None
     assert gtext.SHARED_HISTORY_NO_PROJECTION in text
     assert "Hovedberegningen" not in text
+
+
+@needs_snapshot
+def test_means_and_the_pyramid_name_the_years_haram_has():
+    r = sections.load("1580", None, backtest_from=2016, horizon=2050)
+    women = " ".join(str(getattr(o, "data", o)) for o in sections.women(r))
+    span = f"2024–{r.last_year}"  # the years after the split
+    assert f"snitt {span}" in women and "siste fem år" not in women
+    now = " ".join(str(getattr(o, "data", o)) for o in sections.now(r))
+    assert f"(snitt {span})" in now and "siste 5 år" not in now
+    pyramid = " ".join(str(getattr(o, "data", o)) for o in sections.pyramid(r))
+    assert "streken hvor mange det var i 2024" in pyramid and "ti år tidligere" not in pyramid
+    # and a municipality with its whole series keeps the usual wording
+    e = sections.load("3425", None, backtest_from=2016, horizon=2050)
+    assert "snitt siste fem år" in " ".join(str(getattr(o, "data", o)) for o in sections.women(e))
+    assert "ti år tidligere" in " ".join(str(getattr(o, "data", o)) for o in sections.pyramid(e))
+
+
+@needs_snapshot
+def test_the_overview_card_names_the_years_of_its_mean(tmp_path):
+    layers = gstatus.load_layers("1580", ssb_dir=ssb_snapshot_dir(), processed_dir=tmp_path)
+    s = gstatus.women_status(layers.population, "1580")
+    assert s.mean_first_year == 2024
+    profile = parse_profile(
+        {
+            "kommune": {"number": "1580", "name": "Haram"},
+            "goals": [{"id": "kvinner", "label": "Flere kvinner", "indicator": {"kind": "women_per_100_men"}}],
+        }
+    )
+    text = repr(cards.build_cards(layers, profile)[0])
+    assert f"Snitt 2024–{s.latest_year}" in text and "siste 5 år" not in text

@@ -47,7 +47,7 @@ from analysis.goals.text import (
     workshop_sentence,
 )
 from analysis.numfmt import MISSING, fmt_int, fmt_interval, fmt_num, fmt_pct
-from analysis.population.text import requirement_sentence
+from analysis.population.text import MEAN_YEARS, mean_span, requirement_sentence
 from analysis.privacy import MIN_CELL, fewer_than
 from analysis.profile import Goal, Profile
 from analysis.report.html import esc
@@ -235,7 +235,8 @@ def women_card(
     else:
         card.headline += "."
     card.figures[f"Kvinner per 100 menn {band}, {s.latest_year}"] = fmt_num(s.ratio, 0)
-    card.figures["Snitt siste 5 år"] = fmt_num(s.ratio_mean5, 0)
+    first = s.latest_year - MEAN_YEARS + 1 if s.mean_first_year is None else s.mean_first_year
+    card.figures[f"Snitt {mean_span(first, s.latest_year, 'digits')}"] = fmt_num(s.ratio_mean5, 0)
     card.figures[f"Kvinner {band}"] = fmt_int(s.women)
     facts = []
     if s.ratio_then is not None:
@@ -245,7 +246,7 @@ def women_card(
                 (
                     f"Tallet har {_trend_word(round(s.ratio) - round(s.ratio_then))} fra {fmt_num(s.ratio_then, 0)} i "
                     f"{s.year_then} til {fmt_num(s.ratio, 0)} i {s.latest_year}. I en liten kommune svinger tallet mye "
-                    f"fra år til år; snittet for de siste fem årene er {fmt_num(s.ratio_mean5, 0)}."
+                    f"fra år til år; snittet for {mean_span(first, s.latest_year, 'definite')} er {fmt_num(s.ratio_mean5, 0)}."
                 ),
             )
         )

@@ -273,6 +273,8 @@ class WomenStatus:
     reference: str | None = None
     #: the ratio for every year with data (index: year), for the decision page's trend rule
     series: pd.Series | None = field(default=None, repr=False, compare=False)
+    #: the first year in ``ratio_mean5`` (fewer than five years for a municipality with a short series)
+    mean_first_year: int | None = None
 
     @property
     def women_for_balance(self) -> int | None:
@@ -317,6 +319,7 @@ def women_status(
         latest_year=latest_year,
         ratio=float(ratio.loc[latest_year]),
         ratio_mean5=float(ratio[ratio.index > latest_year - 5].mean()),
+        mean_first_year=int(ratio[ratio.index > latest_year - 5].index.min()),
         women=women,
         men=men,
         year_then=then if then in ratio.index else None,

@@ -276,17 +276,18 @@ def women(r: PopulationReport) -> Section:
         return []
     ratios = {reg: indicators.women_per_100_men(r.population, reg) for reg in dict.fromkeys([r.region, r.county, "0"])}
     frame = indicators.frame_from_series(ratios).dropna()
-    mean5 = frame[r.region].tail(5).mean()
+    mean5, first, last = text.recent_mean(frame[r.region])
+    span = text.mean_span(first, last)
     fig = plots.plot_lines(
         frame,
         {reg: r.names.get(reg, reg) for reg in frame.columns},
-        text.women_title(r.name, mean5),
+        text.women_title(r.name, mean5, span),
         "Kvinner per 100 menn, 20–39 år",
         reference=100,
         reference_label="Like mange",
     )
     return [
-        html.heading(text.women_headline(mean5, frame["0"].tail(5).mean()), level=3),
+        html.heading(text.women_headline(mean5, frame["0"].tail(text.MEAN_YEARS).mean(), span), level=3),
         html.figure(
             fig,
             alt=text.women_alt(r.name, r.last_year, frame[r.region].iloc[-1]),
@@ -347,7 +348,7 @@ def pyramid(r: PopulationReport) -> Section:
             plots.plot_pyramid(now_, before, r.last_year, year_before, title),
             alt=text.pyramid_alt(r.name, r.last_year, year_before),
             caption=f"Innbyggere etter alder og kjønn 1. januar {r.last_year} (søyler) og {year_before} (strek). Kilde: SSB.",
-            guide=text.PYRAMID_GUIDE,
+            guide=text.pyramid_guide(year_before, r.last_year),
         )
     ]
 

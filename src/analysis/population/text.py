@@ -275,10 +275,23 @@ YOUNG_GUIDE = (
     "Hver linje viser antall personer i en aldersgruppe 1. januar hvert år. "
     "Synkende linjer betyr færre barn og unge voksne, som også gir færre fødte senere."
 )
-PYRAMID_GUIDE = (
-    "Søylene viser hvor mange som er i hver aldersgruppe nå, streken hvor mange det var ti år tidligere. "
-    "Der søylen er kortere enn streken, har gruppen blitt mindre."
-)
+
+
+def pyramid_guide(year_before: int, year: int) -> str:
+    """The pyramid's guide; the line is ten years earlier, or the first year of a shorter series.
+
+    >>> pyramid_guide(2015, 2025).split(". ")[0]
+    'Søylene viser hvor mange som er i hver aldersgruppe nå, streken hvor mange det var ti år tidligere'
+    >>> pyramid_guide(2024, 2025).split(". ")[0]
+    'Søylene viser hvor mange som er i hver aldersgruppe nå, streken hvor mange det var i 2024'
+    """
+    then = "ti år tidligere" if year - year_before == 10 else f"i {year_before}"
+    return (
+        f"Søylene viser hvor mange som er i hver aldersgruppe nå, streken hvor mange det var {then}. "
+        "Der søylen er kortere enn streken, har gruppen blitt mindre."
+    )
+
+
 MIGRATION_GUIDE = (
     "Søyler over null betyr at kommunen fikk flere innbyggere i gruppen enn den mistet ved flytting; "
     "søyler under null betyr netto utflytting. Alder er alder ved slutten av perioden."
@@ -296,13 +309,39 @@ REQUIREMENT_METHOD = (
 )
 
 
+#: The years a recent mean («snitt siste fem år») covers.
+MEAN_YEARS = 5
+
+
+def mean_span(first: int, last: int, form: str = "words") -> str:
+    """What a recent mean from ``first`` to ``last`` covers, to follow «snitt» (``form`` "words": «siste fem år»;
+    "digits": «siste 5 år») or «snittet for» ("definite": «de siste fem årene») when it covers
+    :data:`MEAN_YEARS` years; else the years themselves (a municipality with a shorter series).
+
+    >>> mean_span(2021, 2025), mean_span(2021, 2025, "digits"), mean_span(2021, 2025, "definite")
+    ('siste fem år', 'siste 5 år', 'de siste fem årene')
+    >>> mean_span(2024, 2025), mean_span(2025, 2025, "definite")
+    ('2024–2025', '2025')
+    """
+    if last - first + 1 >= MEAN_YEARS:
+        return {"words": "siste fem år", "digits": f"siste {MEAN_YEARS} år", "definite": "de siste fem årene"}[form]
+    return str(last) if first == last else f"{first}–{last}"
+
+
+def recent_mean(series: pd.Series) -> tuple[float, int, int]:
+    """The mean of the last :data:`MEAN_YEARS` years with a value (index: year), and its first and last year."""
+    recent = series.dropna().tail(MEAN_YEARS)
+    return float(recent.mean()), int(recent.index.min()), int(recent.index.max())
+
+
 def key_figures(
     latest: pd.Series, indicators: pd.DataFrame, year: int, target: int | None, target_year: int
 ) -> dict[str, str]:
     """The key figures at the top of the report (label → formatted value); the target only where one is set."""
+    mean5, first, last = recent_mean(indicators["women_per_100_men"])
     figures = {
         f"Innbyggere 1.1.{year}": fmt_int(latest["total"]),
-        "Kvinner per 100 menn, 20–39 år (snitt siste 5 år)": fmt_num(indicators["women_per_100_men"].tail(5).mean(), 0),
+        f"Kvinner per 100 menn, 20–39 år (snitt {mean_span(first, last, 'digits')})": fmt_num(mean5, 0),
         "Innbyggere 20–39 år": fmt_int(latest["20–39 år"]),
         "Medianalder": fmt_num(latest["median_age"], 1) + " år",
     }
@@ -381,15 +420,16 @@ def index_guide(name: str, peers: str = SIMILAR_PEERS) -> str:
     )
 
 
-def women_headline(mean5: float, norway_mean5: float) -> str:
+def women_headline(mean5: float, norway_mean5: float, span: str = "siste fem år") -> str:
+    """``span``: what the means cover (:func:`mean_span`)."""
     return (
         f"{fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år, mot {fmt_num(norway_mean5, 0)} "
-        "i hele landet (snitt siste fem år)"
+        f"i hele landet (snitt {span})"
     )
 
 
-def women_title(name: str, mean5: float) -> str:
-    return f"{name}: {fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år (snitt siste fem år)"
+def women_title(name: str, mean5: float, span: str = "siste fem år") -> str:
+    return f"{name}: {fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år (snitt {span})"
 
 
 def women_alt(name: str, year: int, latest: float) -> str:
