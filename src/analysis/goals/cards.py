@@ -434,8 +434,8 @@ def goal_data(
     pop_status = None
     pop_message = layers.population_message
     comparisons = [("0", layers.names.get("0", "Norge"))]
-    if layers.county:
-        comparisons.append((layers.county, layers.names.get(layers.county, layers.county)))
+    if layers.county_shown:
+        comparisons.append((layers.county_shown, layers.names.get(layers.county_shown, layers.county_shown)))
     if layers.population is not None:
         try:
             pop_status = population_status(

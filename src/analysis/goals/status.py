@@ -63,6 +63,8 @@ class Layers:
     region: str
     name: str = "kommunen"
     county: str | None = None
+    #: the county the cards compare with: None when it has no other municipality (Oslo is its own county)
+    county_shown: str | None = None
     names: dict[str, str] = field(default_factory=dict)
     population: pd.DataFrame | None = None
     population_message: str | None = MISSING_SSB
@@ -110,6 +112,7 @@ def load_layers(
             layers.population, until = snapshot.read_own_population(ssb_dir, regions=wanted)
             layers.split = region in until
             layers.county = county
+            layers.county_shown = snapshot.county_to_compare(region, regions)
             layers.name = snapshot.region_name(region, regions)
             layers.names = {r: snapshot.region_name(r, regions) for r in wanted}
             layers.population_message = None

@@ -254,7 +254,8 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
         if size > 0 and own > 0:
             scored.append((abs(np.log(size / own)), code))
     peers = [code for _, code in sorted(scored)[:n]]
-    return list(dict.fromkeys([*peers, *([county] if county else []), "0"]))
+    alone = county and not len(same)  # Oslo: the county is the municipality itself
+    return list(dict.fromkeys([*peers, *([county] if county and not alone else []), "0"]))
 
 
 def split_end(

@@ -38,6 +38,8 @@ class PopulationReport:
     population: pd.DataFrame | None = field(default=None, repr=False)
     name: str = "kommunen"
     county: str = "0"
+    #: the county shown beside the municipality: None when it has no other municipality (Oslo)
+    county_shown: str | None = None
     compare: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)  # region code → type in regions.csv (kommune, fylke, land)
@@ -155,6 +157,7 @@ def load(
         regions = snapshot.read_regions()
         report.name = snapshot.region_name(region, regions)
         report.county = regions.loc[regions["region"] == region, "county"].iloc[0] or "0"
+        report.county_shown = snapshot.county_to_compare(region, regions)
         if peers is None:
             own_peers = [snapshot.region_code(p) for p in profile.peers] if own else []
             report.peers = own_peers or indicators.default_peers(region, regions, snapshot.latest_totals(regions))
@@ -162,8 +165,10 @@ def load(
                 report.peers_are = profile.peers_are
         else:
             report.peers_are = "sammenligningskommuner"
+        if report.county_shown is None and report.county != "0":  # Oslo: its county is itself, not a peer
+            report.peers = [p for p in report.peers if p != report.county]
         report.old_code = snapshot.former_code(region)
-        report.compare = list(dict.fromkeys([region, *report.peers, report.county, "0"]))
+        report.compare = list(dict.fromkeys([region, *report.peers, *filter(None, [report.county_shown]), "0"]))
         wanted = sorted({*report.compare, report.county, "0"})
         report.names = {r: snapshot.region_name(r, regions) for r in wanted}
         types = dict(zip(regions["region"].astype(str), regions["type"].astype(str)))
@@ -250,7 +255,7 @@ def comparison(r: PopulationReport) -> Section:
     index = indicators.index_series(r.population, r.compare)
     base_year = int(index.index.min())
     last = index.loc[r.last_year]
-    other = r.county if r.names.get(r.county) != r.name else "0"
+    other = r.county_shown or "0"
     value = index.loc[r.last_year, r.region]
     weaker = value < index.loc[r.last_year, other]
     rank, n_towns = indicators.municipality_rank(last, r.region, r.kinds)
@@ -261,7 +266,9 @@ def comparison(r: PopulationReport) -> Section:
             plots.plot_index(index, r.names, r.region, title),
             alt=text.index_alt(r.name, base_year, len(last) - 1, value, r.last_year),
             caption=f"Folketall 1. januar, indeks {base_year} = 100. Kilde: SSB, tabell 07459 (kommunegrenser 2024).",
-            guide=text.index_guide(r.name, r.peers_are),
+            guide=text.index_guide(
+                r.name, r.peers_are if set(r.compare) - {r.region, r.county, "0"} else None, r.county_shown is not None
+            ),
         ),
         html.table(
             text.index_change_table(index, r.last_year, r.names),
@@ -274,7 +281,8 @@ def women(r: PopulationReport) -> Section:
     """Women per 100 men aged 20–39, against the county and Norway."""
     if not r.has_data:
         return []
-    ratios = {reg: indicators.women_per_100_men(r.population, reg) for reg in dict.fromkeys([r.region, r.county, "0"])}
+    shown = dict.fromkeys([r.region, *filter(None, [r.county_shown]), "0"])
+    ratios = {reg: indicators.women_per_100_men(r.population, reg) for reg in shown}
     frame = indicators.frame_from_series(ratios).dropna()
     mean5, first, last = text.recent_mean(frame[r.region])
     span = text.mean_span(first, last)
@@ -290,7 +298,7 @@ def women(r: PopulationReport) -> Section:
         html.heading(text.women_headline(mean5, frame["0"].tail(text.MEAN_YEARS).mean(), span), level=3),
         html.figure(
             fig,
-            alt=text.women_alt(r.name, r.last_year, frame[r.region].iloc[-1]),
+            alt=text.women_alt(r.name, r.last_year, frame[r.region].iloc[-1], r.county_shown is not None),
             caption="Kvinner per 100 menn i alderen 20–39 år, 1. januar. Kilde: SSB, tabell 07459.",
             guide=text.WOMEN_GUIDE,
         ),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
+from analysis.report.labels import and_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.population.projection import Requirement, Setup
@@ -398,24 +399,35 @@ def index_title(name: str, value: float, year: int, rank: int, n: int) -> str:
 
     >>> index_title("Engerdal", 86.2, 2026, 3, 8)
     'Engerdal: indeks 86 i 2026 (nr. 3 av 8 kommuner, lavest først)'
+    >>> index_title("Oslo", 137.5, 2026, 1, 1)
+    'Oslo: indeks 138 i 2026'
     """
+    if n < 2:  # no other municipality to rank against (Oslo)
+        return f"{name}: indeks {fmt_num(value, 0)} i {year}"
     return f"{name}: indeks {fmt_num(value, 0)} i {year} (nr. {rank} av {n} kommuner, lavest først)"
 
 
 def index_alt(name: str, base_year: int, n_others: int, value: float, year: int) -> str:
     return (
         f"Linjediagram med folketall som indeks ({base_year} = 100) for {name} og {n_others} "
-        f"sammenligningsområder. {name} har indeks {fmt_num(value, 0)} i {year}."
+        f"{'sammenligningsområde' if n_others == 1 else 'sammenligningsområder'}. {name} har indeks "
+        f"{fmt_num(value, 0)} i {year}."
     )
 
 
 SIMILAR_PEERS = "kommuner i samme fylke med omtrent like mange innbyggere"
 
 
-def index_guide(name: str, peers: str = SIMILAR_PEERS) -> str:
-    """The chart guide; ``peers`` says what the comparison municipalities are (the profile may say it)."""
+def index_guide(name: str, peers: str | None = SIMILAR_PEERS, county: bool = True) -> str:
+    """The chart guide; ``peers`` says what the comparison municipalities are (the profile may say it; None:
+    there are none), ``county`` whether the county is shown (not for Oslo, which is its own county).
+
+    >>> index_guide("Oslo", None, False).split(". ")[0]
+    'Den tykke svarte linjen er Oslo; den andre er landet'
+    """
+    others = [*filter(None, [peers]), *(["fylket"] if county else []), "landet"]
     return (
-        f"Den tykke svarte linjen er {name}; de andre er {peers}, fylket og landet. "
+        f"Den tykke svarte linjen er {name}; {'de andre' if len(others) > 1 else 'den andre'} er {and_list(others)}. "
         "Linjer som faller, viser områder som har mistet en større del av folketallet siden første år."
     )
 
@@ -432,9 +444,10 @@ def women_title(name: str, mean5: float, span: str = "siste fem år") -> str:
     return f"{name}: {fmt_num(mean5, 0)} kvinner per 100 menn i alderen 20–39 år (snitt {span})"
 
 
-def women_alt(name: str, year: int, latest: float) -> str:
+def women_alt(name: str, year: int, latest: float, county: bool = True) -> str:
+    """``county``: whether the chart has the county (not for Oslo, which is its own county)."""
     return (
-        f"Linjediagram over kvinner per 100 menn i alderen 20–39 år i {name}, fylket og landet. "
+        f"Linjediagram over kvinner per 100 menn i alderen 20–39 år i {name}{', fylket' if county else ''} og landet. "
         f"I {year} var tallet {fmt_num(latest, 0)} i {name}."
     )
 
