@@ -22,6 +22,7 @@ from analysis.build import kernels
 from analysis.build.catalogue import load_catalogue
 from analysis.build.lock import BuildLock
 from analysis.build.manifest import code_hash, is_up_to_date, report_key
+from analysis.build.pipeline import BuildOptions, StaleReport
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_path, atomic_write_text, file_hash
 from conftest import FIXTURES
@@ -570,3 +571,52 @@ def test_the_ready_check_does_not_wait_for_silence_and_still_fails_on_a_dead_ker
         else:
             os.environ["JUPYTER_PATH"] = old
         shutil.rmtree(spec, ignore_errors=True)
+
+
+def test_one_notebook_for_many_entries_is_inspected_once(pipeline_project: Path, monkeypatch) -> None:
+    """An entry expanded over many values (357 municipalities) inspects its notebook's parameters once per
+    build, not once per report; every report still gets its own parameters."""
+    _write_catalogue(
+        pipeline_project,
+        """
+reports:
+  - id: "hello-{n}"
+    title: "Testrapport {n}"
+    notebook: hello.ipynb
+    output: "hello-{n}"
+    parameters: {greeting: "Hei {n}", repeat: 1}
+    for_each: [{n: "a"}, {n: "b"}, {n: "c"}]
+""",
+    )
+    calls: list[Path] = []
+    real = build_execute.notebook_parameters
+    monkeypatch.setattr(build_execute, "notebook_parameters", lambda p: (calls.append(p), real(p))[1])
+    seen: list[dict] = []
+
+    def run(tasks, options, echo):
+        seen.extend(tasks)
+        return {t["id"]: {"id": t["id"], "status": "ok", "seconds": 0.0} for t in tasks}
+
+    monkeypatch.setattr(build_execute, "_run_tasks", run)
+    build_execute.run_stale(
+        [StaleReport(e, "key", {}, None) for e in load_catalogue().reports], load_catalogue(), pipeline_project / "reports",
+        BuildOptions(jobs=1), "i dag",
+    )  # fmt: skip
+    assert len(calls) == 1
+    assert sorted((t["id"], t["parameters"]["greeting"]) for t in seen) == [
+        ("hello-a", "Hei a"), ("hello-b", "Hei b"), ("hello-c", "Hei c"),
+    ]  # fmt: skip
+
+
+def test_a_relative_folder_setting_follows_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    """Folder settings are resolved once and remembered, but a relative one still means relative to the
+    folder the process is in at the time."""
+    (tmp_path / "one" / "p").mkdir(parents=True)
+    (tmp_path / "two" / "p").mkdir(parents=True)
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", "p")
+    monkeypatch.chdir(tmp_path / "one")
+    assert paths.project_root() == (tmp_path / "one" / "p").resolve()
+    monkeypatch.chdir(tmp_path / "two")
+    assert paths.project_root() == (tmp_path / "two" / "p").resolve()
+    monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(tmp_path / "one" / "p"))
+    assert paths.project_root() == (tmp_path / "one" / "p").resolve()

@@ -22,6 +22,7 @@ function                   environment variable             default
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -30,7 +31,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    if not value:
+        return None
+    return _resolved(value, "" if os.path.isabs(os.path.expanduser(value)) else os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(value: str, cwd: str) -> Path:
+    """``value`` made absolute (from ``cwd`` when relative), symlinks resolved; remembered, because every
+    file a reader records asks for every folder again (a build of 357 reports resolved 45 000 of them before
+    its first worker started)."""
+    return (Path(cwd) / Path(value).expanduser()).resolve() if cwd else Path(value).expanduser().resolve()
 
 
 #: A folder holding both files is a project (the checkout, or one made by ``analysis init``).
