@@ -9,7 +9,7 @@ import pytest
 
 from analysis.goals import cards
 from analysis.goals import status as gstatus
-from analysis.population import sections
+from analysis.population import indicators, sections, snapshot
 from analysis.profile import parse_profile
 from conftest import ssb_snapshot_dir
 
@@ -31,6 +31,12 @@ def test_the_oslo_report_shows_oslo_once():
     women = _text(sections.women(r))
     assert women.count("<title") == 1 and "mot 9" in women  # one chart; Norway is the comparison
     assert "i Oslo og landet" in women and "fylket" not in women
+
+
+def test_a_new_oslo_profile_gets_no_county_peer():
+    regions = snapshot.read_regions()
+    assert indicators.default_peers("0301", regions, snapshot.latest_totals(regions)) == ["0"]
+    assert indicators.default_peers("3425", regions, snapshot.latest_totals(regions))[-2:] == ["34", "0"]
 
 
 def test_a_profile_that_lists_the_county_as_a_peer_still_shows_oslo_once():

@@ -112,7 +112,7 @@ def load_layers(
             layers.population, until = snapshot.read_own_population(ssb_dir, regions=wanted)
             layers.split = region in until
             layers.county = county
-            layers.county_shown = snapshot.county_to_compare(region, regions)
+            layers.county_shown = indicators.county_to_compare(region, regions)
             layers.name = snapshot.region_name(region, regions)
             layers.names = {r: snapshot.region_name(r, regions) for r in wanted}
             layers.population_message = None

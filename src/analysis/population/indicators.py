@@ -230,6 +230,25 @@ def frame_from_series(series: Mapping[str, pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(dict(series)).sort_index()
 
 
+def county_to_compare(region: str, regions: pd.DataFrame) -> str | None:
+    """The county a municipality's report compares it with: None without one, and None when the county has no
+    other municipality (Oslo: county 03 is municipality 0301, the same people; shown twice, it would look like
+    a second area that happens to agree).
+
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"region": ["03", "0301", "34", "3425", "3426"], "type": ["fylke", "kommune", "fylke",
+    ...                   "kommune", "kommune"], "county": ["", "03", "", "34", "34"]})
+    >>> county_to_compare("0301", r), county_to_compare("3425", r), county_to_compare("9999", r)
+    (None, '34', None)
+    """
+    hit = regions.loc[regions["region"] == str(region), "county"]
+    county = str(hit.iloc[0]) if len(hit) and hit.iloc[0] else ""
+    if not county:
+        return None
+    same = regions[(regions["type"] == "kommune") & (regions["county"] == county)]
+    return county if len(same) > 1 else None
+
+
 def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float], n: int = 4) -> list[str]:
     """Comparison regions for a municipality: the ``n`` others of its county closest in size, the county, Norway.
 
@@ -246,6 +265,7 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
     region = str(region)
     county = regions.loc[regions["region"] == region, "county"]
     county = str(county.iloc[0]) if len(county) and county.iloc[0] else ""
+    shown = county_to_compare(region, regions)  # not Oslo's county: it is Oslo
     own = float(totals.get(region, 0) or 0)
     same = regions[(regions["type"] == "kommune") & (regions["county"] == county) & (regions["region"] != region)]
     scored = []
@@ -254,8 +274,7 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
         if size > 0 and own > 0:
             scored.append((abs(np.log(size / own)), code))
     peers = [code for _, code in sorted(scored)[:n]]
-    alone = county and not len(same)  # Oslo: the county is the municipality itself
-    return list(dict.fromkeys([*peers, *([county] if county and not alone else []), "0"]))
+    return list(dict.fromkeys([*peers, *([shown] if shown else []), "0"]))
 
 
 def split_end(

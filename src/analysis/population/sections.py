@@ -157,7 +157,7 @@ def load(
         regions = snapshot.read_regions()
         report.name = snapshot.region_name(region, regions)
         report.county = regions.loc[regions["region"] == region, "county"].iloc[0] or "0"
-        report.county_shown = snapshot.county_to_compare(region, regions)
+        report.county_shown = indicators.county_to_compare(region, regions)
         if peers is None:
             own_peers = [snapshot.region_code(p) for p in profile.peers] if own else []
             report.peers = own_peers or indicators.default_peers(region, regions, snapshot.latest_totals(regions))

@@ -470,25 +470,6 @@ def region_name(region: str, regions: pd.DataFrame | None = None, *, short: bool
 _COMPOUND_PREFIXES = ("nord", "sør", "stor", "midt", "aurskog")
 
 
-def county_to_compare(region: str, regions: pd.DataFrame) -> str | None:
-    """The county a municipality's report compares it with: None without one, and None when the county has no
-    other municipality (Oslo: county 03 is municipality 0301, the same people; shown twice, it would look like
-    a second area that happens to agree).
-
-    >>> import pandas as pd
-    >>> r = pd.DataFrame({"region": ["03", "0301", "34", "3425", "3426"], "type": ["fylke", "kommune", "fylke",
-    ...                   "kommune", "kommune"], "county": ["", "03", "", "34", "34"]})
-    >>> county_to_compare("0301", r), county_to_compare("3425", r), county_to_compare("9999", r)
-    (None, '34', None)
-    """
-    hit = regions.loc[regions["region"] == str(region), "county"]
-    county = str(hit.iloc[0]) if len(hit) and hit.iloc[0] else ""
-    if not county:
-        return None
-    same = regions[(regions["type"] == "kommune") & (regions["county"] == county)]
-    return county if len(same) > 1 else None
-
-
 def _read_region_changes_file(path: Path) -> pd.DataFrame:
 
     frame = pd.read_csv(path, dtype={"old_region": "string", "region": "string"})
