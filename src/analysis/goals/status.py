@@ -27,6 +27,7 @@ from analysis.forcefield import metrics as ffm
 from analysis.forcefield import text as fft
 from analysis.goals.text import EMPTY_WORKSHOPS, MISSING_SSB, MISSING_SURVEY, MISSING_WORKSHOPS
 from analysis.population import indicators, projection, snapshot
+from analysis.population.text import recent_mean
 from analysis.privacy import MIN_CELL
 from analysis.profile import load_profile
 from analysis.survey import analysis as sa
@@ -309,6 +310,7 @@ def women_status(
     women = int(last.loc[last["sex"].astype(str) == "female", "population"].sum())
     men = int(last.loc[last["sex"].astype(str) == "male", "population"].sum())
     then = latest_year - int(years_back)
+    mean5, mean_first, _ = recent_mean(ratio)  # the population report's «snitt siste fem år» too
     comp: dict[str, float] = {}
     present = set(pop["region"].astype(str).unique())
     for code, label in comparisons:
@@ -321,8 +323,8 @@ def women_status(
         ages=tuple(ages),
         latest_year=latest_year,
         ratio=float(ratio.loc[latest_year]),
-        ratio_mean5=float(ratio[ratio.index > latest_year - 5].mean()),
-        mean_first_year=int(ratio[ratio.index > latest_year - 5].index.min()),
+        ratio_mean5=mean5,
+        mean_first_year=mean_first,
         women=women,
         men=men,
         year_then=then if then in ratio.index else None,

@@ -295,7 +295,7 @@ def women(r: PopulationReport) -> Section:
         reference_label="Like mange",
     )
     return [
-        html.heading(text.women_headline(mean5, frame["0"].tail(text.MEAN_YEARS).mean(), span), level=3),
+        html.heading(text.women_headline(mean5, text.recent_mean(frame["0"])[0], span), level=3),
         html.figure(
             fig,
             alt=text.women_alt(r.name, r.last_year, frame[r.region].iloc[-1], r.county_shown is not None),

@@ -330,9 +330,16 @@ def mean_span(first: int, last: int, form: str = "words") -> str:
 
 
 def recent_mean(series: pd.Series) -> tuple[float, int, int]:
-    """The mean of the last :data:`MEAN_YEARS` years with a value (index: year), and its first and last year."""
-    recent = series.dropna().tail(MEAN_YEARS)
-    return float(recent.mean()), int(recent.index.min()), int(recent.index.max())
+    """The mean over the last :data:`MEAN_YEARS` calendar years up to the latest value (index: year), and the
+    first and last year with a value in it (fewer years where the series is shorter or has gaps).
+
+    >>> recent_mean(pd.Series([80.0, 90.0, 100.0], index=[2016, 2025, 2026]))
+    (95.0, 2025, 2026)
+    """
+    values = series.dropna()
+    last = int(values.index.max())
+    recent = values[values.index > last - MEAN_YEARS]
+    return float(recent.mean()), int(recent.index.min()), last
 
 
 def key_figures(
