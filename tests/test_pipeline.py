@@ -620,3 +620,30 @@ def test_a_relative_folder_setting_follows_the_current_folder(tmp_path: Path, mo
     assert paths.project_root() == (tmp_path / "two" / "p").resolve()
     monkeypatch.setenv("ANALYSIS_PROJECT_ROOT", str(tmp_path / "one" / "p"))
     assert paths.project_root() == (tmp_path / "one" / "p").resolve()
+
+
+def test_a_killed_forked_kernel_is_gone_when_kill_returns(tmp_path: Path) -> None:
+    """jupyter_client sleeps 0.1 s whenever a kernel it killed still exists at its first check; the build's
+    provisioner returns from ``kill`` only when the forked kernel is gone, so that check finds it dead."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    spec = build_execute._kernel_dir()
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(spec)
+    pool = kernels.KernelPool(warm=True, fork=True)
+    try:
+        km = pool.take(str(tmp_path), dict(os.environ), prestart=False)
+        assert isinstance(km.provisioner, kernels.ForkProvisioner)
+        pid = km.provisioner.pid
+        os.kill(pid, 0)  # running
+        run_sync(km.provisioner.kill)()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+        assert not run_sync(km.is_alive)()  # what jupyter_client asks before it would sleep
+        run_sync(km.cleanup_resources)()
+    finally:
+        pool.close()
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import json
 import logging
@@ -362,6 +363,21 @@ class ForkProvisioner(LocalProvisioner):
         self.pgid = pid  # the child called setsid()
         self.cwd = cwd
         return self.connection_info
+
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel (jupyter_client's way) and wait, in short steps, until it is gone.
+
+        jupyter_client checks whether a killed kernel is still alive and, if so, sleeps 0.1 s before checking
+        again; a kernel killed a moment ago always is, so every report waited 0.1 s with its core idle
+        (measured: 0.115 s from the last cell to a closed kernel). The template reaps its children at once,
+        so here the wait is a few milliseconds and jupyter_client's first check finds the kernel gone.
+        """
+        await super().kill(restart=restart)
+        process = self.process
+        if isinstance(process, _ForkedProcess):
+            deadline = time.monotonic() + 1.0
+            while process.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
 
 
 def _alive(km: AsyncKernelManager) -> bool:
