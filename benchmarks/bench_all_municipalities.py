@@ -195,7 +195,8 @@ def main() -> None:
     with TreeMemory(proc.pid, args.sample, args.pss_every) as memory:
         rc = proc.wait()
     seconds = time.perf_counter() - t0
-    busy = busy_cpu() - busy0
+    busy_end = busy_cpu()
+    busy = busy_end - busy0 if busy0 is not None and busy_end is not None else None
 
     reports = project / "reports"
     manifest = json.loads((reports / "build-manifest.json").read_text(encoding="utf-8"))
