@@ -57,6 +57,11 @@ WARM_MODULES = (
     "pyarrow.dataset",
     "pyarrow.pandas_compat",
 )
+#: Called by each worker's kernel template (:class:`Zygote`) once, after the imports and before it forks any
+#: kernel: the SSB snapshot's tables that every population report reads whole, parsed once per worker instead
+#: of once per report (:func:`analysis.population.snapshot.preload`; the readers' cache is keyed by path, size
+#: and modification time, and each reader still records the file when a report calls it).
+PRELOAD = ("analysis.population.snapshot:preload",)
 #: Sent silently (no execution count, no history, no output) to a pooled kernel right after its start.
 WARM_CODE = f"(lambda names: [__import__(n) for n in names])({list(WARM_MODULES)!r})"
 #: ``ANALYSIS_KERNEL_POOL``: see :func:`pool_mode` (the output is the same in every mode; tests compare them).
@@ -150,11 +155,12 @@ class KernelPool:
         self._spares: deque[_Kernel] = deque()
         self._zygote: Zygote | None = None
 
-    def _zygote_for(self, env: dict[str, str]) -> Zygote:
-        if self._zygote is None or self._zygote.env != env or not self._zygote.alive():
-            if self._zygote is not None:
-                self._zygote.close()
-            self._zygote = Zygote(env)
+    def _zygote_for(self, cwd: str, env: dict[str, str]) -> Zygote:
+        z = self._zygote
+        if z is None or z.env != env or z.cwd != cwd or not z.alive():
+            if z is not None:
+                z.close()
+            self._zygote = Zygote(env, cwd)
         return self._zygote
 
     @staticmethod
@@ -166,7 +172,7 @@ class KernelPool:
         if self.fork if fork is None else fork:
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-            km.provisioner.zygote = self._zygote_for(env)
+            km.provisioner.zygote = self._zygote_for(cwd, env)
         run_sync(km.start_kernel)(cwd=cwd, env=dict(env))
         kernel = _Kernel(km, self._key(cwd, env))
         if self.warm:
@@ -262,15 +268,19 @@ class KernelPool:
 
 class Zygote:
     """The kernel template of one worker (:mod:`analysis.build.zygote`): a process that has imported ipykernel
-    and :data:`WARM_MODULES` once and forks a new kernel process on request."""
+    and :data:`WARM_MODULES` once and run :data:`PRELOAD` (in the kernels' folder, with their environment), and
+    forks a new kernel process on request."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], cwd: str | None = None) -> None:
         self.env = dict(env)
+        self.cwd = cwd
+        preload = [arg for hook in PRELOAD for arg in ("--preload", hook)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.build.zygote", *WARM_MODULES],
+            [sys.executable, "-m", "analysis.build.zygote", *preload, *WARM_MODULES],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,
+            cwd=cwd,
             text=True,
         )
         self._ready = False

@@ -1,12 +1,15 @@
 """A kernel template: imports ipykernel and the package once, then forks a brand-new kernel process per report.
 
-Started by a build worker (``python -m analysis.build.zygote MODULE...``) with the environment its kernels
-get. It imports ipykernel and the given modules (pandas, pyarrow, matplotlib, the analyses) and then waits
+Started by a build worker (``python -m analysis.build.zygote [--preload MODULE:FUNCTION]... MODULE...``) with the
+environment and working folder its kernels get. It imports ipykernel and the given modules (pandas, pyarrow,
+matplotlib, the analyses), calls each preload function (the SSB snapshot's shared tables read into the
+readers' cache), forgets what those reads recorded (:func:`analysis.lineage.reset`), and then waits
 for requests on stdin, one JSON line each (``{"argv": [...], "cwd": ..., "env": {...}}``); for each it forks
 a child that becomes an ordinary ipykernel (``IPKernelApp``) in its own session and answers ``{"pid": N}``
 on its private pipe. The template itself never runs a line of any notebook: every kernel starts from the
-same state, the state of a fresh interpreter that has imported those modules -- what a pre-warmed kernel
-has after its warm-up, without paying for the interpreter start and the imports again for every report.
+same state, the state of a fresh interpreter that has imported those modules and read those tables -- what a
+pre-warmed kernel has after its warm-up, without paying for the interpreter start, the imports and the reads
+again for every report.
 
 When the worker goes away (stdin closes) the template kills the kernels it started and exits. Linux and
 macOS only (``os.fork``); elsewhere the build starts kernels the ordinary way.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import importlib
 import json
 import os
 import signal
@@ -78,7 +82,34 @@ def _child(request: dict, out_fd: int, template_pid: int) -> None:
     os._exit(0)
 
 
-def main(modules: list[str]) -> None:
+def _preload(hooks: list[str]) -> None:
+    """Call each ``module:function`` (no arguments); a failing one is reported on stderr and skipped (a preload
+    is a head start, never a reason for a failed report). What the calls read is not any report's record."""
+    for hook in hooks:
+        module, _, function = hook.partition(":")
+        try:
+            getattr(importlib.import_module(module), function)()
+        except Exception:  # noqa: BLE001 - the kernels read it themselves
+            traceback.print_exc()
+    lineage = sys.modules.get("analysis.lineage")
+    if lineage is not None:
+        lineage.reset()
+
+
+def _arguments(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``(modules, preload hooks)`` from the command line: ``--preload MODULE:FUNCTION`` (repeatable), then modules."""
+    modules: list[str] = []
+    hooks: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--preload":
+            hooks.append(next(args))
+        else:
+            modules.append(arg)
+    return modules, hooks
+
+
+def main(modules: list[str], preload: tuple[str, ...] | list[str] = ()) -> None:
     # The protocol pipe is a private copy of stdout; fd 1 then goes to stderr, so nothing a module prints
     # while being imported can garble an answer.
     out_fd = os.dup(1)
@@ -92,6 +123,7 @@ def main(modules: list[str]) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in (*modules, *KERNEL_START_MODULES):
         __import__(name)
+    _preload(list(preload))
     # Everything loaded so far lives as long as the template: move it out of the garbage collector's
     # reach (gc.freeze), so a kernel's full collections never walk, and never copy-on-write, the pages
     # it shares with the template.
@@ -116,4 +148,4 @@ def main(modules: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(*_arguments(sys.argv[1:]))

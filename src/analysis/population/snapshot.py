@@ -144,6 +144,43 @@ def _cached(path: Path, reader: Callable[[Path], pd.DataFrame]) -> pd.DataFrame:
     return frame.copy()
 
 
+def preload(ssb_dir: str | Path | None = None) -> list[str]:
+    """Read the snapshot's tables that reports read whole into this process's cache; returns the files read.
+
+    For the build's kernel template (:mod:`analysis.build.zygote`), which calls it once before it forks a kernel
+    per report: each population report's kernel then finds the regions, region changes, fertility, mortality,
+    projections, components and the last year's totals already parsed, instead of reading and parsing the same
+    files again (measured: 60–90 ms of CPU per report, ``benchmarks/README.md``). From a parquet snapshot the
+    population itself is still read per report, only the regions it needs.
+
+    Nothing changes for a report: the cache is keyed by path, size and modification time (a file changed
+    since is read again), every read returns a copy, and each reader still records the file it used
+    (:mod:`analysis.lineage`) when the report calls it. A missing or unreadable file is skipped here; the
+    report that needs it says so itself.
+    """
+    folder = snapshot_dir(ssb_dir)
+    if not folder.is_dir():
+        return []
+    readers: list[Callable[[], object]] = [
+        lambda: read_regions(folder),
+        lambda: read_region_changes(folder),
+        lambda: read_fertility(folder),
+        lambda: read_mortality(folder),
+        lambda: read_projections(folder),
+        lambda: read_components(folder),
+    ]
+    if (folder / POPULATION_PARQUET).is_file():
+        readers.append(lambda: latest_totals(ssb_dir=folder))
+    else:  # a CSV snapshot is read whole by every report: read it once here
+        readers.append(lambda: read_population(folder))
+    for read in readers:
+        try:
+            read()
+        except Exception:  # noqa: BLE001 - only a head start: the report reads the file again and reports the error
+            continue
+    return sorted({key[0] for key in _CACHE} | {key[0] for key in _TOTALS})
+
+
 def clear_cache() -> None:
     """Forget every cached snapshot table."""
     _CACHE.clear()
