@@ -10,7 +10,7 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from analysis import cli, paths
-from analysis.build import execute
+from analysis.build import execute, workers
 from conftest import REPO
 
 
@@ -55,8 +55,23 @@ def test_windows_paths_are_redacted_from_pages(monkeypatch) -> None:
 
 
 def test_workers_start_without_fork_on_windows() -> None:
-    assert execute.start_method(["spawn"]) == "spawn"
-    assert execute.start_method(["fork", "spawn", "forkserver"]) == "forkserver"
+    assert workers.start_method(["spawn"]) == "spawn"
+    assert workers.start_method(["fork", "spawn", "forkserver"]) == "forkserver"
+
+
+def test_the_forkserver_starts_early_only_when_workers_will_share_the_reports(monkeypatch) -> None:
+    """The build starts the workers' forkserver before it imports the runner, but not for one report, one
+    job, or a platform without a forkserver (there it would only import the package for nothing)."""
+    started = []
+    monkeypatch.setattr(workers.multiprocessing.forkserver, "ensure_running", lambda: started.append(True))
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert not workers.start_early(1, None) and not workers.start_early(5, 1) and started == []
+    monkeypatch.setattr(workers.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert not workers.start_early(5, 2) and started == []
+    monkeypatch.undo()
+    monkeypatch.setattr(workers.multiprocessing.forkserver, "ensure_running", lambda: started.append(True))
+    if "forkserver" in workers.multiprocessing.get_all_start_methods():
+        assert workers.start_early(5, 2) and started == [True]
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -181,12 +181,16 @@ def _reports(args: argparse.Namespace) -> int:
     return build_code or clean_code
 
 
-def _run_stale(*args, **kwargs):
+def _run_stale(stale, catalogue, reports_dir, options, build_date):
     """The build's runner, imported only when some report must be built (papermill and nbconvert
-    take half a second to import; a rebuild with nothing to do never needs them)."""
+    take half a second to import; a rebuild with nothing to do never needs them). The workers' forkserver
+    starts first, so it imports the same modules at the same time (:func:`analysis.build.workers.start_early`)."""
+    from analysis.build.workers import start_early
+
+    start_early(len(stale), options.jobs)
     from analysis.build.execute import run_stale
 
-    return run_stale(*args, **kwargs)
+    return run_stale(stale, catalogue, reports_dir, options, build_date)
 
 
 def _write_pdfs(*args, **kwargs):

@@ -55,6 +55,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from analysis import __version__, paths
+from analysis.build import workers
 from analysis.build.catalogue import Catalogue
 from analysis.build.kernels import KERNEL_NAME, close_pool, kernel_env, new_kernel_manager, pool_enabled, shutdown_now
 from analysis.build.kernels import pool as _pool
@@ -566,13 +567,6 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def start_method(available: list[str] | None = None) -> str:
-    """How worker processes start: a forkserver where the platform has one (Linux, macOS), else spawn
-    (Windows). Both give each worker a clean interpreter; neither forks a process holding threads."""
-    available = multiprocessing.get_all_start_methods() if available is None else available
-    return "forkserver" if "forkserver" in available else "spawn"
-
-
 def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callable[[str], None]) -> dict[str, dict]:
     if not tasks:
         return {}
@@ -614,9 +608,7 @@ def _run_tasks(tasks: list[dict[str, Any]], options: BuildOptions, echo: Callabl
             finally:
                 close_pool()
         else:
-            ctx = multiprocessing.get_context(start_method())
-            if ctx.get_start_method() == "forkserver":
-                ctx.set_forkserver_preload(["analysis.build.execute"])
+            ctx = workers.context()
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(env, tasks[0]["cwd"])
             ) as pool:
