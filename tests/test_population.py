@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
+from analysis.population import indicators, snapshot
 from analysis.population import indicators as pp
 from analysis.population import plots as pplots
 from analysis.report import style
@@ -102,3 +103,44 @@ def test_facts_about_the_rates_come_from_the_data() -> None:
     assert "(flytting 2005–2014, dødelighet og fruktbarhet fra 2015)" in ptext.backtest_intro(2015, 2005, 2015, 2015)
     assert "dødelighet fra 2014 og fruktbarhet fra 2013" in ptext.backtest_intro(2015, 2005, 2014, 2013)
     assert "(dødelighet 2019, fruktbarhet 2018) holdes fast" in ptext.about_the_numbers(2019, 2018)
+
+
+def _band_sum_reference(sub: pd.DataFrame, lo: int, hi: int | None, sex: str | None = None) -> pd.Series:
+    """How ``indicators._band_sum`` was computed with a pandas group-by (the numpy version must match it)."""
+    mask = sub["age"] >= lo
+    if hi is not None:
+        mask &= sub["age"] <= hi
+    if sex is not None:
+        mask &= sub["sex"] == sex
+    years = sorted(sub["year"].unique())
+    return sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+def test_band_sums_are_the_group_by_sums_exactly() -> None:
+    """The age-band sums behind women per 100 men, the young and the old-age ratio: the same series (values,
+    dtype, index and names) as a pandas group-by, for municipalities, a county, Norway and the edge cases."""
+    codes = ["1120", "0301", "3425", "1144", "34", "0"]
+    pop = snapshot.read_population(ssb_snapshot_dir(), regions=codes)
+    bands = [
+        (20, 39, "female"),
+        (20, 39, "male"),
+        (0, 19, None),
+        (67, None, None),
+        (105, None, "male"),
+        (200, 300, None),
+    ]
+    for code in codes:
+        sub = pop[pop["region"] == code]
+        for band in bands:
+            pd.testing.assert_series_equal(indicators._band_sum(sub, *band), _band_sum_reference(sub, *band))
+    sub = pop[pop["region"] == "3425"]
+    pd.testing.assert_series_equal(
+        indicators._band_sum(sub.iloc[0:0], 0, 10), _band_sum_reference(sub.iloc[0:0], 0, 10)
+    )
+    shares = sub.assign(population=sub["population"] * 0.37)  # weighted counts: pandas' own sum
+    pd.testing.assert_series_equal(indicators._band_sum(shares, 20, 39), _band_sum_reference(shares, 20, 39))
+    unknown = sub.assign(sex=sub["sex"].astype("string").mask(sub["age"] == 30))  # a sex SSB did not give
+    pd.testing.assert_series_equal(
+        indicators._band_sum(unknown, 20, 39, "female"), _band_sum_reference(unknown, 20, 39, "female").astype("int64")
+    )
