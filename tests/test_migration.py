@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from _ssb_helpers import synthetic_pop
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
-from analysis.population import cohort
+from analysis.population import cohort, sections
 from analysis.population import migration as mg
 from analysis.population import text as ptext
+from analysis.population.cohort import SEXES
 from conftest import ssb_snapshot_dir
 
 N = cohort.N_AGES
@@ -98,3 +100,46 @@ def test_summary_and_headline_state_the_biggest_loss():
         == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
     )
     assert "Størst netto tap: kvinner 20–29 år" in ptext.summary_sentence(table)
+
+
+def _net_by_period_reference(mig: pd.DataFrame, bands=mg.DEFAULT_BANDS, period_length: int = 5) -> pd.DataFrame:
+    """``net_by_period`` as it was written with a pandas filter per period, sex and band (the numpy version must
+    give the same frame, to the last bit)."""
+    end_years = np.sort(mig["year"].unique())
+    last = int(end_years[-1])
+    rows = []
+    for k in range(len(end_years) // period_length):
+        hi_end = last - k * period_length
+        lo_end = hi_end - period_length + 1
+        sub = mig[(mig["year"] >= lo_end) & (mig["year"] <= hi_end)]
+        for sex in SEXES:
+            ss = sub[sub["sex"].astype(str) == sex]
+            for lo, hi in bands:
+                m = ss["age"] >= lo
+                if hi is not None:
+                    m &= ss["age"] <= hi
+                rows.append(
+                    {
+                        "period": mg.period_label(lo_end - 1, hi_end - 1),
+                        "first_year": lo_end - 1,
+                        "last_year": hi_end - 1,
+                        "sex": sex,
+                        "band": mg.short_band_label(lo, hi),
+                        "lo": lo,
+                        "net": float(ss.loc[m, "net"].sum()),
+                    }
+                )
+    out = pd.DataFrame(rows, columns=["period", "first_year", "last_year", "sex", "band", "lo", "net"])
+    return out.sort_values(["first_year", "sex", "lo"]).reset_index(drop=True)
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+@pytest.mark.parametrize("code", ["3425", "0301", "1144", "5001"])
+def test_net_by_period_sums_exactly_as_pandas_did(code: str) -> None:
+    mig = sections.load(code, None, backtest_from=2016, horizon=2050).migration
+    for bands, length in ((mg.DEFAULT_BANDS, 5), (((0, 9), (10, 19), (20, None)), 3)):
+        pd.testing.assert_frame_equal(
+            mg.net_by_period(mig, bands, length), _net_by_period_reference(mig, bands, length), check_exact=True
+        )
+    gaps = mig.assign(net=mig["net"].mask(mig["age"] % 7 == 0))  # a missing estimate is skipped, as pandas does
+    pd.testing.assert_frame_equal(mg.net_by_period(gaps), _net_by_period_reference(gaps), check_exact=True)

@@ -168,18 +168,24 @@ def net_by_period(
     end_years = np.sort(mig["year"].unique())
     last = int(end_years[-1])
     n_periods = len(end_years) // period_length
+    # numpy masks over the whole frame (the sums are those of pandas: NaN skipped, the same rows in the same
+    # order, the same pairwise summation); a pandas filter per period, sex and band took 40 ms per report
+    year = mig["year"].to_numpy()
+    sex_of = mig["sex"].astype(str).to_numpy()
+    age = mig["age"].to_numpy()
+    net = mig["net"].to_numpy(dtype="float64")
     rows = []
     for k in range(n_periods):
         hi_end = last - k * period_length
         lo_end = hi_end - period_length + 1
-        sub = mig[(mig["year"] >= lo_end) & (mig["year"] <= hi_end)]
+        in_period = (year >= lo_end) & (year <= hi_end)
         first_year, last_year = lo_end - 1, hi_end - 1
         for sex in SEXES:
-            ss = sub[sub["sex"].astype(str) == sex]
+            in_sex = in_period & (sex_of == sex)
             for lo, hi in bands:
-                m = ss["age"] >= lo
+                m = in_sex & (age >= lo)
                 if hi is not None:
-                    m &= ss["age"] <= hi
+                    m &= age <= hi
                 rows.append(
                     {
                         "period": period_label(first_year, last_year),
@@ -188,7 +194,7 @@ def net_by_period(
                         "sex": sex,
                         "band": short_band_label(lo, hi),
                         "lo": lo,
-                        "net": float(ss.loc[m, "net"].sum()),
+                        "net": float(np.nansum(net[m])),
                     }
                 )
     out = pd.DataFrame(rows, columns=["period", "first_year", "last_year", "sex", "band", "lo", "net"])
