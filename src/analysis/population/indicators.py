@@ -323,8 +323,11 @@ def without_shared_history(population: pd.DataFrame, changes: pd.DataFrame) -> t
     Returns the frame and, per municipality cut, the last year left out. Counties and Norway are kept whole.
     """
     until: dict[str, int] = {}
+    # only a municipality that got an earlier one's figures by a share can have a year to cut (split_end finds
+    # nothing for the others): the others' yearly totals are not summed at all
+    shared = set(changes.loc[changes["weight"] < 0.999, "region"].astype(str))
     for region, rows in population.groupby("region", sort=True):
-        if len(str(region)) != 4:  # municipalities have four digits
+        if len(str(region)) != 4 or str(region) not in shared:  # municipalities have four digits
             continue
         end = split_end(str(region), changes, rows.groupby("year")["population"].sum())
         if end is not None:
