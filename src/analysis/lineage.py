@@ -99,25 +99,6 @@ def _in_package(path: Path) -> bool:
     return True
 
 
-#: The settings every folder of :data:`_FOLDERS` is worked out from, besides the project root and the current
-#: folder (a relative setting is taken from there): see :mod:`analysis.paths`.
-_FOLDER_VARIABLES = ("ANALYSIS_DATA_DIR", "ANALYSIS_PROCESSED_DIR", "ANALYSIS_SSB_DIR")
-
-
-def _folders_key() -> tuple:
-    """What the known folders depend on: the project root, the current folder and the folder settings.
-
-    The same as asking every folder of :data:`_FOLDERS` (each asks for the project root again, which looks for
-    the project's files in every folder up from the current one), at a fifth of the cost: a population report's
-    readers record about 25 files.
-    """
-    try:
-        cwd = os.getcwd()
-    except OSError:  # the current folder was deleted
-        cwd = ""
-    return (cwd, str(paths.project_root()), *(os.environ.get(name, "") for name in _FOLDER_VARIABLES))
-
-
 def record(path: str | Path) -> None:
     """Note that this process read ``path`` (or looked for it and found nothing). Never raises.
 
@@ -128,7 +109,7 @@ def record(path: str | Path) -> None:
         p = Path(path)
         try:
             st = os.stat(p)
-            key = (str(p), st.st_size, st.st_mtime_ns, *_folders_key())
+            key = (str(p), st.st_size, st.st_mtime_ns, *paths.data_folders_key())  # what _FOLDERS depend on
         except OSError:
             key = None
         if key is not None and key in _SEEN:  # the same file, unchanged, under the same folders: no resolving again

@@ -76,6 +76,21 @@ def project_root() -> Path:
     return Path.cwd().resolve()
 
 
+#: The settings the data folders (:func:`data_dir`, :func:`raw_dir`, :func:`processed_dir`, :func:`ssb_dir`) are
+#: worked out from, besides the project root and the current folder (a relative setting is taken from there).
+DATA_FOLDER_VARIABLES = ("ANALYSIS_DATA_DIR", "ANALYSIS_PROCESSED_DIR", "ANALYSIS_SSB_DIR")
+
+
+def data_folders_key() -> tuple[str, ...]:
+    """Everything the data folders and :func:`project_root` depend on: equal keys, equal folders. One walk up
+    the folders for the project root instead of one per folder asked for."""
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the current folder was deleted
+        cwd = ""
+    return (cwd, str(project_root()), *(os.environ.get(name, "") for name in DATA_FOLDER_VARIABLES))
+
+
 def data_dir() -> Path:
     return _env_path("ANALYSIS_DATA_DIR") or project_root() / "data"
 

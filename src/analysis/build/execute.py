@@ -460,12 +460,14 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
             if km is not None:
                 shutdown_now(km)  # normally done by the engine; here when papermill failed before it ran
         phases["papermill"], clock = time.perf_counter() - clock, time.perf_counter()
-        if status == "ok":
-            pass  # the notebook papermill returned is the one it wrote: no need to read it back (10 ms)
-        elif executed.is_file():  # papermill wrote the failed notebook, with its error markers, before raising
-            nb = nbformat.read(str(executed), as_version=4)
-        else:
-            nb = _error_notebook(error or "unknown error")
+        # a report that ran has the notebook papermill returned (the one it wrote: not read back, 10 ms); for a
+        # failed one papermill wrote the notebook with its error markers before raising
+        if status != "ok":
+            nb = (
+                nbformat.read(str(executed), as_version=4)
+                if executed.is_file()
+                else _error_notebook(error or "unknown error")
+            )
     phases["cells"] = sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells)
     _normalise_notebook(nb, task["notebook_name"], task["output"])
     found = missing_message(nb) if status == "ok" else None

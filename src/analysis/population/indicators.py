@@ -80,19 +80,16 @@ def _band_sum(sub: pd.DataFrame, lo: int, hi: int | None, sex: str | None = None
     report asks for a dozen bands); the same series as
     ``sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)``, dtype included.
     """
-    counts = sub["population"].to_numpy()
-    if counts.dtype.kind not in "iu":  # not whole numbers in a numpy column: pandas' own (compensated) sum
-        mask = (sub["age"] >= lo) & (sub["age"] <= hi if hi is not None else True)
-        if sex is not None:
-            mask &= sub["sex"] == sex
-        years = sorted(sub["year"].unique())
-        return sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)
     age = sub["age"].to_numpy()
     mask = age >= lo
     if hi is not None:
         mask &= age <= hi
     if sex is not None:
         mask &= (sub["sex"] == sex).to_numpy(dtype=bool, na_value=False)
+    counts = sub["population"].to_numpy()
+    if counts.dtype.kind not in "iu":  # not whole numbers in a numpy column: pandas' own (compensated) sum
+        years = sorted(sub["year"].unique())
+        return sub[mask].groupby("year")["population"].sum().reindex(years, fill_value=0)
     years, where = np.unique(sub["year"].to_numpy(), return_inverse=True)
     sums = np.bincount(where[mask], weights=counts[mask], minlength=len(years))
     return pd.Series(sums.astype(counts.dtype), index=pd.Index(years, name="year"), name="population")
