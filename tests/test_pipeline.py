@@ -367,6 +367,126 @@ def test_pooled_kernels_started_without_the_template_are_fresh_too(tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_requests_sent_ahead_never_run_a_cell_after_a_failed_one(tmp_path: Path, monkeypatch) -> None:
+    """Each cell's execute request goes to the kernel while the cell before it runs (:class:`AheadClient`). A cell
+    that fails stops the notebook there, as papermill does: the request waiting behind it is aborted by the kernel
+    (the cell after writes a file: it is not written, and it has no output), and the kernel still says which
+    files the notebook read before it failed. A notebook that runs through gives each cell its own output."""
+    root = _fixture_project(
+        tmp_path / "project", "reports:\n  - {id: ahead, title: Forut, notebook: ahead.ipynb, output: ahead}\n"
+    )
+    marker = tmp_path / "ran-after-the-failure.txt"
+    ssb = tmp_path / "ssb"
+    ssb.mkdir()
+    components = ssb / "components.csv"
+    shutil.copyfile(paths.ssb_dir() / "components.csv", components)
+
+    def notebook(failing: bool) -> None:
+        import nbformat
+
+        cells = [
+            nbformat.v4.new_markdown_cell("# Forut"),
+            nbformat.v4.new_code_cell("detail = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("from analysis.population import snapshot\nn = len(snapshot.read_components())"),
+            nbformat.v4.new_code_cell("print('celle to')"),
+            nbformat.v4.new_code_cell("1 / 0" if failing else "print('celle tre')"),
+            nbformat.v4.new_markdown_cell("Tekst mellom cellene."),
+            nbformat.v4.new_code_cell(
+                f"import pathlib\npathlib.Path({str(marker)!r}).write_text('kjørt')\nprint('celle fire')"
+            ),
+        ]
+        kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec})
+        nbformat.write(nb, root / "notebooks" / "ahead.ipynb")
+
+    sent_ahead: list[str] = []
+    real = kernels.PromptKernelClient.send_after_next
+    monkeypatch.setattr(
+        kernels.PromptKernelClient,
+        "send_after_next",
+        lambda self, code, **kw: (sent_ahead.append(code.splitlines()[-1]), real(self, code, **kw))[1],
+    )
+    for var, value in {
+        "ANALYSIS_PROJECT_ROOT": root,
+        "ANALYSIS_CATALOGUE": root / "catalogue.yaml",
+        "ANALYSIS_SSB_DIR": ssb,
+    }.items():
+        monkeypatch.setenv(var, str(value))
+    reports = tmp_path / "out"
+    notebook(failing=True)
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 1
+    assert sent_ahead[-3:] == ["print('celle to')", "1 / 0", "print('celle fire')"]  # sent behind the one before
+    assert not marker.exists()  # the request behind the failed cell was aborted, not run
+    manifest = json.loads((reports / "build-manifest.json").read_text())
+    assert (
+        manifest["reports"]["ahead"]["status"] == "failed"
+        and "ZeroDivisionError" in manifest["reports"]["ahead"]["error"]
+    )
+    assert manifest["reports"]["ahead"]["found_inputs"] == {"{ssb}/components.csv": file_hash(components)}
+    code = [c for c in json.loads((reports / "ahead.ipynb").read_text())["cells"] if c["cell_type"] == "code"]
+    assert code[-1]["outputs"] == [] and code[-1]["execution_count"] is None
+    assert code[-2]["outputs"][0]["ename"] == "ZeroDivisionError"
+    notebook(failing=False)
+    assert cli.main(["build", "--reports-dir", str(reports), "--jobs", "1"]) == 0
+    assert marker.read_text() == "kjørt"
+    code = [c for c in json.loads((reports / "ahead.ipynb").read_text())["cells"] if c["cell_type"] == "code"]
+    assert ["".join(c["outputs"][0]["text"]) for c in code[-3:]] == ["celle to\n", "celle tre\n", "celle fire\n"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+
+
+@pytest.mark.slow
+def test_a_request_sent_ahead_is_returned_once_and_never_sent_twice(tmp_path: Path) -> None:
+    """:class:`PromptKernelClient`: the request named by ``send_after_next`` goes out right after the next one; the
+    later ``execute`` of it returns its id and sends nothing; any other request while it waits is an error (it
+    would run out of its order), and ``take_ahead`` forgets it."""
+    spec = build_execute._kernel_dir()
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(spec)
+    km = kernels.new_kernel_manager()
+    try:
+        run_sync(km.start_kernel)(cwd=str(tmp_path))
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        kc.send_after_next("n = n + 1")
+        first = kc.execute("n = 1")
+        second = kc.execute("n = n + 1")
+        assert second != first
+        kc.send_after_next("n = n * 10")
+        third = kc.execute("n = n + 1")
+        with pytest.raises(RuntimeError, match="sent ahead"):
+            kc.execute("n = n + 100")
+        pending = kc.execute("n = n * 10", silent=True)  # other arguments: not the request sent ahead
+        assert kc.take_ahead() is None
+        kc.send_after_next("n = n - 1")
+        kc.execute("n = n * 2")
+        waiting = kc.take_ahead()
+        assert waiting is not None and kc.take_ahead() is None
+        replies = {}
+        while len(replies) < 7:
+            msg = run_sync(kc.shell_channel.get_msg)(timeout=30)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]
+        assert all(r["status"] == "ok" for r in replies.values())
+        assert {first, second, third, pending, waiting} <= set(replies)
+        check = kc.execute("", silent=True, user_expressions={"n": "n"})
+        while True:
+            msg = run_sync(kc.shell_channel.get_msg)(timeout=30)
+            if msg["parent_header"]["msg_id"] == check:
+                break
+        # n = 1; +1; +1; *10 (sent ahead, then not asked for); *10 (silent); *2; -1 (sent ahead, forgotten)
+        assert msg["content"]["user_expressions"]["n"]["data"]["text/plain"] == str((((1 + 1 + 1) * 10 * 10) * 2) - 1)
+        kc.stop_channels()
+    finally:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old
+        shutil.rmtree(spec, ignore_errors=True)
+
+
+@pytest.mark.slow
 def test_parameter_errors_stop_the_build_before_any_kernel(pipeline_project: Path, tmp_path: Path, capsys) -> None:
     _write_catalogue(
         pipeline_project,

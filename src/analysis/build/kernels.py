@@ -126,6 +126,51 @@ class PromptKernelClient(AsyncKernelClient):
             except queue.Empty:
                 break
 
+    #: The execute request to send right after the next one (:meth:`send_after_next`): its arguments.
+    _follow: tuple | None = None
+    #: An execute request sent ahead of its turn: its arguments and its message id.
+    _ahead: tuple[tuple, str] | None = None
+
+    def _arguments(
+        self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None, stop_on_error=True
+    ) -> tuple:
+        allow = self.allow_stdin if allow_stdin is None else allow_stdin
+        return code, silent, store_history, dict(user_expressions or {}), allow, stop_on_error
+
+    def send_after_next(self, code: str, *, store_history: bool = True, stop_on_error: bool = True) -> None:
+        """Send this execute request right after the next one, before the next one has run.
+
+        The kernel takes requests in order, so it starts this one the moment the one before ends, without
+        waiting a round trip for the build to send it. When the one before fails (with ``stop_on_error``), the
+        kernel aborts the request waiting behind it: the Jupyter protocol's rule that JupyterLab's "Run all"
+        relies on. The later :meth:`execute` with the same arguments returns this request's id instead of
+        sending it again.
+        """
+        self._follow = self._arguments(code, store_history=store_history, stop_on_error=stop_on_error)
+
+    def take_ahead(self) -> str | None:
+        """The id of a request sent ahead that nobody asked for (its reply is still to come), forgotten here;
+        ``None`` when there is none."""
+        ahead, self._ahead, self._follow = self._ahead, None, None
+        return ahead[1] if ahead is not None else None
+
+    def execute(
+        self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None, stop_on_error=True
+    ) -> str:
+        """jupyter_client's ``execute``, which returns the id of the request sent ahead when it is this one."""
+        args = self._arguments(code, silent, store_history, user_expressions, allow_stdin, stop_on_error)
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            msg_id = super().execute(*args)
+        elif ahead[0] == args:
+            msg_id = ahead[1]
+        else:  # the kernel would run the request sent ahead first: never run a cell out of its order
+            raise RuntimeError("another execute request was sent ahead of this one (take_ahead() forgets it)")
+        follow, self._follow = self._follow, None
+        if follow is not None:
+            self._ahead = (follow, super().execute(*follow))
+        return msg_id
+
 
 def new_kernel_manager() -> AsyncKernelManager:
     """A kernel manager for one report's kernel (the build's kernelspec; clients are :class:`PromptKernelClient`)."""
