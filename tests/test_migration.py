@@ -143,3 +143,24 @@ def test_net_by_period_sums_exactly_as_pandas_did(code: str) -> None:
         )
     gaps = mig.assign(net=mig["net"].mask(mig["age"] % 7 == 0))  # a missing estimate is skipped, as pandas does
     pd.testing.assert_frame_equal(mg.net_by_period(gaps), _net_by_period_reference(gaps), check_exact=True)
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+def test_the_period_chart_shows_each_net_figure_once_where_pandas_put_it() -> None:
+    """Each panel's bars are that period's figures per age band, women then men, as a pandas filter and reindex
+    per period and sex gave them (a band a period lacks is a gap, not a zero); a figure given twice is an error."""
+    from analysis.population import plots
+
+    table = sections.load("3425", None, backtest_from=2016, horizon=2050).periods
+    table = table[~((table["first_year"] == table["first_year"].min()) & (table["lo"] == 0))]  # one band missing
+    fig = plots.plot_net_by_period(table, "Netto flytting")
+    bands = list(dict.fromkeys(table.sort_values("lo")["band"]))
+    for ax, period in zip(fig.axes, dict.fromkeys(table["period"])):
+        sub = table[table["period"] == period]
+        for sex, bars in zip(("female", "male"), ax.containers):
+            expected = sub[sub["sex"] == sex].set_index("band").reindex(bands)["net"].to_numpy()
+            np.testing.assert_array_equal([b.get_height() for b in bars], expected)
+    oldest = fig.axes[0]  # the first panel is the oldest period, whose youngest band was taken out
+    assert np.isnan(oldest.containers[0][0].get_height()) and np.isnan(oldest.containers[1][0].get_height())
+    with pytest.raises(ValueError, match="given twice"):
+        plots.plot_net_by_period(pd.concat([table, table.iloc[[0]]]), "Netto flytting")

@@ -183,10 +183,16 @@ def plot_net_by_period(table: pd.DataFrame, title: str) -> Figure:
     bands = list(dict.fromkeys(table.sort_values("lo")["band"]))
     x = np.arange(len(bands))
     lim = max(1.0, float(table["net"].abs().max()) * 1.15)
+    # one pass over the rows instead of a pandas filter per period and sex (15-20 ms per report); a band a period
+    # lacks is NaN, as a reindex gives it, and a band given twice for one period and sex is an error, as there
+    net = {}
+    for key in zip(table["period"], table["sex"], table["band"], table["net"].to_numpy(dtype="float64")):
+        if key[:3] in net:
+            raise ValueError(f"net movers given twice for {key[0]}, {key[1]}, {key[2]}")
+        net[key[:3]] = key[3]
     for ax, period in zip(axes[:, 0], periods):
-        sub = table[table["period"] == period]
-        f = sub[sub["sex"] == "female"].set_index("band").reindex(bands)["net"].to_numpy()
-        m = sub[sub["sex"] == "male"].set_index("band").reindex(bands)["net"].to_numpy()
+        f = np.array([net.get((period, "female", band), np.nan) for band in bands])
+        m = np.array([net.get((period, "male", band), np.nan) for band in bands])
         ax.bar(x - 0.2, f, width=0.4, color=style.FEMALE, label="Kvinner")
         ax.bar(x + 0.2, m, width=0.4, color=style.MALE, hatch="//", edgecolor="white", label="Menn")
         ax.axhline(0, color="black", linewidth=0.8)
