@@ -8,7 +8,8 @@
   a kernel is a new process forked from it, plugged into jupyter_client through its provisioner interface
   (ports, connection file and kernel command line as usual). No kernel ever ran another report's code.
 * :func:`new_kernel_manager` — every kernel's manager; its clients are :class:`PromptKernelClient`s, whose
-  ready check (run by nbclient before each notebook) does not wait 0.2 s for IOPub to fall silent.
+  ready check (run by nbclient before each notebook) does not wait 0.2 s for IOPub to fall silent, and which
+  send a cell's execute request while the cell before it runs (:meth:`PromptKernelClient.send_after_next`).
 * :func:`pool_mode` — ``ANALYSIS_KERNEL_POOL``: ``fork`` (default), ``warm`` (pooled, started from scratch)
   or ``0``/``off`` (each kernel started cold when its report begins); the output is the same.
 """
