@@ -462,19 +462,23 @@ def test_a_request_sent_ahead_is_returned_once_and_never_sent_twice(tmp_path: Pa
         kc.execute("n = n * 2")
         waiting = kc.take_ahead()
         assert waiting is not None and kc.take_ahead() is None
+        kc.send_after_next("n = n + 1000")  # a plan for the request that is sent now: not sent a second time
+        last = kc.execute("n = n + 1000")
+        assert kc.take_ahead() is None
         replies = {}
-        while len(replies) < 7:
+        while len(replies) < 8:
             msg = run_sync(kc.shell_channel.get_msg)(timeout=30)
             replies[msg["parent_header"]["msg_id"]] = msg["content"]
         assert all(r["status"] == "ok" for r in replies.values())
-        assert {first, second, third, pending, waiting} <= set(replies)
+        assert {first, second, third, pending, waiting, last} <= set(replies)
         check = kc.execute("", silent=True, user_expressions={"n": "n"})
         while True:
             msg = run_sync(kc.shell_channel.get_msg)(timeout=30)
             if msg["parent_header"]["msg_id"] == check:
                 break
-        # n = 1; +1; +1; *10 (sent ahead, then not asked for); *10 (silent); *2; -1 (sent ahead, forgotten)
-        assert msg["content"]["user_expressions"]["n"]["data"]["text/plain"] == str((((1 + 1 + 1) * 10 * 10) * 2) - 1)
+        # n = 1; +1; +1; *10 (sent ahead, then not asked for); *10 (silent); *2; -1 (sent ahead, forgotten); +1000 once
+        n = (((1 + 1 + 1) * 10 * 10) * 2) - 1 + 1000
+        assert msg["content"]["user_expressions"]["n"]["data"]["text/plain"] == str(n)
         kc.stop_channels()
     finally:
         if run_sync(km.is_alive)():

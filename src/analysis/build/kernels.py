@@ -168,7 +168,7 @@ class PromptKernelClient(AsyncKernelClient):
         else:  # the kernel would run the request sent ahead first: never run a cell out of its order
             raise RuntimeError("another execute request was sent ahead of this one (take_ahead() forgets it)")
         follow, self._follow = self._follow, None
-        if follow is not None:
+        if follow is not None and follow != args:  # a plan for this very request is stale: never send it twice
             self._ahead = (follow, super().execute(*follow))
         return msg_id
 
