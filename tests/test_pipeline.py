@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import papermill
@@ -48,6 +49,35 @@ FAILING = """
     notebook: nodata.ipynb
     output: nodata
 """
+
+
+@contextmanager
+def _build_kernelspec():
+    """The build's kernelspec folder on ``JUPYTER_PATH`` for the block, removed and the variable restored after."""
+    spec = build_execute._kernel_dir()
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(spec)
+    try:
+        yield spec
+    finally:
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old
+        shutil.rmtree(spec, ignore_errors=True)
+
+
+@contextmanager
+def _started_kernel(cwd: Path):
+    """A kernel of the build's own manager (:func:`kernels.new_kernel_manager`), started in ``cwd``; shut down after."""
+    with _build_kernelspec():
+        km = kernels.new_kernel_manager()
+        try:
+            run_sync(km.start_kernel)(cwd=str(cwd))
+            yield km
+        finally:
+            if run_sync(km.is_alive)():
+                run_sync(km.shutdown_kernel)(now=True)
 
 
 def _write_catalogue(root: Path, text: str) -> Path:
@@ -439,12 +469,7 @@ def test_a_request_sent_ahead_is_returned_once_and_never_sent_twice(tmp_path: Pa
     """:class:`PromptKernelClient`: the request named by ``send_after_next`` goes out right after the next one; the
     later ``execute`` of it returns its id and sends nothing; any other request while it waits is an error (it
     would run out of its order), and ``take_ahead`` forgets it."""
-    spec = build_execute._kernel_dir()
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(spec)
-    km = kernels.new_kernel_manager()
-    try:
-        run_sync(km.start_kernel)(cwd=str(tmp_path))
+    with _started_kernel(tmp_path) as km:
         kc = km.client()
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=60)
@@ -480,14 +505,6 @@ def test_a_request_sent_ahead_is_returned_once_and_never_sent_twice(tmp_path: Pa
         n = (((1 + 1 + 1) * 10 * 10) * 2) - 1 + 1000
         assert msg["content"]["user_expressions"]["n"]["data"]["text/plain"] == str(n)
         kc.stop_channels()
-    finally:
-        if run_sync(km.is_alive)():
-            run_sync(km.shutdown_kernel)(now=True)
-        if old is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old
-        shutil.rmtree(spec, ignore_errors=True)
 
 
 @pytest.mark.slow
@@ -657,12 +674,7 @@ def test_the_ready_check_does_not_wait_for_silence_and_still_fails_on_a_dead_ker
     """Clients of the build's kernels are :class:`PromptKernelClient`: the kernel_info handshake as jupyter_client
     does it, the IOPub messages it left dropped (not waited out; nbclient ignores a late status of it, as this
     reader does), the first request's output its own; a kernel that died is an error, not a wait without end."""
-    spec = build_execute._kernel_dir()
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(spec)
-    km = kernels.new_kernel_manager()
-    try:
-        run_sync(km.start_kernel)(cwd=str(tmp_path))
+    with _started_kernel(tmp_path) as km:
         kc = km.client()
         assert isinstance(kc, kernels.PromptKernelClient)
         kc.start_channels()
@@ -687,14 +699,6 @@ def test_the_ready_check_does_not_wait_for_silence_and_still_fails_on_a_dead_ker
         with pytest.raises(RuntimeError, match="died|respond"):
             run_sync(dead.wait_for_ready)(timeout=3)
         dead.stop_channels()
-    finally:
-        if run_sync(km.is_alive)():
-            run_sync(km.shutdown_kernel)(now=True)
-        if old is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old
-        shutil.rmtree(spec, ignore_errors=True)
 
 
 def test_one_notebook_for_many_entries_is_inspected_once(pipeline_project: Path, monkeypatch) -> None:
@@ -751,23 +755,17 @@ def test_a_killed_forked_kernel_is_gone_when_kill_returns(tmp_path: Path) -> Non
     provisioner returns from ``kill`` only when the forked kernel is gone, so that check finds it dead."""
     if not hasattr(os, "fork"):
         pytest.skip("no fork on this platform")
-    spec = build_execute._kernel_dir()
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(spec)
-    pool = kernels.KernelPool(warm=True, fork=True)
-    try:
-        km = pool.take(str(tmp_path), dict(os.environ), prestart=False)
-        assert isinstance(km.provisioner, kernels.ForkProvisioner)
-        pid = km.provisioner.pid
-        os.kill(pid, 0)  # running
-        run_sync(km.provisioner.kill)()
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-        assert not run_sync(km.is_alive)()  # what jupyter_client asks before it would sleep
-        run_sync(km.cleanup_resources)()
-    finally:
-        pool.close()
-        if old is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old
+    with _build_kernelspec():
+        pool = kernels.KernelPool(warm=True, fork=True)
+        try:
+            km = pool.take(str(tmp_path), dict(os.environ), prestart=False)
+            assert isinstance(km.provisioner, kernels.ForkProvisioner)
+            pid = km.provisioner.pid
+            os.kill(pid, 0)  # running
+            run_sync(km.provisioner.kill)()
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+            assert not run_sync(km.is_alive)()  # what jupyter_client asks before it would sleep
+            run_sync(km.cleanup_resources)()
+        finally:
+            pool.close()
