@@ -164,3 +164,47 @@ def test_the_period_chart_shows_each_net_figure_once_where_pandas_put_it() -> No
     assert np.isnan(oldest.containers[0][0].get_height()) and np.isnan(oldest.containers[1][0].get_height())
     with pytest.raises(ValueError, match="given twice"):
         plots.plot_net_by_period(pd.concat([table, table.iloc[[0]]]), "Netto flytting")
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+@pytest.mark.parametrize("region", ["1856", "3101", "3425"])  # Røst and Halden (estimated years), Engerdal
+def test_the_components_sentences_add_up_the_rows_of_the_table_below_them(region: str) -> None:
+    """Found on Røst's page: «15 flere flyttet inn enn ut, og 4 flere døde» above rows that add up to 14 and 3."""
+    import re
+
+    r = sections.load(region, None, backtest_from=2016, horizon=2050)
+    comp = mg.whole_people(r.components)
+    table = ptext.components_table(comp).set_index("År")
+    estimated = table[table["Tall"] == "Beregnet"]  # registered years are SSB's own figures, kept as published
+    assert (estimated["Fødselsoverskudd"] + estimated["Netto innflytting"] == estimated["Endring"]).all()
+    sentences = ptext.components_sentences(comp, r.name)
+    assert sentences
+    for sentence in sentences:
+        start, end = map(int, re.search(r"Fra 1\. januar (\d{4}) til (\d{4})", sentence).groups())
+        rows = table.loc[[str(y) for y in range(start, end)]]
+        net, natural = rows["Netto innflytting"].sum(), rows["Fødselsoverskudd"].sum()
+        moved = re.search(r"(\d+) flere flyttet (inn enn ut|ut enn inn)", sentence)
+        born = re.search(r"(\d+) flere (ble født enn døde|døde enn ble født)", sentence)
+        assert (int(moved[1]) * (1 if moved[2] == "inn enn ut" else -1) if moved else 0) == net, (sentence, rows)
+        assert (int(born[1]) * (1 if born[2] == "ble født enn døde" else -1) if born else 0) == natural, (
+            sentence, rows)  # fmt: skip
+    # and the sentences speak of the same rows the section shows
+    shown = " ".join(str(getattr(o, "data", o)) for o in sections.components(r))
+    assert all(s in shown for s in sentences)
+
+
+def test_whole_people_keeps_each_estimated_year_adding_up_and_registered_years_as_published() -> None:
+    comp = pd.DataFrame(
+        {
+            "year": [2023, 2024, 2025],
+            "change": [5.0, -2.0, 13.0],
+            "natural": [-3.0, -1.6, -1.4],
+            "net_migration": [7.0, -0.4, 14.4],
+            "registered": [True, False, False],
+        }
+    )
+    out = mg.whole_people(comp)
+    assert out["natural"].tolist() == [-3.0, -2.0, -1.0] and out["net_migration"].tolist() == [7.0, 0.0, 14.0]
+    assert (out.loc[1:, "natural"] + out.loc[1:, "net_migration"] == out.loc[1:, "change"]).all()
+    assert str(out.loc[1, "net_migration"]) == "0.0"  # no negative zero to print as «−0»
+    assert comp["natural"].tolist() == [-3.0, -1.6, -1.4]  # the input is left as it was

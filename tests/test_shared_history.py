@@ -137,3 +137,38 @@ def test_the_overview_card_names_the_years_of_its_mean(tmp_path):
     )
     text = repr(cards.build_cards(layers, profile)[0])
     assert f"Snitt 2024–{s.latest_year}" in text and "siste 5 år" not in text
+
+
+@needs_snapshot
+def test_a_split_municipality_without_target_promises_no_projection_and_says_why_there_is_no_backtest():
+    r = sections.load("1580", None, backtest_from=2016, horizon=2050)
+    assert r.target is None and r.split
+    shown = " ".join(str(getattr(o, "data", o)) for part in (sections.now, sections.requirement) for o in part(r))
+    assert "Framskrivingen leses av" not in shown and "Framskrivingen over viser" not in shown
+    assert "regner rapporten ikke ut hvor mange flere som må flytte inn" in shown
+    backtest = " ".join(str(getattr(o, "data", o)) for o in sections.backtest(r))
+    assert "Modellen er ikke testet bakover for Haram" in backtest and "før 2024" in backtest
+    # a municipality with its whole series still reads the projection at the reference year
+    e = sections.load("3417", None, backtest_from=2016, horizon=2050)  # Grue
+    assert e.target is None and "Framskrivingen leses av i 2030" in " ".join(
+        str(getattr(o, "data", o)) for o in sections.now(e)
+    )
+
+
+@needs_snapshot
+def test_the_charts_of_a_two_year_series_show_whole_years():
+    from analysis.report import style
+    from svgticks import label_problems, tick_labels
+
+    r = sections.load("1508", None, backtest_from=2016, horizon=2050)  # Ålesund: own figures from 2024
+    svgs = [
+        o.data
+        for part in (sections.history, sections.comparison, sections.women, sections.young, sections.pyramid)
+        for o in part(r)
+        if "<svg" in str(getattr(o, "data", ""))
+    ]
+    assert len(svgs) >= 4
+    for svg in svgs:
+        svg = svg[svg.index("<svg") : svg.rindex("</svg>") + 6]
+        assert not label_problems(svg), tick_labels(svg)
+    assert style.decimals_to_show([2024, 2025, 2026]) == 0

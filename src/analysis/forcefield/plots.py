@@ -25,7 +25,7 @@ from analysis.forcefield.text import theme_label
 from analysis.numfmt import fmt_num
 from analysis.profile import load_profile
 from analysis.report.labels import goal_label, group_label
-from analysis.report.style import DRIVING, HIGHLIGHT, OKABE_ITO, RESTRAINING, new_figure, wrap_label
+from analysis.report.style import DRIVING, HIGHLIGHT, OKABE_ITO, RESTRAINING, new_figure, norwegian_axis, wrap_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -517,6 +517,7 @@ def heatmap(
     if ylabel:
         ax.set_ylabel(ylabel)
     cbar = fig.colorbar(im, ax=ax, shrink=0.8)
+    norwegian_axis(cbar.ax.yaxis)  # «0,5», never «0.5»
     cbar.set_label(value_label)
     _title(fig, title)
     return fig

@@ -84,6 +84,7 @@ def plot_population_path(status: PopulationStatus, name: str, first_year: int | 
     style.chart_title(fig, population_figure_title(status, name))
     ax.set_ylabel("Innbyggere 1. januar")
     ax.set_xlabel("År")
+    style.year_axis(ax.xaxis)
     style.norwegian_axis(ax.yaxis)
     ax.legend(loc="best", fontsize=9)
     return fig

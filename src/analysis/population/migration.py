@@ -272,3 +272,24 @@ def yearly_components(totals: pd.DataFrame, mig: pd.DataFrame, components: pd.Da
             }
         )
     return pd.DataFrame(rows, columns=["year", "change", "natural", "net_migration", "births", "deaths", "registered"])
+
+
+def whole_people(comp: pd.DataFrame) -> pd.DataFrame:
+    """:func:`yearly_components` in whole persons, as the report shows them: the sentences, the chart and
+    the table all add up the same rows, so a two-year sum in a sentence is the sum of the table's rows.
+
+    An estimated year's net migration is rounded and its natural increase is the rest of that year's
+    (whole) change, so each row still adds up: change = natural increase + net migration. Registered
+    figures are SSB's whole numbers and are kept as they are.
+
+    >>> comp = pd.DataFrame({"year": [2024, 2025], "change": [-2.0, 13.0], "natural": [-1.6, -1.4],
+    ...                      "net_migration": [-0.4, 14.4], "registered": [False, False]})
+    >>> whole_people(comp)[["change", "natural", "net_migration"]].to_dict("list")
+    {'change': [-2.0, 13.0], 'natural': [-2.0, -1.0], 'net_migration': [0.0, 14.0]}
+    """
+    out = comp.copy()
+    estimated = ~out["registered"].astype(bool) & out["net_migration"].notna()
+    net = out.loc[estimated, "net_migration"].round()
+    out.loc[estimated, "net_migration"] = net + 0.0  # no «−0»
+    out.loc[estimated, "natural"] = out.loc[estimated, "change"].round() - net + 0.0
+    return out

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from analysis.numfmt import fmt_int
 from analysis.report import style
@@ -57,6 +57,7 @@ def plot_totals(tot: pd.DataFrame, name: str, target: float | None = None, targe
     ax2.plot(tot["year"], tot["male"], color=style.MALE, marker="^", ms=3, linestyle="--", label="Menn")
     ax2.set_ylabel("Innbyggere")
     ax2.set_xlabel("År (1. januar)")
+    style.year_axis(ax2.xaxis)
     style.norwegian_axis(ax2.yaxis)
     ax2.legend(loc="best")
     return fig
@@ -104,6 +105,7 @@ def plot_index(index: pd.DataFrame, labels: Mapping[str, str], focus: str, title
     style.chart_title(fig, title)
     ax.set_ylabel(f"Indeks ({int(index.index.min())} = 100)")
     ax.set_xlabel("År (1. januar)")
+    style.year_axis(ax.xaxis)
     style.norwegian_axis(ax.yaxis)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9)
     return fig
@@ -130,7 +132,7 @@ def plot_pyramid(now: pd.DataFrame, before: pd.DataFrame, year_now: int, year_be
     lim = max(now[["female", "male"]].to_numpy().max(), before[["female", "male"]].to_numpy().max()) * 1.1
     ax.set_xlim(-lim, lim)
 
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
+    ax.xaxis.set_major_formatter(style.NorwegianFormatter(absolute=True))
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Personer (menn til venstre, kvinner til høyre)")
     ax.set_ylabel("Alder")
@@ -168,6 +170,7 @@ def plot_lines(
     style.chart_title(fig, title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("År (1. januar)")
+    style.year_axis(ax.xaxis)
     if decimals == 0:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     style.norwegian_axis(ax.yaxis, decimals=decimals)
@@ -300,6 +303,7 @@ def plot_scenarios(
     style.chart_title(fig, title)
     ax.set_ylabel("Innbyggere 1. januar")
     ax.set_xlabel("År")
+    style.year_axis(ax.xaxis)
     style.norwegian_axis(ax.yaxis)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9)
     return fig

@@ -200,7 +200,7 @@ def now(r: PopulationReport) -> Section:
         html.paragraph(text.change_sentence(r.totals, r.name)),
     ]
     if not r.has_target:
-        out.append(html.paragraph(text.no_target_sentence(r.name, r.target_year)))
+        out.append(html.paragraph(text.no_target_sentence(r.name, r.target_year, projection=not r.split)))
     return out
 
 
@@ -232,7 +232,7 @@ def components(r: PopulationReport) -> Section:
     """Births, deaths and migration per year: SSB's registered figures, estimates where the snapshot has none."""
     if not r.has_data or r.components.empty:
         return []
-    comp = r.components
+    comp = migration.whole_people(r.components)  # whole persons: the sentences add up the table's rows
     title = text.components_headline(comp)
     out = [html.heading(title, level=3)]
     out += [html.paragraph(sentence) for sentence in text.components_sentences(comp, r.name)]
@@ -457,7 +457,7 @@ def requirement(r: PopulationReport) -> Section:
     if not r.has_data:
         return []
     if r.target is None:
-        return [html.paragraph(text.no_target_requirement(r.name))]
+        return [html.paragraph(text.no_target_requirement(r.name, projection=not r.split))]
     if r.split:
         return [html.caution(text.history_warning(r.name), title="Kan ikke beregnes:")]
     reqs = projection.requirement_range(r.setup, target=r.target, target_year=r.target_year)
@@ -476,8 +476,10 @@ def requirement(r: PopulationReport) -> Section:
 
 def backtest(r: PopulationReport) -> Section:
     """How well the model did: a projection from ``backtest_from`` against what was registered."""
-    if not r.has_data or r.split:
+    if not r.has_data:
         return []
+    if r.split:
+        return [html.paragraph(text.backtest_split(r.name, r.split_until[r.region]))]
     start = r.backtest_from
     if start not in set(r.totals["year"]):
         return [html.no_data(f"Folketallet for {start} mangler, så tilbaketesten kan ikke vises.")]

@@ -367,20 +367,33 @@ def reference_year(last_year: int) -> int:
     return -(-(last_year + 4) // 5) * 5
 
 
-def no_target_sentence(name: str, reference_year: int) -> str:
-    """Said once, near the top, when no target for the population is set for this municipality."""
+def no_target_sentence(name: str, reference_year: int, projection: bool = True) -> str:
+    """Said once, near the top, when no target for the population is set for this municipality.
+
+    ``projection``: whether the page shows a projection to read (not for a municipality split from another).
+    """
+    read_at = f" Framskrivingen leses av i {reference_year}." if projection else ""
     return (
         f"Det er ikke lagt inn noe tallfestet mål for folketallet i {name}. Rapporten beskriver derfor "
-        f"utviklingen og sammenligner med andre kommuner, uten å regne mot et mål. Framskrivingen leses av "
-        f"i {reference_year}."
+        f"utviklingen og sammenligner med andre kommuner, uten å regne mot et mål.{read_at}"
     )
 
 
-def no_target_requirement(name: str) -> str:
+def no_target_requirement(name: str, projection: bool = True) -> str:
     """The requirement section when no target is set: nothing is computed against an invented target."""
+    shown = " Framskrivingen over viser hvor folketallet går med og uten flytting." if projection else ""
     return (
         f"Uten et tallfestet mål for folketallet i {name} regner rapporten ikke ut hvor mange flere som må "
-        "flytte inn. Framskrivingen over viser hvor folketallet går med og uten flytting."
+        f"flytte inn.{shown}"
+    )
+
+
+def backtest_split(name: str, until: int) -> str:
+    """The backtest section of a municipality whose figures up to ``until`` are a share of another one's
+    (:func:`shared_history_notice`)."""
+    return (
+        f"Modellen er ikke testet bakover for {name}: folketallet før {until + 1} er fordelt fra en tidligere "
+        "kommune med en fast andel, så det finnes ennå ingen egne år å teste den på."
     )
 
 
@@ -422,7 +435,7 @@ def index_alt(name: str, base_year: int, n_others: int, value: float, year: int)
     )
 
 
-SIMILAR_PEERS = "kommuner i samme fylke med omtrent like mange innbyggere"
+SIMILAR_PEERS = "de kommunene i samme fylke som ligger nærmest i folketall"
 
 
 def index_guide(name: str, peers: str | None = SIMILAR_PEERS, county: bool = True) -> str:
@@ -483,9 +496,22 @@ def young_alt(name: str, first_year: int, year: int, change: pd.Series) -> str:
 
 
 def pyramid_title(name: str, median_before: float, median_now: float, year_before: int, year: int) -> str:
+    """The pyramid's headline: how the median age moved, with as many decimals as it takes to see the move.
+
+    >>> pyramid_title("Engerdal", 52.4, 54.1, 2016, 2026)
+    'Engerdal: medianalderen har økt fra 52 til 54 år (2016–2026)'
+    >>> pyramid_title("Ålesund", 40.2, 40.4, 2024, 2026)
+    'Ålesund: medianalderen har økt fra 40,2 til 40,4 år (2024–2026)'
+    >>> pyramid_title("Røst", 47.0, 47.0, 2016, 2026)
+    'Røst: medianalderen er 47 år, den samme som i 2016 (2016–2026)'
+    """
+    decimals = 0 if fmt_num(median_before, 0) != fmt_num(median_now, 0) else 1
+    before, now = fmt_num(median_before, decimals), fmt_num(median_now, decimals)
+    if before == now:
+        return f"{name}: medianalderen er {fmt_num(median_now, 0)} år, den samme som i {year_before} ({year_before}–{year})"
     return (
         f"{name}: medianalderen har {'økt' if median_now > median_before else 'sunket'} fra "
-        f"{fmt_num(median_before, 0)} til {fmt_num(median_now, 0)} år ({year_before}–{year})"
+        f"{before} til {now} år ({year_before}–{year})"
     )
 
 

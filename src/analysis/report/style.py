@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from analysis.numfmt import fmt_num
 
@@ -96,13 +96,58 @@ def new_figure(width: float = 9.0, height: float = 5.0, **subplots_kw) -> tuple[
     return fig, axes
 
 
-def norwegian_axis(axis, decimals: int = 0, percent: bool = False) -> None:
-    """Format an axis' tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``)."""
+class NorwegianFormatter(Formatter):
+    """Tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``), never two ticks with the same label.
 
-    if percent:
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{fmt_num(v * 100, decimals)} %"))
-    else:
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_num(v, decimals)))
+    ``decimals`` is the fewest decimals shown. When the ticks are closer than that shows (an index between
+    100 and 102 in quarter steps), each label gets the decimals its tick needs, so every tick reads as
+    the value it marks instead of ``100 100 101 101``.
+    """
+
+    MAX_DECIMALS = 3
+
+    def __init__(self, decimals: int = 0, percent: bool = False, absolute: bool = False) -> None:
+        self.decimals = decimals
+        self.percent = percent
+        self.absolute = absolute  # a pyramid's two sides: «20 10 0 10 20»
+        self.shown = decimals
+
+    def _scaled(self, value: float) -> float:
+        value = abs(value) if self.absolute else value
+        return value * 100 if self.percent else value
+
+    def set_locs(self, locs) -> None:
+        self.shown = decimals_to_show([self._scaled(v) for v in locs], self.decimals, self.MAX_DECIMALS)
+
+    def __call__(self, x, pos=None) -> str:
+        text = fmt_num(self._scaled(x), self.shown)
+        return f"{text} %" if self.percent else text
+
+
+def decimals_to_show(values, fewest: int = 0, most: int = 3) -> int:
+    """The fewest decimals (at least ``fewest``, at most ``most``) that write every value exactly.
+
+    >>> decimals_to_show([100, 101, 102]), decimals_to_show([100, 100.5, 101]), decimals_to_show([0.25, 0.5])
+    (0, 1, 2)
+    """
+    for d in range(fewest, most + 1):
+        if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in values):
+            return d
+    return max(fewest, most)
+
+
+def norwegian_axis(axis, decimals: int = 0, percent: bool = False) -> None:
+    """Format an axis' tick labels the Norwegian way (``1 287``, ``12,5``, ``40 %``): :class:`NorwegianFormatter`."""
+
+    axis.set_major_formatter(NorwegianFormatter(decimals, percent=percent))
+
+
+def year_axis(axis) -> None:
+    """An axis of calendar years: ticks on whole years only, written as years (``2025``, never ``2025.0``
+    or ``2 025``), also when the series covers two or three years."""
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: str(round(v))))
 
 
 def wrap_label(text: str, width: int = 40, max_lines: int = 3) -> str:
