@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -543,3 +544,18 @@ def test_target_reached_without_migration_draws_no_path():
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert not any(label.startswith("Veien til målet") for label in labels)
     assert "veien til målet" not in gtext.population_figure_alt(s, "Testby")
+
+
+def test_an_overview_without_goals_promises_no_links() -> None:
+    """Found with Kvitsøy and others: «Lenkene fører til rapportene …» above a section with no card and no link."""
+    import json
+    from types import SimpleNamespace
+
+    from analysis.goals import sections as gsections
+    from analysis.goals import text as gtext
+
+    shown = " ".join(str(getattr(o, "data", o)) for o in gsections.goal_cards(SimpleNamespace(cards=[])))
+    assert gtext.NO_GOAL_CARDS in shown and "Lenkene" not in shown
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "oversikt.ipynb").read_text("utf-8"))
+    markdown = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert "lenke" not in markdown.lower()  # the card guide says it, only where there are cards

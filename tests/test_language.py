@@ -184,6 +184,12 @@ def test_group_summary_headlines_the_finding() -> None:
         "17 drivkrefter og motkrefter ble nevnt hos kommunestyret, men styrken er ikke vurdert. "
         "Gruppen foreslo ingen tiltak."
     )
+    # rated on both sides and in balance (5 against 5) is not «not rated»
+    balanced = pd.DataFrame({"goal": ["bolyst"], "net_force": [0.0], "n_kraft": [1], "n_motkraft": [1]})
+    rated = pd.DataFrame({"kind": ["kraft", "motkraft"], "text": ["Natur", "Lang vei"], "strength": [5.0, 5.0]}
+                         | {"scored": [True, True]})  # fmt: skip
+    line = fft.group_summary("grendemote:namna", balanced, rated, 0, 0)
+    assert "ikke vurdert" not in line and "veier drivkreftene og motkreftene like tungt for hovedmålet" in line
 
 
 # --------------------------------------------------------------------------- counts and their nouns

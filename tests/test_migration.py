@@ -100,6 +100,13 @@ def test_summary_and_headline_state_the_biggest_loss():
         == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019, som i 2010–2014"
     )
     assert "Størst netto tap: kvinner 20–29 år" in ptext.summary_sentence(table)
+    # «som i» only when the earlier period's biggest loss was the same band *and* sex (Herøy: men there, women now)
+    first = table["first_year"] == table["first_year"].min()
+    women = first & (table["sex"] == "female") & (table["band"] == "20–29 år")
+    men = first & (table["sex"] == "male") & (table["band"] == "20–29 år")
+    swapped = table.copy()
+    swapped.loc[men, "net"] = table.loc[women, "net"].to_numpy() - 50
+    assert ptext.headline(swapped, "Testby") == "Testby mistet flest kvinner 20–29 år ved flytting i 2015–2019"
 
 
 def _net_by_period_reference(mig: pd.DataFrame, bands=mg.DEFAULT_BANDS, period_length: int = 5) -> pd.DataFrame:

@@ -82,6 +82,12 @@ def test_kinds(m, alias, kind):
         ("0", (None, "0 is outside 1–5")),
         ("3,5", (None, "3,5 is not a whole number 1–5")),
         ("kanskje", (None, "'kanskje' is not a number 1–5")),
+        # a range is two scores: rejected with its reason, never read as its first number
+        ("4-5", (None, "'4-5' is a range, not one score (write one number 1–5)")),
+        ("2–3", (None, "'2–3' is a range, not one score (write one number 1–5)")),
+        ("3 - 4", (None, "'3 - 4' is a range, not one score (write one number 1–5)")),
+        ("4/5", (4, None)),  # «4 of 5» (documented)
+        ("3 av 5", (3, None)),
     ],
 )
 def test_scale(m, value, expected):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from test_workshop_helpers import clean_file, read_one
@@ -208,3 +209,65 @@ def test_heading_rows_inside_a_long_table(tmp_path):
     assert st.loc["Dårlige veier", ["goal", "kind"]].tolist() == ["bolyst", "motkraft"]
     assert st.loc["Gode skoler", ["goal", "kind"]].tolist() == ["unge", "kraft"]
     assert st.loc["Dårlige veier", "source_row"] == 5
+
+
+def test_kind_headings_under_a_goal_heading_keep_the_goal(tmp_path):
+    """Typed notes: «Økt innbyggertall», then «Drivkrefter» and «Motkrefter» under it (found in a session's
+    fault injection: every statement lost its goal while the ignored list said the heading set it)."""
+    notes = tmp_path / "Referat arbeidsgruppa 20.03.2024.txt"
+    notes.write_text(
+        "Arbeidsgruppa 20.03.2024\n\nØkt innbyggertall\n\nDrivkrefter\n- Nærhet til Kongsvinger\n- Billige tomter\n\n"
+        "Motkrefter\n- Lite variert boligtilbud\n\nØkt bolyst\nDrivkrefter\n- Natur og friluftsliv\n",
+        encoding="utf-8",
+    )
+    out = clean_file(notes).statements
+    assert dict(zip(out["text"], out["goal"])) == {
+        "Billige tomter": "innbyggertall",
+        "Lite variert boligtilbud": "innbyggertall",
+        "Natur og friluftsliv": "bolyst",
+        "Nærhet til Kongsvinger": "innbyggertall",
+    }
+    assert dict(zip(out["text"], out["kind"]))["Lite variert boligtilbud"] == "motkraft"
+
+
+def test_a_kind_heading_after_a_goals_own_lines_starts_a_list_of_its_own(tmp_path):
+    notes = tmp_path / "Referat kommunestyret.txt"
+    notes.write_text(
+        "Kommunestyret 12.03.2024\n\nØkt innbyggertall:\n+ Nærhet til Kongsvinger\n÷ Lite variert boligtilbud\n\n"
+        "Tiltak:\n1. Kartlegge tomter\n",
+        encoding="utf-8",
+    )
+    out = clean_file(notes).statements.set_index("text")
+    assert out.loc["Nærhet til Kongsvinger", "goal"] == "innbyggertall"
+    assert out.loc["Lite variert boligtilbud", "goal"] == "innbyggertall"
+    assert out.loc["Kartlegge tomter", "kind"] == "tiltak" and pd.isna(out.loc["Kartlegge tomter", "goal"])
+
+
+def _merged_force_field(path, merged: bool):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ungdomsrådet"
+    ws.append(["Kraftfeltanalyse – Økt bolyst – Ungdomsrådet 12.03.2024"])
+    ws.append([])
+    ws.append(["Krefter", None if merged else "Styrke", None, "Motkrefter", None if merged else "Styrke"])
+    ws.append(["Flott natur med Glomma", "3 av 5", None, "Lite å gjøre for ungdom på kveldstid", "høy"])
+    ws.append(["Kort vei til Kongsvinger", "høy", None, "Bussen går bare hver andre time", "2"])
+    ws.append(["Billige boliger", "4-5", None, "Få sommerjobber for 15-17-åringer", "3 av 5"])
+    if merged:
+        ws.merge_cells("A3:B3")
+        ws.merge_cells("D3:E3")  # past the row's last value: openpyxl's read-only rows end at D
+    wb.save(path)
+    return path
+
+
+def test_scores_under_a_header_merged_across_the_statement_column_are_its_strength(tmp_path):
+    """«Krefter» merged over A:B and «Motkrefter» over D:E (a fault-injection file): the counter-forces' scores in
+    E were listed as ignored («column E has no header»), so the report weighed the forces alone."""
+    merged = clean_file(_merged_force_field(tmp_path / "merged.xlsx", merged=True))
+    plain = clean_file(_merged_force_field(tmp_path / "plain.xlsx", merged=False))
+    cols = ["kind", "text", "strength"]
+    assert merged.statements[cols].equals(plain.statements[cols])
+    got = dict(zip(merged.statements["text"], merged.statements["strength"]))
+    assert got["Lite å gjøre for ungdom på kveldstid"] == 4 and got["Bussen går bare hver andre time"] == 2
+    assert pd.isna(got["Billige boliger"])  # «4-5» is a range: rejected with its reason, not read as 4
+    assert "range" in " ".join(merged.rejects["reason"].astype(str))

@@ -1000,12 +1000,19 @@ def group_summary(group: str, summary: pd.DataFrame, forces: pd.DataFrame, n_mea
     at_start = at[:1].upper() + at[1:]
     if neg == 0 and pos == 0:
         n_forces = int(summary["n_kraft"].sum() + summary["n_motkraft"].sum())
-        first = (
-            f"Ingen drivkrefter eller motkrefter ble nevnt {at}."
-            if n_forces == 0
-            else f"{_count(n_forces, 'drivkraft eller motkraft', 'drivkrefter og motkrefter')} ble nevnt {at}, "
-            "men styrken er ikke vurdert."
-        )
+        rated = bool(len(forces)) and bool(forces["scored"].astype(bool).any())
+        if n_forces == 0:
+            first = f"Ingen drivkrefter eller motkrefter ble nevnt {at}."
+        elif rated:  # rated, and the two sides weigh the same for every goal (net 0)
+            first = (
+                f"{at_start} veier drivkreftene og motkreftene like tungt for "
+                f"{'hovedmålet' if total == 1 else 'alle hovedmålene'} der styrken er vurdert."
+            )
+        else:
+            first = (
+                f"{_count(n_forces, 'drivkraft eller motkraft', 'drivkrefter og motkrefter')} ble nevnt {at}, "
+                "men styrken er ikke vurdert."
+            )
     elif neg == pos:
         first = (
             f"{at_start} veier drivkreftene og motkreftene like tungt: hver side veier tyngst for "

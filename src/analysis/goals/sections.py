@@ -101,7 +101,10 @@ def introduction(o: Overview) -> Section:
 
 
 def goal_cards(o: Overview) -> Section:
-    return [cards.render_cards(o.cards)] if o.cards else [html.paragraph(text.NO_GOAL_CARDS)]
+    """The goal cards with their guide (the guide promises links, so only where there are cards)."""
+    if not o.cards:
+        return [html.paragraph(text.NO_GOAL_CARDS)]
+    return [html.paragraph(text.CARDS_GUIDE), cards.render_cards(o.cards)]
 
 
 def population_path(o: Overview) -> Section:

@@ -54,6 +54,10 @@ NO_GOALS = (
     "befolkningen utvikler seg, og regner ikke mot noe mål. Når målene er lagt inn, får hvert mål sitt eget kort."
 )
 NO_GOAL_CARDS = "Ingen mål er lagt inn ennå, så det er ingen kort å vise."
+CARDS_GUIDE = (
+    "Hvert kort viser indikatoren for målet, siste tall, utviklingen, målet og hvor langt det er igjen, og hva "
+    "gruppene i workshops og grendemøter sa om målet. Lenkene fører til rapportene med flere detaljer."
+)
 NO_INDICATOR = (
     "Kommuneprofilen sier ikke hvordan dette målet måles, så kortet viser bare hva workshops og grendemøter sa om det."
 )

@@ -150,7 +150,7 @@ def headline(table: pd.DataFrame, name: str) -> str:
     lo_first = first.loc[first["net"].idxmin()]
     if lo["net"] < 0:
         text = f"{name} mistet flest {sex_word[lo['sex']]} {lo['band']} ved flytting i {lo['period']}"
-        if lo_first["period"] != lo["period"] and lo_first["band"] == lo["band"]:
+        if lo_first["period"] != lo["period"] and (lo_first["band"], lo_first["sex"]) == (lo["band"], lo["sex"]):
             text += f", som i {lo_first['period']}"
         return text
     return f"{name} fikk netto tilflytting i alle grupper i {lo['period']}"

@@ -258,6 +258,7 @@ class Column:
     field: str | None  # RECORD field, a KIND_COLUMN, "title", "meta", "comment" or None
     how: str  # exact | contains | phrase | similar | content | position | ""
     ticks: str = ""  # separator of ticked options in a form's checkbox column ("", ", " or ";")
+    merged: bool = False  # no header of its own: under a header merged across from the column to its left
 
 
 def _tick_separator(values: list[str]) -> str:
@@ -363,6 +364,10 @@ def _decide(cols: list[Column], body: list[tuple[int, list[str]]], m: Mappings) 
             guess = "date"
         elif s.scale >= 0.8 and left is not None and is_source(left):
             guess = "strength"
+        elif c.merged and s.scale >= 0.5 and left is not None and is_source(left):
+            guess = "strength"  # «Krefter» merged over the text and the score column beside it
+            c.field, c.how = guess, "merged"
+            continue
         elif s.text >= 0.5 and not have_source:
             guess = "text"
             have_source = True
@@ -392,6 +397,7 @@ def _decide(cols: list[Column], body: list[tuple[int, list[str]]], m: Mappings) 
                 "similar": "the header is spelt like a known one",
                 "content": "the column's contents",
                 "position": "its place beside the other force-field column",
+                "merged": "it sits under the statement column's header, merged across both, and holds scores",
             }[c.how]
             uncertain.append(
                 {
@@ -699,8 +705,26 @@ def _make_block(cols: list[Column], body: list[tuple[int, list[str]]], m: Mappin
                         "why": "the same options recur in the cells, joined by " + repr(col.ticks.strip()),
                     }
                 )
-    width = max((c.index for c in cols if c.header), default=-1) + 1
+    width = max((c.index for c in cols if c.header or c.merged), default=-1) + 1
     return _Block(cols, sources, shared, title_col, origin, width)
+
+
+def _mark_merged(cols: list[Column], grid: Grid, row: int) -> list[Column]:
+    """Mark the header-less columns a header cell of ``row`` is merged across (e.g. «Krefter» over A:B).
+
+    A merge past the row's last value («Motkrefter» over D:E) adds the columns it covers.
+    """
+    last = max((j for r, j in grid.copies if r == row), default=-1)
+    cols.extend(Column(j, "", None, "") for j in range(len(cols), last + 1))
+    for pos, c in enumerate(cols):
+        if (
+            not c.header
+            and pos > 0
+            and (row, c.index) in grid.copies
+            and (cols[pos - 1].header or cols[pos - 1].merged)
+        ):
+            c.merged = True
+    return cols
 
 
 def _tabular(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], hidx: int, cols: list[Column]) -> Table:
@@ -716,7 +740,7 @@ def _tabular(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], hidx: int
     def block_body(start: int) -> list[tuple[int, list[str]]]:
         return rows[start : start + 200]
 
-    block = _make_block(cols, block_body(body_start), m, b)
+    block = _make_block(_mark_merged(cols, grid, rows[hidx][0]), block_body(body_start), m, b)
     if not block.sources:
         raise AnalysisError(_no_columns_message(rows[hidx][1]), file=grid.file, sheet=grid.sheet or None)
     b.table.layout = "long" if any(src[1] == "" for src in block.sources) else "forcefield"
@@ -748,7 +772,7 @@ def _tabular(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], hidx: int
         elif _maybe_header(cells, filled, source_js, m):
             ok, new_cols = _header_score(cells, m, strict=True)
             if ok:
-                new_block = _make_block(new_cols, block_body(idx + 1), m, b)
+                new_block = _make_block(_mark_merged(new_cols, grid, r), block_body(idx + 1), m, b)
                 _column_titles(new_block, rows[:idx], grid, m)
                 if new_block.sources:
                     block = new_block
@@ -1069,6 +1093,7 @@ def _notes(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], col: int) -
     uses_plus = any(_value(grid, r, col, cells).lstrip().startswith("+") for r, cells in grid.rows)
     section: dict[str, str] = {}
     heading_kind = ""
+    goal_parent, under_goal = False, 0  # kind headings nested under the goal heading; lines right under it
     started = False
     last_row = None
     base, base_origin = _base(ctx)
@@ -1116,8 +1141,11 @@ def _notes(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], col: int) -
             kind = heading.get("kind") or m.kind_phrase(bare) or ""
             if "goal" in heading:
                 section["goal"] = heading["goal"]
-            elif kind:
-                section.pop("goal", None)  # "Tiltak:" after "Folketall:" starts a list of its own
+                goal_parent, under_goal = False, 0
+            elif kind and not goal_parent and under_goal == 0 and "goal" in section:
+                goal_parent = True  # "Økt bolyst" then "Drivkrefter:": kinds nested under the goal keep it
+            elif kind and not goal_parent:
+                section.pop("goal", None)  # "Tiltak:" after "Folketall:" and its lines starts a list of its own
             if not started and not kind and "goal" not in heading:
                 for fld, v in context_from_text(text, m).items():
                     ctx[fld] = (v, "(title of the notes)")
@@ -1146,6 +1174,8 @@ def _notes(grid: Grid, m: Mappings, ctx: dict[str, tuple[str, str]], col: int) -
             )
             continue
         started = True
+        if not goal_parent:
+            under_goal += 1
         kind = ""
         votes = ""
         if sign:

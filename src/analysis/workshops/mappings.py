@@ -68,6 +68,8 @@ def fold(value: object) -> str:
 
 _LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:.)/]|$)|\s+\D)")
 #: tally marks for a score or votes: "xxx", "●●●", "|||| ||", "IIII", "***"
+#: a range typed for a score ("4-5", "2–3"): two scores, not one, so it is not read as its first number
+_RANGE = re.compile(r"^\s*[1-5]\s*[-–—]\s*[1-5]\s*$")
 _TALLY = re.compile(r"^(?:[xX●•|Il*✓✔+]\s*)+$")
 _SUM = re.compile(r"^\s*\d{1,3}(?:\s*\+\s*\d{1,3})+\s*$")
 #: several goals named in one cell: "1 og 4", "Økt bolyst;Flere kvinnelige innbyggere;"
@@ -301,6 +303,8 @@ class Mappings:
         if not text:
             return None, None
         number: float | None = None
+        if _RANGE.match(text):
+            return None, f"'{text}' is a range, not one score (write one number 1–5)"
         m = _LEADING_NUMBER.match(text)
         if m:
             number = float(m.group(1).replace(",", "."))

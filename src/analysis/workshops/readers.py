@@ -158,11 +158,11 @@ def read_xlsx_grids(path: Path) -> list[Grid]:
                 for r in range(min_row, min(max_row, len(values)) + 1):
                     row = values[r - 1]
                     for c in range(min_col, max_col + 1):
-                        if (r, c) == (min_row, min_col) or c - 1 >= len(row):
+                        if (r, c) == (min_row, min_col):
                             continue
-                        if c == min_col:  # fill down the first column (a goal merged down a block)
+                        copies.add((r, c - 1))  # also past the row's last value (a header merged over E)
+                        if c == min_col and c - 1 < len(row):  # fill down the first column (a goal merged down a block)
                             row[c - 1] = top
-                        copies.add((r, c - 1))
             rows = []
             for i, row in enumerate(values):
                 cells = [cell_text(v) for v in row]
