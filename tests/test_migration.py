@@ -215,3 +215,40 @@ def test_whole_people_keeps_each_estimated_year_adding_up_and_registered_years_a
     assert (out.loc[1:, "natural"] + out.loc[1:, "net_migration"] == out.loc[1:, "change"]).all()
     assert str(out.loc[1, "net_migration"]) == "0.0"  # no negative zero to print as «−0»
     assert comp["natural"].tolist() == [-3.0, -1.6, -1.4]  # the input is left as it was
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+@pytest.mark.parametrize("region", ["1515", "3422", "5634", "3425"])  # Herøy, Åmot, Vardø, Engerdal
+def test_the_migration_sentence_adds_up_the_table_below_it(region: str) -> None:
+    """Found with other municipalities: «flyttet netto 142 inn, 73 av dem kvinner» above columns adding up to 140
+    and 72 (each band rounded on its own)."""
+    import re
+
+    r = sections.load(region, None, backtest_from=2016, horizon=2050)
+    table = ptext.migration_table(r.periods)
+    period = r.periods.loc[r.periods["first_year"] == r.periods["first_year"].max(), "period"].iloc[0]
+    women, men = table[f"{period} kvinner"].sum(), table[f"{period} menn"].sum()
+    sentence = ptext.summary_sentence(r.periods)
+    moved = re.search(r"flyttet netto ([\d ]+) personer? (inn|ut)", sentence.replace("\u00a0", " "))
+    assert moved, sentence
+    total = int(moved[1].replace(" ", "")) * (1 if moved[2] == "inn" else -1)
+    assert total == women + men, (sentence, women, men)
+    if (of := re.search(r"([\d ]+) av dem kvinner", sentence)) is not None:
+        assert int(of[1].replace(" ", "")) == abs(women), (sentence, women)
+    assert (r.periods["net"] == r.periods["net"].round()).all()
+
+
+def test_whole_periods_keep_each_sexs_total() -> None:
+    rng = np.random.default_rng(7)
+    t = pd.DataFrame(
+        {
+            "period": np.repeat(["a", "b"], 14),
+            "sex": np.tile(np.repeat(["female", "male"], 7), 2),
+            "net": rng.normal(0, 6, 28),
+        }  # fmt: skip
+    )
+    out = mg.whole_periods(t)
+    for _key, grp in t.groupby(["period", "sex"]):
+        got = out.loc[grp.index, "net"]
+        assert got.sum() == round(grp["net"].sum()) and (got == got.round()).all()
+        assert ((got - grp["net"]).abs() < 1).all()  # each band moved by less than one person

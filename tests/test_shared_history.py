@@ -172,3 +172,24 @@ def test_the_charts_of_a_two_year_series_show_whole_years():
         svg = svg[svg.index("<svg") : svg.rindex("</svg>") + 6]
         assert not label_problems(svg), tick_labels(svg)
     assert style.decimals_to_show([2024, 2025, 2026]) == 0
+
+
+@needs_snapshot
+def test_a_report_comparing_with_a_split_municipality_says_why_its_comparison_is_short():
+    """Herøy (1515) had Haram as a default peer: its comparison covered 2024–2026 without a word on why."""
+    r = sections.load("1532", ["1580"], backtest_from=2016, horizon=2050)  # Giske, with Haram as peer
+    shown = " ".join(str(getattr(o, "data", o)) for o in sections.now(r))
+    assert "Kortere sammenligning" in shown and "Tallene for Haram før 2024" in shown
+    assert "starter derfor i 2024" in shown and "Kortere tidsserie" not in shown
+    # and a report whose peers are all whole says nothing of the kind
+    whole = sections.load("1532", ["1531"], backtest_from=2016, horizon=2050)
+    assert "Kortere sammenligning" not in " ".join(str(getattr(o, "data", o)) for o in sections.now(whole))
+
+
+@needs_snapshot
+def test_init_does_not_choose_a_split_municipality_as_peer():
+    from analysis.build.project import find_municipality
+
+    heroy = find_municipality("1515", ssb_snapshot_dir())
+    assert "1580" not in heroy.peers and len(heroy.peers) == 6  # four municipalities, the county, Norway
+    assert find_municipality("1580", ssb_snapshot_dir()).peers[-2:] == ("15", "0")  # Haram itself still gets peers

@@ -276,3 +276,14 @@ def test_last_year_totals_come_from_the_parquet_metadata_and_match_a_scan(tmp_pa
     later = pa.concat_tables([table.slice(0, 5), table.slice(5, 1).set_column(1, "year", pa.array([2026], pa.int16()))])
     pq.write_table(later.replace_schema_metadata(table.schema.metadata), path)
     assert snapshot._last_year_totals(path) == {"3425": 9.0}
+
+
+@pytest.mark.skipif(ssb_snapshot_dir() is None, reason="needs the SSB snapshot")
+def test_the_old_number_named_as_example_is_the_municipalitys_own() -> None:
+    """«gamle kommunenummer, som 1142 Stavanger» named Rennesøy, merged into Stavanger in 2020 (found with
+    other municipalities); a number is named only where the municipality has exactly one earlier number."""
+    from analysis.population.snapshot import former_code
+
+    assert former_code("3425") == "0434"  # Engerdal: renumbered in 2020, nothing merged in
+    for region in ("1103", "5001", "3203", "5503"):  # Stavanger, Trondheim, Asker, Harstad: several old numbers
+        assert former_code(region) is None, region

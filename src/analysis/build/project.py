@@ -72,7 +72,8 @@ def find_municipality(kommune: str, ssb_dir: Path | None = None) -> Municipality
     code = str(hit["region"].iloc[0])
     county = str(hit["county"].iloc[0] or "")
     totals = snapshot.latest_totals(regions, ssb_dir)
-    peers = tuple(indicators.default_peers(code, regions, totals))
+    split = snapshot.read_own_population(ssb_dir)[1]  # split so recently that a comparison would start then
+    peers = tuple(indicators.default_peers(code, regions, totals, exclude=set(split) - {code}))
     return Municipality(
         number=code,
         name=snapshot.region_name(code, regions),

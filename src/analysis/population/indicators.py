@@ -261,8 +261,13 @@ def county_to_compare(region: str, regions: pd.DataFrame) -> str | None:
     return county if len(same) > 1 else None
 
 
-def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float], n: int = 4) -> list[str]:
+def default_peers(
+    region: str, regions: pd.DataFrame, totals: Mapping[str, float], n: int = 4, exclude: Iterable[str] = ()
+) -> list[str]:
     """Comparison regions for a municipality: the ``n`` others of its county closest in size, the county, Norway.
+
+    ``exclude``: municipalities never chosen (``analysis init`` leaves out those split so recently that their
+    own series is a few years long: a comparison with one starts in the year of the split).
 
     Size is the latest population (``totals``: region → persons); closeness is the ratio of the two,
     either way round (a municipality of 1 000 is as close to one of 2 000 as to one of 500). Ties go to
@@ -279,7 +284,8 @@ def default_peers(region: str, regions: pd.DataFrame, totals: Mapping[str, float
     county = str(county.iloc[0]) if len(county) and county.iloc[0] else ""
     shown = county_to_compare(region, regions)  # not Oslo's county: it is Oslo
     own = float(totals.get(region, 0) or 0)
-    same = regions[(regions["type"] == "kommune") & (regions["county"] == county) & (regions["region"] != region)]
+    skip = {str(x) for x in exclude} | {region}
+    same = regions[(regions["type"] == "kommune") & (regions["county"] == county) & ~regions["region"].isin(skip)]
     scored = []
     for code in same["region"]:
         size = float(totals.get(code, 0) or 0)

@@ -293,3 +293,31 @@ def whole_people(comp: pd.DataFrame) -> pd.DataFrame:
     out.loc[estimated, "net_migration"] = net + 0.0  # no «−0»
     out.loc[estimated, "natural"] = out.loc[estimated, "change"].round() - net + 0.0
     return out
+
+
+def whole_periods(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`net_by_period` in whole persons whose sums are kept: within each period and sex the bands are
+    rounded by largest remainder, so they add up to that sex's rounded total. The table, the chart and the
+    sentence under «Hvem flytter inn og ut?» then show the same figures («142 inn, 73 kvinner» above columns
+    that add up to 142 and 73), where rounding each band on its own could drift by a few persons.
+
+    >>> t = pd.DataFrame({"period": ["p"] * 3, "sex": ["female"] * 3, "net": [1.4, 1.4, 1.4]})
+    >>> whole_periods(t)["net"].tolist()
+    [2.0, 1.0, 1.0]
+    """
+    out = table.copy()
+    if out.empty:
+        return out
+    net = out["net"].to_numpy(dtype="float64").copy()
+    for idx in out.groupby(["period", "sex"], sort=False, observed=True).indices.values():
+        idx = idx[~np.isnan(net[idx])]
+        if not len(idx):
+            continue
+        values = net[idx]
+        floor = np.floor(values)
+        extra = int(round(values.sum()) - floor.sum())
+        order = np.argsort(-(values - floor), kind="stable")[:extra]
+        floor[order] += 1
+        net[idx] = floor + 0.0
+    out["net"] = net
+    return out

@@ -96,7 +96,7 @@ class PopulationReport:
 
     @cached_property
     def periods(self) -> pd.DataFrame:
-        return migration.net_by_period(self.migration)
+        return migration.whole_periods(migration.net_by_period(self.migration))  # whole persons, sums kept
 
     @cached_property
     def setup(self) -> projection.Setup:
@@ -193,6 +193,11 @@ def now(r: PopulationReport) -> Section:
         *(
             [html.caution(text.shared_history_notice(r.name, r.split_until[r.region]), title="Kortere tidsserie:")]
             if r.split
+            else []
+        ),
+        *(
+            [html.caution(text.peer_split_notice(split_peers), title="Kortere sammenligning:")]
+            if (split_peers := {r.names.get(p, p): y for p, y in r.split_until.items() if p != r.region})
             else []
         ),
         html.summary(text.summary_line(r.totals, r.name)),

@@ -459,21 +459,21 @@ def _stored_totals(meta: pq.FileMetaData, last: int) -> dict[str, float] | None:
 
 
 def former_code(region: str, ssb_dir: str | Path | None = None) -> str | None:
-    """The municipality's latest earlier number when it was only renumbered (weight 1), else None.
+    """The municipality's earlier number when it was only renumbered (one old number, weight 1), else None.
 
-    Used to name a real example in the report ("gamle kommunenummer, som 0434 Engerdal, ...").
+    Used to name a real example in the report ("gamle kommunenummer, som 0434 Engerdal, ..."). Only a
+    municipality with a single earlier number gets one: the change table flattens chains, so a number merged
+    into a municipality (1142 Rennesøy into Stavanger, 5030 Klæbu into Trondheim) looks the same as the
+    municipality's own old number (3025 Asker) once there are several.
     """
     try:
         changes = read_region_changes(ssb_dir)
     except AnalysisError:
         return None
-    whole = changes[(changes["region"] == str(region)) & (changes["weight"] >= 0.999)]
-    whole = whole[whole["old_region"].str.len() == 4]
-    if whole.empty:
+    own = changes[changes["region"] == str(region)]
+    if len(own) != 1 or float(own["weight"].iloc[0]) < 0.999 or len(str(own["old_region"].iloc[0])) != 4:
         return None
-    if "last_year" in whole.columns:
-        whole = whole.sort_values("last_year")
-    return str(whole["old_region"].iloc[-1])
+    return str(own["old_region"].iloc[0])
 
 
 def region_name(region: str, regions: pd.DataFrame | None = None, *, short: bool = True) -> str:

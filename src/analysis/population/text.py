@@ -388,6 +388,25 @@ def no_target_requirement(name: str, projection: bool = True) -> str:
     )
 
 
+def peer_split_notice(split: dict[str, int]) -> str:
+    """Why the comparison with other municipalities is short: a compared municipality was split
+    (``split``: its name → the last year of its shared-out figures, as :func:`shared_history_notice`).
+
+    >>> peer_split_notice({"Haram": 2023})
+    'Tallene for Haram før 2024 er ikke kommunens egne: kommunen ble delt i 2024, og datagrunnlaget fordeler den tidligere kommunens folketall med en fast andel. Sammenligningen med andre kommuner starter derfor i 2024.'
+    """
+    names = and_list(list(split))
+    first = max(split.values()) + 1
+    years = sorted({y + 1 for y in split.values()})
+    one = len(split) == 1
+    return (
+        f"Tallene for {names} før {and_list([str(y) for y in years])} er ikke "
+        f"{'kommunens' if one else 'kommunenes'} egne: {'kommunen' if one else 'kommunene'} ble delt i "
+        f"{and_list([str(y) for y in years])}, og datagrunnlaget fordeler den tidligere kommunens folketall med en "
+        f"fast andel. Sammenligningen med andre kommuner starter derfor i {first}."
+    )
+
+
 def backtest_split(name: str, until: int) -> str:
     """The backtest section of a municipality whose figures up to ``until`` are a share of another one's
     (:func:`shared_history_notice`)."""

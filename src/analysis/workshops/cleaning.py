@@ -349,7 +349,7 @@ def clean_records(frame: pd.DataFrame, mappings: Mappings | None = None) -> Clea
     group = np.array([g[0] for g in gm], dtype=object)
     flag(
         np.array([g == "" for g in group], bool),
-        "no group: no 'Gruppe' column, heading, sheet name or file name says which group",
+        "no group: no 'Gruppe' column, heading, sheet name or file name names a group of profile.yaml (add the group there, under groups or villages or as an alias, or write it in a 'Gruppe' column)",
         origin("group"),
         group_raw,
     )

@@ -232,7 +232,8 @@ def read_file(path: Path, rel: str, m: Mappings) -> FileResult:
             raise AnalysisError("the old Excel format (.xls) is not supported: save it as .xlsx or CSV", file=rel)
         if suffix not in SPREADSHEET_SUFFIXES:
             raise AnalysisError(
-                f"is not a spreadsheet: only .xlsx and .csv files are read (this is '{suffix or 'no extension'}')",
+                f"is not a spreadsheet or text notes: .xlsx, .csv, .tsv and .txt files are read (this is "
+                f"'{suffix or 'no extension'}'; save a Word or PDF document as .txt, or copy the notes into the template)",
                 file=rel,
             )
         check_xlsx_bytes(data[:8], rel)
