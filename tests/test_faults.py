@@ -104,7 +104,7 @@ def test_a_kind_column_header_not_among_the_synonyms_is_found_from_its_contents(
     st = load_statements(tmp_path / "p")
     assert sorted(st["kind"]) == ["kraft", "motkraft", "tiltak"]
     uncertain = load_manifest(tmp_path / "p")["files"][0]["sheets"][0]["uncertain_columns"]
-    assert uncertain == [{"column": "B", "header": "Sortering", "read_as": "kind", "why": "the column's contents"}]
+    assert uncertain == [{"column": "B", "header": "Sortering", "read_as": "kind", "why": "its contents look like it"}]
 
 
 def test_mojibake_in_group_values_and_in_a_goal_header_is_repaired(tmp_path):

@@ -279,8 +279,11 @@ def whole_people(comp: pd.DataFrame) -> pd.DataFrame:
     the table all add up the same rows, so a two-year sum in a sentence is the sum of the table's rows.
 
     An estimated year's net migration is rounded and its natural increase is the rest of that year's
-    (whole) change, so each row still adds up: change = natural increase + net migration. Registered
-    figures are SSB's whole numbers and are kept as they are.
+    (whole) change, so each row still adds up: change = natural increase + net migration. The rounding is
+    cumulative from the latest year back, so the estimated years of any stretch that ends in the latest
+    year add up to that stretch's rounded sum (the five years of the headline are the five years of the
+    migration section, «2021–2025»), and no year moves by a whole person or more. Registered figures are
+    SSB's whole numbers and are kept as they are.
 
     >>> comp = pd.DataFrame({"year": [2024, 2025], "change": [-2.0, 13.0], "natural": [-1.6, -1.4],
     ...                      "net_migration": [-0.4, 14.4], "registered": [False, False]})
@@ -288,36 +291,52 @@ def whole_people(comp: pd.DataFrame) -> pd.DataFrame:
     {'change': [-2.0, 13.0], 'natural': [-2.0, -1.0], 'net_migration': [0.0, 14.0]}
     """
     out = comp.copy()
-    estimated = ~out["registered"].astype(bool) & out["net_migration"].notna()
-    net = out.loc[estimated, "net_migration"].round()
-    out.loc[estimated, "net_migration"] = net + 0.0  # no «−0»
-    out.loc[estimated, "natural"] = out.loc[estimated, "change"].round() - net + 0.0
+    estimated = (~out["registered"].astype(bool) & out["net_migration"].notna()).to_numpy()
+    net = out["net_migration"].to_numpy(dtype="float64").copy()
+    natural = out["natural"].to_numpy(dtype="float64").copy()
+    change = out["change"].to_numpy(dtype="float64")
+    exact = whole = 0.0
+    for i in sorted(np.flatnonzero(estimated), key=lambda i: -out["year"].iloc[i]):
+        exact += net[i]
+        net[i] = round(exact) - whole + 0.0  # no «−0»
+        whole += net[i]
+        natural[i] = round(change[i]) - net[i] + 0.0
+    out["net_migration"], out["natural"] = net, natural
     return out
 
 
 def whole_periods(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`net_by_period` in whole persons whose sums are kept: within each period and sex the bands are
-    rounded by largest remainder, so they add up to that sex's rounded total. The table, the chart and the
-    sentence under «Hvem flytter inn og ut?» then show the same figures («142 inn, 73 kvinner» above columns
-    that add up to 142 and 73), where rounding each band on its own could drift by a few persons.
+    """:func:`net_by_period` in whole persons whose sums are kept: each period's total is its rounded total,
+    the women's the rounded women's, and within each sex the bands are rounded by largest remainder to add up
+    to that. The table, the chart and the sentence under «Hvem flytter inn og ut?» then show the same figures
+    («80 inn, 41 av dem kvinner» above columns adding up to 80 and 41), where rounding each band on its own
+    could drift by a few persons. Each band moves by less than one person.
 
-    >>> t = pd.DataFrame({"period": ["p"] * 3, "sex": ["female"] * 3, "net": [1.4, 1.4, 1.4]})
-    >>> whole_periods(t)["net"].tolist()
-    [2.0, 1.0, 1.0]
+    >>> t = pd.DataFrame({"period": ["p"] * 4, "sex": ["female"] * 2 + ["male"] * 2, "net": [1.3, 1.3, 1.3, 1.3]})
+    >>> whole_periods(t)["net"].tolist()  # 5.2 in all, 2.6 of them women
+    [2.0, 1.0, 1.0, 1.0]
     """
     out = table.copy()
     if out.empty:
         return out
     net = out["net"].to_numpy(dtype="float64").copy()
-    for idx in out.groupby(["period", "sex"], sort=False, observed=True).indices.values():
-        idx = idx[~np.isnan(net[idx])]
-        if not len(idx):
-            continue
-        values = net[idx]
-        floor = np.floor(values)
-        extra = int(round(values.sum()) - floor.sum())
-        order = np.argsort(-(values - floor), kind="stable")[:extra]
-        floor[order] += 1
-        net[idx] = floor + 0.0
+    for _period, rows in out.groupby("period", sort=False, observed=True).indices.items():
+        done_exact = done_whole = 0.0  # cumulative rounding over the sexes keeps the period's rounded total
+        for sex in SEXES:
+            idx = rows[(out["sex"].to_numpy()[rows] == sex) & ~np.isnan(net[rows])]
+            if not len(idx):
+                continue
+            values = net[idx]
+            done_exact += values.sum()
+            target = round(done_exact) - done_whole
+            done_whole += target
+            floor = np.floor(values)
+            extra = int(target - floor.sum())
+            order = np.argsort(-(values - floor), kind="stable")
+            if extra >= 0:
+                floor[order[:extra]] += 1
+            else:  # the cumulative target is one below the sum of floors: take one from the smallest remainder
+                floor[order[extra:]] -= 1
+            net[idx] = floor + 0.0
     out["net"] = net
     return out

@@ -395,8 +395,8 @@ def _decide(cols: list[Column], body: list[tuple[int, list[str]]], m: Mappings) 
                 "contains": f"the header contains a word for {c.field}",
                 "phrase": "the header's words say which kind of statements the column holds",
                 "similar": "the header is spelt like a known one",
-                "content": "the column's contents",
-                "position": "its place beside the other force-field column",
+                "content": "its contents look like it",
+                "position": "it stands beside the other force-field column",
                 "merged": "it sits under the statement column's header, merged across both, and holds scores",
             }[c.how]
             uncertain.append(

@@ -135,7 +135,7 @@ def _log_columns(fr: FileResult, log: Callable[[str], None]) -> None:
             )
         for u in t.uncertain:
             what = f"column {u['column']} '{u['header']}'" if u["header"] else f"column {u['column']}"
-            log(f"warning: {_where(fr, t.sheet)}: {what} read as {u['read_as']} (from {u['why']}); check it")
+            log(f"warning: {_where(fr, t.sheet)}: {what} read as {u['read_as']} (because {u['why']}); check it")
 
 
 def _log_values(result: CleanResult, log: Callable[[str], None]) -> None:
