@@ -595,6 +595,8 @@ def test_optional_report_waits_for_its_data(pipeline_project: Path) -> None:
     assert cli.main(["build"]) == 0
     index = (pipeline_project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Venter på data" in index and "mangler data" not in index.split("<table")[0]
+    page = (pipeline_project / "reports" / "needs-population.html").read_text(encoding="utf-8")
+    assert "Venter på data:" in page and "Mangler data:" not in page  # the page says what the index says
 
 
 def test_charts_come_through_the_export_unchanged() -> None:
@@ -769,3 +771,24 @@ def test_a_killed_forked_kernel_is_gone_when_kill_returns(tmp_path: Path) -> Non
             run_sync(km.cleanup_resources)()
         finally:
             pool.close()
+
+
+def test_an_optional_report_whose_notebook_found_no_data_says_it_waits() -> None:
+    """The notebook shows «Mangler data:» (it cannot know whether its report is optional); the build makes the
+    page of an optional report say «Venter på data:», as the index does, and keeps the message."""
+    import nbformat
+
+    from analysis.build import execute
+    from analysis.build.requirements import missing_message
+    from analysis.report.html import missing_data
+
+    nb = nbformat.v4.new_notebook()
+    shown = missing_data("Det er ikke registrert noen utsagn fra ungdomsrådet.").data
+    nb.cells = [
+        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data={"text/html": shown})])
+    ]
+    found = missing_message(nb)
+    execute._mark_waiting(nb, found)
+    page = nb.cells[0].outputs[0]["data"]["text/html"]
+    assert "Venter på data:" in page and "Mangler data:" not in page and "callout-error" not in page
+    assert missing_message(nb) == found  # the build still finds the message

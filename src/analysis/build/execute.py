@@ -63,7 +63,7 @@ from analysis.build.parameters import build_parameters, check_parameters, notebo
 from analysis.build.pdf import write_pdfs
 from analysis.build.pipeline import BuildOptions, BuildSummary, StaleReport
 from analysis.build.pipeline import build as _build
-from analysis.build.requirements import missing_message, missing_requirement
+from analysis.build.requirements import missing_message, missing_message_in, missing_requirement
 from analysis.errors import AnalysisError
 from analysis.fileio import atomic_write_text
 from analysis.population import snapshot
@@ -314,16 +314,29 @@ def redact_local_paths(text: str) -> str:
     return text
 
 
-def _missing_notebook(message: str) -> Any:
+def _missing_notebook(message: str, waiting: bool = False) -> Any:
     """The notebook of a report whose required data are missing: one output with the message."""
     nb = nbformat.v4.new_notebook()
     nb.cells.append(
         nbformat.v4.new_code_cell(
             source="# Rapporten ble ikke kjørt: data mangler",
-            outputs=[nbformat.v4.new_output("display_data", data={"text/html": missing_data(message).data})],
+            outputs=[
+                nbformat.v4.new_output("display_data", data={"text/html": missing_data(message, waiting=waiting).data})
+            ],
         )
     )
     return nb
+
+
+def _mark_waiting(nb: Any, found: tuple[int, str]) -> None:
+    """An optional report whose notebook showed :func:`missing_data`: the page says «Venter på data», as the
+    index does (the notebook cannot know whether its report is optional)."""
+    for out in nb.cells[found[0]].get("outputs", []):
+        html_text = out.get("data", {}).get("text/html", "")
+        if isinstance(html_text, list):
+            html_text = "".join(html_text)
+        if missing_message_in(html_text) == found[1]:
+            out["data"]["text/html"] = missing_data(found[1], waiting=True).data
 
 
 def _error_notebook(message: str) -> Any:
@@ -522,6 +535,8 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     found = missing_message(nb) if status == "ok" else None
     if found is not None:
         status, error = ("waiting" if task.get("optional") else "missing"), found[1]
+        if status == "waiting":
+            _mark_waiting(nb, found)
     illustrative = shows_illustrative_notice(nb)
     summary = summary_of(nb) if status == "ok" else None
     meta = dict(task["meta"], failed=status != "ok", error=error or "", illustrative=illustrative)
@@ -567,8 +582,8 @@ def _write_missing(task: dict[str, Any], message: str, start: float) -> dict[str
     reports_dir = Path(task["reports_dir"])
     html_path = reports_dir / f"{task['output']}.html"
     nb_path = reports_dir / f"{task['output']}.ipynb"
-    nb = _missing_notebook(message)
     status = "waiting" if task.get("optional") else "missing"
+    nb = _missing_notebook(message, waiting=status == "waiting")
     meta = dict(task["meta"], failed=False, error="", illustrative=False)
     html = render_html(nb, meta)
     atomic_write_text(nb_path, _notebook_text(nb))

@@ -77,6 +77,12 @@ def missing_requirement(entry: ReportEntry) -> str | None:
     return None
 
 
+def missing_message_in(html_text: str) -> str | None:
+    """The message of a :func:`~analysis.report.html.missing_data` output's HTML, or None."""
+    hit = _MISSING_RE.search(html_text)
+    return html.unescape(hit.group(1)) if hit else None
+
+
 def missing_message(nb: Any) -> tuple[int, str] | None:
     """``(cell index, message)`` of the first :func:`~analysis.report.html.missing_data` output, or None."""
     for i, cell in enumerate(nb.cells):

@@ -106,16 +106,18 @@ def summary(text: str) -> HTML:
     return _html(f'<p class="{SUMMARY_CLASS}" data-summary="{esc(text)}">{esc(text)}</p>')
 
 
-def missing_data(text: str) -> HTML:
+def missing_data(text: str, *, waiting: bool = False) -> HTML:
     """The one message of a report whose required data are missing: what is missing and what to add.
 
     It carries the class ``missing-data`` and the message in ``data-missing``: the build finds it in the
     executed notebook, marks the report "Mangler data" in the index with this line, and leaves out
-    everything after it (no page of empty headings).
+    everything after it (no page of empty headings). ``waiting``: the report is optional and waits for
+    data, as the index says («Venter på data»); the build sets it, since a notebook cannot know.
     """
+    kind, title = ("info", "Venter på data:") if waiting else ("error", "Mangler data:")
     return _html(
-        f'<div class="callout callout-error {MISSING_CLASS}" role="status" data-missing="{esc(text)}">'
-        f"<strong>Mangler data:</strong> {esc(text)}</div>"
+        f'<div class="callout callout-{kind} {MISSING_CLASS}" role="status" data-missing="{esc(text)}">'
+        f"<strong>{title}</strong> {esc(text)}</div>"
     )
 
 
