@@ -55,15 +55,11 @@ FAILING = """
 def _build_kernelspec():
     """The build's kernelspec folder on ``JUPYTER_PATH`` for the block, removed and the variable restored after."""
     spec = build_execute._kernel_dir()
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(spec)
     try:
-        yield spec
+        with pytest.MonkeyPatch.context() as mp:  # restores JUPYTER_PATH (or its absence) on the way out
+            mp.setenv("JUPYTER_PATH", str(spec))
+            yield spec
     finally:
-        if old is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old
         shutil.rmtree(spec, ignore_errors=True)
 
 
